@@ -1,0 +1,69 @@
+/**
+ * The data formats of DESIGN.md ("Formats", v1). Binary fields are Buffers in memory and
+ * lowercase hex in JSON (no 0x for Hypercore bytes, 0x for EVM bytes, as in DESIGN.md).
+ */
+
+/** What the writer signed, captured at the moment it is sealed (Hypercore keeps only the latest). */
+export interface Head {
+  /** 32-byte core key = BLAKE2b(MANIFEST ‖ manifest). */
+  key: Buffer
+  /** The core's length (version); a safe integer. */
+  length: number
+  /** The fork id; a safe integer. */
+  fork: number
+  /** 32-byte BLAKE2b tree hash of blocks 0..length-1. */
+  treeHash: Buffer
+  /** The stored signature as Hypercore keeps it (68-byte multisig blob or raw 64 bytes). */
+  signature: Buffer
+  /** The encoded manifest (Hypercore `getManifest({ raw: true })`). */
+  manifest: Buffer
+}
+
+export interface HeadJson {
+  key: string
+  length: number
+  fork: number
+  treeHash: string
+  signature: string
+  manifest: string
+}
+
+/** Where and when a batch root was sealed on chain. */
+export interface SealInfo {
+  chainId: number
+  /** 0x-prefixed checksummed or lowercase address. */
+  contract: string
+  /** 0x-prefixed 32-byte root. */
+  root: string
+  leafCount: number
+  txHash: string
+  blockNumber: number
+  blockHash: string
+  /** Block timestamp, seconds since the epoch. */
+  timestamp: number
+}
+
+/** Receipt v1: everything needed to prove one head was sealed. */
+export interface Receipt {
+  v: 1
+  head: HeadJson
+  seal: SealInfo
+  /** StandardMerkleTree inclusion proof, 0x-prefixed 32-byte nodes. */
+  proof: string[]
+}
+
+export type IncidentKind = 'rewind' | 'fork'
+
+/** A detected rewind or fork, kept with its evidence (both signed heads and whatever proof exists). */
+export interface Incident {
+  key: string
+  kind: IncidentKind
+  /** ISO 8601. */
+  detectedAt: string
+  /** The head we sealed (or held) before. */
+  sealed: HeadJson
+  /** The head that contradicts it. */
+  observed: HeadJson
+  /** Free-form but JSON: e.g. Hypercore's conflict proof, tree hashes compared, source. */
+  evidence: Record<string, unknown>
+}
