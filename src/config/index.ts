@@ -1,0 +1,4 @@
+export { loadConfig, readConfigFile, redactConfig, DEFAULTS } from './load'
+export type { Config, ConfigInput } from './load'
+export { ConfigError } from './errors'
+export type { ConfigErrorCode } from './errors'
