@@ -1,0 +1,61 @@
+/**
+ * Checks a receipt on its own, without the chain: the writer signed the head, and the proof
+ * leads from the head's leaf to `seal.root`. Whether that root is really on chain is the
+ * verifier's separate question. The answer is a value, not an exception.
+ */
+import { StandardMerkleTree } from '@openzeppelin/merkle-tree'
+import { SealError } from './errors'
+import { headFromJson } from './head-json'
+import { verifyHeadSignature } from './head-signature'
+import { LEAF_ENCODING, leafHash, leafOf } from './leaf'
+import { parseReceipt } from './receipt'
+import type { Head, Receipt } from './types'
+
+export type ReceiptCheckCode = 'BAD_RECEIPT' | 'BAD_MANIFEST' | 'KEY_MISMATCH' | 'BAD_SIGNATURE' | 'BAD_PROOF'
+
+export type ReceiptCheck =
+  | { ok: true, receipt: Receipt, head: Head, leaf: string }
+  | { ok: false, code: ReceiptCheckCode, reason: string }
+
+/** In a StandardMerkleTree of n leaves every proof has floor(log2 n) or ceil(log2 n) nodes. */
+function proofLengthFits (proofLength: number, leafCount: number): boolean {
+  const floor = 31 - Math.clz32(leafCount)
+  const ceil = (leafCount & (leafCount - 1)) === 0 ? floor : floor + 1
+  return proofLength >= floor && proofLength <= ceil
+}
+
+function fail (code: ReceiptCheckCode, reason: string): ReceiptCheck {
+  return { ok: false, code, reason }
+}
+
+/** Accepts a parsed Receipt or untrusted JSON (it is parsed again either way). */
+export function checkReceipt (input: unknown): ReceiptCheck {
+  let receipt: Receipt
+  let head: Head
+  try {
+    receipt = parseReceipt(input)
+    head = headFromJson(receipt.head)
+  } catch (err) {
+    return fail('BAD_RECEIPT', (err as Error).message)
+  }
+
+  try {
+    verifyHeadSignature(head)
+  } catch (err) {
+    if (err instanceof SealError && (err.code === 'BAD_MANIFEST' || err.code === 'KEY_MISMATCH' || err.code === 'BAD_SIGNATURE')) {
+      return fail(err.code, err.message)
+    }
+    throw err
+  }
+
+  const { seal, proof } = receipt
+  if (!proofLengthFits(proof.length, seal.leafCount)) {
+    return fail('BAD_PROOF', `A proof in a batch of ${seal.leafCount} leaves cannot have ${proof.length} nodes.`)
+  }
+  // The canonical OpenZeppelin path (its own ABI encoder and proof processing), independent
+  // of the fast leaf hash the batch builder uses.
+  if (!StandardMerkleTree.verify(seal.root, LEAF_ENCODING, leafOf(head), proof)) {
+    return fail('BAD_PROOF', `The proof does not lead from this head to the sealed root ${seal.root}.`)
+  }
+  return { ok: true, receipt, head, leaf: leafHash(head) }
+}
