@@ -1,0 +1,11 @@
+import { Interface, id } from 'ethers'
+import artifact from './artifact/HyperSeal.json'
+
+// The compiled contract, committed (scripts/export-artifact.ts) so that the service needs no
+// Hardhat at runtime.
+export const HYPERSEAL_ABI = artifact.abi
+export const HYPERSEAL_BYTECODE: string = artifact.bytecode
+export const HYPERSEAL_INTERFACE = new Interface(artifact.abi)
+
+/** `SEALER_ROLE` as the contract defines it; answering it is how a HyperSeal is recognised. */
+export const SEALER_ROLE = id('SEALER_ROLE')
