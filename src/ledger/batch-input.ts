@@ -1,0 +1,78 @@
+/**
+ * Checks what the sealer hands to `ReceiptsLog.appendBatch` before anything is written: the
+ * log is append-only, so a wrong entry would stay forever. The leaves must rebuild the sealed
+ * root (seal's own `batchFromJson`, which also checks every writer signature), and each
+ * receipt must be the one that batch gives for its head.
+ */
+import { batchFromJson, parseReceipt, parseSealInfo, type HeadJson, type IncidentKind, type Receipt, type SealInfo } from '../seal'
+import { LedgerError } from './errors'
+import { isoTime } from './keys'
+import type { BatchRecord, Contradiction, ReceiptEntry } from './log-records'
+import { array, asInput, head, Invalid, oneOf } from './validate'
+
+export interface BatchInput {
+  /** Every head of the batch, in any order. */
+  leaves: HeadJson[]
+  /** Where the root was sealed; `seal.root` is the batch root. */
+  seal: SealInfo
+  /** Receipts to store, one per head at most (heads without one are allowed). */
+  receipts: Array<{ receipt: Receipt, contradicts?: IncidentKind }>
+}
+
+export interface PreparedBatch {
+  root: string
+  sealedAt: string
+  record (seq: number): BatchRecord
+  receipts (seq: number): ReceiptEntry[]
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
+
+export function prepareBatch (input: BatchInput): PreparedBatch {
+  if (typeof input !== 'object' || input === null) throw new LedgerError('BAD_INPUT', 'appendBatch needs { leaves, seal, receipts }.')
+  const seal = asInput('seal', input.seal, parseSealInfo)
+  const leaves = asInput('batch leaves', input.leaves, (v) => array(v, 'leaves', head))
+  const batch = asInput('batch', { v: 1, root: seal.root, heads: leaves }, batchFromJson)
+  if (seal.leafCount !== leaves.length) {
+    throw new LedgerError('BAD_INPUT', `The seal counts ${seal.leafCount} leaves but the batch has ${leaves.length}.`)
+  }
+  const sealedAt = isoTime(new Date(seal.timestamp * 1000), 'seal timestamp')
+
+  const used = new Set<number>()
+  const receipts = asInput('receipt list', input.receipts, (v) => array(v, 'receipts', (item, where) => {
+    const { receipt: raw, contradicts } = (item ?? {}) as { receipt?: unknown, contradicts?: unknown }
+    const receipt = parseReceipt(raw)
+    if (!same(receipt.seal, seal)) throw new Invalid(`${where} is for another seal`)
+    const index = leaves.findIndex((leaf) => same(leaf, receipt.head))
+    if (index < 0) throw new Invalid(`${where} is for a head that is not in the batch`)
+    if (used.has(index)) throw new Invalid(`${where} repeats the receipt of head ${index}`)
+    used.add(index)
+    if (!same(receipt.proof, batch.proofFor(index))) throw new Invalid(`${where} has a proof that is not the batch's proof for its head`)
+    const kind = contradicts === undefined ? undefined : oneOf(contradicts, `${where}.contradicts`, ['rewind', 'fork'] as const)
+    return { receipt, contradicts: kind }
+  }))
+
+  const contradictions: Contradiction[] = receipts
+    .filter((r) => r.contradicts !== undefined)
+    .map((r) => ({ key: r.receipt.head.key, length: r.receipt.head.length, kind: r.contradicts as IncidentKind }))
+
+  return {
+    root: seal.root,
+    sealedAt,
+    record: (seq) => ({
+      v: 1,
+      seq,
+      root: seal.root,
+      leafCount: leaves.length,
+      leaves,
+      seal,
+      sealedAt,
+      ...(contradictions.length > 0 ? { contradictions } : {})
+    }),
+    receipts: (seq) => receipts.map(({ receipt, contradicts }) => ({
+      receipt,
+      batch: seq,
+      ...(contradicts !== undefined ? { contradicts } : {})
+    }))
+  }
+}

@@ -1,0 +1,90 @@
+/** Parsers for the journal's records and for what callers hand to its transition methods. */
+import type { FinalInfo, InflightBatch, MinedInfo, ReorgInfo, SentTx, TxInfo } from './inflight'
+import { keyHex } from './keys'
+import { array, head, Invalid, iso, oneOf, record, text, uint } from './validate'
+
+const BYTES32 = /^0x[0-9a-f]{64}$/
+const WEI = /^(0|[1-9]\d{0,77})$/
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/
+const IPV6 = /^\[[0-9a-f:.]{2,45}\]$/
+
+export interface WatchEntry {
+  key: string
+  /** `host:port` endpoints that speak Hypercore replication, in the order they were added. */
+  peers: string[]
+  addedAt: string
+}
+
+/** `host:port` with a hostname, IPv4 or [IPv6] host and a port 1–65535; host lowercased. */
+export function peer (value: unknown, where: string): string {
+  if (typeof value !== 'string') throw new Invalid(`${where} must be a host:port string`)
+  const at = value.lastIndexOf(':')
+  const host = value.slice(0, at).toLowerCase()
+  const port = value.slice(at + 1)
+  if (at < 1 || !/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) throw new Invalid(`${where} must end in :port with a port from 1 to 65535`)
+  if (!HOSTNAME.test(host) && !IPV6.test(host)) throw new Invalid(`${where} has a malformed host ${JSON.stringify(host)}`)
+  return `${host}:${Number(port)}`
+}
+
+export function parseWatch (value: unknown): WatchEntry {
+  const json = record(value, 'the watch entry', ['key', 'peers', 'addedAt'])
+  return { key: keyHex(text(json.key, 'key', /^[0-9a-f]{64}$/)), peers: array(json.peers, 'peers', peer), addedAt: iso(json.addedAt, 'addedAt') }
+}
+
+function wei (value: unknown, where: string): string {
+  const s = typeof value === 'bigint' ? value.toString() : value
+  return text(s, where, WEI)
+}
+
+const TX_FIELDS = ['hash', 'nonce', 'sentAt'] as const
+const FEE_FIELDS = ['maxFeePerGas', 'maxPriorityFeePerGas', 'gasPrice'] as const
+
+export function parseTx (value: unknown, where = 'tx'): TxInfo {
+  const json = record(value, where, TX_FIELDS, [...FEE_FIELDS, 'replaced'])
+  const out: TxInfo = { hash: text(json.hash, `${where}.hash`, BYTES32), nonce: uint(json.nonce, `${where}.nonce`), sentAt: iso(json.sentAt, `${where}.sentAt`) }
+  for (const fee of FEE_FIELDS) if (json[fee] !== undefined) out[fee] = wei(json[fee], `${where}.${fee}`)
+  return out
+}
+
+function parseSentTx (value: unknown): SentTx {
+  const replaced = array((value as { replaced?: unknown })?.replaced, 'tx.replaced', (v, w) => parseTx(v, w))
+  return { ...parseTx(value), replaced }
+}
+
+export function parseMined (value: unknown): MinedInfo {
+  const json = record(value, 'mined', ['blockNumber', 'blockHash', 'timestamp'], ['txHash'])
+  const out: MinedInfo = { blockNumber: uint(json.blockNumber, 'mined.blockNumber'), blockHash: text(json.blockHash, 'mined.blockHash', BYTES32), timestamp: uint(json.timestamp, 'mined.timestamp') }
+  if (json.txHash !== undefined) out.txHash = text(json.txHash, 'mined.txHash', BYTES32)
+  return out
+}
+
+export function parseFinal (value: unknown): FinalInfo {
+  const json = record(value, 'final', ['blockNumber', 'blockHash', 'finalizedAt'])
+  return { blockNumber: uint(json.blockNumber, 'final.blockNumber'), blockHash: text(json.blockHash, 'final.blockHash', BYTES32), finalizedAt: iso(json.finalizedAt, 'final.finalizedAt') }
+}
+
+function parseReorg (value: unknown, where: string): ReorgInfo {
+  const json = record(value, where, ['blockNumber', 'blockHash', 'detectedAt'])
+  return { blockNumber: uint(json.blockNumber, `${where}.blockNumber`), blockHash: text(json.blockHash, `${where}.blockHash`, BYTES32), detectedAt: iso(json.detectedAt, `${where}.detectedAt`) }
+}
+
+export function parseInflight (value: unknown): InflightBatch {
+  const json = record(value, 'the in-flight batch', ['id', 'root', 'leaves', 'state', 'createdAt', 'updatedAt', 'attempts', 'reorgs'], ['tx', 'mined', 'final'])
+  const out: InflightBatch = {
+    id: text(json.id, 'id', /^[A-Za-z0-9._:-]{1,128}$/),
+    root: text(json.root, 'root', BYTES32),
+    leaves: array(json.leaves, 'leaves', head),
+    state: oneOf(json.state, 'state', ['prepared', 'sent', 'mined', 'final'] as const),
+    createdAt: iso(json.createdAt, 'createdAt'),
+    updatedAt: iso(json.updatedAt, 'updatedAt'),
+    attempts: uint(json.attempts, 'attempts'),
+    reorgs: array(json.reorgs, 'reorgs', parseReorg)
+  }
+  if (json.tx !== undefined) out.tx = parseSentTx(json.tx)
+  if (json.mined !== undefined) out.mined = parseMined(json.mined)
+  if (json.final !== undefined) out.final = parseFinal(json.final)
+  const needs = { prepared: [], sent: ['tx'], mined: ['mined'], final: ['mined', 'final'] }[out.state] as Array<'tx' | 'mined' | 'final'>
+  const missing = needs.filter((f) => out[f] === undefined)
+  if (missing.length > 0) throw new Invalid(`a ${out.state} batch lacks ${missing.join(', ')}`)
+  return out
+}

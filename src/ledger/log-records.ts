@@ -1,0 +1,80 @@
+/**
+ * The records of the public receipts log and their parsers. Everything read back is parsed
+ * again, so a tampered entry surfaces as CORRUPT_ENTRY (see validate.ts).
+ */
+import { parseReceipt, parseSealInfo, type HeadJson, type Incident, type IncidentKind, type Receipt, type SealInfo } from '../seal'
+import { keyHex } from './keys'
+import { array, head, Invalid, iso, object, oneOf, record, text, uint } from './validate'
+
+const KINDS: readonly IncidentKind[] = ['rewind', 'fork']
+const ROOT = /^0x[0-9a-f]{64}$/
+const KEY = /^[0-9a-f]{64}$/
+
+/** A head that was sealed although it contradicts an earlier seal of its core. */
+export interface Contradiction {
+  key: string
+  length: number
+  kind: IncidentKind
+}
+
+export interface BatchRecord {
+  v: 1
+  /** 0, 1, 2, … in the order batches were written. */
+  seq: number
+  root: string
+  leafCount: number
+  /** Every head of the batch, signatures included: enough to rebuild the tree and its proofs. */
+  leaves: HeadJson[]
+  seal: SealInfo
+  /** The block time of the seal, as ISO 8601. */
+  sealedAt: string
+  contradictions?: Contradiction[]
+}
+
+export interface ReceiptEntry {
+  receipt: Receipt
+  /** The seq of the batch that sealed it. */
+  batch: number
+  /** Set when the head was sealed despite a detected rewind or fork of its core. */
+  contradicts?: IncidentKind
+}
+
+function contradiction (value: unknown, where: string): Contradiction {
+  const json = record(value, where, ['key', 'length', 'kind'])
+  return { key: text(json.key, `${where}.key`, KEY), length: uint(json.length, `${where}.length`), kind: oneOf(json.kind, `${where}.kind`, KINDS) }
+}
+
+export function parseBatchRecord (value: unknown): BatchRecord {
+  const json = record(value, 'the batch', ['v', 'seq', 'root', 'leafCount', 'leaves', 'seal', 'sealedAt'], ['contradictions'])
+  if (json.v !== 1) throw new Invalid(`batch version ${String(json.v)} is not 1`)
+  const out: BatchRecord = {
+    v: 1,
+    seq: uint(json.seq, 'seq'),
+    root: text(json.root, 'root', ROOT),
+    leafCount: uint(json.leafCount, 'leafCount'),
+    leaves: array(json.leaves, 'leaves', head),
+    seal: parseSealInfo(json.seal),
+    sealedAt: iso(json.sealedAt, 'sealedAt')
+  }
+  if (out.leaves.length !== out.leafCount || out.seal.leafCount !== out.leafCount) throw new Invalid('leafCount does not match the leaves and the seal')
+  if (out.seal.root !== out.root) throw new Invalid('the seal is for another root')
+  if (json.contradictions !== undefined) out.contradictions = array(json.contradictions, 'contradictions', contradiction)
+  return out
+}
+
+export function parseReceiptEntry (value: unknown): ReceiptEntry {
+  const json = record(value, 'the receipt entry', ['receipt', 'batch'], ['contradicts'])
+  const out: ReceiptEntry = { receipt: parseReceipt(json.receipt), batch: uint(json.batch, 'batch') }
+  if (json.contradicts !== undefined) out.contradicts = oneOf(json.contradicts, 'contradicts', KINDS)
+  return out
+}
+
+export function parseIncident (value: unknown): Incident {
+  const json = record(value, 'the incident', ['key', 'kind', 'detectedAt', 'sealed', 'observed', 'evidence'])
+  const key = keyHex(text(json.key, 'key', /^[0-9a-fA-F]{64}$/))
+  const sealed = head(json.sealed, 'sealed')
+  const observed = head(json.observed, 'observed')
+  if (sealed.key !== key || observed.key !== key) throw new Invalid('both heads must be heads of the incident\'s core')
+  const evidence = object(json.evidence, 'evidence')
+  return { key, kind: oneOf(json.kind, 'kind', KINDS), detectedAt: iso(json.detectedAt, 'detectedAt'), sealed, observed, evidence }
+}

@@ -1,0 +1,189 @@
+/**
+ * The receipts log: a public, append-only Hyperbee of batches, receipts and incidents (key
+ * layout in keys.ts). Anyone can replicate it by `key` and check it without our API; its own
+ * head (`core`) is a leaf of every batch, so its history is sealed like any other core.
+ */
+import type Corestore from 'corestore'
+import type Hypercore from 'hypercore'
+import type { Incident } from '../seal'
+import { prepareBatch, type BatchInput } from './batch-input'
+import { LedgerError } from './errors'
+import * as K from './keys'
+import { LedgerBee, type Entry, type Range } from './ledger-bee'
+import { parseBatchRecord, parseIncident, parseReceiptEntry, type BatchRecord, type ReceiptEntry } from './log-records'
+import { asInput, asStored, jsonValue, uint } from './validate'
+
+export const RECEIPTS_CORE = 'hyperseal/receipts'
+
+export interface TimeFilter {
+  /** Inclusive lower bound. */
+  from?: string | Date
+  /** Exclusive upper bound. */
+  to?: string | Date
+}
+
+function timeBounds (filter: TimeFilter): { from?: string, to?: string } {
+  return {
+    from: filter.from === undefined ? undefined : K.isoTime(filter.from, 'from time'),
+    to: filter.to === undefined ? undefined : K.isoTime(filter.to, 'to time')
+  }
+}
+
+export class ReceiptsLog {
+  private constructor (private readonly bee: LedgerBee) {}
+
+  static async open (store: Corestore, coreName = RECEIPTS_CORE): Promise<ReceiptsLog> {
+    return new ReceiptsLog(await LedgerBee.open(store, coreName, { appendOnly: true, what: 'receipts log' }))
+  }
+
+  /** The log's core: its key to replicate it, and its head for the sealer to capture. */
+  get core (): Hypercore { return this.bee.bee.core }
+  get key (): Buffer { return this.bee.bee.core.key }
+  get discoveryKey (): Buffer { return this.bee.bee.core.discoveryKey }
+
+  /**
+   * Writes a sealed batch, its root and time indexes and its receipts in one append. Writing
+   * the same batch again (after a crash) is a no-op that returns the same seq; a different
+   * batch for a root already recorded is refused with APPEND_ONLY.
+   */
+  async appendBatch (input: BatchInput): Promise<{ seq: number, created: boolean }> {
+    const batch = prepareBatch(input)
+    return this.bee.write(async (tx) => {
+      const known = await tx.get(K.rootKey(batch.root))
+      let seq: number
+      if (known !== undefined) {
+        seq = asStored(K.rootKey(batch.root), known, (v) => uint(v, 'seq'))
+      } else {
+        const [last] = await tx.range({ ...K.prefixRange('batch!'), reverse: true, limit: 1 })
+        seq = last === undefined ? 0 : this.batchOf(last).seq + 1
+      }
+      const writes = [
+        await tx.putOnce(K.batchKey(seq), batch.record(seq)),
+        await tx.putOnce(K.batchTimeKey(batch.sealedAt, seq), seq),
+        await tx.putOnce(K.rootKey(batch.root), seq)
+      ]
+      for (const entry of batch.receipts(seq)) {
+        const { key, length, fork } = entry.receipt.head
+        writes.push(await tx.putOnce(K.receiptKey(key, length, seq, fork), entry))
+      }
+      return { seq, created: writes.includes('written') }
+    })
+  }
+
+  async getBatch (seq: number): Promise<BatchRecord | null> {
+    const key = K.batchKey(seq)
+    const value = await this.bee.get(key)
+    return value === undefined ? null : this.batchOf({ key, value })
+  }
+
+  async batchByRoot (root: string): Promise<BatchRecord | null> {
+    const key = K.rootKey(root)
+    const seq = await this.bee.get(key)
+    if (seq === undefined) return null
+    const batch = await this.getBatch(asStored(key, seq, (v) => uint(v, 'seq')))
+    if (batch?.root !== K.rootHex(root)) throw new LedgerError('CORRUPT_ENTRY', `The root index ${key} points to batch ${String(seq)}, which is not that root's batch.`)
+    return batch
+  }
+
+  async latestBatch (): Promise<BatchRecord | null> {
+    const [last] = await this.bee.range({ ...K.prefixRange('batch!'), reverse: true, limit: 1 })
+    return last === undefined ? null : this.batchOf(last)
+  }
+
+  /** Batches sealed in [from, to), by block time. */
+  async listBatches (filter: TimeFilter = {}): Promise<BatchRecord[]> {
+    const { from, to } = timeBounds(filter)
+    const index = await this.bee.range(K.prefixRange('batch-t!', from, to))
+    const out: BatchRecord[] = []
+    for (const entry of index) {
+      const batch = await this.getBatch(asStored(entry.key, entry.value, (v) => uint(v, 'seq')))
+      if (batch === null || entry.key !== K.batchTimeKey(batch.sealedAt, batch.seq)) {
+        throw new LedgerError('CORRUPT_ENTRY', `The time index ${entry.key} points to a batch that does not exist or was sealed at another time.`)
+      }
+      out.push(batch)
+    }
+    return out
+  }
+
+  /** The seal with the smallest length ≥ `minLength` (the oldest one at that length). */
+  async earliestReceipt (key: string | Buffer, minLength: number): Promise<ReceiptEntry | null> {
+    const k = K.keyHex(key)
+    return this.first({ gte: K.receiptLengthPrefix(k, minLength), lt: K.receiptPrefix(k) + K.END, limit: 1 })
+  }
+
+  /** The seal with the greatest length (the newest one at that length). */
+  async latestReceipt (key: string | Buffer): Promise<ReceiptEntry | null> {
+    return this.first({ ...K.prefixRange(K.receiptPrefix(K.keyHex(key))), reverse: true, limit: 1 })
+  }
+
+  /** Every seal at exactly `length`, oldest first (more than one only across forks or re-seals). */
+  async receiptsAt (key: string | Buffer, length: number): Promise<ReceiptEntry[]> {
+    return this.receiptList(K.prefixRange(K.receiptLengthPrefix(K.keyHex(key), length) + K.SEP))
+  }
+
+  /** Every seal of the core, by length then time. */
+  async receipts (key: string | Buffer): Promise<ReceiptEntry[]> {
+    return this.receiptList(K.prefixRange(K.receiptPrefix(K.keyHex(key))))
+  }
+
+  /** Records an incident; the same incident again is a no-op that returns the same id. */
+  async appendIncident (input: Incident): Promise<{ id: string, created: boolean }> {
+    const incident = asInput('incident', jsonValue('incident', input), parseIncident)
+    const { key, detectedAt } = incident
+    return this.bee.write(async (tx) => {
+      const siblings = await tx.range(K.prefixRange(`incident!${key}!${detectedAt}!`))
+      const same = siblings.find((s) => JSON.stringify(s.value) === JSON.stringify(incident))
+      if (same !== undefined) return { id: same.key, created: false }
+      const n = siblings.length
+      await tx.putOnce(K.incidentKey(key, detectedAt, n), incident)
+      await tx.putOnce(K.incidentTimeKey(detectedAt, key, n), incident)
+      return { id: K.incidentKey(key, detectedAt, n), created: true }
+    })
+  }
+
+  /** Incidents detected in [from, to), oldest first, of one core or of all. */
+  async listIncidents (filter: TimeFilter & { key?: string | Buffer } = {}): Promise<Incident[]> {
+    const { from, to } = timeBounds(filter)
+    const range = filter.key === undefined
+      ? K.prefixRange('incident-t!', from, to)
+      : K.prefixRange(K.incidentPrefix(K.keyHex(filter.key)), from, to)
+    const entries = await this.bee.range(range)
+    return entries.map((e) => {
+      const incident = asStored(e.key, e.value, parseIncident)
+      const n = Number(e.key.slice(e.key.lastIndexOf(K.SEP) + 1))
+      const expected = !Number.isSafeInteger(n) || n < 0
+        ? null
+        : filter.key === undefined ? K.incidentTimeKey(incident.detectedAt, incident.key, n) : K.incidentKey(incident.key, incident.detectedAt, n)
+      if (e.key !== expected) throw new LedgerError('CORRUPT_ENTRY', `The ledger entry ${e.key} holds an incident of ${incident.key} detected at ${incident.detectedAt}.`)
+      return incident
+    })
+  }
+
+  close (): Promise<void> {
+    return this.bee.close()
+  }
+
+  private batchOf (entry: Entry): BatchRecord {
+    const batch = asStored(entry.key, entry.value, parseBatchRecord)
+    if (entry.key !== K.batchKey(batch.seq)) throw new LedgerError('CORRUPT_ENTRY', `The ledger entry ${entry.key} holds batch ${batch.seq}.`)
+    return batch
+  }
+
+  private receiptOf (entry: Entry): ReceiptEntry {
+    const receipt = asStored(entry.key, entry.value, parseReceiptEntry)
+    const { key, length, fork } = receipt.receipt.head
+    if (entry.key !== K.receiptKey(key, length, receipt.batch, fork)) {
+      throw new LedgerError('CORRUPT_ENTRY', `The ledger entry ${entry.key} holds the receipt of ${key} at length ${length}.`)
+    }
+    return receipt
+  }
+
+  private async first (range: Range): Promise<ReceiptEntry | null> {
+    const [entry] = await this.bee.range(range)
+    return entry === undefined ? null : this.receiptOf(entry)
+  }
+
+  private async receiptList (range: Range): Promise<ReceiptEntry[]> {
+    return (await this.bee.range(range)).map((e) => this.receiptOf(e))
+  }
+}
