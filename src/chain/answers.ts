@@ -17,6 +17,8 @@ export interface MinedReceipt {
   blockHash: string
   /** 'reverted' when the transaction was mined with status 0 (e.g. a root sealed meanwhile). */
   status: 'success' | 'reverted'
+  /** Gas the transaction used, as a decimal string (a bigint does not survive JSON). */
+  gasUsed: string
 }
 
 export interface SealedAt {
@@ -56,7 +58,8 @@ export function toMinedReceipt (receipt: TransactionReceipt, txHash: string): Mi
     txHash,
     blockNumber: checkCount('receipt block number', receipt.blockNumber),
     blockHash: checkHash('receipt block hash', receipt.blockHash),
-    status: receipt.status === 1 ? 'success' : 'reverted'
+    status: receipt.status === 1 ? 'success' : 'reverted',
+    gasUsed: checkCount('receipt gas used', receipt.gasUsed).toString()
   }
 }
 

@@ -1,5 +1,5 @@
 import { Wallet, type JsonRpcProvider } from 'ethers'
-import { toChainBlock, toSealedAt, checkCount, type ChainBlock, type MinedReceipt, type SealedAt } from './answers'
+import { toChainBlock, toSealedAt, checkCount, checkHash, type ChainBlock, type MinedReceipt, type SealedAt } from './answers'
 import { HYPERSEAL_INTERFACE, SEALER_ROLE } from './artifact'
 import { toChainError } from './classify'
 import { ChainError } from './errors'
@@ -23,6 +23,12 @@ export interface ChainClientOptions {
   pollMs?: number
   /** Refuse to connect (CHAIN_ID_MISMATCH) to a node on another chain. */
   expectedChainId?: number
+}
+
+/** A sealed root's place on chain, from its `Sealed` event. */
+export interface SealLocation extends SealedAt {
+  txHash: string
+  blockHash: string
 }
 
 export interface HeadLeaf {
@@ -98,6 +104,28 @@ export class ChainClient {
   async sealedAt (root: Bytes32): Promise<SealedAt | null> {
     const [timestamp, blockNumber] = await this.view('sealedAt', [parseBytes32('root', root)])
     return toSealedAt(timestamp as bigint, blockNumber as bigint)
+  }
+
+  /**
+   * Where `root` was sealed: the `Sealed` event's transaction and block, or null if never.
+   * Recovery needs this when a crash hid the hash of the transaction that sealed it.
+   */
+  async findSeal (root: Bytes32): Promise<SealLocation | null> {
+    const at = await this.sealedAt(root)
+    if (at === null) return null
+    const topics = [HYPERSEAL_INTERFACE.getEvent('Sealed')!.topicHash, parseBytes32('root', root)]
+    const logs = await this.rpc('to read Sealed events', () => this.provider.getLogs({
+      address: this.contractAddress, topics, fromBlock: at.blockNumber, toBlock: at.blockNumber
+    }))
+    const log = logs[0]
+    if (logs.length !== 1 || log === undefined) {
+      throw new ChainError('RPC_BAD_ANSWER', `The node reports root ${root} sealed in block ${at.blockNumber} but returned ${logs.length} Sealed events for it; check the RPC endpoint.`)
+    }
+    return {
+      ...at,
+      txHash: checkHash('transaction hash', log.transactionHash),
+      blockHash: checkHash('block hash', log.blockHash)
+    }
   }
 
   /** The contract's own check of a head against a sealed root: the seal's timestamp, 0 if unproven. */

@@ -1,7 +1,7 @@
 // The chain area's only door: the HyperSeal contract client, deployment, the embedded anvil
 // launcher, fee replacement and the error codes.
 export { ChainClient, createChainClient } from './client'
-export type { ChainClientOptions, HeadLeaf } from './client'
+export type { ChainClientOptions, HeadLeaf, SealLocation } from './client'
 export type { SealOptions, SealSent } from './send-seal'
 export type { ChainBlock, MinedReceipt, SealedAt } from './answers'
 export { deployHyperSeal } from './deploy'

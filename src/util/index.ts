@@ -1,1 +1,3 @@
 export { CodedError } from './coded-error'
+export { SILENT_LOGGER, errInfo } from './logger'
+export type { Logger } from './logger'
