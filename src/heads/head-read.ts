@@ -1,0 +1,76 @@
+import type Hypercore from 'hypercore'
+import { verifyHeadSignature, type Head } from '../seal'
+import { HeadsError } from './errors'
+import { withTimeout } from './timeout'
+
+/**
+ * The signed head of a session as it is right now, read synchronously so that length, fork,
+ * tree hash and signature all come from one state (no await can interleave an upgrade).
+ * The tree hash is computed from the in-memory roots (`state.hash()`): `core.treeHash()` would
+ * first fetch the last block from a peer on a sparse replica and hang when no peer is there.
+ * Returns null when the core has no signed head yet. The result is not verified.
+ */
+export function readHead (core: Hypercore): Head | null {
+  const state = core.state
+  const manifest = core.getManifest({ raw: true })
+  if (state.length === 0 || state.signature === null || manifest === null) return null
+  return {
+    key: Buffer.from(core.key),
+    length: state.length,
+    fork: state.fork,
+    treeHash: Buffer.from(state.hash()),
+    signature: Buffer.from(state.signature),
+    manifest: Buffer.from(manifest)
+  }
+}
+
+/** `readHead` plus the signature check; a head that does not verify is returned as null. */
+export function readVerifiedHead (core: Hypercore): Head | null {
+  const head = readHead(core)
+  if (head === null) return null
+  try {
+    verifyHeadSignature(head)
+    return head
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Asks the peers for a newer head, waiting at most `timeoutMs`. Returns whether the core was
+ * upgraded; a timeout is not an error here: the head we hold is still a valid signed head,
+ * only perhaps not the newest.
+ */
+export async function boundedUpdate (core: Hypercore, timeoutMs: number): Promise<boolean | 'timeout'> {
+  try {
+    return await withTimeout(core.update({ wait: true }), timeoutMs, () => new HeadsError('UPDATE_TIMEOUT', 'update timed out'))
+  } catch (err) {
+    if (err instanceof HeadsError) return 'timeout'
+    throw new HeadsError('CORE_FAILED', `Updating core ${core.key.toString('hex')} failed; retry, and check the peers if it persists.`, { cause: err })
+  }
+}
+
+/**
+ * Captures the core's signed head without racing concurrent appends or truncates: length,
+ * fork, tree hash and signature are read in one synchronous step (`readHead`), so no upgrade
+ * can land between them. (A `snapshot()` would add nothing here, and its storage view does
+ * not see tree nodes fetched after it was taken.) The head must verify — key = hash of the
+ * manifest, signature over the 112-byte signable — before it is returned.
+ */
+export async function captureCoreHead (core: Hypercore, opts: { updateTimeoutMs: number }): Promise<{ head: Head, updated: boolean | 'timeout' }> {
+  const keyHex = core.key.toString('hex')
+  const updated = await boundedUpdate(core, opts.updateTimeoutMs)
+  if (core.closed) {
+    throw new HeadsError('CORE_FAILED', `The session of core ${keyHex} was closed while updating (Hypercore closes it on a conflict); retry.`)
+  }
+  const head = readHead(core)
+  if (head === null) {
+    throw new HeadsError('NO_HEAD', `Core ${keyHex} has no signed head yet: it is empty or no peer has sent its head. Check that a peer holding it is reachable.`)
+  }
+  try {
+    verifyHeadSignature(head)
+  } catch (err) {
+    throw new HeadsError('UNVERIFIED_HEAD', `The head of core ${keyHex} at length ${head.length} does not verify against its key; it was not captured.`, { cause: err })
+  }
+  return { head, updated }
+}

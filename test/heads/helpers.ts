@@ -1,0 +1,174 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type AddressInfo, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import Corestore from 'corestore'
+import type Hypercore from 'hypercore'
+import type { Incident } from '../../src/seal'
+import { HeadWatcher, type HeadWatcherOptions } from '../../src/heads'
+
+// Teardown registry: every resource registers its cleanup in one line; afterEach runs them
+// newest first, and a failing cleanup does not stop the others.
+const cleanups: Array<() => Promise<void> | void> = []
+export function onCleanup (fn: () => Promise<void> | void): void {
+  cleanups.push(fn)
+}
+export async function runCleanups (): Promise<void> {
+  while (cleanups.length > 0) {
+    const fn = cleanups.pop() as () => Promise<void> | void
+    try {
+      await fn()
+    } catch (err) {
+      console.error('cleanup failed:', err)
+    }
+  }
+}
+
+export function tempDir (prefix = 'hs-heads-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** Polls `fn` until it returns a truthy value (returned) or the time is up (throws). */
+export async function waitFor<T> (fn: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs
+  let last: unknown
+  for (;;) {
+    try {
+      const v = await fn()
+      if (v) return v as NonNullable<T>
+    } catch (err) {
+      last = err
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+export async function codeOf (p: Promise<unknown> | (() => unknown)): Promise<string | undefined> {
+  try {
+    await (typeof p === 'function' ? p() : p)
+  } catch (err) {
+    return (err as { code?: string }).code
+  }
+  return undefined
+}
+
+/** A watcher on its own Corestore in a temp dir, with incidents collected in an array. */
+export async function openWatcher (opts: HeadWatcherOptions = {}): Promise<{ watcher: HeadWatcher, store: Corestore, incidents: Incident[], dir: string }> {
+  const dir = tempDir('hs-watcher-')
+  const store = new Corestore(dir)
+  await store.ready()
+  onCleanup(() => store.close())
+  const incidents: Incident[] = []
+  const watcher = new HeadWatcher(store, {
+    replicationPort: 0,
+    updateTimeoutMs: 3000,
+    reconnect: { baseMs: 50, maxMs: 400, stableMs: 1000, idleTimeoutMs: 15_000 },
+    onIncident: (i) => { incidents.push(i) },
+    ...opts
+  })
+  onCleanup(() => watcher.close())
+  return { watcher, store, incidents, dir }
+}
+
+export interface HeadInfo { length: number, fork: number, treeHash: string }
+
+/** A writer core in this process, served over TCP on 127.0.0.1. */
+export interface LocalWriter { store: Corestore, core: Hypercore, port: number, server: Server, key: string, head (): Promise<HeadInfo> }
+
+export async function localWriter (dir = tempDir('hs-writer-'), opts: { primaryKey?: Buffer } = {}): Promise<LocalWriter> {
+  const store = opts.primaryKey ? new Corestore(dir, { primaryKey: opts.primaryKey, unsafe: true }) : new Corestore(dir)
+  const core = store.get({ name: 'writer' })
+  await core.ready()
+  const server = createServer((socket) => {
+    const s = store.replicate(false)
+    s.pipe(socket).pipe(s)
+    const end = (): void => { socket.destroy(); s.destroy() }
+    socket.on('error', end)
+    s.on('error', end)
+    socket.on('close', end)
+    server.on('close', end)
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  onCleanup(async () => {
+    server.emit('close')
+    await new Promise<void>((r) => server.close(() => r()))
+    await store.close()
+  })
+  const port = (server.address() as AddressInfo).port
+  const head = async (): Promise<HeadInfo> => ({ length: core.length, fork: core.fork, treeHash: (await core.treeHash()).toString('hex') })
+  return { store, core, port, server, key: core.key.toString('hex'), head }
+}
+
+export async function appendN (core: Hypercore, n: number, label = 'block'): Promise<void> {
+  const blocks: Buffer[] = []
+  for (let i = 0; i < n; i++) blocks.push(Buffer.from(`${label}-${core.length + i}`))
+  await core.append(blocks)
+}
+
+const WRITER_SCRIPT = resolve(__dirname, '../support/heads-writer.js')
+
+/** A writer in a child process (test/support/heads-writer.js), driven over stdin/stdout. */
+export interface ChildWriter {
+  key: string
+  port: number
+  primaryKey: string
+  storage: string
+  send (command: string): Promise<Record<string, unknown> & Partial<HeadInfo>>
+  /** Asks the writer to close and waits for the process to end. */
+  exit (): Promise<void>
+}
+
+export async function childWriter (opts: { storage?: string, port?: number, label?: string, primaryKey?: string } = {}): Promise<ChildWriter> {
+  const storage = opts.storage ?? tempDir('hs-child-')
+  const args = [WRITER_SCRIPT, '--storage', storage, '--port', String(opts.port ?? 0), '--label', opts.label ?? 'block']
+  if (opts.primaryKey) args.push('--primary-key', opts.primaryKey)
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] })
+  const exited = new Promise<void>((r) => child.once('exit', () => r()))
+  onCleanup(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    await exited
+  })
+  let stderr = ''
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+  const waiting: Array<(msg: Record<string, unknown>) => void> = []
+  // Hypercore logs conflicts with console.log, so stdout may hold lines that are not ours.
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    let msg: Record<string, unknown>
+    try {
+      msg = JSON.parse(line) as Record<string, unknown>
+    } catch {
+      return
+    }
+    waiting.shift()?.(msg)
+  })
+  const next = (what: string): Promise<Record<string, unknown>> => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`writer did not answer ${what} in time; stderr: ${stderr}`)), 15_000)
+    waiting.push((msg) => { clearTimeout(timer); resolve(msg) })
+  })
+  const ready = await Promise.race([
+    next('startup'),
+    exited.then(() => { throw new Error(`writer exited at startup: ${stderr}`) })
+  ])
+  return {
+    key: ready.key as string,
+    port: ready.port as number,
+    primaryKey: ready.primaryKey as string,
+    storage,
+    async send (command) {
+      const answer = next(command)
+      child.stdin.write(command + '\n')
+      const msg = await answer
+      if (msg.ok !== true) throw new Error(`writer failed "${command}": ${String(msg.error)}`)
+      return msg
+    },
+    async exit () {
+      child.stdin.write('exit\n')
+      await exited
+    }
+  }
+}
