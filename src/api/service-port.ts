@@ -1,0 +1,75 @@
+/**
+ * What the HTTP API needs from the running service. The API depends on this port only, so
+ * routes stay thin: parse and validate, call one method, shape the answer. The service
+ * (src/service) implements it over the watcher, the ledger, the chain and the sealer.
+ *
+ * Methods throw the domains' coded errors (HeadsError, LedgerError, ChainError, SealerError…);
+ * the API maps their codes to HTTP statuses in one table (errors.ts).
+ */
+import type { Incident } from '../seal'
+import type { BatchRecord, ReceiptEntry } from '../ledger'
+
+export interface ServiceInfo {
+  version: string
+  chainId: number
+  contract: string
+  /** Address of the sealer account, null when the service only verifies. */
+  sealer: string | null
+  /** Hex key of the public receipts log (replicate it to verify without this API). */
+  receiptsLog: string
+  schedule: string
+  confirmations: number
+  embeddedChain: boolean
+}
+
+export interface CoreView {
+  key: string
+  peers: string[]
+  /** The replica's current length and fork (sparse: blocks may be missing). */
+  length: number
+  fork: number
+  addedAt: string
+  /** The latest sealed head of this core, if any. */
+  lastSeal: { length: number, fork: number, root: string, sealedAt: string } | null
+}
+
+export interface PassResult {
+  /** Null when nothing changed since the last seal: no transaction was sent. */
+  batch: {
+    root: string
+    leafCount: number
+    txHash: string
+    blockNumber: number
+    sealedAt: string
+    final: boolean
+    /** Hex keys (and lengths) of the heads sealed, the receipts log's own head included. */
+    heads: Array<{ key: string, length: number, fork: number }>
+  } | null
+  skipped: Array<{ key: string, reason: string }>
+  incidents: Incident[]
+  startedAt: string
+  finishedAt: string
+}
+
+export interface TimeRange { from?: Date, to?: Date }
+
+export interface ServicePort {
+  info (): ServiceInfo
+  listCores (): Promise<CoreView[]>
+  /** `created` false when the key was watched already (its peers are merged). */
+  watchCore (key: string, peers: string[]): Promise<{ created: boolean, core: CoreView }>
+  /** Throws HeadsError NOT_WATCHED when the key is not watched. */
+  unwatchCore (key: string): Promise<void>
+  /** Runs a pass now; throws SealerError PASS_RUNNING while one runs. */
+  sealNow (): Promise<PassResult>
+  listBatches (range: TimeRange): Promise<BatchRecord[]>
+  listIncidents (range: TimeRange & { key?: string }): Promise<Incident[]>
+  /** Every receipt of a core, oldest first; throws HeadsError NOT_WATCHED for a core never watched nor sealed. */
+  coreReceipts (key: string): Promise<ReceiptEntry[]>
+  /** The receipt of the head sealed at exactly `length`; null when none. */
+  receiptAt (key: string, length: number): Promise<ReceiptEntry | null>
+  /** Liveness: the process answers. */
+  health (): { status: 'ok', uptimeSeconds: number }
+  /** Readiness: storage open, chain answering, recovery done. */
+  ready (): Promise<{ ready: boolean, checks: Record<string, { ok: boolean, detail?: string }> }>
+}

@@ -1,0 +1,42 @@
+import type { ChainClient } from '../chain'
+import type { HeadWatcher } from '../heads'
+import type { Journal, ReceiptsLog } from '../ledger'
+import type { Logger } from '../util'
+import type { FaultPoint } from './faults'
+import type { SealerMetrics } from './metrics'
+
+export interface SealerTiming {
+  /** A transaction not mined within this is replaced at the same nonce with a higher fee. */
+  minedTimeoutMs: number
+  /** Bound on waiting for confirmations before the pass gives up (the batch stays journaled). */
+  confirmTimeoutMs: number
+  /** Same-nonce replacements of one transaction before the pass gives up until the next tick. */
+  maxReplacements: number
+}
+
+export const DEFAULT_TIMING: SealerTiming = {
+  minedTimeoutMs: 120_000,
+  confirmTimeoutMs: 30 * 60_000,
+  maxReplacements: 5
+}
+
+/** Everything a seal pass touches, passed in so the cron job, the CLI and tests share one code path. */
+export interface SealerDeps {
+  watcher: HeadWatcher
+  log: ReceiptsLog
+  journal: Journal
+  chain: ChainClient
+  chainId: number
+  contract: string
+  /** Confirmations before a seal is final (1 = mined). */
+  confirmations: number
+  logger: Logger
+  metrics?: SealerMetrics
+  timing?: Partial<SealerTiming>
+  /** Test-only crash points (HYPERSEAL_FAULT); a no-op in production. */
+  fault?: (point: FaultPoint) => void
+}
+
+export function timingOf (deps: SealerDeps): SealerTiming {
+  return { ...DEFAULT_TIMING, ...(deps.timing ?? {}) }
+}

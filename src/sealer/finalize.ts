@@ -1,0 +1,44 @@
+/**
+ * The last step of a batch: once its seal is final, write the batch and one receipt per head
+ * to the receipts log, then close the batch in the journal. The log write is idempotent (the
+ * same batch again is a no-op), so a crash anywhere here is repaired by running it again.
+ */
+import type { InflightBatch } from '../ledger'
+import { batchFromJson, type HeadJson, type IncidentKind, type SealInfo } from '../seal'
+import type { SealerDeps } from './deps'
+
+export type Contradictions = Map<string, IncidentKind>
+
+export const contradictionKey = (head: Pick<HeadJson, 'key' | 'length' | 'fork' | 'treeHash'>): string =>
+  `${head.key}:${head.length}:${head.fork}:${head.treeHash}`
+
+/**
+ * Which heads of a batch were sealed despite a rewind or fork. A pass knows it in memory;
+ * after a crash it is found again from the incidents the pass wrote before sealing.
+ */
+export async function contradictionsOf (deps: SealerDeps, leaves: HeadJson[]): Promise<Contradictions> {
+  const found: Contradictions = new Map()
+  for (const incident of await deps.log.listIncidents({})) {
+    found.set(contradictionKey(incident.observed), incident.kind)
+  }
+  return new Map(leaves.filter((l) => found.has(contradictionKey(l))).map((l) => [contradictionKey(l), found.get(contradictionKey(l))!]))
+}
+
+export async function finalizeBatch (deps: SealerDeps, b: InflightBatch, seal: SealInfo, contradictions: Contradictions): Promise<void> {
+  const batch = batchFromJson({ v: 1, root: b.root, heads: b.leaves })
+  const receipts = b.leaves.map((leaf, i) => {
+    const kind = contradictions.get(contradictionKey(leaf))
+    return { receipt: batch.receiptFor(i, seal), ...(kind ? { contradicts: kind } : {}) }
+  })
+  const { created } = await deps.log.appendBatch({ leaves: b.leaves, seal, receipts })
+  deps.fault?.('after-receipts')
+  await deps.journal.markFinal(b.id, { blockNumber: seal.blockNumber, blockHash: seal.blockHash })
+  await deps.journal.removeInflight(b.id)
+  if (created) {
+    deps.metrics?.headsSealed.inc(b.leaves.length)
+    deps.metrics?.lastSealTime.set(seal.timestamp)
+    const mined = await deps.chain.getTransactionReceipt(seal.txHash).catch(() => null)
+    if (mined !== null) deps.metrics?.gasUsed.inc(Number(mined.gasUsed))
+  }
+  deps.logger.info({ root: seal.root, tx: seal.txHash, block: seal.blockNumber, heads: b.leaves.length }, 'batch sealed and final: receipts written')
+}

@@ -1,0 +1,234 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Registry } from 'prom-client'
+import type { CoreView, PassResult, ServiceInfo, ServicePort, TimeRange } from '../api/service-port'
+import type { Config } from '../config'
+import { HeadsError, HeadWatcher, keyHex, parseKey, parsePeer } from '../heads'
+import { Journal, openDataDir, ReceiptsLog, type BatchRecord, type DataDir, type ReceiptEntry } from '../ledger'
+import type { Incident } from '../seal'
+import {
+  createSealerMetrics, resolveUnfinished, runSealPass, scheduleSealPasses, SealerError, SingleFlight,
+  type FaultPoint, type SealerDeps, type SealerTiming
+} from '../sealer'
+import { errInfo, SILENT_LOGGER, type Logger } from '../util'
+import { resolveAdminToken } from './admin-token'
+import { connectChain, type ChainConnection } from './chain-connect'
+import { coreView, passResult } from './views'
+
+export interface ServiceOptions {
+  logger?: Logger
+  /** Where the sealer's metrics go; a new registry by default (see `metrics`). */
+  registry?: Registry
+  timing?: Partial<SealerTiming>
+  fault?: (point: FaultPoint) => void
+  /** Bound on waiting for a peer's newer head during a pass (default 10 s). */
+  updateTimeoutMs?: number
+}
+
+const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
+
+/**
+ * The running service: the data directory, the chain, the watcher and the sealer, behind the
+ * port the HTTP API uses. Open it with `HypersealService.open(config)`; `close()` stops all.
+ */
+export class HypersealService implements ServicePort {
+  readonly registry: Registry
+  readonly adminToken: string
+  private readonly flight = new SingleFlight()
+  private readonly startedAt = Date.now()
+  private readonly deps: SealerDeps
+  private schedule: { stop: () => Promise<void> } | null = null
+  private recovered = false
+  private closed = false
+
+  private constructor (
+    private readonly config: Config,
+    private readonly dataDir: DataDir,
+    private readonly chain: ChainConnection,
+    readonly watcher: HeadWatcher,
+    readonly log: ReceiptsLog,
+    readonly journal: Journal,
+    private readonly logger: Logger,
+    opts: ServiceOptions
+  ) {
+    this.registry = opts.registry ?? new Registry()
+    this.adminToken = resolveAdminToken(dataDir.dir, config.adminToken).token
+    this.deps = {
+      watcher, log, journal,
+      chain: chain.client,
+      chainId: chain.chainId,
+      contract: chain.contract,
+      confirmations: config.confirmations,
+      logger,
+      metrics: createSealerMetrics(this.registry),
+      ...(opts.timing ? { timing: opts.timing } : {}),
+      ...(opts.fault ? { fault: opts.fault } : {})
+    }
+  }
+
+  /**
+   * Opens everything in order (data directory, chain, ledger, watcher), re-watches the journal's
+   * cores, listens for writers, then settles batches a crash left unfinished. A chain that is
+   * down at that moment does not stop the start: the first pass settles them instead.
+   */
+  static async open (config: Config, opts: ServiceOptions = {}): Promise<HypersealService> {
+    const logger = opts.logger ?? SILENT_LOGGER
+    const undo: Array<() => Promise<unknown>> = []
+    try {
+      const dataDir = await openDataDir(config.dataDir)
+      undo.push(() => dataDir.close())
+      const chain = await connectChain(config, dataDir.dir, logger)
+      undo.push(async () => { chain.client.close(); await chain.embedded?.stop() })
+      const log = await ReceiptsLog.open(dataDir.store)
+      undo.push(() => log.close())
+      const journal = await Journal.open(dataDir.store)
+      undo.push(() => journal.close())
+      const watcher = new HeadWatcher(dataDir.store, {
+        replicationPort: config.replicationPort,
+        host: config.host,
+        bootstrap: config.bootstrap,
+        logger,
+        updateTimeoutMs: opts.updateTimeoutMs ?? 10_000,
+        onIncident: async (incident) => {
+          await log.appendIncident(incident).catch((err: unknown) => logger.error({ err: errInfo(err) }, 'could not record an incident'))
+        }
+      })
+      undo.push(() => watcher.close())
+      for (const entry of await journal.listWatched()) await watcher.watch(entry.key, entry.peers)
+      await watcher.listen()
+      const service = new HypersealService(config, dataDir, chain, watcher, log, journal, logger, opts)
+      await service.recover()
+      return service
+    } catch (err) {
+      for (const step of undo.reverse()) await step().catch(() => {})
+      throw err
+    }
+  }
+
+  private async recover (): Promise<void> {
+    try {
+      await this.flight.run(() => resolveUnfinished(this.deps))
+      this.recovered = true
+    } catch (err) {
+      this.logger.error({ err: errInfo(err) }, 'unfinished batches could not be settled at start; the next pass retries')
+    }
+  }
+
+  /** Seal passes on the configured cron schedule, until `close()`. */
+  startSchedule (): void {
+    if (this.schedule === null) this.schedule = scheduleSealPasses(this.config.schedule, () => this.sealNow(), this.logger)
+  }
+
+  info (): ServiceInfo {
+    return {
+      version: VERSION,
+      chainId: this.chain.chainId,
+      contract: this.chain.contract,
+      sealer: this.chain.client.signerAddress,
+      receiptsLog: this.log.key.toString('hex'),
+      schedule: this.config.schedule,
+      confirmations: this.config.confirmations,
+      embeddedChain: this.chain.embedded !== null
+    }
+  }
+
+  get rpcUrl (): string | undefined {
+    return this.chain.embedded?.rpcUrl ?? this.config.rpc
+  }
+
+  async listCores (): Promise<CoreView[]> {
+    const replicas = new Map(this.watcher.watched().map((w) => [w.key, w]))
+    const out: CoreView[] = []
+    for (const entry of await this.journal.listWatched()) {
+      out.push(coreView(entry, replicas.get(entry.key), await this.log.latestReceipt(entry.key)))
+    }
+    return out
+  }
+
+  async watchCore (key: string, peers: string[]): Promise<{ created: boolean, core: CoreView }> {
+    const hex = keyHex(parseKey(key))
+    if (!Array.isArray(peers)) throw new HeadsError('BAD_PEER', 'Peers must be a list of host:port strings.')
+    const parsed = peers.map((p) => parsePeer(p))
+    // The journal first: once we answer, the watch survives a restart.
+    const { added, entry } = await this.journal.addWatch(hex, parsed.map((p) => `${p.host}:${p.port}`))
+    await this.watcher.watch(hex, entry.peers)
+    const replica = this.watcher.watched().find((w) => w.key === hex)
+    return { created: added, core: coreView(entry, replica, await this.log.latestReceipt(hex)) }
+  }
+
+  async unwatchCore (key: string): Promise<void> {
+    const hex = keyHex(parseKey(key))
+    if (!await this.journal.removeWatch(hex)) throw new HeadsError('NOT_WATCHED', `Core ${hex} is not watched.`)
+    await this.watcher.unwatch(hex).catch(() => {})
+  }
+
+  async sealNow (): Promise<PassResult> {
+    if (this.closed) throw new SealerError('CLOSED', 'The service is shutting down.')
+    const passes = this.deps.metrics!.passes
+    return await this.flight.run(async () => {
+      try {
+        const outcome = await runSealPass(this.deps)
+        this.recovered = true
+        passes.inc({ result: outcome.batch === null ? 'unchanged' : 'sealed' })
+        return passResult(outcome)
+      } catch (err) {
+        passes.inc({ result: 'failed' })
+        throw err
+      }
+    })
+  }
+
+  async listBatches (range: TimeRange): Promise<BatchRecord[]> {
+    return await this.log.listBatches(range)
+  }
+
+  async listIncidents (range: TimeRange & { key?: string }): Promise<Incident[]> {
+    const key = range.key === undefined ? undefined : keyHex(parseKey(range.key))
+    return await this.log.listIncidents({ ...range, ...(key ? { key } : {}) })
+  }
+
+  async coreReceipts (key: string): Promise<ReceiptEntry[]> {
+    const hex = keyHex(parseKey(key))
+    const receipts = await this.log.receipts(hex)
+    if (receipts.length === 0 && await this.journal.getWatch(hex) === null) {
+      throw new HeadsError('NOT_WATCHED', `Core ${hex} was never watched by this service.`)
+    }
+    return receipts
+  }
+
+  async receiptAt (key: string, length: number): Promise<ReceiptEntry | null> {
+    const entries = await this.log.receiptsAt(keyHex(parseKey(key)), length)
+    return entries.reduce<ReceiptEntry | null>((newest, e) => (newest === null || e.batch > newest.batch ? e : newest), null)
+  }
+
+  health (): { status: 'ok', uptimeSeconds: number } {
+    return { status: 'ok', uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000) }
+  }
+
+  async ready (): Promise<{ ready: boolean, checks: Record<string, { ok: boolean, detail?: string }> }> {
+    const checks: Record<string, { ok: boolean, detail?: string }> = {
+      storage: this.closed ? { ok: false, detail: 'closed' } : { ok: true },
+      recovery: this.recovered ? { ok: true } : { ok: false, detail: 'unfinished batches wait for the chain' }
+    }
+    try {
+      checks.chain = { ok: true, detail: `block ${await this.chain.client.blockNumber()}` }
+    } catch (err) {
+      checks.chain = { ok: false, detail: errInfo(err).message }
+    }
+    return { ready: Object.values(checks).every((c) => c.ok), checks }
+  }
+
+  /** Stops the schedule, lets a running pass end, then closes everything in reverse order. */
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.schedule?.stop()
+    await this.flight.idle()
+    await this.watcher.close().catch(() => {})
+    await this.log.close().catch(() => {})
+    await this.journal.close().catch(() => {})
+    this.chain.client.close()
+    await this.dataDir.close()
+    await this.chain.embedded?.stop()
+  }
+}

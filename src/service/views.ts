@@ -1,0 +1,43 @@
+import type { CoreView, PassResult } from '../api/service-port'
+import type { WatchedInfo } from '../heads'
+import type { ReceiptEntry, WatchEntry } from '../ledger'
+import type { PassOutcome } from '../sealer'
+
+export function coreView (entry: WatchEntry, replica: WatchedInfo | undefined, last: ReceiptEntry | null): CoreView {
+  return {
+    key: entry.key,
+    peers: entry.peers,
+    length: replica?.length ?? 0,
+    fork: replica?.fork ?? 0,
+    addedAt: entry.addedAt,
+    lastSeal: last === null
+      ? null
+      : {
+          length: last.receipt.head.length,
+          fork: last.receipt.head.fork,
+          root: last.receipt.seal.root,
+          sealedAt: new Date(last.receipt.seal.timestamp * 1000).toISOString()
+        }
+  }
+}
+
+export function passResult (outcome: PassOutcome): PassResult {
+  const b = outcome.batch
+  return {
+    batch: b === null
+      ? null
+      : {
+          root: b.root,
+          leafCount: b.leafCount,
+          txHash: b.seal.txHash,
+          blockNumber: b.seal.blockNumber,
+          sealedAt: new Date(b.seal.timestamp * 1000).toISOString(),
+          final: true,
+          heads: b.heads
+        },
+    skipped: outcome.skipped,
+    incidents: outcome.incidents,
+    startedAt: outcome.startedAt,
+    finishedAt: outcome.finishedAt
+  }
+}
