@@ -45,6 +45,8 @@ export interface PassResult {
     /** Hex keys (and lengths) of the heads sealed, the receipts log's own head included. */
     heads: Array<{ key: string, length: number, fork: number }>
   } | null
+  /** Roots of batches left unfinished by an earlier pass or process, settled first. */
+  recovered: string[]
   skipped: Array<{ key: string, reason: string }>
   incidents: Incident[]
   startedAt: string

@@ -35,6 +35,7 @@ export function passResult (outcome: PassOutcome): PassResult {
           final: true,
           heads: b.heads
         },
+    recovered: outcome.recovered,
     skipped: outcome.skipped,
     incidents: outcome.incidents,
     startedAt: outcome.startedAt,

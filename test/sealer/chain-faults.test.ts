@@ -1,0 +1,126 @@
+import { expect } from 'chai'
+import { createServer, type AddressInfo } from 'node:net'
+import { JsonRpcProvider } from 'ethers'
+import { startEmbeddedChain, type EmbeddedChain } from '../../src/chain'
+import { HypersealService } from '../../src/service'
+import type { SentTx } from '../../src/ledger'
+import { appendN, codeOf, localWriter, onCleanup, runCleanups, tempDir, waitFor } from '../heads/helpers'
+import { sealCount } from '../faults/helpers'
+import { testConfig } from './helpers'
+
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((r) => server.close(() => r()))
+  return port
+}
+
+/** An anvil of the test's own (so the test can stop, stall or reorganise it) and a service on it. */
+async function serviceOnOwnChain (env: Record<string, string> = {}, timing = {}): Promise<{ service: HypersealService, chain: EmbeddedChain, chainDir: string, port: number, rpc: (method: string, params?: unknown[]) => Promise<unknown> }> {
+  const chainDir = tempDir('hs-chain-')
+  const port = await freePort()
+  let chain = await startEmbeddedChain({ dataDir: chainDir, port })
+  const holder = { chain }
+  onCleanup(() => holder.chain.stop())
+  const service = await HypersealService.open(testConfig(tempDir('hs-service-'), {
+    HYPERSEAL_RPC: chain.rpcUrl, HYPERSEAL_CONTRACT: chain.contractAddress, HYPERSEAL_SEALER_KEY: chain.sealerKey, ...env
+  }), { updateTimeoutMs: 2000, timing })
+  onCleanup(() => service.close())
+  const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true })
+  onCleanup(() => provider.destroy())
+  return {
+    service,
+    get chain () { return holder.chain },
+    set chain (c: EmbeddedChain) { holder.chain = c; chain = c },
+    chainDir,
+    port,
+    rpc: (method, params = []) => provider.send(method, params)
+  }
+}
+
+async function watchedWriter (service: HypersealService, blocks: number): Promise<string> {
+  const writer = await localWriter()
+  await appendN(writer.core, blocks)
+  await service.watchCore(writer.key, [`127.0.0.1:${writer.port}`])
+  await waitFor(() => service.watcher.watched().find((w) => w.key === writer.key)?.length === blocks, `replica at ${blocks}`)
+  return writer.key
+}
+
+describe('seal pass under chain faults', function () {
+  this.timeout(120_000)
+  afterEach(runCleanups)
+
+  it('keeps the batch journaled while the RPC is down and seals it once on a later pass', async () => {
+    const env = await serviceOnOwnChain()
+    const key = await watchedWriter(env.service, 4)
+    await env.chain.stop()
+    expect(await codeOf(env.service.sealNow())).to.equal('RPC_UNREACHABLE')
+    const pending = await env.service.journal.listUnfinished()
+    expect(pending).to.have.length(1)
+    expect(pending[0].state).to.equal('prepared')
+
+    env.chain = await startEmbeddedChain({ dataDir: env.chainDir, port: env.port })
+    const pass = await env.service.sealNow()
+    expect(pass.recovered).to.deep.equal([pending[0].root])
+    expect(await env.service.journal.listUnfinished()).to.deep.equal([])
+    const receipts = await env.service.coreReceipts(key)
+    expect(receipts).to.have.length(1)
+    expect(receipts[0].receipt.seal.root).to.equal(pending[0].root)
+    expect(await sealCount(env.chain.rpcUrl, env.chain.contractAddress)).to.equal(1)
+  })
+
+  it('replaces a transaction that is not mined in time at the same nonce with fees raised ≥ 10%', async () => {
+    const env = await serviceOnOwnChain({}, { minedTimeoutMs: 400 })
+    const key = await watchedWriter(env.service, 3)
+    await env.rpc('evm_setAutomine', [false])
+    const pass = env.service.sealNow()
+    const stuck = await waitFor(async () => {
+      const [b] = await env.service.journal.listUnfinished()
+      return b?.state === 'sent' && (b.tx as SentTx).replaced.length >= 1 ? b.tx as SentTx : null
+    }, 'a replacement transaction', 20_000)
+    await env.rpc('evm_mine')
+    await env.rpc('evm_setAutomine', [true])
+    await pass
+    const first = stuck.replaced[0]
+    expect(stuck.nonce).to.equal(first.nonce)
+    const fee = (t: { maxFeePerGas?: string, gasPrice?: string }): bigint => BigInt(t.maxFeePerGas ?? t.gasPrice!)
+    expect(fee(stuck) * 100n >= fee(first) * 110n, 'fee raised by at least 10%').to.equal(true)
+    const [receipt] = await env.service.coreReceipts(key)
+    expect([stuck.hash, ...stuck.replaced.map((t) => t.hash)]).to.include(receipt.receipt.seal.txHash)
+    expect(await sealCount(env.chain.rpcUrl, env.chain.contractAddress)).to.equal(1)
+  })
+
+  it('seals a root again when a reorg drops its block before it is final', async () => {
+    const env = await serviceOnOwnChain({ HYPERSEAL_CONFIRMATIONS: '3' })
+    const key = await watchedWriter(env.service, 2)
+    const snapshot = await env.rpc('evm_snapshot')
+    const pass = env.service.sealNow()
+    const mined = await waitFor(async () => {
+      const [b] = await env.service.journal.listUnfinished()
+      return b?.state === 'mined' ? b.mined! : null
+    }, 'the seal mined', 20_000)
+    await env.rpc('evm_revert', [snapshot])
+    // Blocks keep coming after the reorg, so the resent seal can reach its confirmations.
+    const miner = setInterval(() => { env.rpc('evm_mine').catch(() => {}) }, 200)
+    onCleanup(() => clearInterval(miner))
+    await pass
+    clearInterval(miner)
+    const [receipt] = await env.service.coreReceipts(key)
+    expect(receipt.receipt.seal.blockHash).to.not.equal(mined.blockHash)
+    const block = await env.rpc('eth_getBlockByNumber', ['0x' + receipt.receipt.seal.blockNumber.toString(16), false]) as { hash: string }
+    expect(block.hash).to.equal(receipt.receipt.seal.blockHash)
+    expect(await sealCount(env.chain.rpcUrl, env.chain.contractAddress)).to.equal(1)
+  })
+
+  it('runs passes on the cron schedule', async () => {
+    const env = await serviceOnOwnChain({ HYPERSEAL_SCHEDULE: '* * * * * *' })
+    const key = await watchedWriter(env.service, 2)
+    env.service.startSchedule()
+    const receipts = await waitFor(async () => {
+      const r = await env.service.coreReceipts(key)
+      return r.length > 0 ? r : null
+    }, 'a scheduled seal', 15_000)
+    expect(receipts[0].receipt.head.length).to.equal(2)
+  })
+})
