@@ -1,14 +1,3 @@
-/**
- * The logging this area needs, in pino's argument order (`logger.warn({ pid }, 'message')`),
- * so the service can pass its pino logger straight in.
- */
-export interface ChainLogger {
-  debug (obj: object, msg: string): void
-  info (obj: object, msg: string): void
-  warn (obj: object, msg: string): void
-  error (obj: object, msg: string): void
-}
-
-const noop = (): void => {}
-
-export const SILENT_LOGGER: ChainLogger = { debug: noop, info: noop, warn: noop, error: noop }
+// The chain area logs through the service's Logger (pino's argument order).
+export type { Logger as ChainLogger } from '../util'
+export { SILENT_LOGGER } from '../util'
