@@ -51,7 +51,7 @@ export function parseSealedRef (sealed: SealedRef): PrefixResult['sealed'] {
  * first with a request timeout, so the hash itself is then computed locally. This runs on the
  * live session: a snapshot's storage view does not see the nodes fetched after it was taken.
  */
-async function treeHashAt (core: Hypercore, length: number, timeoutMs: number): Promise<Buffer> {
+export async function treeHashAt (core: Hypercore, length: number, timeoutMs: number): Promise<Buffer> {
   const keyHex = core.key.toString('hex')
   try {
     if (!(await core.has(length - 1))) await core.get(length - 1, { timeout: timeoutMs })
@@ -62,6 +62,41 @@ async function treeHashAt (core: Hypercore, length: number, timeoutMs: number): 
       throw new HeadsError('UPDATE_TIMEOUT', `No peer sent block ${length - 1} of core ${keyHex} within ${timeoutMs} ms, so its tree at length ${length} cannot be checked yet. Retry when a peer is reachable.`, { cause: err })
     }
     throw new HeadsError('CORE_FAILED', `Reading the tree of core ${keyHex} at length ${length} failed; retry.`, { cause: err })
+  }
+}
+
+/** What a verifier needs of a replica: its head, and its tree hash at each length asked for. */
+export interface ReplicaView {
+  length: number
+  fork: number
+  /** Tree hash of the head (hex), absent when empty. */
+  treeHash?: string
+  /** Hex tree hash at each asked length ≤ the replica's length; lengths past it are absent. */
+  treeHashes: Record<number, string>
+  conflictSeen: boolean
+}
+
+/**
+ * Reads the replica's head and its tree hashes at `lengths` in one fork: if the writer's fork
+ * changes while hashing (a truncate landed), it starts again, so the view is never a mix.
+ */
+export async function readReplicaView (core: Hypercore, lengths: number[], opts: { timeoutMs: number, conflictSeen?: boolean }): Promise<ReplicaView> {
+  for (let attempt = 1; ; attempt++) {
+    const state = core.state
+    const view: ReplicaView = {
+      length: state.length,
+      fork: state.fork,
+      ...(state.length > 0 ? { treeHash: Buffer.from(state.hash()).toString('hex') } : {}),
+      treeHashes: {},
+      conflictSeen: opts.conflictSeen === true
+    }
+    for (const length of new Set(lengths)) {
+      if (length >= 1 && length <= view.length) view.treeHashes[length] = (await treeHashAt(core, length, opts.timeoutMs)).toString('hex')
+    }
+    if (core.fork === view.fork) return view
+    if (attempt >= MAX_ATTEMPTS) {
+      throw new HeadsError('CORE_FAILED', `Core ${core.key.toString('hex')} kept changing forks while it was read; retry later.`)
+    }
   }
 }
 

@@ -6,7 +6,7 @@ import { boundedUpdate, captureCoreHead } from './head-read'
 import { SILENT_LOGGER, type HeadsLogger } from './logger'
 import { parseKey, parsePeer, type PeerAddress } from './parse'
 import { PeerLink, type LinkOptions, type PeerStatus } from './peer-link'
-import { checkCorePrefix, parseSealedRef, type PrefixResult, type SealedRef } from './prefix'
+import { checkCorePrefix, parseSealedRef, readReplicaView, type PrefixResult, type ReplicaView, type SealedRef } from './prefix'
 import { ReplicationServer } from './replication-server'
 import { WatchedCore, type IncidentSink } from './watched-core'
 
@@ -170,6 +170,14 @@ export class HeadWatcher {
     await entry.ready
     await boundedUpdate(entry.core, this.updateTimeoutMs)
     return await checkCorePrefix(entry.core, sealed, { timeoutMs: this.updateTimeoutMs, conflictSeen: entry.conflictSeen })
+  }
+
+  /** The replica's head and tree hashes at `lengths`, after a bounded update from the peers. */
+  async replicaView (key: unknown, lengths: number[]): Promise<ReplicaView> {
+    const entry = this.entry(key)
+    await entry.ready
+    await boundedUpdate(entry.core, this.updateTimeoutMs)
+    return await readReplicaView(entry.core, lengths, { timeoutMs: this.updateTimeoutMs, conflictSeen: entry.conflictSeen })
   }
 
   /** Waits until the swarm has looked up every watched core once (no-op without discovery). */

@@ -89,7 +89,14 @@ export class HypersealService implements ServicePort {
         bootstrap: config.bootstrap,
         logger,
         updateTimeoutMs: opts.updateTimeoutMs ?? 10_000,
+        // Hypercore's conflict proofs are kept at once: Hypercore forgets them on restart. A
+        // truncate is only a hint; the seal pass's prefix check records the rewind with both
+        // signed heads, so recording the hint too would count one rewind twice.
         onIncident: async (incident) => {
+          if (incident.kind !== 'fork') {
+            logger.warn({ key: incident.key, evidence: incident.evidence }, 'core truncated below a head it held; the next seal pass checks it against its seal')
+            return
+          }
           await log.appendIncident(incident).catch((err: unknown) => logger.error({ err: errInfo(err) }, 'could not record an incident'))
         }
       })

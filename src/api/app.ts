@@ -1,0 +1,67 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Logger as PinoLogger } from 'pino'
+import type { Registry } from 'prom-client'
+import { ConfigError } from '../config'
+import { errInfo } from '../util'
+import { adminOnly, refuseTokenInQuery } from './auth'
+import { ApiError, toErrorAnswer } from './errors'
+import { instrumentHttp } from './http-metrics'
+import { apiLogger } from './logging'
+import { coreRoutes } from './routes/cores'
+import { ledgerRoutes } from './routes/ledger'
+import { opsRoutes } from './routes/ops'
+import { sealRoutes } from './routes/seal'
+import type { ServicePort } from './service-port'
+
+export interface ApiDeps {
+  service: ServicePort
+  /** The bearer token of the admin routes (at least 16 characters). */
+  adminToken: string
+  /** A pino logger (wrapped with the API's redaction), or false / unset for none. */
+  logger?: PinoLogger | false
+  /** The Prometheus registry served at /metrics; the API adds its HTTP metrics to it. */
+  metrics: Registry
+  /** Largest accepted request body in bytes (default 64 KiB: the largest real body is a watch). */
+  bodyLimit?: number
+}
+
+/** The HTTP API, built but not listening: tests drive it with `inject()`, `start` calls `listen()`. */
+export function buildApp (deps: ApiDeps): FastifyInstance {
+  if (typeof deps.adminToken !== 'string' || deps.adminToken.length < 16) {
+    throw new ConfigError('INVALID_VALUE', 'The admin token must be at least 16 characters (value not shown).')
+  }
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: apiLogger(deps.logger) } : { logger: false }),
+    bodyLimit: deps.bodyLimit ?? 64 * 1024,
+    // Long enough for a 64-character key; anything longer cannot be a key and gets 404.
+    routerOptions: { maxParamLength: 200 },
+    // A client gets 30 s to send its request (slow-loris); answering may take longer (a seal pass).
+    requestTimeout: 30_000,
+    // Requests during close are still answered by our handlers (CLOSED → 503 in one shape).
+    return503OnClosing: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } }
+  }) as unknown as FastifyInstance
+  // Only JSON bodies: a text/plain body is 415, not a string that fails the schema.
+  app.removeContentTypeParser('text/plain')
+
+  app.setErrorHandler((err, request, reply) => {
+    const answer = toErrorAnswer(err)
+    request.log[answer.level]({ err: errInfo(err), answer: answer.body.error.code, status: answer.status }, 'request failed')
+    return reply.code(answer.status).headers(answer.headers).send(answer.body)
+  })
+  app.setNotFoundHandler((request, reply) => {
+    // The path only: the query string is never echoed (nor logged).
+    const path = request.url.split('?')[0].slice(0, 200)
+    const answer = toErrorAnswer(new ApiError('NOT_FOUND', `There is no route ${request.method} ${path}.`))
+    return reply.code(answer.status).send(answer.body)
+  })
+  app.addHook('onRequest', refuseTokenInQuery)
+  instrumentHttp(app, deps.metrics)
+
+  const ctx = { service: deps.service, admin: adminOnly(deps.adminToken), metrics: deps.metrics }
+  coreRoutes(app, ctx)
+  ledgerRoutes(app, ctx)
+  sealRoutes(app, ctx)
+  opsRoutes(app, ctx)
+  return app
+}

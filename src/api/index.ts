@@ -1,0 +1,5 @@
+// The HTTP API's only door: build the app (not listening), and the logger with its redaction.
+export { buildApp } from './app'
+export type { ApiDeps } from './app'
+export { createLogger } from './logging'
+export type { ServicePort, ServiceInfo, CoreView, PassResult, TimeRange } from './service-port'

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify'
+import { API_RULES } from '../error-rules'
+import { RETRY_AFTER_SECONDS } from '../errors'
+import { errorResponses, emptyQuery, notReady, readiness } from '../schemas'
+import type { RouteContext } from './context'
+
+/** Liveness, readiness and Prometheus metrics: no auth (no secrets in them), for probes and scrapers. */
+export function opsRoutes (app: FastifyInstance, { service, metrics }: RouteContext): void {
+  app.get('/health', {
+    schema: {
+      querystring: emptyQuery,
+      response: { 200: { type: 'object', required: ['status', 'uptimeSeconds'], properties: { status: { type: 'string' }, uptimeSeconds: { type: 'integer' } } }, ...errorResponses }
+    }
+  }, async () => service.health())
+
+  app.get('/ready', {
+    schema: { querystring: emptyQuery, response: { ...errorResponses, 200: readiness, 503: notReady } }
+  }, async (_request, reply) => {
+    const { ready, checks } = await service.ready()
+    if (ready) return { ready, checks }
+    const failed = Object.entries(checks).filter(([, c]) => !c.ok).map(([name, c]) => (c.detail ? `${name} (${c.detail})` : name))
+    const rule = API_RULES.NOT_READY
+    return reply.code(rule.status).header('retry-after', String(RETRY_AFTER_SECONDS)).send({
+      ready,
+      checks,
+      error: { code: rule.code, message: `The service is not ready: ${failed.join(', ')}.` }
+    })
+  })
+
+  app.get('/metrics', {
+    schema: { querystring: emptyQuery, response: { 200: { type: 'string' }, ...errorResponses } }
+  }, async (_request, reply) => {
+    const text = await metrics.metrics()
+    return reply.type(metrics.contentType).send(text)
+  })
+}

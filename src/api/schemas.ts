@@ -1,0 +1,176 @@
+/**
+ * JSON schemas of the API: inputs (params, query, bodies) are checked by Ajv before a handler
+ * runs; outputs are serialised through the response schemas, which also drop any field a
+ * schema does not name. The shapes are DESIGN.md's formats and src/api/service-port.ts.
+ */
+
+/** A core key: 64 hex or 52 z-base-32 characters (parseKey also checks z-base-32 is canonical). */
+export const KEY_PATTERN = '^([0-9a-fA-F]{64}|[ybndrfg8ejkmcpqxot1uwisza345h769]{52})$'
+/** A length in the URL: a plain decimal without sign, exponent or leading zero (range checked after). */
+export const LENGTH_PATTERN = '^(0|[1-9][0-9]{0,15})$'
+
+const key = { type: 'string', pattern: KEY_PATTERN } as const
+const hex = { type: 'string' } as const
+const uint = { type: 'integer', minimum: 0 } as const
+const iso = { type: 'string' } as const
+
+export const errorAnswer = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } }
+  }
+} as const
+
+/** The error answers every route may give (the shape of errors.ts). */
+export const errorResponses = { '4xx': errorAnswer, '5xx': errorAnswer } as const
+
+export const keyParams = {
+  type: 'object',
+  required: ['key'],
+  additionalProperties: false,
+  properties: { key }
+} as const
+
+export const receiptParams = {
+  type: 'object',
+  required: ['key', 'length'],
+  additionalProperties: false,
+  properties: { key, length: { type: 'string', pattern: LENGTH_PATTERN } }
+} as const
+
+/** `from` / `to`: ISO 8601 or epoch seconds (parsed in time-query.ts). */
+const time = { type: 'string', minLength: 1, maxLength: 40 } as const
+export const timeQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { from: time, to: time }
+} as const
+export const incidentQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { from: time, to: time, key }
+} as const
+export const emptyQuery = { type: 'object', additionalProperties: false, properties: {} } as const
+
+export const watchBody = {
+  type: 'object',
+  required: ['key'],
+  additionalProperties: false,
+  properties: {
+    key: { type: 'string', maxLength: 64 },
+    peers: { type: 'array', maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 300 } }
+  }
+} as const
+
+const headJson = {
+  type: 'object',
+  required: ['key', 'length', 'fork', 'treeHash', 'signature', 'manifest'],
+  properties: { key: hex, length: uint, fork: uint, treeHash: hex, signature: hex, manifest: hex }
+} as const
+
+const sealInfo = {
+  type: 'object',
+  required: ['chainId', 'contract', 'root', 'leafCount', 'txHash', 'blockNumber', 'blockHash', 'timestamp'],
+  properties: { chainId: uint, contract: hex, root: hex, leafCount: uint, txHash: hex, blockNumber: uint, blockHash: hex, timestamp: uint }
+} as const
+
+export const receipt = {
+  type: 'object',
+  required: ['v', 'head', 'seal', 'proof'],
+  properties: { v: { type: 'integer' }, head: headJson, seal: sealInfo, proof: { type: 'array', items: hex } }
+} as const
+
+export const incident = {
+  type: 'object',
+  required: ['key', 'kind', 'detectedAt', 'sealed', 'observed', 'evidence'],
+  properties: {
+    key: hex,
+    kind: { type: 'string', enum: ['rewind', 'fork'] },
+    detectedAt: iso,
+    sealed: headJson,
+    observed: headJson,
+    // Free-form JSON evidence (Hypercore's conflict proof, tree hashes compared, source).
+    evidence: { type: 'object', additionalProperties: true }
+  }
+} as const
+
+export const batchRecord = {
+  type: 'object',
+  required: ['v', 'seq', 'root', 'leafCount', 'leaves', 'seal', 'sealedAt'],
+  properties: {
+    v: { type: 'integer' },
+    seq: uint,
+    root: hex,
+    leafCount: uint,
+    leaves: { type: 'array', items: headJson },
+    seal: sealInfo,
+    sealedAt: iso,
+    contradictions: {
+      type: 'array',
+      items: { type: 'object', required: ['key', 'length', 'kind'], properties: { key: hex, length: uint, kind: { type: 'string' } } }
+    }
+  }
+} as const
+
+export const coreView = {
+  type: 'object',
+  required: ['key', 'peers', 'length', 'fork', 'addedAt', 'lastSeal'],
+  properties: {
+    key: hex,
+    peers: { type: 'array', items: { type: 'string' } },
+    length: uint,
+    fork: uint,
+    addedAt: iso,
+    lastSeal: {
+      type: ['object', 'null'],
+      required: ['length', 'fork', 'root', 'sealedAt'],
+      properties: { length: uint, fork: uint, root: hex, sealedAt: iso }
+    }
+  }
+} as const
+
+export const serviceInfo = {
+  type: 'object',
+  required: ['version', 'chainId', 'contract', 'sealer', 'receiptsLog', 'schedule', 'confirmations', 'embeddedChain'],
+  properties: {
+    version: { type: 'string' },
+    chainId: uint,
+    contract: hex,
+    sealer: { type: ['string', 'null'] },
+    receiptsLog: hex,
+    schedule: { type: 'string' },
+    confirmations: uint,
+    embeddedChain: { type: 'boolean' }
+  }
+} as const
+
+export const passResult = {
+  type: 'object',
+  required: ['batch', 'skipped', 'incidents', 'startedAt', 'finishedAt'],
+  properties: {
+    batch: {
+      type: ['object', 'null'],
+      required: ['root', 'leafCount', 'txHash', 'blockNumber', 'sealedAt', 'final', 'heads'],
+      properties: {
+        root: hex,
+        leafCount: uint,
+        txHash: hex,
+        blockNumber: uint,
+        sealedAt: iso,
+        final: { type: 'boolean' },
+        heads: { type: 'array', items: { type: 'object', required: ['key', 'length', 'fork'], properties: { key: hex, length: uint, fork: uint } } }
+      }
+    },
+    skipped: { type: 'array', items: { type: 'object', required: ['key', 'reason'], properties: { key: hex, reason: { type: 'string' } } } },
+    incidents: { type: 'array', items: incident },
+    startedAt: iso,
+    finishedAt: iso
+  }
+} as const
+
+const check = { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' }, detail: { type: 'string' } } } as const
+const readinessFields = { ready: { type: 'boolean' }, checks: { type: 'object', additionalProperties: check } } as const
+export const readiness = { type: 'object', required: ['ready', 'checks'], properties: readinessFields } as const
+/** 503 from /ready: the error shape, plus the checks when the service could run them. */
+export const notReady = { type: 'object', required: ['error'], properties: { ...readinessFields, error: errorAnswer.properties.error } } as const

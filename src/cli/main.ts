@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Command } from 'commander'
+import { runProgram } from './exit'
+import { registerSeal } from './seal'
+import { registerStart } from './start'
+import { registerStatus } from './status'
+import { registerUnwatch } from './unwatch'
+import { registerWatch } from './watch'
+
+const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
+
+export function buildProgram (): Command {
+  const program = new Command('hyperseal')
+    .description('Seal Hypercore heads on an EVM chain; prove later what a log held, or that it was rewound or forked.')
+    .version(VERSION)
+    .showHelpAfterError(false)
+  registerStart(program)
+  registerWatch(program)
+  registerUnwatch(program)
+  registerSeal(program)
+  registerStatus(program)
+  return program
+}
+
+/** The `hyperseal` command (bin/hyperseal.js). */
+export function main (argv: readonly string[]): void {
+  runProgram(buildProgram(), argv).then((code) => {
+    process.exitCode = code
+  }, (err: unknown) => {
+    process.stderr.write(`error: ${(err as Error).message}\n`)
+    process.exitCode = 1
+  })
+}

@@ -1,0 +1,42 @@
+import type { Command } from 'commander'
+import type { CoreView, ServiceInfo } from '../api'
+import { runCommand } from './exit'
+import { addClientOptions, apiBase, request, timeoutMs, type ClientOptions } from './http-client'
+import { printResult } from './output'
+
+interface Readiness { ready: boolean, checks: Record<string, { ok: boolean, detail?: string }> }
+
+/** `hyperseal status`: the service, its readiness, the watched cores with their last seals, the incident count. */
+export function registerStatus (program: Command): void {
+  const cmd = program.command('status')
+    .description('show the running service: chain and contract, readiness, watched cores and their last seals, incidents')
+  addClientOptions(cmd, 30).action(async (opts: ClientOptions) => runCommand(opts, async () => {
+    const base = apiBase(opts, process.env)
+    const ms = timeoutMs(opts, 30)
+    const { cores, service } = (await request(base, { method: 'GET', path: '/v1/cores', timeoutMs: ms })).body as { cores: CoreView[], service: ServiceInfo }
+    // 503 is /ready's answer when a check fails: part of the status, not a failure of this command.
+    const readiness = (await request(base, { method: 'GET', path: '/ready', timeoutMs: ms, accept: [503] })).body as Readiness
+    const incidents = ((await request(base, { method: 'GET', path: '/v1/incidents', timeoutMs: ms })).body as { incidents: unknown[] }).incidents.length
+    const ready = { ready: readiness.ready, checks: readiness.checks }
+    printResult(opts.json, { service, ready, cores, incidents }, () => statusLines(service, ready, cores, incidents))
+  }))
+}
+
+function statusLines (service: ServiceInfo, readiness: Readiness, cores: CoreView[], incidents: number): string[] {
+  const failed = Object.entries(readiness.checks ?? {}).filter(([, c]) => !c.ok).map(([n, c]) => (c.detail ? `${n} (${c.detail})` : n))
+  const lines = [
+    `service       hyperseal ${service.version}, chain ${service.chainId}${service.embeddedChain ? ' (embedded anvil)' : ''}`,
+    `contract      ${service.contract}`,
+    `sealer        ${service.sealer ?? 'none (verify only)'}`,
+    `schedule      ${service.schedule}, ${service.confirmations} confirmation${service.confirmations === 1 ? '' : 's'}`,
+    `receipts log  ${service.receiptsLog}`,
+    `ready         ${readiness.ready ? 'yes' : `no: ${failed.join(', ')}`}`,
+    `incidents     ${incidents}`,
+    `cores         ${cores.length} watched`
+  ]
+  for (const c of cores) {
+    const seal = c.lastSeal === null ? 'never sealed' : `last sealed at length ${c.lastSeal.length} fork ${c.lastSeal.fork}, ${c.lastSeal.sealedAt}`
+    lines.push(`  ${c.key}  length ${c.length} fork ${c.fork}  ${seal}`)
+  }
+  return lines
+}

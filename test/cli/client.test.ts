@@ -1,0 +1,141 @@
+import { expect } from 'chai'
+import { createServer, type RequestListener, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { CommanderError } from 'commander'
+import { CliError } from '../../src/cli/errors'
+import { exitCodeOf, oneLine, runProgram } from '../../src/cli/exit'
+import { adminToken, apiBase, request, timeoutMs } from '../../src/cli/http-client'
+import { buildProgram } from '../../src/cli/main'
+import { HeadsError } from '../../src/heads'
+import { onCleanup, runCleanups, tempDir } from '../heads/helpers'
+
+async function codeOf (fn: () => unknown): Promise<string | undefined> {
+  try {
+    await fn()
+  } catch (err) {
+    return (err as { code?: string }).code
+  }
+  return undefined
+}
+
+/** Runs the real program in this process with stdout/stderr captured and the exit code restored. */
+async function runInProcess (args: string[]): Promise<{ code: number, stderr: string, stdout: string }> {
+  const saved = { err: process.stderr.write, out: process.stdout.write, exitCode: process.exitCode }
+  let stderr = ''
+  let stdout = ''
+  process.stderr.write = ((chunk: string) => { stderr += chunk; return true }) as typeof process.stderr.write
+  process.stdout.write = ((chunk: string) => { stdout += chunk; return true }) as typeof process.stdout.write
+  try {
+    const code = await runProgram(buildProgram(), ['node', 'hyperseal', ...args])
+    return { code, stderr, stdout }
+  } finally {
+    process.stderr.write = saved.err
+    process.stdout.write = saved.out
+    process.exitCode = saved.exitCode
+  }
+}
+
+/** A plain HTTP server on 127.0.0.1 that is not the Hyperseal API. */
+async function foreignServer (handler: RequestListener): Promise<string> {
+  const server: Server = createServer(handler)
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  onCleanup(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()) }))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+describe('CLI client plumbing (src/cli/http-client.ts, exit.ts)', () => {
+  afterEach(runCleanups)
+
+  it('resolves the API address from --api, HYPERSEAL_HOST/PORT or the default; wildcards go to loopback', () => {
+    expect(apiBase({}, {}).href).to.equal('http://127.0.0.1:8480/')
+    expect(apiBase({}, { HYPERSEAL_PORT: '9000' }).href).to.equal('http://127.0.0.1:9000/')
+    expect(apiBase({}, { HYPERSEAL_HOST: '0.0.0.0' }).href).to.equal('http://127.0.0.1:8480/')
+    expect(apiBase({}, { HYPERSEAL_HOST: '::' }).href).to.equal('http://[::1]:8480/')
+    expect(apiBase({}, { HYPERSEAL_HOST: 'fd00::1', HYPERSEAL_PORT: '1' }).href).to.equal('http://[fd00::1]:1/')
+    expect(apiBase({ api: 'https://seal.example.org/prefix/' }, { HYPERSEAL_PORT: '1' }).href).to.equal('https://seal.example.org/prefix/')
+  })
+
+  it('refuses API addresses that are not plain http(s) URLs (BAD_INPUT, exit 2)', async () => {
+    for (const api of ['not a url', 'ftp://127.0.0.1/', 'file:///etc/passwd', 'http://user:pw@127.0.0.1/', 'http://127.0.0.1/?x=1', 'http://127.0.0.1/#x']) {
+      expect(await codeOf(() => apiBase({ api }, {})), api).to.equal('BAD_INPUT')
+    }
+    expect(await codeOf(() => apiBase({}, { HYPERSEAL_HOST: 'bad host', HYPERSEAL_PORT: '1' }))).to.equal('BAD_INPUT')
+  })
+
+  it('reads the admin token from HYPERSEAL_ADMIN_TOKEN, else <data>/admin-token (trimmed); refuses none, blank or with spaces', async () => {
+    const dir = tempDir('hs-cli-token-')
+    writeFileSync(join(dir, 'admin-token'), 'file-token-0123456789\n')
+    expect(adminToken({ data: dir }, {})).to.equal('file-token-0123456789')
+    expect(adminToken({}, { HYPERSEAL_DATA: dir })).to.equal('file-token-0123456789')
+    expect(adminToken({ data: dir }, { HYPERSEAL_ADMIN_TOKEN: 'env-token-0123456789' })).to.equal('env-token-0123456789')
+    expect(await codeOf(() => adminToken({ data: tempDir('hs-cli-none-') }, {}))).to.equal('NO_TOKEN')
+    expect(await codeOf(() => adminToken({}, { HYPERSEAL_ADMIN_TOKEN: 'has space in it' }))).to.equal('NO_TOKEN')
+    expect(await codeOf(() => adminToken({}, { HYPERSEAL_ADMIN_TOKEN: 'line\nbreak' }))).to.equal('NO_TOKEN')
+    writeFileSync(join(dir, 'admin-token'), '\n')
+    expect(await codeOf(() => adminToken({ data: dir }, {}))).to.equal('NO_TOKEN')
+  })
+
+  it('accepts --timeout as whole seconds 1..86400 only', async () => {
+    expect(timeoutMs({}, 30)).to.equal(30_000)
+    expect(timeoutMs({ timeout: '86400' }, 30)).to.equal(86_400_000)
+    for (const timeout of ['0', '-1', '1.5', '1e3', '86401', 'abc', '', '01']) {
+      expect(await codeOf(() => timeoutMs({ timeout }, 30)), timeout).to.equal('BAD_INPUT')
+    }
+  })
+
+  it('maps errors to exit codes: usage 2, unreachable 3, service failures 1 (a 400 is bad input: 2), help 0', () => {
+    expect(exitCodeOf(new CommanderError(1, 'commander.unknownOption', 'x'))).to.equal(2)
+    expect(exitCodeOf(new CommanderError(1, 'commander.help', '(outputHelp)'))).to.equal(2)
+    expect(exitCodeOf(new CommanderError(0, 'commander.helpDisplayed', '(outputHelp)'))).to.equal(0)
+    expect(exitCodeOf(new CliError('BAD_INPUT', 'x'))).to.equal(2)
+    expect(exitCodeOf(new CliError('NO_TOKEN', 'x'))).to.equal(2)
+    expect(exitCodeOf(new CliError('UNREACHABLE', 'x'))).to.equal(3)
+    expect(exitCodeOf(new CliError('SERVICE_ERROR', 'x', { status: 400, serviceCode: 'BAD_KEY' }))).to.equal(2)
+    expect(exitCodeOf(new CliError('SERVICE_ERROR', 'x', { status: 409, serviceCode: 'PASS_RUNNING' }))).to.equal(1)
+    expect(exitCodeOf(new CliError('SERVICE_ERROR', 'x', { status: 503, serviceCode: 'RPC_UNREACHABLE' }))).to.equal(1)
+    expect(exitCodeOf(new CliError('BAD_ANSWER', 'x'))).to.equal(1)
+    expect(exitCodeOf(new HeadsError('BAD_KEY', 'x'))).to.equal(2)
+    expect(exitCodeOf(new HeadsError('UPDATE_TIMEOUT', 'x'))).to.equal(1)
+    expect(exitCodeOf(new Error('x'))).to.equal(1)
+    expect(oneLine('error: unknown option\n(Did you mean --peer?)\n')).to.equal('error: unknown option (Did you mean --peer?)')
+  })
+
+  it('runs the real program: usage errors exit 2 with one line, --version and help exit 0', async () => {
+    for (const args of [['nosuchcommand'], ['status', '--timeout', '0'], ['status', '--api', 'not a url'], ['watch', 'a', 'b'], ['seal', '--bogus']]) {
+      const run = await runInProcess(args)
+      expect(run.code, args.join(' ')).to.equal(2)
+      expect(run.stderr.trim().split('\n'), args.join(' ')).to.have.length(1)
+      expect(run.stderr).to.match(/^error: /)
+    }
+    expect((await runInProcess(['--version'])).code).to.equal(0)
+    expect((await runInProcess(['help', 'watch'])).code).to.equal(0)
+  })
+
+  it('turns answers that are not the Hyperseal API into BAD_ANSWER, and never follows a redirect', async () => {
+    let redirected = false
+    const url = await foreignServer((req, res) => {
+      if (req.url === '/elsewhere') { redirected = true; res.end('{}'); return }
+      if (req.url === '/v1/cores') { res.writeHead(302, { location: '/elsewhere' }); res.end(); return }
+      if (req.url === '/ready') { res.writeHead(500, { 'content-type': 'application/json' }); res.end('{"message":"no"}'); return }
+      res.writeHead(200, { 'content-type': 'text/html' })
+      res.end('<html>hello</html>')
+    })
+    const base = new URL(url)
+    expect(await codeOf(() => request(base, { method: 'GET', path: '/v1/batches', timeoutMs: 5000 }))).to.equal('BAD_ANSWER')
+    expect(await codeOf(() => request(base, { method: 'POST', path: '/v1/cores', token: 'secret-token-0123456789', timeoutMs: 5000 }))).to.equal('BAD_ANSWER')
+    expect(redirected).to.equal(false)
+    expect(await codeOf(() => request(base, { method: 'GET', path: '/ready', timeoutMs: 5000 }))).to.equal('BAD_ANSWER')
+  })
+
+  it('gives up on a service that does not answer in time (UNREACHABLE, exit 3)', async () => {
+    const url = await foreignServer(() => { /* never answers */ })
+    const started = Date.now()
+    const err = await request(new URL(url), { method: 'GET', path: '/v1/cores', timeoutMs: 300 }).catch((e: unknown) => e)
+    expect(err).to.be.instanceOf(CliError)
+    expect((err as CliError).code).to.equal('UNREACHABLE')
+    expect((err as CliError).message).to.include('did not answer within 0.3 s')
+    expect(Date.now() - started).to.be.below(5000)
+  })
+})
