@@ -1,0 +1,10 @@
+// The verifier's only door: pure, synchronous, no I/O (README.md in this folder has the rules).
+export { verify, assess } from './verify'
+export { planVerify } from './select'
+export { verifyPrefixProof } from './prefix-proof'
+export type { PrefixProofCheck, PrefixProofRequest, ProofNode, UpgradeProof } from './prefix-proof'
+export { VerifyError } from './errors'
+export type { VerifyErrorCode } from './errors'
+export type {
+  Assessment, ChainView, Finding, ReplicaView, SealAnswer, Verdict, VerdictStatus, VerifyInput, VerifyPlan
+} from './types'

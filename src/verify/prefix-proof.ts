@@ -1,0 +1,216 @@
+/**
+ * An untrusted replica's answer to "is the sealed head a prefix of your history?": Hypercore's
+ * upgrade proof `core.proof({ upgrade: { start: 0, length: A } })` (hypercore 11 `lib/merkle-tree.js`
+ * generateProof), where A is the sealed length and B ≥ A the replica's head:
+ *
+ *   { fork, upgrade: { start: 0, length: A, nodes, additionalNodes, signature } }
+ *   nodes           = the roots of A, left to right (flat-tree `fullRoots(2A)`)
+ *   additionalNodes = nodes that, with the roots of A, tile blocks 0..B-1 (siblings that grow
+ *                     the last roots of A, then the roots of B to their right)
+ *   signature       = the replica's head signature over (key, tree(roots of B), B, fork)
+ *
+ * Checked independently of Hypercore's own code: the nodes fold into the roots of B, the
+ * writer's key signed that head, and tree(roots of A) is the sealed tree hash. The fold rejects
+ * duplicated nodes, nodes overlapping blocks 0..A-1, nodes left over and nodes missing.
+ *
+ * A mismatch is reported with the remote's signed head as evidence. Limit: Hypercore's parent
+ * hash binds only the *sum* of its children's sizes, so a root of A that B's tree merges with a
+ * sibling has its own size bound by nothing here; a dishonest replica can make a matching
+ * history look different (never a different one look matching). Only when B = A is a mismatch
+ * fully signed.
+ */
+import * as flat from 'flat-tree'
+import { decodeManifest, headToJson, manifestHash, SealError, verifyHeadSignature, type Head, type HeadJson } from '../seal'
+import { VerifyError } from './errors'
+import { parentNode, treeHashOf, type TreeNode } from './hypercore-tree'
+
+export interface ProofNode {
+  index: number
+  size: number
+  hash: Uint8Array | string
+}
+
+/** What hypercore's `proof()` returns (its other fields are ignored); hashes may be hex. */
+export interface UpgradeProof {
+  fork: number
+  upgrade: {
+    start: number
+    length: number
+    nodes: readonly ProofNode[]
+    additionalNodes?: readonly ProofNode[]
+    signature: Uint8Array | string
+  } | null
+}
+
+export interface PrefixProofRequest {
+  /** The trusted side: the core key and manifest (hex or bytes) and the sealed head. */
+  key: string | Uint8Array
+  manifest: string | Uint8Array
+  sealedLength: number
+  sealedTreeHash: string | Uint8Array
+  /** The untrusted side: the remote replica's upgrade proof. */
+  proof: unknown
+}
+
+export type PrefixProofCheck =
+  | { ok: true, remote: HeadJson }
+  | { ok: false, code: 'TREE_MISMATCH', reason: string, remote: HeadJson, treeHashAtSealed: string }
+  | { ok: false, code: 'BAD_PROOF' | 'BAD_SIGNATURE', reason: string }
+
+/** Flat-tree indexes are 2·length, and must stay safe integers. */
+export const MAX_PROOF_LENGTH = Math.floor(Number.MAX_SAFE_INTEGER / 4)
+// A tree of at most 2^51 leaves has at most 51 roots; growing it adds at most 51 + 51 nodes.
+const MAX_ROOTS = 64
+const MAX_ADDITIONAL = 128
+const MAX_SIGNATURE_BYTES = 1024
+
+/** A flaw in the untrusted proof: caught below and returned as BAD_PROOF. */
+class ProofFault extends Error {}
+
+function isRecord (value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isUint (value: unknown, max = Number.MAX_SAFE_INTEGER): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= max
+}
+
+function bytesOf (value: unknown): Buffer | null {
+  if (value instanceof Uint8Array) return Buffer.from(value)
+  if (typeof value === 'string' && /^(?:[0-9a-f]{2})*$/.test(value)) return Buffer.from(value, 'hex')
+  return null
+}
+
+function trusted (value: unknown, what: string, size?: number): Buffer {
+  const bytes = bytesOf(value)
+  if (bytes === null || bytes.byteLength === 0 || (size !== undefined && bytes.byteLength !== size)) {
+    throw new VerifyError('BAD_INPUT', `The prefix proof check needs ${what} as ${size ?? 'non-empty'} bytes (Uint8Array or lowercase hex).`)
+  }
+  return bytes
+}
+
+function node (value: unknown, where: string): TreeNode {
+  if (!isRecord(value) || !isUint(value.index) || !isUint(value.size)) throw new ProofFault(`${where} is not a node with a safe index and size`)
+  const hash = bytesOf(value.hash)
+  if (hash === null || hash.byteLength !== 32) throw new ProofFault(`${where} has no 32-byte hash`)
+  return { index: value.index, size: value.size, hash }
+}
+
+function nodeList (value: unknown, where: string, max: number): TreeNode[] {
+  if (!Array.isArray(value) || value.length > max) throw new ProofFault(`${where} must be an array of at most ${max} nodes`)
+  return value.map((n, i) => node(n, `${where}[${i}]`))
+}
+
+interface ParsedProof { fork: number, rootsA: TreeNode[], additional: TreeNode[], signature: Buffer }
+
+function parseProof (proof: unknown, length: number): ParsedProof {
+  if (!isRecord(proof) || !isUint(proof.fork)) throw new ProofFault('it is not an object with a safe fork id')
+  const upgrade = proof.upgrade
+  if (!isRecord(upgrade)) throw new ProofFault('it has no upgrade')
+  if (upgrade.start !== 0 || upgrade.length !== length) {
+    throw new ProofFault(`it proves blocks ${String(upgrade.start)}+${String(upgrade.length)}, not 0+${length}`)
+  }
+  const rootsA = nodeList(upgrade.nodes, 'upgrade.nodes', MAX_ROOTS)
+  const additional = upgrade.additionalNodes === undefined ? [] : nodeList(upgrade.additionalNodes, 'upgrade.additionalNodes', MAX_ADDITIONAL)
+  const expected = flat.fullRoots(2 * length)
+  if (rootsA.length !== expected.length || rootsA.some((n, i) => n.index !== expected[i])) {
+    throw new ProofFault(`upgrade.nodes must be the roots of length ${length} (indexes ${expected.join(', ')})`)
+  }
+  const signature = bytesOf(upgrade.signature)
+  if (signature === null || signature.byteLength === 0 || signature.byteLength > MAX_SIGNATURE_BYTES) {
+    throw new ProofFault('upgrade.signature is missing or malformed')
+  }
+  return { fork: proof.fork, rootsA, additional, signature }
+}
+
+/** Folds the roots of A and the additional nodes into the roots of B (they must tile 0..B-1). */
+function rootsOfHead (length: number, rootsA: TreeNode[], additional: TreeNode[]): { length: number, roots: TreeNode[] } {
+  const given = new Map<number, TreeNode>()
+  for (const n of [...rootsA, ...additional]) {
+    if (given.has(n.index)) throw new ProofFault(`node ${n.index} appears twice`)
+    given.set(n.index, n)
+  }
+  let head = length
+  for (const n of additional) {
+    if (flat.leftSpan(n.index) / 2 < length) throw new ProofFault(`additional node ${n.index} overlaps blocks 0..${length - 1}`)
+    const end = flat.rightSpan(n.index) / 2 + 1
+    if (!(end <= MAX_PROOF_LENGTH)) throw new ProofFault(`additional node ${n.index} lies beyond any possible length`)
+    head = Math.max(head, end)
+  }
+
+  // Flat-tree is in-order: the nodes under `index` are exactly the indexes in its span.
+  const givenUnder = (index: number): boolean => {
+    const lo = flat.leftSpan(index)
+    const hi = flat.rightSpan(index)
+    for (const i of given.keys()) if (i >= lo && i <= hi && i !== index) return true
+    return false
+  }
+  const used = new Set<number>()
+  const build = (index: number): TreeNode => {
+    const found = given.get(index)
+    if (found !== undefined) {
+      used.add(index)
+      return found
+    }
+    if (index % 2 === 0 || !givenUnder(index)) throw new ProofFault(`node ${index} of the tree at length ${head} is missing`)
+    const parent = parentNode(index, build(flat.leftChild(index)), build(flat.rightChild(index)))
+    if (!Number.isSafeInteger(parent.size)) throw new ProofFault(`node ${index} has an impossible byte size`)
+    return parent
+  }
+  const roots = flat.fullRoots(2 * head).map(build)
+  const unused = [...given.keys()].filter((i) => !used.has(i))
+  if (unused.length > 0) throw new ProofFault(`node ${unused[0]} overlaps another node of the tree at length ${head}`)
+  return { length: head, roots }
+}
+
+/**
+ * Checks an untrusted replica's upgrade proof against a sealed head. Throws a VerifyError only
+ * for malformed trusted input (key, manifest, sealed head); a bad proof is a result.
+ */
+export function verifyPrefixProof (req: PrefixProofRequest): PrefixProofCheck {
+  if (!isRecord(req)) throw new VerifyError('BAD_INPUT', 'The prefix proof check needs an object { key, manifest, sealedLength, sealedTreeHash, proof }.')
+  const key = trusted(req.key, 'the core key', 32)
+  const manifest = trusted(req.manifest, 'the manifest')
+  const sealedTreeHash = trusted(req.sealedTreeHash, 'the sealed tree hash', 32)
+  if (!isUint(req.sealedLength, MAX_PROOF_LENGTH) || req.sealedLength < 1) {
+    throw new VerifyError('BAD_INPUT', `The sealed length must be an integer from 1 to ${MAX_PROOF_LENGTH}.`)
+  }
+  try {
+    decodeManifest(manifest)
+  } catch (err) {
+    throw new VerifyError('BAD_INPUT', `The manifest given for the prefix proof check is not usable: ${(err as Error).message}`, { cause: err })
+  }
+  if (!manifestHash(manifest).equals(key)) {
+    throw new VerifyError('BAD_INPUT', 'The manifest given for the prefix proof check does not hash to the core key; pass the manifest of the sealed head.')
+  }
+
+  let remote: Head
+  let treeHashAtSealed: Buffer
+  try {
+    const proof = parseProof(req.proof, req.sealedLength)
+    treeHashAtSealed = treeHashOf(proof.rootsA)
+    const head = rootsOfHead(req.sealedLength, proof.rootsA, proof.additional)
+    remote = { key, length: head.length, fork: proof.fork, treeHash: treeHashOf(head.roots), signature: proof.signature, manifest }
+  } catch (err) {
+    if (err instanceof ProofFault) return { ok: false, code: 'BAD_PROOF', reason: `The replica's upgrade proof is malformed: ${err.message}.` }
+    throw err
+  }
+  try {
+    verifyHeadSignature(remote)
+  } catch (err) {
+    if (err instanceof SealError) {
+      return { ok: false, code: 'BAD_SIGNATURE', reason: `The replica's head (length ${remote.length}, fork ${remote.fork}) that the proof leads to is not signed by the core's writer.` }
+    }
+    throw err
+  }
+  if (!treeHashAtSealed.equals(sealedTreeHash)) {
+    return {
+      ok: false,
+      code: 'TREE_MISMATCH',
+      reason: `The replica's signed head (length ${remote.length}, fork ${remote.fork}) has another tree at length ${req.sealedLength} than the sealed one.`,
+      remote: headToJson(remote),
+      treeHashAtSealed: treeHashAtSealed.toString('hex')
+    }
+  }
+  return { ok: true, remote: headToJson(remote) }
+}
