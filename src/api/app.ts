@@ -11,6 +11,7 @@ import { coreRoutes } from './routes/cores'
 import { ledgerRoutes } from './routes/ledger'
 import { opsRoutes } from './routes/ops'
 import { sealRoutes } from './routes/seal'
+import { verifyRoutes } from './routes/verify'
 import type { ServicePort } from './service-port'
 
 export interface ApiDeps {
@@ -63,5 +64,6 @@ export function buildApp (deps: ApiDeps): FastifyInstance {
   ledgerRoutes(app, ctx)
   sealRoutes(app, ctx)
   opsRoutes(app, ctx)
+  verifyRoutes(app, ctx)
   return app
 }

@@ -14,6 +14,7 @@ import type { HeadsErrorCode } from '../heads'
 import type { LedgerErrorCode } from '../ledger'
 import type { SealErrorCode } from '../seal'
 import type { SealerErrorCode } from '../sealer'
+import type { VerifyErrorCode } from '../verify'
 import type { ApiErrorCode } from './errors'
 
 export interface Rule {
@@ -104,6 +105,13 @@ export const SEALER_RULES: Record<SealerErrorCode, Rule> = {
   NOT_READY: { status: 503, code: 'NOT_READY', message: 'The service is still starting (settling unfinished batches); try again shortly.', retry: true },
   CLOSED,
   FAULT_INJECTED: INTERNAL
+}
+
+// The route checks the version before the verifier runs; a verifier input error is our bug,
+// except a version the verifier refuses (0 names no block).
+export const VERIFY_RULES: Record<VerifyErrorCode, Rule> = {
+  BAD_INPUT: { status: 400, code: 'BAD_VERSION' },
+  MISSING_ANSWER: INTERNAL
 }
 
 // The config is validated once at start; a ConfigError later is a bug.

@@ -174,3 +174,31 @@ const readinessFields = { ready: { type: 'boolean' }, checks: { type: 'object', 
 export const readiness = { type: 'object', required: ['ready', 'checks'], properties: readinessFields } as const
 /** 503 from /ready: the error shape, plus the checks when the service could run them. */
 export const notReady = { type: 'object', required: ['error'], properties: { ...readinessFields, error: errorAnswer.properties.error } } as const
+
+/** DESIGN.md's verdict; the receipt and incidents keep their own schemas. */
+export const verdict = {
+  type: 'object',
+  required: ['key', 'version', 'status', 'sealedAt', 'final', 'receipt', 'replica', 'incidents', 'reason'],
+  properties: {
+    key: hex,
+    version: uint,
+    status: { type: 'string', enum: ['verified', 'pending', 'behind', 'rewind', 'fork', 'invalid'] },
+    sealedAt: { type: ['string', 'null'] },
+    final: { type: 'boolean' },
+    receipt: { anyOf: [receipt, { type: 'null' }] },
+    replica: {
+      type: 'object',
+      required: ['length', 'fork', 'treeHash'],
+      properties: { length: uint, fork: uint, treeHash: { type: ['string', 'null'] } }
+    },
+    incidents: { type: 'array', items: incident },
+    reason: { type: 'string' }
+  }
+} as const
+
+export const verifyParams = {
+  type: 'object',
+  required: ['key', 'version'],
+  additionalProperties: false,
+  properties: { key, version: { type: 'string', pattern: LENGTH_PATTERN } }
+} as const

@@ -8,6 +8,7 @@
  */
 import type { Incident } from '../seal'
 import type { BatchRecord, ReceiptEntry } from '../ledger'
+import type { Verdict } from '../verify'
 
 export interface ServiceInfo {
   version: string
@@ -70,6 +71,11 @@ export interface ServicePort {
   coreReceipts (key: string): Promise<ReceiptEntry[]>
   /** The receipt of the head sealed at exactly `length`; null when none. */
   receiptAt (key: string, length: number): Promise<ReceiptEntry | null>
+  /**
+   * The verdict of DESIGN.md for blocks 0..version-1 of the core, on the service's replica;
+   * throws HeadsError NOT_WATCHED for a core it does not watch.
+   */
+  verify (key: string, version: number): Promise<Verdict>
   /** Liveness: the process answers. */
   health (): { status: 'ok', uptimeSeconds: number }
   /** Readiness: storage open, chain answering, recovery done. */

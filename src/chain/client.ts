@@ -29,6 +29,8 @@ export interface ChainClientOptions {
 export interface SealLocation extends SealedAt {
   txHash: string
   blockHash: string
+  /** The leaf count the `Sealed` event announced. */
+  leafCount: number
 }
 
 export interface HeadLeaf {
@@ -121,10 +123,17 @@ export class ChainClient {
     if (logs.length !== 1 || log === undefined) {
       throw new ChainError('RPC_BAD_ANSWER', `The node reports root ${root} sealed in block ${at.blockNumber} but returned ${logs.length} Sealed events for it; check the RPC endpoint.`)
     }
+    let leafCount: number
+    try {
+      leafCount = Number(HYPERSEAL_INTERFACE.parseLog(log)!.args.leafCount)
+    } catch (err) {
+      throw new ChainError('RPC_BAD_ANSWER', `The node returned a Sealed event for ${root} that does not decode; check the RPC endpoint.`, { cause: err })
+    }
     return {
       ...at,
       txHash: checkHash('transaction hash', log.transactionHash),
-      blockHash: checkHash('block hash', log.blockHash)
+      blockHash: checkHash('block hash', log.blockHash),
+      leafCount
     }
   }
 

@@ -14,6 +14,8 @@ import { errInfo, SILENT_LOGGER, type Logger } from '../util'
 import { resolveAdminToken } from './admin-token'
 import { connectChain, type ChainConnection } from './chain-connect'
 import { coreView, passResult } from './views'
+import { verifyCore } from './verify-core'
+import type { Verdict } from '../verify'
 
 export interface ServiceOptions {
   logger?: Logger
@@ -39,6 +41,7 @@ export class HypersealService implements ServicePort {
   private readonly deps: SealerDeps
   private schedule: { stop: () => Promise<void> } | null = null
   private recovered = false
+  private readonly updateTimeoutMs: number
   private closed = false
 
   private constructor (
@@ -52,6 +55,7 @@ export class HypersealService implements ServicePort {
     opts: ServiceOptions
   ) {
     this.registry = opts.registry ?? new Registry()
+    this.updateTimeoutMs = opts.updateTimeoutMs ?? 10_000
     this.adminToken = resolveAdminToken(dataDir.dir, config.adminToken).token
     this.deps = {
       watcher, log, journal,
@@ -206,6 +210,10 @@ export class HypersealService implements ServicePort {
   async receiptAt (key: string, length: number): Promise<ReceiptEntry | null> {
     const entries = await this.log.receiptsAt(keyHex(parseKey(key)), length)
     return entries.reduce<ReceiptEntry | null>((newest, e) => (newest === null || e.batch > newest.batch ? e : newest), null)
+  }
+
+  async verify (key: string, version: number): Promise<Verdict> {
+    return await verifyCore({ ...this.deps, updateTimeoutMs: this.updateTimeoutMs }, key, version)
   }
 
   health (): { status: 'ok', uptimeSeconds: number } {

@@ -8,6 +8,7 @@ import { HeadsError, type HeadsErrorCode } from '../../src/heads'
 import { LedgerError, type LedgerErrorCode } from '../../src/ledger'
 import { SealError, type SealErrorCode } from '../../src/seal'
 import { SealerError, type SealerErrorCode } from '../../src/sealer'
+import { VerifyError, type VerifyErrorCode } from '../../src/verify'
 import { ApiError, DOMAINS, toErrorAnswer, type ApiErrorCode } from '../../src/api/errors'
 
 // The domains export their codes as type unions only. These lists are checked against the
@@ -22,16 +23,17 @@ const CHAIN = ['INVALID_CONFIG', 'INVALID_INPUT', 'RPC_UNREACHABLE', 'RPC_TIMEOU
 const SEAL = ['BAD_HEAD', 'BAD_MANIFEST', 'KEY_MISMATCH', 'BAD_SIGNATURE', 'EMPTY_BATCH', 'DUPLICATE_LEAF', 'BAD_INDEX', 'BAD_BATCH', 'SEAL_MISMATCH', 'BAD_RECEIPT'] as const
 const SEALER = ['PASS_RUNNING', 'NOT_READY', 'CLOSED', 'FAULT_INJECTED'] as const
 const CONFIG = ['INVALID_VALUE', 'BAD_FILE', 'UNKNOWN_FIELD', 'SECRET_IN_FILE'] as const
+const VERIFY = ['BAD_INPUT', 'MISSING_ANSWER'] as const
 const API = ['BAD_REQUEST', 'TOKEN_IN_QUERY', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'NOT_READY', 'INTERNAL'] as const
 const COMPLETE: [
   Exact<typeof HEADS, HeadsErrorCode>, Exact<typeof LEDGER, LedgerErrorCode>, Exact<typeof CHAIN, ChainErrorCode>, Exact<typeof SEAL, SealErrorCode>,
-  Exact<typeof SEALER, SealerErrorCode>, Exact<typeof CONFIG, ConfigErrorCode>, Exact<typeof API, ApiErrorCode>
-] = [true, true, true, true, true, true, true]
+  Exact<typeof SEALER, SealerErrorCode>, Exact<typeof CONFIG, ConfigErrorCode>, Exact<typeof VERIFY, VerifyErrorCode>, Exact<typeof API, ApiErrorCode>
+] = [true, true, true, true, true, true, true, true]
 
 type Cls = new (code: never, message: string) => Error
 const LISTS: Array<[string, Cls, readonly string[]]> = [
   ['heads', HeadsError, HEADS], ['ledger', LedgerError, LEDGER], ['chain', ChainError, CHAIN], ['seal', SealError, SEAL],
-  ['sealer', SealerError, SEALER], ['config', ConfigError, CONFIG], ['api', ApiError, API]
+  ['sealer', SealerError, SEALER], ['config', ConfigError, CONFIG], ['verify', VerifyError, VERIFY], ['api', ApiError, API]
 ]
 const make = (cls: Cls, code: string, message = 'DOMAIN-DETAIL /secret/path http://rpc.example/key123'): Error => new cls(code as never, message)
 
@@ -140,6 +142,7 @@ function throwingServiceDouble (current: () => Error): ServicePort {
     listIncidents: fail,
     coreReceipts: fail,
     receiptAt: fail,
+    verify: fail,
     health: () => { throw current() },
     ready: fail
   }

@@ -1,35 +1,13 @@
 import { expect } from 'chai'
-import { cpSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
 import { headFromJson, verifyHeadSignature, type Head } from '../../src/seal'
 import { prefixIncident, type HeadWatcher } from '../../src/heads'
-import { childWriter, codeOf, openWatcher, runCleanups, tempDir, waitFor, type ChildWriter } from './helpers'
+import { childWriter, codeOf, openWatcher, runCleanups, tempDir, twoWritersOneKey, waitFor, type ChildWriter } from './helpers'
 
 async function headAt (watcher: HeadWatcher, key: string, length: number): Promise<Head> {
   return await waitFor(async () => {
     const h = await watcher.captureHead(key)
     return h.length === length ? h : null
   }, `head at length ${length}`)
-}
-
-/**
- * The research note's copied-storage recipe: the same Corestore directory copied, its
- * CORESTORE device file removed, reopened with the same primary key. Both copies can sign
- * for the same core key; each then appends different data.
- */
-async function twoWritersOneKey (base: number): Promise<{ w1: ChildWriter, w2: ChildWriter }> {
-  const storage = tempDir('hs-w1-')
-  const original = await childWriter({ storage })
-  await original.send(`append ${base}`)
-  await original.exit()
-  const copy = tempDir('hs-w2-')
-  rmSync(copy, { recursive: true })
-  cpSync(storage, copy, { recursive: true })
-  rmSync(join(copy, 'CORESTORE'))
-  const w1 = await childWriter({ storage, label: 'one' })
-  const w2 = await childWriter({ storage: copy, primaryKey: original.primaryKey, label: 'two' })
-  expect(w2.key).to.equal(w1.key)
-  return { w1, w2 }
 }
 
 describe('heads: rewinds, forks and lagging replicas', function () {

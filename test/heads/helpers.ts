@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type AddressInfo, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -171,4 +171,24 @@ export async function childWriter (opts: { storage?: string, port?: number, labe
       await exited
     }
   }
+}
+
+/**
+ * The research note's copied-storage recipe: the same Corestore directory copied, its
+ * CORESTORE device file removed, reopened with the same primary key. Both copies can sign
+ * for the same core key; each then appends different data.
+ */
+export async function twoWritersOneKey (base: number): Promise<{ w1: ChildWriter, w2: ChildWriter }> {
+  const storage = tempDir('hs-w1-')
+  const original = await childWriter({ storage })
+  await original.send(`append ${base}`)
+  await original.exit()
+  const copy = tempDir('hs-w2-')
+  rmSync(copy, { recursive: true })
+  cpSync(storage, copy, { recursive: true })
+  rmSync(join(copy, 'CORESTORE'))
+  const w1 = await childWriter({ storage, label: 'one' })
+  const w2 = await childWriter({ storage: copy, primaryKey: original.primaryKey, label: 'two' })
+  if (w2.key !== w1.key) throw new Error('the copied storage did not give the same key')
+  return { w1, w2 }
 }

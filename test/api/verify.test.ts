@@ -1,0 +1,168 @@
+import { expect } from 'chai'
+import fc from 'fast-check'
+import Corestore from 'corestore'
+import { connect } from 'node:net'
+import { readReplicaView } from '../../src/heads'
+import { planVerify, verify, type Verdict } from '../../src/verify'
+import { appendN, localWriter, onCleanup, runCleanups, tempDir, twoWritersOneKey, waitFor } from '../heads/helpers'
+import { openApi, type ApiFixture } from './helpers'
+
+async function verdictOf (api: ApiFixture, key: string, version: number): Promise<Verdict> {
+  const res = await api.app.inject({ method: 'GET', url: `/v1/verify/${key}/${version}` })
+  expect(res.statusCode, res.body).to.equal(200)
+  return res.json() as Verdict
+}
+
+async function replicaAt (api: ApiFixture, key: string, length: number, fork = 0): Promise<void> {
+  await waitFor(() => {
+    const w = api.service.watcher.watched().find((c) => c.key === key)
+    return w?.length === length && w.fork === fork
+  }, `replica at length ${length}, fork ${fork}`)
+}
+
+describe('GET /v1/verify/:key/:version through the real stack', function () {
+  this.timeout(120_000)
+  afterEach(runCleanups)
+
+  it('verified, then pending past the seal, then rewind after the writer rewrites history', async () => {
+    const api = await openApi()
+    const writer = await localWriter()
+    await appendN(writer.core, 5)
+    await api.service.watchCore(writer.key, [`127.0.0.1:${writer.port}`])
+    await replicaAt(api, writer.key, 5)
+    const pass = await api.service.sealNow()
+
+    const ok = await verdictOf(api, writer.key, 3)
+    expect(ok.status).to.equal('verified')
+    expect(ok.final).to.equal(true)
+    expect(ok.receipt!.head.length).to.equal(5)
+    expect(ok.receipt!.seal.root).to.equal(pass.batch!.root)
+    expect(ok.sealedAt).to.equal(pass.batch!.sealedAt)
+    expect(ok.replica).to.deep.include({ length: 5, fork: 0 })
+    expect((await verdictOf(api, writer.key, 5)).status).to.equal('verified')
+    expect((await verdictOf(api, writer.key, 6)).status).to.equal('pending')
+
+    await writer.core.truncate(2)
+    await appendN(writer.core, 4, 'rewritten')
+    await replicaAt(api, writer.key, 6, 1)
+    const rewound = await verdictOf(api, writer.key, 3)
+    expect(rewound.status).to.equal('rewind')
+    expect(rewound.receipt!.head.length).to.equal(5)
+    expect(rewound.replica).to.deep.include({ length: 6, fork: 1 })
+    // Still true after the next pass seals the rewritten head: version 3 was sealed first in the old history.
+    await api.service.sealNow()
+    const after = await verdictOf(api, writer.key, 3)
+    expect(after.status).to.equal('rewind')
+    expect(after.incidents.map((i) => i.kind)).to.include('rewind')
+  })
+
+  it('fork: a copied key diverges at a longer length and the service keeps the conflict proof', async () => {
+    const api = await openApi()
+    const { w1, w2 } = await twoWritersOneKey(8)
+    await w1.send('append 2') // 10
+    await w2.send('append 4') // 12, another history
+    await api.service.watchCore(w1.key, [`127.0.0.1:${w1.port}`])
+    await replicaAt(api, w1.key, 10)
+    await api.service.sealNow()
+    expect((await verdictOf(api, w1.key, 10)).status).to.equal('verified')
+
+    await api.service.watchCore(w1.key, [`127.0.0.1:${w2.port}`])
+    const incidents = await waitFor(async () => {
+      const list = await api.service.listIncidents({ key: w1.key })
+      return list.some((i) => i.kind === 'fork') ? list : null
+    }, 'a fork incident', 30_000)
+    expect(incidents.find((i) => i.kind === 'fork')!.evidence).to.have.property('proof')
+    const forked = await verdictOf(api, w1.key, 10)
+    expect(forked.status).to.equal('fork')
+    expect(forked.incidents.some((i) => i.kind === 'fork')).to.equal(true)
+  })
+
+  it('behind: an independent replica that has not caught up with the seal', async () => {
+    const api = await openApi()
+    const writer = await localWriter()
+    await appendN(writer.core, 3)
+    // A reader that replicates from the writer while it is at length 3, then loses it.
+    const reader = new Corestore(tempDir('hs-reader-'))
+    onCleanup(() => reader.close())
+    const core = reader.get({ key: Buffer.from(writer.key, 'hex') })
+    await core.ready()
+    const socket = connect(writer.port, '127.0.0.1')
+    const stream = reader.replicate(true)
+    socket.pipe(stream).pipe(socket)
+    await core.update({ wait: true })
+    expect(core.length).to.equal(3)
+    socket.destroy()
+    stream.destroy()
+
+    await appendN(writer.core, 4)
+    await api.service.watchCore(writer.key, [`127.0.0.1:${writer.port}`])
+    await replicaAt(api, writer.key, 7)
+    await api.service.sealNow()
+
+    // The reader's own view, checked by the pure verifier against the service's receipts and the chain.
+    const receipts = (await api.service.coreReceipts(writer.key)).map((e) => e.receipt)
+    const plan = planVerify({ key: writer.key, version: 2, receipts })
+    const view = await readReplicaView(core, plan.lengths, { timeoutMs: 1000 })
+    const seal = receipts[0].seal
+    const verdict = verify({
+      key: writer.key, version: 2, receipts,
+      replica: { length: view.length, fork: view.fork, treeHash: view.treeHash ?? null, treeHashAt: (l) => view.treeHashes[l] },
+      chain: { chainId: seal.chainId, contract: seal.contract, headBlock: seal.blockNumber, confirmationsRequired: 1, seals: { [seal.root]: { timestamp: seal.timestamp, blockNumber: seal.blockNumber } } }
+    })
+    expect(verdict.status).to.equal('behind')
+    expect(verdict.replica.length).to.equal(3)
+  })
+
+  it('invalid: a receipt tampered with inside the ledger is never verified', async () => {
+    const api = await openApi()
+    const writer = await localWriter()
+    await appendN(writer.core, 4)
+    await api.service.watchCore(writer.key, [`127.0.0.1:${writer.port}`])
+    await replicaAt(api, writer.key, 4)
+    await api.service.sealNow()
+    // Rewrite the stored receipt's tree hash straight in the Hyperbee, past the ledger's API.
+    const bee = (api.service.log as unknown as { bee: { bee: { put (k: string, v: unknown): Promise<void>, createReadStream (o: object): AsyncIterable<{ key: string, value: { receipt: { head: { treeHash: string } } } }> } } }).bee.bee
+    for await (const entry of bee.createReadStream({ gte: `receipt!${writer.key}!`, lt: `receipt!${writer.key}!~` })) {
+      entry.value.receipt.head.treeHash = 'ab'.repeat(32)
+      await bee.put(entry.key, entry.value)
+    }
+    const res = await api.app.inject({ method: 'GET', url: `/v1/verify/${writer.key}/2` })
+    expect(res.statusCode, res.body).to.equal(200)
+    const verdict = res.json() as Verdict
+    expect(verdict.status).to.equal('invalid')
+    expect(verdict.reason).to.be.a('string').and.not.equal('')
+  })
+
+  it('invalid, never a 500: a receipt entry that contradicts its own index', async () => {
+    const api = await openApi()
+    const writer = await localWriter()
+    await appendN(writer.core, 4)
+    await api.service.watchCore(writer.key, [`127.0.0.1:${writer.port}`])
+    await replicaAt(api, writer.key, 4)
+    await api.service.sealNow()
+    const bee = (api.service.log as unknown as { bee: { bee: { put (k: string, v: unknown): Promise<void>, createReadStream (o: object): AsyncIterable<{ key: string, value: { receipt: { head: { length: number } } } }> } } }).bee.bee
+    for await (const entry of bee.createReadStream({ gte: `receipt!${writer.key}!`, lt: `receipt!${writer.key}!~` })) {
+      entry.value.receipt.head.length = 3
+      await bee.put(entry.key, entry.value)
+    }
+    const res = await api.app.inject({ method: 'GET', url: `/v1/verify/${writer.key}/2` })
+    expect(res.statusCode, res.body).to.equal(200)
+    expect((res.json() as Verdict).status).to.equal('invalid')
+  })
+
+  it('answers 400 for malformed keys and versions and 404 for a core it does not watch, never 5xx', async () => {
+    const api = await openApi()
+    const key = 'ab'.repeat(32)
+    expect((await api.app.inject({ method: 'GET', url: `/v1/verify/${key}/3` })).statusCode).to.equal(404)
+    for (const bad of ['-1', '1.5', '1e400', 'abc', '0', '99999999999999999999']) {
+      const res = await api.app.inject({ method: 'GET', url: `/v1/verify/${key}/${bad}` })
+      expect(res.statusCode, bad).to.equal(400)
+      expect(res.json().error.code).to.be.a('string')
+    }
+    expect((await api.app.inject({ method: 'GET', url: '/v1/verify/xyz/3' })).statusCode).to.equal(400)
+    await fc.assert(fc.asyncProperty(fc.string({ maxLength: 80 }), fc.string({ maxLength: 30 }), async (k, v) => {
+      const res = await api.app.inject({ method: 'GET', url: `/v1/verify/${encodeURIComponent(k)}/${encodeURIComponent(v)}` })
+      return res.statusCode >= 200 && res.statusCode < 500
+    }), { numRuns: 300 })
+  })
+})
