@@ -6,6 +6,7 @@
  *   seal                      run a seal pass: { batch, skipped, incidents }
  *   receipts <key>            the core's receipts: [{ length, root }]
  *   batches                   every batch in the log: [{ root, leafCount }]
+ *   verify <key> <version>    the verdict's status: { status, reason }
  *   exit                      close cleanly
  * Run with: node -r ts-node/register/transpile-only test/support/service-child.ts
  */
@@ -26,7 +27,10 @@ async function main (): Promise<void> {
       else if (cmd === 'seal') say(await service.sealNow())
       else if (cmd === 'receipts') say((await service.coreReceipts(args[0])).map((r) => ({ length: r.receipt.head.length, root: r.receipt.seal.root })))
       else if (cmd === 'batches') say((await service.listBatches({})).map((b) => ({ root: b.root, leafCount: b.leafCount })))
-      else if (cmd === 'exit') break
+      else if (cmd === 'verify') {
+        const v = await service.verify(args[0], Number(args[1]))
+        say({ status: v.status, reason: v.reason })
+      } else if (cmd === 'exit') break
       else say({ error: `unknown command ${cmd}` })
     } catch (err) {
       say({ error: (err as Error).message, code: (err as { code?: string }).code })
