@@ -84,15 +84,17 @@ export async function localWriter (dir = tempDir('hs-writer-'), opts: { primaryK
   const store = opts.primaryKey ? new Corestore(dir, { primaryKey: opts.primaryKey, unsafe: true }) : new Corestore(dir)
   const core = store.get({ name: 'writer' })
   await core.ready()
+  const open = new Set<() => void>()
   const server = createServer((socket) => {
     const s = store.replicate(false)
     s.pipe(socket).pipe(s)
-    const end = (): void => { socket.destroy(); s.destroy() }
+    const end = (): void => { open.delete(end); socket.destroy(); s.destroy() }
+    open.add(end)
     socket.on('error', end)
     s.on('error', end)
     socket.on('close', end)
-    server.on('close', end)
   })
+  server.on('close', () => { for (const end of [...open]) end() })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   onCleanup(async () => {
     server.emit('close')
