@@ -46,6 +46,26 @@ describe('HyperSeal', () => {
       expect(await hs.hasRole(SEALER_ROLE, other.address)).to.equal(false)
     })
 
+    it('after the admin renounces, sealers keep sealing but nobody can grant or revoke any more', async () => {
+      const { hs, admin, sealer, other, SEALER_ROLE, DEFAULT_ADMIN_ROLE } = await loadFixture(deployHyperSealFixture)
+      await expect(hs.renounceRole(DEFAULT_ADMIN_ROLE, admin.address)).to.emit(hs, 'RoleRevoked')
+      await expect(hs.grantRole(SEALER_ROLE, other.address))
+        .to.be.revertedWithCustomError(hs, 'AccessControlUnauthorizedAccount')
+        .withArgs(admin.address, DEFAULT_ADMIN_ROLE)
+      await expect(hs.revokeRole(SEALER_ROLE, sealer.address))
+        .to.be.revertedWithCustomError(hs, 'AccessControlUnauthorizedAccount')
+        .withArgs(admin.address, DEFAULT_ADMIN_ROLE)
+      await expect(as(hs, sealer).seal(randomBytes32(), 1)).to.emit(hs, 'Sealed')
+    })
+
+    it('lets a sealer renounce its own role, after which it cannot seal', async () => {
+      const { hs, sealer, SEALER_ROLE } = await loadFixture(deployHyperSealFixture)
+      await as(hs, sealer).renounceRole(SEALER_ROLE, sealer.address)
+      await expect(as(hs, sealer).seal(randomBytes32(), 1))
+        .to.be.revertedWithCustomError(hs, 'AccessControlUnauthorizedAccount')
+        .withArgs(sealer.address, SEALER_ROLE)
+    })
+
     it('grants no sealer when deployed with the zero address', async () => {
       const [admin] = await hre.ethers.getSigners()
       const hs = await hre.ethers.deployContract('HyperSeal', [admin.address, hre.ethers.ZeroAddress])
