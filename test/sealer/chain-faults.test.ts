@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { createServer, type AddressInfo } from 'node:net'
-import { JsonRpcProvider } from 'ethers'
+import { JsonRpcProvider, Wallet } from 'ethers'
 import { startEmbeddedChain, type EmbeddedChain } from '../../src/chain'
 import { HypersealService } from '../../src/service'
 import type { SentTx } from '../../src/ledger'
@@ -88,6 +88,30 @@ describe('seal pass under chain faults', function () {
     expect(fee(stuck) * 100n >= fee(first) * 110n, 'fee raised by at least 10%').to.equal(true)
     const [receipt] = await env.service.coreReceipts(key)
     expect([stuck.hash, ...stuck.replaced.map((t) => t.hash)]).to.include(receipt.receipt.seal.txHash)
+    expect(await sealCount(env.chain.rpcUrl, env.chain.contractAddress)).to.equal(1)
+  })
+
+  it('recovers when another process with the same key takes the nonce of a pending seal', async () => {
+    const env = await serviceOnOwnChain({}, { minedTimeoutMs: 400 })
+    const key = await watchedWriter(env.service, 3)
+    await env.rpc('evm_setAutomine', [false])
+    const pass = env.service.sealNow()
+    const sent = await waitFor(async () => {
+      const [b] = await env.service.journal.listUnfinished()
+      return b?.state === 'sent' ? b.tx as SentTx : null
+    }, 'the seal sent', 20_000)
+    // Another process holding the sealer key spends that nonce with a much higher fee.
+    const provider = new JsonRpcProvider(env.chain.rpcUrl, undefined, { staticNetwork: true })
+    onCleanup(() => provider.destroy())
+    const other = new Wallet(env.chain.sealerKey, provider)
+    const fee = BigInt(sent.maxFeePerGas ?? sent.gasPrice!) * 10n
+    await other.sendTransaction({ to: other.address, value: 1n, nonce: sent.nonce, maxFeePerGas: fee, maxPriorityFeePerGas: fee, gasLimit: 21_000n })
+    await env.rpc('evm_mine')
+    await env.rpc('evm_setAutomine', [true])
+    await pass
+    const [receipt] = await env.service.coreReceipts(key)
+    const tx = await provider.getTransaction(receipt.receipt.seal.txHash)
+    expect(tx!.nonce).to.be.greaterThan(sent.nonce)
     expect(await sealCount(env.chain.rpcUrl, env.chain.contractAddress)).to.equal(1)
   })
 
