@@ -90,6 +90,8 @@ declare module 'hypercore' {
     append (blocks: Buffer | Buffer[]): Promise<{ length: number, byteLength: number }>
     truncate (newLength?: number): Promise<void>
     treeHash (length?: number): Promise<Buffer>
+    /** A Merkle proof from this session's state; `upgrade` proves a prefix against its signed head. */
+    proof (opts: { upgrade?: { start: number, length: number } }): Promise<unknown>
     getManifest (opts: { raw: true }): Buffer | null
     getManifest (opts?: { raw?: false }): Manifest | null
     /** Marks a peer search in progress; call the returned function when it is done. */

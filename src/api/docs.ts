@@ -1,0 +1,39 @@
+/**
+ * GET /docs (Swagger UI) and GET /docs/json (the OpenAPI 3 document), built from the routes'
+ * own JSON schemas, so the document cannot drift from what the API validates and answers.
+ * Registered before the routes: @fastify/swagger collects them with an `onRoute` hook. Routes
+ * guarded by the admin hook are marked with the bearer security scheme.
+ */
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { FastifyInstance, RouteOptions } from 'fastify'
+
+export const DOCS_PREFIX = '/docs'
+
+// src/api and dist/api both sit two levels below the package root.
+const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
+
+export function registerDocs (app: FastifyInstance, opts: { admin: unknown }): void {
+  const isAdmin = (route: RouteOptions): boolean => {
+    const hooks = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]
+    return (hooks as unknown[]).includes(opts.admin)
+  }
+  void app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Hyperseal',
+        description: 'Seals Hypercore heads on an EVM chain and proves, later, that a replica\'s history matches what was sealed. Admin routes need `Authorization: Bearer <token>`.',
+        version: VERSION
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'The admin token (HYPERSEAL_ADMIN_TOKEN, or <data dir>/admin-token).' } } }
+    },
+    transform: ({ schema, url, route }) => ({
+      url,
+      schema: isAdmin(route) ? { ...schema, security: [{ bearerAuth: [] }] } as typeof schema : schema
+    })
+  })
+  void app.register(swaggerUi, { routePrefix: DOCS_PREFIX })
+}

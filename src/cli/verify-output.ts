@@ -1,0 +1,37 @@
+/** How `hyperseal verify` shows a verdict: lines for people, or the verdict itself with --json. */
+import type { Verdict, VerdictStatus } from '../verify'
+import { CliError } from './errors'
+import { printResult } from './output'
+
+const STATUSES: readonly VerdictStatus[] = ['verified', 'pending', 'behind', 'rewind', 'fork', 'invalid']
+
+/** The service's answer, checked to be a verdict (else it is not our API, or not this version of it). */
+export function parseVerdictAnswer (base: URL, body: unknown): Verdict {
+  const v = body as Partial<Verdict> | null
+  const ok = typeof v === 'object' && v !== null && typeof v.key === 'string' && typeof v.version === 'number' &&
+    STATUSES.includes(v.status as VerdictStatus) && typeof v.reason === 'string' && typeof v.final === 'boolean' &&
+    typeof v.replica === 'object' && v.replica !== null && Array.isArray(v.incidents)
+  if (!ok) throw new CliError('BAD_ANSWER', `${base.origin} answered something that is not a verdict; check --api.`)
+  return v as Verdict
+}
+
+export function printVerdict (json: boolean, verdict: Verdict): void {
+  printResult(json, verdict, () => verdictLines(verdict))
+}
+
+export function verdictLines (v: Verdict): string[] {
+  const lines = [
+    `${v.status.toUpperCase()}: core ${v.key} version ${v.version}`,
+    `  reason:    ${v.reason}`
+  ]
+  if (v.sealedAt !== null) lines.push(`  sealed at: ${v.sealedAt} (${v.final ? 'final' : 'not final yet'})`)
+  if (v.receipt !== null) {
+    const { head, seal } = v.receipt
+    lines.push(`  receipt:   head length ${head.length} fork ${head.fork}, root ${seal.root}`)
+    lines.push(`             tx ${seal.txHash} in block ${seal.blockNumber} on chain ${seal.chainId}`)
+  }
+  lines.push(`  replica:   length ${v.replica.length} fork ${v.replica.fork}${v.replica.treeHash ? ` tree ${v.replica.treeHash}` : ''}`)
+  const forks = v.incidents.filter((i) => i.kind === 'fork').length
+  lines.push(`  incidents: ${v.incidents.length}${v.incidents.length > 0 ? ` (${forks} fork, ${v.incidents.length - forks} rewind)` : ''}`)
+  return lines
+}
