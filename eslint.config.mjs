@@ -31,9 +31,9 @@ export default tseslint.config(
     }
   },
   {
-    // The sealing math and the verifier are pure: no network, no disk, no storage engines.
-    // ethers is allowed for its hashing/ABI helpers only, never for providers.
-    files: ['src/seal/**/*.ts', 'src/verify/**/*.ts'],
+    // The sealing math, the verifier and the audit report builder are pure: no network, no
+    // disk, no storage engines. ethers is allowed for its hashing/ABI helpers only, never for providers.
+    files: ['src/seal/**/*.ts', 'src/verify/**/*.ts', 'src/report/builder*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: IO_MODULES.map((name) => ({ name, message: 'src/seal and src/verify are pure: pass I/O in.' })),

@@ -21,7 +21,13 @@ async function main (): Promise<void> {
   const started = Date.now()
   for (let i = 0; i < trials; i++) {
     const mode = modes[i % modes.length]
-    const o = await crashTrial(dataDir, writer, mode, acked, i === 0)
+    let o
+    try {
+      o = await crashTrial(dataDir, writer, mode, acked, i === 0)
+    } catch (err) {
+      console.log(`trial ${i + 1} (${mode}) ERROR: ${(err as Error).message}`)
+      continue
+    }
     tally.lost = o.lost.length
     tally.duplicated = o.duplicated.length
     tally.orphanRoots = o.orphanRoots

@@ -4,12 +4,14 @@ import type { Registry } from 'prom-client'
 import { ConfigError } from '../config'
 import { errInfo } from '../util'
 import { adminOnly, refuseTokenInQuery } from './auth'
+import { registerDocs } from './docs'
 import { ApiError, toErrorAnswer } from './errors'
 import { instrumentHttp } from './http-metrics'
 import { apiLogger } from './logging'
 import { coreRoutes } from './routes/cores'
 import { ledgerRoutes } from './routes/ledger'
 import { opsRoutes } from './routes/ops'
+import { reportRoutes } from './routes/reports'
 import { sealRoutes } from './routes/seal'
 import { verifyRoutes } from './routes/verify'
 import type { ServicePort } from './service-port'
@@ -60,10 +62,16 @@ export function buildApp (deps: ApiDeps): FastifyInstance {
   instrumentHttp(app, deps.metrics)
 
   const ctx = { service: deps.service, admin: adminOnly(deps.adminToken), metrics: deps.metrics }
-  coreRoutes(app, ctx)
-  ledgerRoutes(app, ctx)
-  sealRoutes(app, ctx)
-  opsRoutes(app, ctx)
-  verifyRoutes(app, ctx)
+  // Before the routes, so that every route's schema is collected.
+  registerDocs(app, { admin: ctx.admin })
+  // As a plugin, so the routes are added after the docs plugin has loaded and sees each one.
+  void app.register(async (routes) => {
+    coreRoutes(routes, ctx)
+    ledgerRoutes(routes, ctx)
+    sealRoutes(routes, ctx)
+    opsRoutes(routes, ctx)
+    verifyRoutes(routes, ctx)
+    reportRoutes(routes, ctx)
+  })
   return app
 }

@@ -51,6 +51,17 @@ export const incidentQuery = {
   additionalProperties: false,
   properties: { from: time, to: time, key }
 } as const
+/** The audit report's query; `key` may repeat or hold a comma-separated list (checked by the route). */
+export const reportQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: time,
+    to: time,
+    key: { anyOf: [{ type: 'string', maxLength: 100_000 }, { type: 'array', maxItems: 10_000, items: { type: 'string', maxLength: 100_000 } }] },
+    format: { type: 'string', maxLength: 10 }
+  }
+} as const
 export const emptyQuery = { type: 'object', additionalProperties: false, properties: {} } as const
 
 export const watchBody = {
@@ -132,7 +143,7 @@ export const coreView = {
 
 export const serviceInfo = {
   type: 'object',
-  required: ['version', 'chainId', 'contract', 'sealer', 'receiptsLog', 'schedule', 'confirmations', 'embeddedChain'],
+  required: ['version', 'chainId', 'contract', 'sealer', 'receiptsLog', 'schedule', 'confirmations', 'embeddedChain', 'reportKey'],
   properties: {
     version: { type: 'string' },
     chainId: uint,
@@ -141,7 +152,8 @@ export const serviceInfo = {
     receiptsLog: hex,
     schedule: { type: 'string' },
     confirmations: uint,
-    embeddedChain: { type: 'boolean' }
+    embeddedChain: { type: 'boolean' },
+    reportKey: hex
   }
 } as const
 

@@ -9,6 +9,7 @@
 import type { Incident } from '../seal'
 import type { BatchRecord, ReceiptEntry } from '../ledger'
 import type { Verdict } from '../verify'
+import type { SignedReport } from '../report'
 
 export interface ServiceInfo {
   version: string
@@ -21,6 +22,8 @@ export interface ServiceInfo {
   schedule: string
   confirmations: number
   embeddedChain: boolean
+  /** Hex Ed25519 public key that signs this service's audit reports. */
+  reportKey: string
 }
 
 export interface CoreView {
@@ -56,6 +59,9 @@ export interface PassResult {
 
 export interface TimeRange { from?: Date, to?: Date }
 
+/** An audit report's period [from, to) and, optionally, the cores it covers (all when none). */
+export interface AuditQuery { from: Date, to: Date, keys?: string[] }
+
 export interface ServicePort {
   info (): ServiceInfo
   listCores (): Promise<CoreView[]>
@@ -76,6 +82,11 @@ export interface ServicePort {
    * throws HeadsError NOT_WATCHED for a core it does not watch.
    */
   verify (key: string, version: number): Promise<Verdict>
+  /**
+   * The signed audit report of DESIGN.md's cores over [from, to), re-verified against the
+   * chain now; throws HeadsError BAD_KEY for a malformed key.
+   */
+  auditReport (query: AuditQuery): Promise<SignedReport>
   /** Liveness: the process answers. */
   health (): { status: 'ok', uptimeSeconds: number }
   /** Readiness: storage open, chain answering, recovery done. */

@@ -102,6 +102,21 @@ export class ChainClient {
     return await getReceipt(this.wait, parseTxHash(txHash))
   }
 
+  /**
+   * What a mined transaction cost: gas used and the effective gas price (wei), as decimal
+   * strings; null when the node has no receipt for it. Audit reports sum these per batch.
+   */
+  async txCost (txHash: string): Promise<{ gasUsed: string, effectiveGasPrice: string } | null> {
+    const hash = parseTxHash(txHash)
+    const receipt = await this.rpc(`to read the receipt of ${hash}`, () => this.provider.getTransactionReceipt(hash))
+    if (receipt === null) return null
+    const wei = (what: string, v: unknown): string => {
+      if (typeof v !== 'bigint' || v < 0n) throw new ChainError('RPC_BAD_ANSWER', `The node answered an invalid ${what} for ${hash}; check the RPC endpoint.`)
+      return v.toString()
+    }
+    return { gasUsed: wei('gas used', receipt.gasUsed), effectiveGasPrice: wei('effective gas price', receipt.gasPrice) }
+  }
+
   /** When `root` was sealed, or null if it never was. */
   async sealedAt (root: Bytes32): Promise<SealedAt | null> {
     const [timestamp, blockNumber] = await this.view('sealedAt', [parseBytes32('root', root)])

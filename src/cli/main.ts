@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Command } from 'commander'
+import { registerDemo } from './demo'
 import { runProgram } from './exit'
+import { registerReport } from './report'
 import { registerSeal } from './seal'
 import { registerStart } from './start'
 import { registerStatus } from './status'
 import { registerUnwatch } from './unwatch'
+import { registerVerify } from './verify'
 import { registerWatch } from './watch'
 
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
@@ -20,6 +23,9 @@ export function buildProgram (): Command {
   registerUnwatch(program)
   registerSeal(program)
   registerStatus(program)
+  registerReport(program)
+  registerVerify(program)
+  registerDemo(program)
   return program
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Registry } from 'prom-client'
-import type { CoreView, PassResult, ServiceInfo, ServicePort, TimeRange } from '../api/service-port'
+import type { AuditQuery, CoreView, PassResult, ServiceInfo, ServicePort, TimeRange } from '../api/service-port'
 import type { Config } from '../config'
 import { HeadsError, HeadWatcher, keyHex, parseKey, parsePeer } from '../heads'
 import { Journal, openDataDir, ReceiptsLog, type BatchRecord, type DataDir, type ReceiptEntry } from '../ledger'
@@ -16,6 +16,9 @@ import { connectChain, type ChainConnection } from './chain-connect'
 import { coreView, passResult } from './views'
 import { verifyCore } from './verify-core'
 import type { Verdict } from '../verify'
+import type { SignedReport } from '../report'
+import { auditReport } from './report-audit'
+import { loadReportKey } from './report-key'
 
 export interface ServiceOptions {
   logger?: Logger
@@ -36,6 +39,7 @@ const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.js
 export class HypersealService implements ServicePort {
   readonly registry: Registry
   readonly adminToken: string
+  private readonly reportKey: { secretKey: Buffer, publicKey: Buffer }
   private readonly flight = new SingleFlight()
   private readonly startedAt = Date.now()
   private readonly deps: SealerDeps
@@ -57,6 +61,7 @@ export class HypersealService implements ServicePort {
     this.registry = opts.registry ?? new Registry()
     this.updateTimeoutMs = opts.updateTimeoutMs ?? 10_000
     this.adminToken = resolveAdminToken(dataDir.dir, config.adminToken).token
+    this.reportKey = loadReportKey(dataDir.dir)
     this.deps = {
       watcher, log, journal,
       chain: chain.client,
@@ -139,7 +144,8 @@ export class HypersealService implements ServicePort {
       receiptsLog: this.log.key.toString('hex'),
       schedule: this.config.schedule,
       confirmations: this.config.confirmations,
-      embeddedChain: this.chain.embedded !== null
+      embeddedChain: this.chain.embedded !== null,
+      reportKey: this.reportKey.publicKey.toString('hex')
     }
   }
 
@@ -214,6 +220,18 @@ export class HypersealService implements ServicePort {
 
   async verify (key: string, version: number): Promise<Verdict> {
     return await verifyCore({ ...this.deps, updateTimeoutMs: this.updateTimeoutMs }, key, version)
+  }
+
+  async auditReport (query: AuditQuery): Promise<SignedReport> {
+    const info = this.info()
+    return await auditReport({
+      log: this.log,
+      journal: this.journal,
+      chain: this.chain.client,
+      identity: { reportKey: info.reportKey, chainId: info.chainId, contract: info.contract, sealers: info.sealer === null ? [] : [info.sealer], version: info.version, receiptsLog: info.receiptsLog },
+      policy: { schedule: info.schedule, confirmations: info.confirmations },
+      secretKey: this.reportKey.secretKey
+    }, query)
   }
 
   health (): { status: 'ok', uptimeSeconds: number } {

@@ -143,6 +143,7 @@ function throwingServiceDouble (current: () => Error): ServicePort {
     coreReceipts: fail,
     receiptAt: fail,
     verify: fail,
+    auditReport: fail,
     health: () => { throw current() },
     ready: fail
   }

@@ -47,8 +47,8 @@ export async function crashTrial (dataDir: string, writer: LocalWriter, mode: Tr
   await appendN(writer.core, 1)
   const normal = await service.send('seal') as { batch?: { heads: Array<{ key: string, length: number }> } } | null
   for (const h of normal?.batch?.heads ?? []) if (h.key === writer.key) acked.push(h.length)
-  const receipts = await service.send(`receipts ${writer.key}`) as Receipt[]
-  const batches = await service.send('batches') as Array<{ root: string }>
+  const receipts = listAnswer<Receipt>(await service.send(`receipts ${writer.key}`), 'receipts')
+  const batches = listAnswer<{ root: string }>(await service.send('batches'), 'batches')
   const onChain = await sealCount(service.ready.rpc, service.ready.contract)
   const counts = new Map<number, number>()
   for (const r of receipts) counts.set(r.length, (counts.get(r.length) ?? 0) + 1)
@@ -66,4 +66,10 @@ export async function crashTrial (dataDir: string, writer: LocalWriter, mode: Tr
     orphanRoots: Math.max(0, onChain - new Set(batches.map((b) => b.root)).size),
     unverified
   }
+}
+
+/** A list the service child answered, or an error that says what it answered instead. */
+function listAnswer<T> (answer: unknown, what: string): T[] {
+  if (!Array.isArray(answer)) throw new Error(`the restarted service answered ${what} with ${JSON.stringify(answer)}`)
+  return answer as T[]
 }

@@ -1,0 +1,12 @@
+// The audit report's only door: the pure builder, signing, the renderers.
+export { auditReportSteps, buildAuditReport, incidentMeaning } from './builder'
+export { recheckReceipt } from './builder-receipts'
+export type { ChainAnswers } from './builder-receipts'
+export { nominalIntervalSeconds, INTERVAL_ASSUMPTION } from './cron-interval'
+export { canonicalReport, checkSignedReport, newReportKeyPair, publicKeyOf, signReport, signatureFingerprint } from './sign'
+export type { SignatureCheck, SignatureCheckCode } from './sign'
+export { esc, renderHtml, timelineSvg } from './render-html'
+export { renderPdf } from './render-pdf'
+export { renderReport, REPORT_FORMATS } from './render'
+export type { ReportFormat } from './render'
+export type * from './types'

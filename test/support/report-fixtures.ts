@@ -1,0 +1,79 @@
+/**
+ * Synthetic but valid audit-report input, built in memory: real signed heads (the signing
+ * helper of test/seal), real batches and receipts (buildBatch), and chain answers that agree
+ * with them. Used by the builder tests and bench/report.ts.
+ */
+import { createHash } from 'node:crypto'
+import { buildBatch, headToJson, type Head, type Incident, type Receipt, type SealInfo } from '../../src/seal'
+import type { ChainSeal, ReportInput } from '../../src/report'
+import { makeWriter, signHead, type Writer } from '../seal/helpers'
+
+export const CONTRACT = '0x5fbdb2315678afecb367f032d93f642f64180aa3'
+export const CHAIN_ID = 31337
+const hash = (text: string): string => createHash('sha256').update(text).digest('hex')
+
+export interface Synthetic {
+  input: ReportInput
+  writers: Writer[]
+  /** Seal time (seconds) of round r. */
+  timeOf: (round: number) => number
+}
+
+export interface SyntheticOptions {
+  cores: number
+  rounds: number
+  /** Seconds between rounds, or one time per round. */
+  times: number[] | { start: number, interval: number }
+  schedule?: string
+  confirmations?: number
+}
+
+/** `cores` writers, each sealed once per round (length r+1, fork 0), one batch per round. */
+export function synthetic (opts: SyntheticOptions): Synthetic {
+  const writers = Array.from({ length: opts.cores }, (_, i) => makeWriter(Buffer.from(hash(`writer ${i}`), 'hex')))
+  const timeOf = (r: number): number => Array.isArray(opts.times) ? opts.times[r] : opts.times.start + r * opts.times.interval
+  const receipts: ReportInput['receipts'] = {}
+  for (const w of writers) receipts[w.key.toString('hex')] = []
+  const batches: ReportInput['batches'] = []
+  const seals: Record<string, ChainSeal | null> = {}
+  const blockHashes: Record<number, string | null> = {}
+  const costs: ReportInput['costs'] = {}
+  for (let r = 0; r < opts.rounds; r++) {
+    const heads: Head[] = writers.map((w, i) => signHead(w, r + 1, 0, Buffer.from(hash(`tree ${i} ${r}`), 'hex')))
+    const batch = buildBatch(heads)
+    const blockNumber = 10 + r
+    const seal: SealInfo = {
+      chainId: CHAIN_ID, contract: CONTRACT, root: batch.root, leafCount: batch.leafCount,
+      txHash: '0x' + hash(`tx ${r}`), blockNumber, blockHash: '0x' + hash(`block ${blockNumber}`), timestamp: timeOf(r)
+    }
+    heads.forEach((h, i) => receipts[h.key.toString('hex')].push({ receipt: batch.receiptFor(i, seal) }))
+    batches.push({ seq: r, root: batch.root, leafCount: batch.leafCount, leaves: [...batch.headsJson], sealedAt: new Date(seal.timestamp * 1000).toISOString(), txHash: seal.txHash, blockNumber })
+    seals[batch.root] = { timestamp: seal.timestamp, blockNumber, txHash: seal.txHash, leafCount: batch.leafCount }
+    blockHashes[blockNumber] = seal.blockHash
+    costs[seal.txHash] = { gasUsed: String(50_000 + r), effectiveGasPrice: '1000000000' }
+  }
+  const first = timeOf(0)
+  const last = timeOf(opts.rounds - 1)
+  const input: ReportInput = {
+    generatedAt: new Date((last + 3600) * 1000).toISOString(),
+    period: { from: new Date((first - 60) * 1000).toISOString(), to: new Date((last + 60) * 1000).toISOString() },
+    service: { reportKey: 'aa'.repeat(32), chainId: CHAIN_ID, contract: CONTRACT, sealers: ['0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266'], version: '0.1.0', receiptsLog: 'bb'.repeat(32) },
+    policy: { schedule: opts.schedule ?? '* * * * *', confirmations: opts.confirmations ?? 1 },
+    cores: writers.map((w) => w.key.toString('hex')),
+    receipts,
+    batches,
+    costs,
+    incidents: [],
+    chain: { headBlock: 10 + opts.rounds + 5, seals, blockHashes }
+  }
+  return { input, writers, timeOf }
+}
+
+/** A rewind incident of writer `w`: sealed at `sealedLength`, then seen shorter on fork 1. */
+export function rewindIncident (w: Writer, sealedLength: number, detectedAtSec: number): Incident {
+  const sealed = headToJson(signHead(w, sealedLength, 0, Buffer.from(hash(`s ${sealedLength}`), 'hex')))
+  const observed = headToJson(signHead(w, sealedLength - 1, 1, Buffer.from(hash(`o ${sealedLength}`), 'hex')))
+  return { key: w.key.toString('hex'), kind: 'rewind', detectedAt: new Date(detectedAtSec * 1000).toISOString(), sealed, observed, evidence: { source: 'seal-pass', note: '<script>alert(1)</script>' } }
+}
+
+export type { Receipt }
