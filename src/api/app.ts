@@ -3,7 +3,8 @@ import type { Logger as PinoLogger } from 'pino'
 import type { Registry } from 'prom-client'
 import { ConfigError } from '../config'
 import { errInfo } from '../util'
-import { adminOnly, refuseTokenInQuery } from './auth'
+import rateLimit from '@fastify/rate-limit'
+import { adminOnly, carriesAdminToken, refuseTokenInQuery } from './auth'
 import { registerDocs } from './docs'
 import { ApiError, toErrorAnswer } from './errors'
 import { instrumentHttp } from './http-metrics'
@@ -26,6 +27,11 @@ export interface ApiDeps {
   metrics: Registry
   /** Largest accepted request body in bytes (default 64 KiB: the largest real body is a watch). */
   bodyLimit?: number
+  /**
+   * Requests per address per window on the public routes (default 600 a minute); requests with
+   * the admin token are not limited. `false` turns the limit off (benchmarks).
+   */
+  rateLimit?: { max: number, timeWindowMs: number } | false
 }
 
 /** The HTTP API, built but not listening: tests drive it with `inject()`, `start` calls `listen()`. */
@@ -61,6 +67,17 @@ export function buildApp (deps: ApiDeps): FastifyInstance {
   app.addHook('onRequest', refuseTokenInQuery)
   instrumentHttp(app, deps.metrics)
 
+  if (deps.rateLimit !== false) {
+    const limit = deps.rateLimit ?? { max: 600, timeWindowMs: 60_000 }
+    void app.register(rateLimit, {
+      global: true,
+      max: limit.max,
+      timeWindow: limit.timeWindowMs,
+      allowList: carriesAdminToken(deps.adminToken),
+      errorResponseBuilder: (_request, context) =>
+        new ApiError('RATE_LIMITED', `Too many requests from this address: at most ${context.max} per ${context.after}; try again in ${context.after}.`)
+    })
+  }
   const ctx = { service: deps.service, admin: adminOnly(deps.adminToken), metrics: deps.metrics }
   // Before the routes, so that every route's schema is collected.
   registerDocs(app, { admin: ctx.admin })

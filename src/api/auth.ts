@@ -27,6 +27,15 @@ export function adminOnly (adminToken: string): (request: FastifyRequest) => Pro
   }
 }
 
+/** True when the request carries the admin token (admin callers are not rate limited). */
+export function carriesAdminToken (adminToken: string): (request: FastifyRequest) => boolean {
+  const expected = sha256(adminToken)
+  return (request) => {
+    const m = BEARER.exec(request.headers.authorization ?? '')
+    return m !== null && timingSafeEqual(sha256(m[1]), expected)
+  }
+}
+
 /** An onRequest hook for every route: no credentials in the query string. */
 export async function refuseTokenInQuery (request: FastifyRequest): Promise<void> {
   const query = request.query

@@ -130,6 +130,7 @@ export const API_RULES: Record<ApiErrorCode, Rule> = {
   NOT_FOUND: { status: 404, code: 'NOT_FOUND' },
   PAYLOAD_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  RATE_LIMITED: { status: 429, code: 'RATE_LIMITED', retry: true },
   NOT_READY: { status: 503, code: 'NOT_READY', message: 'The service is not ready; see `checks`.', retry: true },
   INTERNAL
 }

@@ -25,6 +25,7 @@ export type ApiErrorCode =
   | 'NOT_FOUND' // no such route, or no such receipt
   | 'PAYLOAD_TOO_LARGE' // the body is over the limit
   | 'UNSUPPORTED_MEDIA_TYPE' // the body is not application/json
+  | 'RATE_LIMITED' // too many requests from one address on the public routes
   | 'NOT_READY' // /ready: a readiness check failed
   | 'INTERNAL' // anything unexpected (the message is never shown)
 

@@ -22,14 +22,14 @@ export interface ApiFixture {
  * A real service (embedded anvil, Corestore, TCP replication on 127.0.0.1) in a temp dir with
  * the API built on it (not listening) and its logs captured; all closed by runCleanups.
  */
-export async function openApi (): Promise<ApiFixture> {
+export async function openApi (opts: { rateLimit?: false } = {}): Promise<ApiFixture> {
   const dataDir = tempDir('hs-api-')
   const logs: string[] = []
   const destination = new Writable({ write (chunk: Buffer, _enc, cb) { logs.push(chunk.toString()); cb() } })
   const logger = createLogger({ level: 'debug', destination })
   const service = await HypersealService.open(testConfig(dataDir), { updateTimeoutMs: 2000, logger })
   onCleanup(() => service.close())
-  const app = buildApp({ service, adminToken: service.adminToken, logger, metrics: service.registry })
+  const app = buildApp({ service, adminToken: service.adminToken, logger, metrics: service.registry, ...opts })
   onCleanup(() => app.close())
   const token = service.adminToken
   const admin = (opts: InjectOptions): Promise<LightMyRequestResponse> =>
