@@ -1,5 +1,5 @@
 import { subtask } from 'hardhat/config'
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from 'hardhat/builtin-tasks/task-names'
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_TEST_GET_TEST_FILES } from 'hardhat/builtin-tasks/task-names'
 import type { HardhatUserConfig } from 'hardhat/types'
 import '@nomicfoundation/hardhat-ethers'
 import '@nomicfoundation/hardhat-chai-matchers'
@@ -24,6 +24,13 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   }
 })
 
+// `hardhat test` would load every file under test/, helpers and child-process scripts
+// included; only *.test.ts files are tests (files named on the command line run as given).
+subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, _hre, runSuper) => {
+  const files = (await runSuper(args)) as string[]
+  return args.testFiles.length > 0 ? files : files.filter((f) => f.endsWith('.test.ts'))
+})
+
 const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
@@ -40,10 +47,8 @@ const config: HardhatUserConfig = {
   },
   mocha: {
     timeout: 120_000,
-    reporter: './test/support/reporter.js',
-    // TypeScript test files under test/ (not the helpers in test/support).
-    spec: ['test/**/*.test.ts']
-  } as Record<string, unknown>
+    reporter: './test/support/reporter.js'
+  }
 }
 
 export default config
