@@ -40,6 +40,22 @@ function decode (key: string, raw: unknown): unknown {
   }
 }
 
+/** An entry whose value is decoded when asked (a value that is not JSON fails then). */
+export interface LazyEntry {
+  key: string
+  value (): unknown
+}
+
+async function collectLazy (stream: AsyncIterable<HyperbeeEntry>): Promise<LazyEntry[]> {
+  const out: LazyEntry[] = []
+  for await (const entry of stream) {
+    const key = String(entry.key)
+    const raw = entry.value
+    out.push({ key, value: () => decode(key, raw) })
+  }
+  return out
+}
+
 async function collect (stream: AsyncIterable<HyperbeeEntry>): Promise<Entry[]> {
   const out: Entry[] = []
   for await (const entry of stream) {
@@ -120,6 +136,11 @@ export class LedgerBee {
 
   range (range: Range): Promise<Entry[]> {
     return this.track(() => collect(this.bee.createReadStream(range, RAW)))
+  }
+
+  /** `range` with values decoded on demand, for a caller that reads a wide range once and uses parts of it. */
+  rangeLazy (range: Range): Promise<LazyEntry[]> {
+    return this.track(() => collectLazy(this.bee.createReadStream(range, RAW)))
   }
 
   /** Runs `fn` under the write lock, appends what it put as one block run, then syncs. */

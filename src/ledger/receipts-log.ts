@@ -9,7 +9,7 @@ import type { Incident } from '../seal'
 import { prepareBatch, type BatchInput } from './batch-input'
 import { LedgerError } from './errors'
 import * as K from './keys'
-import { LedgerBee, type Entry, type Range } from './ledger-bee'
+import { LedgerBee, type Entry, type LazyEntry, type Range } from './ledger-bee'
 import { parseBatchRecord, parseIncident, parseReceiptEntry, type BatchRecord, type ReceiptEntry } from './log-records'
 import { asInput, asStored, jsonValue, uint } from './validate'
 
@@ -27,6 +27,35 @@ function timeBounds (filter: TimeFilter): { from?: string, to?: string } {
     from: filter.from === undefined ? undefined : K.isoTime(filter.from, 'from time'),
     to: filter.to === undefined ? undefined : K.isoTime(filter.to, 'to time')
   }
+}
+
+/** Every seal of one core, read at once; see `ReceiptsLog.receiptsViews`. */
+export interface ReceiptsView {
+  /** What `receiptsAt(key, length)` gives. */
+  at (length: number): ReceiptEntry[]
+  /** What `receipts(key)` gives. */
+  all (): ReceiptEntry[]
+}
+
+/**
+ * The entries of a range read that fall in [gte, lt), found by binary search. Hyperbee orders
+ * keys by their UTF-8 bytes; against bounds that are ASCII, as every bound here is,
+ * JavaScript's string order gives the same answers (a non-ASCII character sorts after every
+ * ASCII one in both orders), so `key >= bound` holds for a suffix of the entries.
+ */
+function slice (entries: LazyEntry[], { gte, lt }: { gte: string, lt: string }): LazyEntry[] {
+  const firstAtLeast = (bound: string): number => {
+    let lo = 0
+    let hi = entries.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (entries[mid].key >= bound) hi = mid
+      else lo = mid + 1
+    }
+    return lo
+  }
+  const from = firstAtLeast(gte)
+  return entries.slice(from, Math.max(from, firstAtLeast(lt)))
 }
 
 export class ReceiptsLog {
@@ -126,6 +155,27 @@ export class ReceiptsLog {
     return this.receiptList(K.prefixRange(K.receiptPrefix(K.keyHex(key))))
   }
 
+  /**
+   * Every seal of each core, from a single read of the log, parsed only when asked:
+   * `at(length)` and `all()` give what `receiptsAt` and `receipts` would (a corrupt entry fails
+   * them the same way). One range from the lowest to the highest key is read, so a caller with
+   * many cores, sorted, reads the log once instead of twice per core; seals of other cores in
+   * that range are skipped undecoded. Views come back in the order of `keys`.
+   */
+  async receiptsViews (keys: ReadonlyArray<string | Buffer>): Promise<ReceiptsView[]> {
+    const hex = keys.map((key) => K.keyHex(key))
+    if (hex.length === 0) return []
+    const sorted = [...hex].sort()
+    const entries = await this.bee.rangeLazy({ gte: K.receiptPrefix(sorted[0]), lt: K.receiptPrefix(sorted[sorted.length - 1]) + K.END })
+    return hex.map((k) => {
+      const mine = slice(entries, K.prefixRange(K.receiptPrefix(k)))
+      return {
+        at: (length) => this.parseAll(slice(mine, K.prefixRange(K.receiptLengthPrefix(k, length) + K.SEP))),
+        all: () => this.parseAll(mine)
+      }
+    })
+  }
+
   /** Records an incident; the same incident again is a no-op that returns the same id. */
   async appendIncident (input: Incident): Promise<{ id: string, created: boolean }> {
     const incident = asInput('incident', jsonValue('incident', input), parseIncident)
@@ -181,6 +231,12 @@ export class ReceiptsLog {
   private async first (range: Range): Promise<ReceiptEntry | null> {
     const [entry] = await this.bee.range(range)
     return entry === undefined ? null : this.receiptOf(entry)
+  }
+
+  /** As `receiptList` does it: every value decoded first, then each entry parsed. */
+  private parseAll (entries: LazyEntry[]): ReceiptEntry[] {
+    const decoded = entries.map((e) => ({ key: e.key, value: e.value() }))
+    return decoded.map((e) => this.receiptOf(e))
   }
 
   private async receiptList (range: Range): Promise<ReceiptEntry[]> {

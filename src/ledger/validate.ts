@@ -3,7 +3,7 @@
  * the seal parsers); `asStored` turns that into CORRUPT_ENTRY for a value read back from the
  * ledger, `asInput` into BAD_INPUT for a value handed to it.
  */
-import { headFromJson, headToJson, type HeadJson } from '../seal'
+import { canonicalHeadJson, type HeadJson } from '../seal'
 import { LedgerError } from './errors'
 import { isIsoTime } from './keys'
 
@@ -55,7 +55,7 @@ export function array<T> (value: unknown, where: string, item: (v: unknown, wher
 /** A head in canonical JSON (lowercase hex, no unknown field); does not check the signature. */
 export function head (value: unknown, where: string): HeadJson {
   try {
-    return headToJson(headFromJson(value))
+    return canonicalHeadJson(value)
   } catch (err) {
     throw new Invalid(`${where}: ${(err as Error).message}`)
   }

@@ -26,6 +26,17 @@ export function headPublicKey (head: Head): Buffer {
 }
 
 /**
+ * Head objects this process verified, with their bytes at that moment. Buffers can change in
+ * place, so a head counts as verified only while its bytes are still those (see
+ * `ensureHeadSignature`). Heads parsed from storage or the network are new objects: not here.
+ */
+const verifiedHeads = new WeakMap<Head, string>()
+
+function fingerprint (head: Head): string {
+  return `${head.key.toString('hex')}.${head.length}.${head.fork}.${head.treeHash.toString('hex')}.${head.signature.toString('hex')}.${head.manifest.toString('hex')}`
+}
+
+/**
  * Throws a SealError unless the head is what its writer signed: the key is the manifest's
  * hash (so the manifest names the core's real signer) and the signer's Ed25519 signature
  * covers (key, treeHash, length, fork).
@@ -41,4 +52,15 @@ export function verifyHeadSignature (head: Head): void {
   if (!sodium.crypto_sign_verify_detached(signature, signable, publicKey)) {
     throw new SealError('BAD_SIGNATURE', 'The head\'s signature does not sign this key, tree hash, length and fork: the head was altered or captured from a different state.')
   }
+  verifiedHeads.set(head, fingerprint(head))
+}
+
+/**
+ * `verifyHeadSignature`, except that a head object this process already verified, and whose
+ * bytes have not changed since, is not checked again (the check would give the same answer).
+ */
+export function ensureHeadSignature (head: Head): void {
+  assertHeadShape(head)
+  if (verifiedHeads.get(head) === fingerprint(head)) return
+  verifyHeadSignature(head)
 }

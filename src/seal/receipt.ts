@@ -6,7 +6,7 @@
  */
 import { getAddress } from 'ethers'
 import { SealError } from './errors'
-import { headFromJson, headToJson } from './head-json'
+import { canonicalHeadJson } from './head-json'
 import type { HeadJson, Receipt, SealInfo } from './types'
 
 const BYTES32 = /^0x[0-9a-f]{64}$/
@@ -41,15 +41,22 @@ function integer (value: unknown, where: string, min: number, max = Number.MAX_S
   return value
 }
 
+// Checking a checksum hashes the address (keccak); the receipts of a batch, and of a service,
+// all name the same contract, so a few addresses that passed are remembered (same answer).
+const CHECKSUMS_KEPT = 16
+const goodChecksums = new Set<string>()
+
 function address (value: unknown): string {
   if (typeof value !== 'string' || !ADDRESS.test(value)) throw bad('seal.contract must be a 0x address')
   // A mixed-case address must carry a valid EIP-55 checksum; all-lowercase has none to check.
-  if (value !== value.toLowerCase()) {
+  if (value !== value.toLowerCase() && !goodChecksums.has(value)) {
     try {
       getAddress(value)
     } catch (err) {
       throw bad('seal.contract has a wrong EIP-55 checksum', err)
     }
+    if (goodChecksums.size >= CHECKSUMS_KEPT) goodChecksums.clear()
+    goodChecksums.add(value)
   }
   return value
 }
@@ -72,7 +79,7 @@ export function parseSealInfo (value: unknown): SealInfo {
 
 function head (value: unknown): HeadJson {
   try {
-    return headToJson(headFromJson(value))
+    return canonicalHeadJson(value)
   } catch (err) {
     throw bad(`head: ${(err as Error).message}`, err)
   }

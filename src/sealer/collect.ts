@@ -5,9 +5,11 @@
  * public evidence).
  */
 import { headToJson, type Head, type HeadJson, type Incident, type IncidentKind } from '../seal'
-import type { ReceiptEntry, ReceiptsLog } from '../ledger'
+import type { PrefixResult } from '../heads'
+import type { ReceiptEntry, ReceiptsLog, ReceiptsView } from '../ledger'
 import { errInfo } from '../util'
 import type { SealerDeps } from './deps'
+import { mapLimit } from './map-limit'
 
 export interface Candidate {
   head: Head
@@ -33,37 +35,104 @@ export async function alreadySealed (log: ReceiptsLog, head: HeadJson): Promise<
  * The most recently sealed head of a core (highest batch seq), not the longest: after a rewind
  * was sealed, later heads are compared with the rewound history, so one rewind is one incident.
  */
-async function lastSealed (log: ReceiptsLog, key: string): Promise<ReceiptEntry | null> {
+function lastSealed (entries: ReceiptEntry[]): ReceiptEntry | null {
   let last: ReceiptEntry | null = null
-  for (const entry of await log.receipts(key)) {
+  for (const entry of entries) {
     if (last === null || entry.batch > last.batch) last = entry
   }
   return last
 }
 
+/**
+ * Cores probed at once. A probe mostly waits (tree nodes from storage, a peer's newer head),
+ * so probes overlap; their results are then taken one by one in watch order, so the outcome
+ * (and the incidents written) is what probing one at a time gives.
+ */
+const PROBE_CONCURRENCY = 16
+/**
+ * Watched cores whose seals come from one read of the receipts log. Watched keys and receipt
+ * keys share one order, so a chunk is one range: far fewer B-tree walks than one per core.
+ */
+const READ_CHUNK = 256
+
+/** What a core's probe found; `failed` holds an error the pass throws when it reaches the core. */
+type Probe =
+  | { kind: 'no-head', key: string, err: unknown }
+  | { kind: 'unchanged', key: string, head: Head }
+  | { kind: 'first', key: string, head: Head }
+  | { kind: 'checked', key: string, head: Head, last: ReceiptEntry, prefix: PrefixResult }
+  | { kind: 'failed', key: string, err: unknown }
+
+/** The core's seals, or why the log read that holds them failed. */
+type SealsRead = { view: ReceiptsView } | { err: unknown }
+
+/** Captures the core's head and compares it with its last seal; reads only, writes nothing. */
+async function probe (deps: SealerDeps, key: string, seals: SealsRead): Promise<Probe> {
+  let head: Head
+  try {
+    head = await deps.watcher.captureHead(key)
+  } catch (err) {
+    return { kind: 'no-head', key, err }
+  }
+  try {
+    if ('err' in seals) throw seals.err
+    // The core's seals answer both questions: alreadySealed, then lastSealed.
+    const json = headToJson(head)
+    if (seals.view.at(json.length).some((e) => sameHead(e.receipt.head, json))) return { kind: 'unchanged', key, head }
+    const last = lastSealed(seals.view.all())
+    if (last === null) return { kind: 'first', key, head }
+    const sealed = last.receipt.head
+    const prefix = await deps.watcher.checkPrefix(key, { length: sealed.length, fork: sealed.fork, treeHash: sealed.treeHash })
+    return { kind: 'checked', key, head, last, prefix }
+  } catch (err) {
+    return { kind: 'failed', key, err }
+  }
+}
+
+/**
+ * The seals of a chunk of cores in one read. If that read fails (a damaged log), they are read
+ * core by core, so that only the cores whose own seals cannot be read fail, as before.
+ */
+async function readSeals (deps: SealerDeps, chunk: string[]): Promise<SealsRead[]> {
+  try {
+    return (await deps.log.receiptsViews(chunk)).map((view) => ({ view }))
+  } catch {
+    return await mapLimit(chunk, 1, (key) => deps.log.receiptsViews([key]).then(([view]): SealsRead => ({ view }), (err: unknown): SealsRead => ({ err })))
+  }
+}
+
+async function probeAll (deps: SealerDeps, keys: string[]): Promise<Probe[]> {
+  const probes: Probe[] = []
+  for (let i = 0; i < keys.length; i += READ_CHUNK) {
+    const chunk = keys.slice(i, i + READ_CHUNK)
+    const reads = await readSeals(deps, chunk)
+    probes.push(...await mapLimit(chunk.map((key, j) => ({ key, seals: reads[j] })), PROBE_CONCURRENCY, ({ key, seals }) => probe(deps, key, seals)))
+  }
+  return probes
+}
+
 export async function collectHeads (deps: SealerDeps): Promise<Collected> {
   const out: Collected = { candidates: [], skipped: [], incidents: [] }
-  for (const { key } of await deps.journal.listWatched()) {
-    let head: Head
-    try {
-      head = await deps.watcher.captureHead(key)
-    } catch (err) {
-      out.skipped.push({ key, reason: errInfo(err).message })
-      deps.logger.warn({ key, err: errInfo(err) }, 'no head captured; the core is left for the next pass')
+  const probes = await probeAll(deps, (await deps.journal.listWatched()).map((w) => w.key))
+  for (const p of probes) {
+    const { key } = p
+    if (p.kind === 'failed') throw p.err
+    if (p.kind === 'no-head') {
+      out.skipped.push({ key, reason: errInfo(p.err).message })
+      deps.logger.warn({ key, err: errInfo(p.err) }, 'no head captured; the core is left for the next pass')
       continue
     }
-    const json = headToJson(head)
-    if (await alreadySealed(deps.log, json)) {
+    const head = p.head
+    if (p.kind === 'unchanged') {
       out.skipped.push({ key, reason: `unchanged since its seal at length ${head.length}` })
       continue
     }
-    const last = await lastSealed(deps.log, key)
-    if (last === null) {
+    if (p.kind === 'first') {
       out.candidates.push({ head })
       continue
     }
+    const { last, prefix } = p
     const sealed = last.receipt.head
-    const prefix = await deps.watcher.checkPrefix(key, { length: sealed.length, fork: sealed.fork, treeHash: sealed.treeHash })
     if (prefix.status === 'ok') {
       out.candidates.push({ head })
     } else if (prefix.status === 'behind') {
@@ -74,7 +143,7 @@ export async function collectHeads (deps: SealerDeps): Promise<Collected> {
         kind: prefix.status,
         detectedAt: new Date().toISOString(),
         sealed,
-        observed: json,
+        observed: headToJson(head),
         evidence: {
           source: 'seal-pass prefix check',
           reason: prefix.reason,

@@ -14,6 +14,9 @@ export interface SealerTiming {
   maxReplacements: number
 }
 
+/** The steps of a pass, in order, as `onPhase` names them. */
+export type SealPhase = 'recover' | 'collect' | 'build' | 'journal' | 'chain' | 'receipts'
+
 export const DEFAULT_TIMING: SealerTiming = {
   minedTimeoutMs: 120_000,
   confirmTimeoutMs: 30 * 60_000,
@@ -33,6 +36,8 @@ export interface SealerDeps {
   logger: Logger
   metrics?: SealerMetrics
   timing?: Partial<SealerTiming>
+  /** Told how long each step of a pass took, in ms (benchmarks, tracing). Must not throw. */
+  onPhase?: (phase: SealPhase, ms: number) => void
   /** Test-only crash points (HYPERSEAL_FAULT); a no-op in production. */
   fault?: (point: FaultPoint) => void
 }

@@ -4,7 +4,7 @@
  * same batch again is a no-op), so a crash anywhere here is repaired by running it again.
  */
 import type { InflightBatch } from '../ledger'
-import { batchFromJson, type HeadJson, type IncidentKind, type SealInfo } from '../seal'
+import { batchFromJson, type Batch, type HeadJson, type IncidentKind, type SealInfo } from '../seal'
 import type { SealerDeps } from './deps'
 
 export type Contradictions = Map<string, IncidentKind>
@@ -24,13 +24,17 @@ export async function contradictionsOf (deps: SealerDeps, leaves: HeadJson[]): P
   return new Map(leaves.filter((l) => found.has(contradictionKey(l))).map((l) => [contradictionKey(l), found.get(contradictionKey(l))!]))
 }
 
-export async function finalizeBatch (deps: SealerDeps, b: InflightBatch, seal: SealInfo, contradictions: Contradictions): Promise<void> {
-  const batch = batchFromJson({ v: 1, root: b.root, heads: b.leaves })
+/**
+ * `built` is the batch this pass built for `b` (its signatures already checked); after a
+ * restart there is none and the batch is rebuilt, and checked, from the journal's leaves.
+ */
+export async function finalizeBatch (deps: SealerDeps, b: InflightBatch, seal: SealInfo, contradictions: Contradictions, built?: Batch): Promise<void> {
+  const batch = batchFromJson({ v: 1, root: b.root, heads: b.leaves }, built)
   const receipts = b.leaves.map((leaf, i) => {
     const kind = contradictions.get(contradictionKey(leaf))
     return { receipt: batch.receiptFor(i, seal), ...(kind ? { contradicts: kind } : {}) }
   })
-  const { created } = await deps.log.appendBatch({ leaves: b.leaves, seal, receipts })
+  const { created } = await deps.log.appendBatch({ leaves: b.leaves, seal, receipts, batch })
   deps.fault?.('after-receipts')
   await deps.journal.markFinal(b.id, { blockNumber: seal.blockNumber, blockHash: seal.blockHash })
   await deps.journal.removeInflight(b.id)

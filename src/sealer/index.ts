@@ -1,6 +1,6 @@
 export { runSealPass, resolveUnfinished } from './pass'
 export type { PassOutcome } from './pass'
-export type { SealerDeps, SealerTiming } from './deps'
+export type { SealerDeps, SealerTiming, SealPhase } from './deps'
 export { DEFAULT_TIMING } from './deps'
 export { SingleFlight } from './single-flight'
 export { scheduleSealPasses } from './schedule'

@@ -2,7 +2,7 @@ import type { InflightBatch } from '../ledger'
 import { buildBatch, headToJson, type Head, type Incident, type SealInfo } from '../seal'
 import { readHead } from '../heads'
 import { alreadySealed, collectHeads } from './collect'
-import type { SealerDeps } from './deps'
+import type { SealerDeps, SealPhase } from './deps'
 import { contradictionKey, contradictionsOf, finalizeBatch, type Contradictions } from './finalize'
 import { driveToFinal } from './submit'
 
@@ -41,6 +41,16 @@ async function settle (deps: SealerDeps, b: InflightBatch, contradictions: Contr
   return seal
 }
 
+async function timed<T> (deps: SealerDeps, phase: SealPhase, step: () => Promise<T>): Promise<T> {
+  if (deps.onPhase === undefined) return await step()
+  const start = performance.now()
+  try {
+    return await step()
+  } finally {
+    deps.onPhase(phase, performance.now() - start)
+  }
+}
+
 /** The receipts log's own head, when it moved since its last seal: sealed with every batch. */
 async function logHead (deps: SealerDeps): Promise<Head | null> {
   const head = readHead(deps.log.core)
@@ -56,23 +66,27 @@ async function logHead (deps: SealerDeps): Promise<Head | null> {
  */
 export async function runSealPass (deps: SealerDeps): Promise<PassOutcome> {
   const startedAt = new Date().toISOString()
-  const recovered = await resolveUnfinished(deps)
-  const collected = await collectHeads(deps)
+  const recovered = await timed(deps, 'recover', () => resolveUnfinished(deps))
+  const collected = await timed(deps, 'collect', () => collectHeads(deps))
   const done = (batch: PassOutcome['batch']): PassOutcome =>
     ({ batch, recovered, skipped: collected.skipped, incidents: collected.incidents, startedAt, finishedAt: new Date().toISOString() })
   if (collected.candidates.length === 0) return done(null)
 
-  const own = await logHead(deps)
-  const heads = collected.candidates.map((c) => c.head).concat(own === null ? [] : [own])
-  const batch = buildBatch(heads)
-  const leaves = batch.heads.map(headToJson)
-  const contradictions: Contradictions = new Map()
-  for (const c of collected.candidates) {
-    if (c.contradicts) contradictions.set(contradictionKey(headToJson(c.head)), c.contradicts)
-  }
-  const inflight = await deps.journal.prepareBatch({ root: batch.root, leaves })
+  const { batch, leaves, contradictions } = await timed(deps, 'build', async () => {
+    const own = await logHead(deps)
+    const heads = collected.candidates.map((c) => c.head).concat(own === null ? [] : [own])
+    const batch = buildBatch(heads)
+    const contradictions: Contradictions = new Map()
+    for (const c of collected.candidates) {
+      if (c.contradicts) contradictions.set(contradictionKey(headToJson(c.head)), c.contradicts)
+    }
+    return { batch, leaves: [...batch.headsJson], contradictions }
+  })
+  const inflight = await timed(deps, 'journal', () => deps.journal.prepareBatch({ root: batch.root, leaves }))
   deps.fault?.('after-journal')
-  const seal = await settle(deps, inflight, contradictions)
+  // settle(), split so that the chain and the receipts are timed apart.
+  const seal = await timed(deps, 'chain', () => driveToFinal(deps, inflight))
+  await timed(deps, 'receipts', () => finalizeBatch(deps, inflight, seal, contradictions, batch))
   return done({
     root: batch.root,
     leafCount: batch.leafCount,
