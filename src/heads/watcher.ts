@@ -7,6 +7,7 @@ import { SILENT_LOGGER, type HeadsLogger } from './logger'
 import { parseKey, parsePeer, type PeerAddress } from './parse'
 import { PeerLink, type LinkOptions, type PeerStatus } from './peer-link'
 import { checkCorePrefix, parseSealedRef, readReplicaView, type PrefixResult, type ReplicaView, type SealedRef } from './prefix'
+import { probePeerHead } from './peer-probe'
 import { ReplicationServer } from './replication-server'
 import { WatchedCore, type IncidentSink } from './watched-core'
 
@@ -174,10 +175,34 @@ export class HeadWatcher {
 
   /** The replica's head and tree hashes at `lengths`, after a bounded update from the peers. */
   async replicaView (key: unknown, lengths: number[]): Promise<ReplicaView> {
+    // Hypercore closes every session of a core when it proves a conflict, and the watched core
+    // reopens it: a read that meets the closed session is tried again on the new one.
+    for (let attempt = 1; ; attempt++) {
+      const entry = this.entry(key)
+      await entry.ready
+      try {
+        await boundedUpdate(entry.core, this.updateTimeoutMs)
+        return await readReplicaView(entry.core, lengths, { timeoutMs: this.updateTimeoutMs, conflictSeen: entry.conflictSeen })
+      } catch (err) {
+        if (!(err instanceof HeadsError && err.code === 'CORE_FAILED') || attempt >= 3) throw err
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
+      }
+    }
+  }
+
+  /**
+   * Each direct peer's own signed head of the core, read apart from the shared replica (see
+   * peer-probe.ts). Only for cores with two or more peers: with one, the replica is its view.
+   */
+  async peerHeads (key: unknown): Promise<Array<{ peer: string, head: Head }>> {
     const entry = this.entry(key)
-    await entry.ready
-    await boundedUpdate(entry.core, this.updateTimeoutMs)
-    return await readReplicaView(entry.core, lengths, { timeoutMs: this.updateTimeoutMs, conflictSeen: entry.conflictSeen })
+    if (entry.peers.size < 2) return []
+    const out: Array<{ peer: string, head: Head }> = []
+    for (const address of entry.peers) {
+      const head = await probePeerHead(entry.key, parsePeer(address), this.updateTimeoutMs)
+      if (head !== null) out.push({ peer: address, head })
+    }
+    return out
   }
 
   /** Waits until the swarm has looked up every watched core once (no-op without discovery). */

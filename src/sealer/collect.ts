@@ -123,6 +123,8 @@ export async function collectHeads (deps: SealerDeps): Promise<Collected> {
       continue
     }
     const head = p.head
+    const split = await splitViewIncident(deps, key, head)
+    if (split !== null) out.incidents.push(split)
     if (p.kind === 'unchanged') {
       out.skipped.push({ key, reason: `unchanged since its seal at length ${head.length}` })
       continue
@@ -161,12 +163,39 @@ export async function collectHeads (deps: SealerDeps): Promise<Collected> {
 }
 
 /**
+ * A fork that the shared replica cannot see: a peer signing another tree for the same length
+ * and fork as the head we hold (see heads/peer-probe.ts). Recorded with both signed heads; the
+ * peer's head is not sealed (the ledger keeps one receipt per key, length and fork per batch).
+ */
+async function splitViewIncident (deps: SealerDeps, key: string, ours: Head): Promise<Incident | null> {
+  for (const { peer, head } of await deps.watcher.peerHeads(key)) {
+    if (head.length !== ours.length || head.fork !== ours.fork || head.treeHash.equals(ours.treeHash)) continue
+    return await recordIncident(deps, {
+      key,
+      kind: 'fork',
+      detectedAt: new Date().toISOString(),
+      sealed: headToJson(ours),
+      observed: headToJson(head),
+      evidence: {
+        source: 'seal-pass peer head probe',
+        peer,
+        reason: `Two signatures by this core's key for length ${head.length}, fork ${head.fork}, over different trees: the key signed two histories.`
+      }
+    })
+  }
+  return null
+}
+
+/**
  * Appends the incident unless the log already holds one of the same kind for the same pair of
  * heads (a pass that failed after detecting it runs again on the next tick).
  */
 async function recordIncident (deps: SealerDeps, incident: Incident): Promise<Incident> {
   const known = await deps.log.listIncidents({ key: incident.key })
-  const same = known.find((i) => i.kind === incident.kind && sameHead(i.sealed, incident.sealed) && sameHead(i.observed, incident.observed))
+  // A fork has no direction: the same two heads seen the other way round are the same fork.
+  const samePair = (i: Incident): boolean => (sameHead(i.sealed, incident.sealed) && sameHead(i.observed, incident.observed)) ||
+    (incident.kind === 'fork' && sameHead(i.sealed, incident.observed) && sameHead(i.observed, incident.sealed))
+  const same = known.find((i) => i.kind === incident.kind && samePair(i))
   if (same !== undefined) return same
   await deps.log.appendIncident(incident)
   deps.metrics?.incidents.inc({ kind: incident.kind })
