@@ -4,7 +4,8 @@
  *   npm run bench -- fuzz-api [requests=10000]
  */
 import fc from 'fast-check'
-import { appendN, localWriter, runCleanups, waitFor } from '../test/heads/helpers'
+import { runCleanups } from '../test/heads/helpers'
+import { sealedWriter } from '../test/sealer/helpers'
 import { openApi } from '../test/api/helpers'
 import { checkAnswer, requestArbitrary } from '../test/fuzz/requests'
 
@@ -12,11 +13,7 @@ async function main (): Promise<void> {
   const runs = Number(process.argv[2] ?? 10_000)
   // No rate limit: every request should reach its route (the limit itself is tested apart).
   const api = await openApi({ rateLimit: false })
-  const writer = await localWriter()
-  await appendN(writer.core, 3)
-  await api.service.watchCore(writer.key, [`127.0.0.1:${writer.port}`])
-  await waitFor(() => api.service.watcher.watched()[0]?.length === 3, 'replica')
-  await api.service.sealNow()
+  const writer = await sealedWriter(api.service, 3)
   const ctx = { app: api.app, token: api.token, key: writer.key }
   const statuses = new Map<number, number>()
   const started = Date.now()

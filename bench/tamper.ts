@@ -6,8 +6,8 @@
  */
 import { createChainClient } from '../src/chain'
 import type { Receipt } from '../src/seal'
-import { appendN, localWriter, runCleanups, waitFor } from '../test/heads/helpers'
-import { openService } from '../test/sealer/helpers'
+import { runCleanups } from '../test/heads/helpers'
+import { openService, sealedWriter } from '../test/sealer/helpers'
 import { mutateReceipt, verdictOf } from '../test/fuzz/tamper'
 
 interface RawBee {
@@ -19,11 +19,7 @@ async function main (): Promise<void> {
   const receiptRuns = Number(process.argv[2] ?? 1000)
   const ledgerRuns = Number(process.argv[3] ?? 100)
   const { service } = await openService()
-  const writer = await localWriter()
-  await appendN(writer.core, 6)
-  await service.watchCore(writer.key, [`127.0.0.1:${writer.port}`])
-  await waitFor(() => service.watcher.watched()[0]?.length === 6, 'replica')
-  await service.sealNow()
+  const writer = await sealedWriter(service, 6)
   const [{ receipt }] = await service.coreReceipts(writer.key)
   const chain = await createChainClient({ rpcUrl: service.rpcUrl!, contractAddress: service.info().contract })
   const treeHash = (await writer.core.treeHash(6)).toString('hex')

@@ -6,6 +6,7 @@ import { readReplicaView } from '../../src/heads'
 import { planVerify, verify, type Verdict } from '../../src/verify'
 import { appendN, localWriter, onCleanup, runCleanups, tempDir, twoWritersOneKey, waitFor } from '../heads/helpers'
 import { openApi, type ApiFixture } from './helpers'
+import { sealedWriter, tamperStoredReceipts } from '../sealer/helpers'
 
 /**
  * The verdict, as a client should ask for it: a 503/504 with Retry-After (Hypercore reopening a
@@ -150,39 +151,18 @@ describe('GET /v1/verify/:key/:version through the real stack', function () {
 
   it('invalid: a receipt tampered with inside the ledger is never verified', async () => {
     const api = await openApi()
-    const writer = await localWriter()
-    await appendN(writer.core, 4)
-    await api.service.watchCore(writer.key, [`127.0.0.1:${writer.port}`])
-    await replicaAt(api, writer.key, 4)
-    await api.service.sealNow()
-    // Rewrite the stored receipt's tree hash straight in the Hyperbee, past the ledger's API.
-    const bee = (api.service.log as unknown as { bee: { bee: { put (k: string, v: unknown): Promise<void>, createReadStream (o: object): AsyncIterable<{ key: string, value: { receipt: { head: { treeHash: string } } } }> } } }).bee.bee
-    for await (const entry of bee.createReadStream({ gte: `receipt!${writer.key}!`, lt: `receipt!${writer.key}!~` })) {
-      entry.value.receipt.head.treeHash = 'ab'.repeat(32)
-      await bee.put(entry.key, entry.value)
-    }
-    const res = await api.app.inject({ method: 'GET', url: `/v1/verify/${writer.key}/2` })
-    expect(res.statusCode, res.body).to.equal(200)
-    const verdict = res.json() as Verdict
+    const writer = await sealedWriter(api.service, 4)
+    await tamperStoredReceipts(api.service, writer.key, (r) => { r.head.treeHash = 'ab'.repeat(32) })
+    const verdict = await verdictOf(api, writer.key, 2)
     expect(verdict.status).to.equal('invalid')
     expect(verdict.reason).to.be.a('string').and.not.equal('')
   })
 
   it('invalid, never a 500: a receipt entry that contradicts its own index', async () => {
     const api = await openApi()
-    const writer = await localWriter()
-    await appendN(writer.core, 4)
-    await api.service.watchCore(writer.key, [`127.0.0.1:${writer.port}`])
-    await replicaAt(api, writer.key, 4)
-    await api.service.sealNow()
-    const bee = (api.service.log as unknown as { bee: { bee: { put (k: string, v: unknown): Promise<void>, createReadStream (o: object): AsyncIterable<{ key: string, value: { receipt: { head: { length: number } } } }> } } }).bee.bee
-    for await (const entry of bee.createReadStream({ gte: `receipt!${writer.key}!`, lt: `receipt!${writer.key}!~` })) {
-      entry.value.receipt.head.length = 3
-      await bee.put(entry.key, entry.value)
-    }
-    const res = await api.app.inject({ method: 'GET', url: `/v1/verify/${writer.key}/2` })
-    expect(res.statusCode, res.body).to.equal(200)
-    expect((res.json() as Verdict).status).to.equal('invalid')
+    const writer = await sealedWriter(api.service, 4)
+    await tamperStoredReceipts(api.service, writer.key, (r) => { r.head.length = 3 })
+    expect((await verdictOf(api, writer.key, 2)).status).to.equal('invalid')
   })
 
   it('answers 400 for malformed keys and versions and 404 for a core it does not watch, never 5xx', async () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { expect } from 'chai'
-import { appendN, localWriter, runCleanups, waitFor } from '../heads/helpers'
+import { runCleanups } from '../heads/helpers'
+import { sealedWriter } from '../sealer/helpers'
 import { openApi } from '../api/helpers'
 import { checkAnswer, requestArbitrary } from './requests'
 
@@ -10,11 +11,7 @@ describe('fuzz: hostile requests on every route (real service)', function () {
 
   it('never answers 5xx and always answers a 4xx with a coded error', async () => {
     const api = await openApi()
-    const writer = await localWriter()
-    await appendN(writer.core, 3)
-    await api.service.watchCore(writer.key, [`127.0.0.1:${writer.port}`])
-    await waitFor(() => api.service.watcher.watched()[0]?.length === 3, 'replica')
-    await api.service.sealNow()
+    const writer = await sealedWriter(api.service, 3)
     const ctx = { app: api.app, token: api.token, key: writer.key }
     const statuses = new Map<number, number>()
     await fc.assert(fc.asyncProperty(requestArbitrary(ctx), async (req) => {

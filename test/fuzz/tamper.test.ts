@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { createChainClient } from '../../src/chain'
-import { appendN, localWriter, runCleanups, waitFor } from '../heads/helpers'
-import { openService } from '../sealer/helpers'
+import { runCleanups } from '../heads/helpers'
+import { openService, sealedWriter } from '../sealer/helpers'
 import { mutateReceipt, verdictOf } from './tamper'
 
 describe('tampering: mutated receipts are never verified (real chain answers)', function () {
@@ -10,11 +10,7 @@ describe('tampering: mutated receipts are never verified (real chain answers)', 
 
   it('200 random single-field mutations of a real receipt: none verified', async () => {
     const { service } = await openService()
-    const writer = await localWriter()
-    await appendN(writer.core, 6)
-    await service.watchCore(writer.key, [`127.0.0.1:${writer.port}`])
-    await waitFor(() => service.watcher.watched()[0]?.length === 6, 'replica')
-    await service.sealNow()
+    const writer = await sealedWriter(service, 6)
     const [{ receipt }] = await service.coreReceipts(writer.key)
     const chain = await createChainClient({ rpcUrl: service.rpcUrl!, contractAddress: service.info().contract })
     const treeHash = (await writer.core.treeHash(6)).toString('hex')

@@ -1,6 +1,7 @@
 import { loadConfig, type Config } from '../../src/config'
 import { HypersealService, type ServiceOptions } from '../../src/service'
-import { onCleanup, tempDir } from '../heads/helpers'
+import type { Receipt } from '../../src/seal'
+import { appendN, localWriter, onCleanup, tempDir, waitFor, type LocalWriter } from '../heads/helpers'
 
 /** A config for a service in `dataDir` on the embedded chain, with ports picked by the OS. */
 export function testConfig (dataDir: string, env: Record<string, string> = {}): Config {
@@ -13,4 +14,34 @@ export async function openService (opts: ServiceOptions & { dataDir?: string } =
   const service = await HypersealService.open(testConfig(dataDir), { updateTimeoutMs: 2000, ...opts })
   onCleanup(() => service.close())
   return { service, dataDir }
+}
+
+/**
+ * A writer core of `blocks` blocks, watched by `service` through TCP on 127.0.0.1 and sealed
+ * once: the starting point of the verify, fuzz and tamper tests.
+ */
+export async function sealedWriter (service: HypersealService, blocks: number): Promise<LocalWriter> {
+  const writer = await localWriter()
+  await appendN(writer.core, blocks)
+  await service.watchCore(writer.key, [`127.0.0.1:${writer.port}`])
+  await waitFor(() => service.watcher.watched().find((w) => w.key === writer.key)?.length === blocks, `replica at length ${blocks}`)
+  await service.sealNow()
+  return writer
+}
+
+/**
+ * Rewrites every stored receipt entry of `key` straight in the receipts log's Hyperbee, past the
+ * ledger's API (what an attacker with the data directory could do).
+ */
+export async function tamperStoredReceipts (service: HypersealService, key: string, change: (receipt: Receipt) => void): Promise<void> {
+  const bee = (service.log as unknown as { bee: { bee: RawBee } }).bee.bee
+  for await (const entry of bee.createReadStream({ gte: `receipt!${key}!`, lt: `receipt!${key}!~` })) {
+    change(entry.value.receipt)
+    await bee.put(entry.key, entry.value)
+  }
+}
+
+interface RawBee {
+  put (key: string, value: unknown): Promise<void>
+  createReadStream (range: object): AsyncIterable<{ key: string, value: { receipt: Receipt } }>
 }
