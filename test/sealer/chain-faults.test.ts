@@ -70,6 +70,28 @@ describe('seal pass under chain faults', function () {
     expect(await sealCount(env.chain.rpcUrl, env.chain.contractAddress)).to.equal(1)
   })
 
+  it('loses nothing when the RPC goes down after the transaction was sent, while waiting for it', async () => {
+    // The wait keeps polling through RPC errors until the mined timeout, then reports the outage.
+    const env = await serviceOnOwnChain({}, { minedTimeoutMs: 3000 })
+    const key = await watchedWriter(env.service, 3)
+    await env.rpc('evm_setAutomine', [false])
+    const pass = env.service.sealNow()
+    const sent = await waitFor(async () => {
+      const [b] = await env.service.journal.listUnfinished()
+      return b?.state === 'sent' ? b : null
+    }, 'the seal sent', 20_000)
+    await env.chain.stop() // the pending transaction dies with the node's mempool
+    expect(await codeOf(pass)).to.equal('RPC_UNREACHABLE')
+    expect((await env.service.journal.listUnfinished())[0]).to.include({ state: 'sent', root: sent.root })
+
+    env.chain = await startEmbeddedChain({ dataDir: env.chainDir, port: env.port })
+    const next = await env.service.sealNow()
+    expect(next.recovered).to.deep.equal([sent.root])
+    const receipts = await env.service.coreReceipts(key)
+    expect(receipts.map((r) => r.receipt.seal.root)).to.deep.equal([sent.root])
+    expect(await sealCount(env.chain.rpcUrl, env.chain.contractAddress)).to.equal(1)
+  })
+
   it('replaces a transaction that is not mined in time at the same nonce with fees raised ≥ 10%', async () => {
     const env = await serviceOnOwnChain({}, { minedTimeoutMs: 400 })
     const key = await watchedWriter(env.service, 3)
