@@ -91,7 +91,11 @@ export async function readReplicaView (core: Hypercore, lengths: number[], opts:
       conflictSeen: opts.conflictSeen === true
     }
     for (const length of new Set(lengths)) {
-      if (length >= 1 && length <= view.length) view.treeHashes[length] = (await treeHashAt(core, length, opts.timeoutMs)).toString('hex')
+      if (length < 1 || length > view.length) continue
+      // The head's own tree hash is at hand; only older lengths need block length-1 from a peer.
+      view.treeHashes[length] = length === view.length && view.treeHash !== undefined
+        ? view.treeHash
+        : (await treeHashAt(core, length, opts.timeoutMs)).toString('hex')
     }
     if (core.fork === view.fork) return view
     if (attempt >= MAX_ATTEMPTS) {
@@ -143,7 +147,9 @@ async function checkOnce (core: Hypercore, sealed: PrefixResult['sealed'], opts:
       ? { ...base, status: 'rewind', reason: `The writer truncated below the sealed length ${sealed.length} (replica length ${replica.length}, fork ${sealed.fork} → ${replica.fork}).` }
       : { ...base, status: 'behind', reason: `The replica (length ${replica.length}) is shorter than the sealed length ${sealed.length}; it cannot be checked yet.` }
   }
-  const treeHashAtSealed = await treeHashAt(core, sealed.length, opts.timeoutMs)
+  const treeHashAtSealed = sealed.length === replica.length && replica.treeHash !== undefined
+    ? replica.treeHash
+    : await treeHashAt(core, sealed.length, opts.timeoutMs)
   // Appends do not change the tree at an old length, but a truncate-and-append would.
   if (core.fork !== replica.fork) return null
   const at = { ...base, treeHashAtSealed }
