@@ -12,11 +12,13 @@ export interface ChainConnection {
 }
 
 /** The configured chain (HYPERSEAL_RPC + HYPERSEAL_CONTRACT + key), or the embedded anvil. */
-export async function connectChain (config: Config, dataDir: string, logger: Logger): Promise<ChainConnection> {
+/** `rpcTimeoutMs` bounds each JSON-RPC request (default 10 s): a stalled node fails a pass, it does not hang it. */
+export async function connectChain (config: Config, dataDir: string, logger: Logger, rpcTimeoutMs?: number): Promise<ChainConnection> {
+  const timeout = rpcTimeoutMs === undefined ? {} : { timeoutMs: rpcTimeoutMs }
   if (config.rpc === undefined) {
     const embedded = await startEmbeddedChain({ dataDir, logger })
     try {
-      const client = await createChainClient({ rpcUrl: embedded.rpcUrl, contractAddress: embedded.contractAddress, signerKey: embedded.sealerKey, pollMs: 100 })
+      const client = await createChainClient({ rpcUrl: embedded.rpcUrl, contractAddress: embedded.contractAddress, signerKey: embedded.sealerKey, pollMs: 100, ...timeout })
       logger.info({ rpc: embedded.rpcUrl, contract: embedded.contractAddress, origin: embedded.origin }, 'embedded chain (anvil) ready')
       return { client, embedded, chainId: embedded.chainId, contract: client.contractAddress }
     } catch (err) {
@@ -31,6 +33,7 @@ export async function connectChain (config: Config, dataDir: string, logger: Log
   const client = await createChainClient({
     rpcUrl: config.rpc,
     contractAddress: config.contract,
+    ...timeout,
     ...(signerKey !== undefined ? { signerKey } : {})
   })
   return { client, embedded: null, chainId: client.chainIdAtConnect, contract: client.contractAddress }

@@ -28,6 +28,8 @@ export interface ServiceOptions {
   fault?: (point: FaultPoint) => void
   /** Bound on waiting for a peer's newer head during a pass (default 10 s). */
   updateTimeoutMs?: number
+  /** Bound on each chain JSON-RPC request (default 10 s). */
+  rpcTimeoutMs?: number
 }
 
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
@@ -86,7 +88,7 @@ export class HypersealService implements ServicePort {
     try {
       const dataDir = await openDataDir(config.dataDir)
       undo.push(() => dataDir.close())
-      const chain = await connectChain(config, dataDir.dir, logger)
+      const chain = await connectChain(config, dataDir.dir, logger, opts.rpcTimeoutMs)
       undo.push(async () => { chain.client.close(); await chain.embedded?.stop() })
       const log = await ReceiptsLog.open(dataDir.store)
       undo.push(() => log.close())

@@ -17,7 +17,7 @@ async function freePort (): Promise<number> {
 }
 
 /** An anvil of the test's own (so the test can stop, stall or reorganise it) and a service on it. */
-async function serviceOnOwnChain (env: Record<string, string> = {}, timing = {}): Promise<{ service: HypersealService, chain: EmbeddedChain, chainDir: string, port: number, rpc: (method: string, params?: unknown[]) => Promise<unknown> }> {
+async function serviceOnOwnChain (env: Record<string, string> = {}, timing = {}, rpcTimeoutMs?: number): Promise<{ service: HypersealService, chain: EmbeddedChain, chainDir: string, port: number, rpc: (method: string, params?: unknown[]) => Promise<unknown> }> {
   const chainDir = tempDir('hs-chain-')
   const port = await freePort()
   let chain = await startEmbeddedChain({ dataDir: chainDir, port })
@@ -25,7 +25,7 @@ async function serviceOnOwnChain (env: Record<string, string> = {}, timing = {})
   onCleanup(() => holder.chain.stop())
   const service = await HypersealService.open(testConfig(tempDir('hs-service-'), {
     HYPERSEAL_RPC: chain.rpcUrl, HYPERSEAL_CONTRACT: chain.contractAddress, HYPERSEAL_SEALER_KEY: chain.sealerKey, ...env
-  }), { updateTimeoutMs: 2000, timing })
+  }), { updateTimeoutMs: 2000, timing, ...(rpcTimeoutMs ? { rpcTimeoutMs } : {}) })
   onCleanup(() => service.close())
   const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true })
   onCleanup(() => provider.destroy())
@@ -89,6 +89,23 @@ describe('seal pass under chain faults', function () {
     expect(next.recovered).to.deep.equal([sent.root])
     const receipts = await env.service.coreReceipts(key)
     expect(receipts.map((r) => r.receipt.seal.root)).to.deep.equal([sent.root])
+    expect(await sealCount(env.chain.rpcUrl, env.chain.contractAddress)).to.equal(1)
+  })
+
+  it('fails a pass on a stalled node (RPC_TIMEOUT) without losing its batch, and seals it once the node answers', async () => {
+    const env = await serviceOnOwnChain({}, {}, 1000)
+    const key = await watchedWriter(env.service, 2)
+    process.kill(env.chain.pid, 'SIGSTOP')
+    let resumed = false
+    onCleanup(() => { if (!resumed) process.kill(env.chain.pid, 'SIGCONT') })
+    expect(await codeOf(env.service.sealNow())).to.equal('RPC_TIMEOUT')
+    const [pending] = await env.service.journal.listUnfinished()
+    expect(pending.state).to.equal('prepared')
+    process.kill(env.chain.pid, 'SIGCONT')
+    resumed = true
+    const pass = await env.service.sealNow()
+    expect(pass.recovered).to.deep.equal([pending.root])
+    expect((await env.service.coreReceipts(key)).map((r) => r.receipt.seal.root)).to.deep.equal([pending.root])
     expect(await sealCount(env.chain.rpcUrl, env.chain.contractAddress)).to.equal(1)
   })
 
