@@ -5,12 +5,11 @@
  * Last, the service's signed audit report with one value changed anywhere in it.
  *   npm run bench -- tamper [receipts=1000] [ledger=100] [reports=1000]
  */
-import { createChainClient } from '../src/chain'
 import type { Receipt } from '../src/seal'
 import { runCleanups } from '../test/heads/helpers'
-import { openService, sealedWriter } from '../test/sealer/helpers'
+import { openService } from '../test/sealer/helpers'
 import { checkSignedReport } from '../src/report'
-import { flipHex, mutateReceipt, verdictOf } from '../test/fuzz/tamper'
+import { flipHex, mutateReceipt, tamperSubject, verdictOf } from '../test/fuzz/tamper'
 
 interface RawBee {
   put (k: string, v: unknown): Promise<void>
@@ -22,12 +21,7 @@ async function main (): Promise<void> {
   const ledgerRuns = Number(process.argv[3] ?? 100)
   const reportRuns = Number(process.argv[4] ?? 1000)
   const { service } = await openService()
-  const writer = await sealedWriter(service, 6)
-  const [{ receipt }] = await service.coreReceipts(writer.key)
-  const chain = await createChainClient({ rpcUrl: service.rpcUrl!, contractAddress: service.info().contract })
-  const treeHash = (await writer.core.treeHash(6)).toString('hex')
-  const replica = { length: 6, fork: 0, treeHashAt: (l: number) => (l === 6 ? treeHash : undefined) }
-  const { contract, chainId } = service.info()
+  const { receipt, chain, replica, contract, chainId, key } = await tamperSubject(service)
   const rand = Math.random
   let failed = false
 
@@ -45,14 +39,14 @@ async function main (): Promise<void> {
   // The stored entry, mutated in place in the Hyperbee, then verified by the service itself.
   const bee = (service.log as unknown as { bee: { bee: RawBee } }).bee.bee
   let stored: { key: string, value: { receipt: Receipt } } | null = null
-  for await (const e of bee.createReadStream({ gte: `receipt!${writer.key}!`, lt: `receipt!${writer.key}!~` })) stored = e
+  for await (const e of bee.createReadStream({ gte: `receipt!${key}!`, lt: `receipt!${key}!~` })) stored = e
   const ledgerStatus = new Map<string, number>()
   for (let i = 0; i < ledgerRuns; i++) {
     const { receipt: bad } = mutateReceipt(stored!.value.receipt, rand)
     await bee.put(stored!.key, { ...stored!.value, receipt: bad })
     let status: string
     try {
-      status = (await service.verify(writer.key, 3)).status
+      status = (await service.verify(key, 3)).status
     } catch (err) {
       status = `error ${(err as { code?: string }).code ?? 'unknown'}`
     }

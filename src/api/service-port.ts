@@ -9,6 +9,7 @@
 import type { Incident } from '../seal'
 import type { BatchRecord, ReceiptEntry } from '../ledger'
 import type { Verdict } from '../verify'
+import type { PassOutcome } from '../sealer'
 import type { SignedReport } from '../report'
 
 export interface ServiceInfo {
@@ -37,7 +38,8 @@ export interface CoreView {
   lastSeal: { length: number, fork: number, root: string, sealedAt: string } | null
 }
 
-export interface PassResult {
+/** A pass as the API shows it: the sealer's outcome, with the seal in ISO time and its finality. */
+export type PassResult = Omit<PassOutcome, 'batch'> & {
   /** Null when nothing changed since the last seal: no transaction was sent. */
   batch: {
     root: string
@@ -49,12 +51,6 @@ export interface PassResult {
     /** Hex keys (and lengths) of the heads sealed, the receipts log's own head included. */
     heads: Array<{ key: string, length: number, fork: number }>
   } | null
-  /** Roots of batches left unfinished by an earlier pass or process, settled first. */
-  recovered: string[]
-  skipped: Array<{ key: string, reason: string }>
-  incidents: Incident[]
-  startedAt: string
-  finishedAt: string
 }
 
 export interface TimeRange { from?: Date, to?: Date }

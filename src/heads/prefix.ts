@@ -65,6 +65,15 @@ export async function treeHashAt (core: Hypercore, length: number, timeoutMs: nu
   }
 }
 
+/**
+ * The tree hash at `length` of a replica whose head is (`headLength`, `headHash`): the head's own
+ * hash is at hand; only older lengths need block length-1, perhaps from a peer.
+ */
+async function treeHashOf (core: Hypercore, length: number, headLength: number, headHash: Buffer | string | undefined, timeoutMs: number): Promise<Buffer> {
+  if (length === headLength && headHash !== undefined) return typeof headHash === 'string' ? Buffer.from(headHash, 'hex') : headHash
+  return await treeHashAt(core, length, timeoutMs)
+}
+
 /** What a verifier needs of a replica: its head, and its tree hash at each length asked for. */
 export interface ReplicaView {
   length: number
@@ -92,10 +101,7 @@ export async function readReplicaView (core: Hypercore, lengths: number[], opts:
     }
     for (const length of new Set(lengths)) {
       if (length < 1 || length > view.length) continue
-      // The head's own tree hash is at hand; only older lengths need block length-1 from a peer.
-      view.treeHashes[length] = length === view.length && view.treeHash !== undefined
-        ? view.treeHash
-        : (await treeHashAt(core, length, opts.timeoutMs)).toString('hex')
+      view.treeHashes[length] = (await treeHashOf(core, length, view.length, view.treeHash, opts.timeoutMs)).toString('hex')
     }
     if (core.fork === view.fork) return view
     if (attempt >= MAX_ATTEMPTS) {
@@ -147,9 +153,7 @@ async function checkOnce (core: Hypercore, sealed: PrefixResult['sealed'], opts:
       ? { ...base, status: 'rewind', reason: `The writer truncated below the sealed length ${sealed.length} (replica length ${replica.length}, fork ${sealed.fork} → ${replica.fork}).` }
       : { ...base, status: 'behind', reason: `The replica (length ${replica.length}) is shorter than the sealed length ${sealed.length}; it cannot be checked yet.` }
   }
-  const treeHashAtSealed = sealed.length === replica.length && replica.treeHash !== undefined
-    ? replica.treeHash
-    : await treeHashAt(core, sealed.length, opts.timeoutMs)
+  const treeHashAtSealed = await treeHashOf(core, sealed.length, replica.length, replica.treeHash, opts.timeoutMs)
   // Appends do not change the tree at an old length, but a truncate-and-append would.
   if (core.fork !== replica.fork) return null
   const at = { ...base, treeHashAtSealed }

@@ -1,16 +1,10 @@
-import type { ChainClient } from '../chain'
-import { HeadsError, keyHex, parseKey, readReplicaView, type HeadWatcher, type ReplicaView } from '../heads'
-import { LedgerError, type Journal, type ReceiptsLog } from '../ledger'
+import { HeadsError, keyHex, parseKey, readReplicaView, type ReplicaView } from '../heads'
+import { LedgerError } from '../ledger'
+import type { SealerDeps } from '../sealer'
 import { planVerify, verify, type ChainView, type SealAnswer, type Verdict } from '../verify'
 
-export interface VerifyDeps {
-  watcher: HeadWatcher
-  log: ReceiptsLog
-  journal: Journal
-  chain: ChainClient
-  chainId: number
-  contract: string
-  confirmations: number
+/** What a verification reads: the sealer's view of the service, plus the bound on peer updates. */
+export type VerifyDeps = Pick<SealerDeps, 'watcher' | 'log' | 'journal' | 'chain' | 'chainId' | 'contract' | 'confirmations'> & {
   updateTimeoutMs: number
 }
 

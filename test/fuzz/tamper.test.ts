@@ -1,8 +1,7 @@
 import { expect } from 'chai'
-import { createChainClient } from '../../src/chain'
 import { runCleanups } from '../heads/helpers'
-import { openService, sealedWriter } from '../sealer/helpers'
-import { mutateReceipt, verdictOf } from './tamper'
+import { openService } from '../sealer/helpers'
+import { mutateReceipt, tamperSubject, verdictOf } from './tamper'
 
 describe('tampering: mutated receipts are never verified (real chain answers)', function () {
   this.timeout(180_000)
@@ -10,12 +9,7 @@ describe('tampering: mutated receipts are never verified (real chain answers)', 
 
   it('200 random single-field mutations of a real receipt: none verified', async () => {
     const { service } = await openService()
-    const writer = await sealedWriter(service, 6)
-    const [{ receipt }] = await service.coreReceipts(writer.key)
-    const chain = await createChainClient({ rpcUrl: service.rpcUrl!, contractAddress: service.info().contract })
-    const treeHash = (await writer.core.treeHash(6)).toString('hex')
-    const replica = { length: 6, fork: 0, treeHashAt: (l: number) => (l === 6 ? treeHash : undefined) }
-    const { contract, chainId } = service.info()
+    const { receipt, chain, replica, contract, chainId } = await tamperSubject(service)
     try {
       expect((await verdictOf(receipt, chain, replica, contract, chainId)).status, 'the untouched receipt').to.equal('verified')
       let seed = 42

@@ -4,7 +4,9 @@
  * chain's real answers. None may come out `verified`. Shared by test/fuzz/tamper.test.ts and
  * bench/tamper.ts.
  */
-import type { ChainClient } from '../../src/chain'
+import { createChainClient, type ChainClient } from '../../src/chain'
+import type { HypersealService } from '../../src/service'
+import { sealedWriter } from '../sealer/helpers'
 import type { Receipt } from '../../src/seal'
 import { planVerify, verify, type ChainView, type SealAnswer, type Verdict } from '../../src/verify'
 
@@ -62,4 +64,24 @@ export async function verdictOf (receipt: Receipt, chain: ChainClient, replica: 
   } catch {
     return { status: 'invalid' } as Verdict
   }
+}
+
+export interface TamperSubject {
+  receipt: Receipt
+  chain: ChainClient
+  replica: { length: number, fork: number, treeHashAt: (l: number) => string | undefined }
+  contract: string
+  chainId: number
+  /** The writer's core key, to find its entries in the ledger. */
+  key: string
+}
+
+/** A writer sealed by `service` at length 6, its receipt, a read-only chain client and its replica's tree. */
+export async function tamperSubject (service: HypersealService): Promise<TamperSubject> {
+  const writer = await sealedWriter(service, 6)
+  const [{ receipt }] = await service.coreReceipts(writer.key)
+  const chain = await createChainClient({ rpcUrl: service.rpcUrl!, contractAddress: service.info().contract })
+  const treeHash = (await writer.core.treeHash(6)).toString('hex')
+  const { contract, chainId } = service.info()
+  return { receipt, chain, replica: { length: 6, fork: 0, treeHashAt: (l) => (l === 6 ? treeHash : undefined) }, contract, chainId, key: writer.key }
 }

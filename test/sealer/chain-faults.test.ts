@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net'
 import { JsonRpcProvider, Wallet } from 'ethers'
 import { startEmbeddedChain, type EmbeddedChain } from '../../src/chain'
 import { HypersealService } from '../../src/service'
-import type { SentTx } from '../../src/ledger'
+import type { InflightBatch, SentTx } from '../../src/ledger'
 import { appendN, codeOf, localWriter, onCleanup, runCleanups, tempDir, waitFor } from '../heads/helpers'
 import { sealCount } from '../faults/helpers'
 import { testConfig } from './helpers'
@@ -37,6 +37,14 @@ async function serviceOnOwnChain (env: Record<string, string> = {}, timing = {},
     port,
     rpc: (method, params = []) => provider.send(method, params)
   }
+}
+
+/** Waits until the service's in-flight batch is where `pick` says (it returns non-null there). */
+async function journaled<T> (service: HypersealService, pick: (b: InflightBatch) => T | null, what: string): Promise<T> {
+  return await waitFor(async () => {
+    const [b] = await service.journal.listUnfinished()
+    return b === undefined ? null : pick(b)
+  }, what, 20_000)
 }
 
 async function watchedWriter (service: HypersealService, blocks: number): Promise<string> {
@@ -76,10 +84,7 @@ describe('seal pass under chain faults', function () {
     const key = await watchedWriter(env.service, 3)
     await env.rpc('evm_setAutomine', [false])
     const pass = env.service.sealNow()
-    const sent = await waitFor(async () => {
-      const [b] = await env.service.journal.listUnfinished()
-      return b?.state === 'sent' ? b : null
-    }, 'the seal sent', 20_000)
+    const sent = await journaled(env.service, (b) => b.state === 'sent' ? b : null, 'the seal sent')
     await env.chain.stop() // the pending transaction dies with the node's mempool
     expect(await codeOf(pass)).to.equal('RPC_UNREACHABLE')
     expect((await env.service.journal.listUnfinished())[0]).to.include({ state: 'sent', root: sent.root })
@@ -114,10 +119,7 @@ describe('seal pass under chain faults', function () {
     const key = await watchedWriter(env.service, 3)
     await env.rpc('evm_setAutomine', [false])
     const pass = env.service.sealNow()
-    const stuck = await waitFor(async () => {
-      const [b] = await env.service.journal.listUnfinished()
-      return b?.state === 'sent' && (b.tx as SentTx).replaced.length >= 1 ? b.tx as SentTx : null
-    }, 'a replacement transaction', 20_000)
+    const stuck = await journaled(env.service, (b) => b.state === 'sent' && (b.tx as SentTx).replaced.length >= 1 ? b.tx as SentTx : null, 'a replacement transaction')
     await env.rpc('evm_mine')
     await env.rpc('evm_setAutomine', [true])
     await pass
@@ -135,10 +137,7 @@ describe('seal pass under chain faults', function () {
     const key = await watchedWriter(env.service, 3)
     await env.rpc('evm_setAutomine', [false])
     const pass = env.service.sealNow()
-    const sent = await waitFor(async () => {
-      const [b] = await env.service.journal.listUnfinished()
-      return b?.state === 'sent' ? b.tx as SentTx : null
-    }, 'the seal sent', 20_000)
+    const sent = await journaled(env.service, (b) => b.state === 'sent' ? b.tx as SentTx : null, 'the seal sent')
     // Another process holding the sealer key spends that nonce with a much higher fee.
     const provider = new JsonRpcProvider(env.chain.rpcUrl, undefined, { staticNetwork: true })
     onCleanup(() => provider.destroy())
@@ -159,10 +158,7 @@ describe('seal pass under chain faults', function () {
     const key = await watchedWriter(env.service, 2)
     const snapshot = await env.rpc('evm_snapshot')
     const pass = env.service.sealNow()
-    const mined = await waitFor(async () => {
-      const [b] = await env.service.journal.listUnfinished()
-      return b?.state === 'mined' ? b.mined! : null
-    }, 'the seal mined', 20_000)
+    const mined = await journaled(env.service, (b) => b.state === 'mined' ? b.mined! : null, 'the seal mined')
     await env.rpc('evm_revert', [snapshot])
     // Blocks keep coming after the reorg, so the resent seal can reach its confirmations.
     const miner = setInterval(() => { env.rpc('evm_mine').catch(() => {}) }, 200)

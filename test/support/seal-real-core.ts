@@ -11,7 +11,7 @@ import type { Head } from '../../src/seal'
 interface Snapshot {
   length: number
   fork: number
-  state: { signature: Buffer }
+  state: { signature: Buffer | null }
   ready (): Promise<void>
   treeHash (): Promise<Buffer>
   close (): Promise<void>
@@ -27,7 +27,7 @@ export interface RealCore {
   append (blocks: Buffer | Buffer[]): Promise<unknown>
   truncate (length: number): Promise<void>
   snapshot (): Snapshot
-  getManifest (opts: { raw: true }): Buffer
+  getManifest (opts: { raw: true }): Buffer | null
 }
 
 interface Store {
@@ -62,7 +62,7 @@ export async function openTempStore (): Promise<TempStore> {
 }
 
 /** The way a sealer captures a head: one snapshot, so length, tree hash and signature agree. */
-export async function captureHead (core: RealCore): Promise<Head> {
+export async function captureHead (core: Pick<RealCore, 'key' | 'snapshot' | 'getManifest'>): Promise<Head> {
   const s = core.snapshot()
   await s.ready()
   try {
@@ -71,8 +71,8 @@ export async function captureHead (core: RealCore): Promise<Head> {
       length: s.length,
       fork: s.fork,
       treeHash: Buffer.from(await s.treeHash()),
-      signature: Buffer.from(s.state.signature),
-      manifest: Buffer.from(core.getManifest({ raw: true }))
+      signature: Buffer.from(s.state.signature!),
+      manifest: Buffer.from(core.getManifest({ raw: true })!)
     }
   } finally {
     await s.close()
