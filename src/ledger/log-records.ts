@@ -2,7 +2,7 @@
  * The records of the public receipts log and their parsers. Everything read back is parsed
  * again, so a tampered entry surfaces as CORRUPT_ENTRY (see validate.ts).
  */
-import { parseReceipt, parseSealInfo, type HeadJson, type Incident, type IncidentKind, type Receipt, type SealInfo } from '../seal'
+import { checkAgreement, parseReceipt, parseSealInfo, type HeadJson, type Incident, type IncidentKind, type Receipt, type SealInfo, type SealRef } from '../seal'
 import { keyHex } from './keys'
 import { array, head, Invalid, iso, object, oneOf, record, text, uint } from './validate'
 
@@ -69,12 +69,25 @@ export function parseReceiptEntry (value: unknown): ReceiptEntry {
   return out
 }
 
+function sealRef (value: unknown, where: string): SealRef {
+  const json = record(value, where, ['root', 'txHash', 'blockNumber'])
+  return { root: text(json.root, `${where}.root`, ROOT), txHash: text(json.txHash, `${where}.txHash`, ROOT), blockNumber: uint(json.blockNumber, `${where}.blockNumber`) }
+}
+
 export function parseIncident (value: unknown): Incident {
-  const json = record(value, 'the incident', ['key', 'kind', 'detectedAt', 'sealed', 'observed', 'evidence'])
+  const json = record(value, 'the incident', ['key', 'kind', 'detectedAt', 'sealed', 'observed', 'evidence'], ['agreed', 'sealedIn'])
   const key = keyHex(text(json.key, 'key', /^[0-9a-fA-F]{64}$/))
   const sealed = head(json.sealed, 'sealed')
   const observed = head(json.observed, 'observed')
   if (sealed.key !== key || observed.key !== key) throw new Invalid('both heads must be heads of the incident\'s core')
   const evidence = object(json.evidence, 'evidence')
-  return { key, kind: oneOf(json.kind, 'kind', KINDS), detectedAt: iso(json.detectedAt, 'detectedAt'), sealed, observed, evidence }
+  const out: Incident = { key, kind: oneOf(json.kind, 'kind', KINDS), detectedAt: iso(json.detectedAt, 'detectedAt'), sealed, observed, evidence }
+  if (json.agreed !== undefined) {
+    // Shape and proof: the nodes must grow into both heads' trees (signatures are the verifier's).
+    const check = checkAgreement(json.agreed, sealed, observed)
+    if (!check.ok) throw new Invalid(`agreed: ${check.reason}`)
+    out.agreed = check.agreement
+  }
+  if (json.sealedIn !== undefined) out.sealedIn = sealRef(json.sealedIn, 'sealedIn')
+  return out
 }

@@ -2,6 +2,7 @@
  * The data formats of DESIGN.md ("Formats", v1). Binary fields are Buffers in memory and
  * lowercase hex in JSON (no 0x for Hypercore bytes, 0x for EVM bytes, as in DESIGN.md).
  */
+import type { Agreement } from './agreement'
 
 /** What the writer signed, captured at the moment it is sealed (Hypercore keeps only the latest). */
 export interface Head {
@@ -54,6 +55,13 @@ export interface Receipt {
 
 export type IncidentKind = 'rewind' | 'fork'
 
+/** Where a sealed head was sealed: its batch root, transaction and block. */
+export interface SealRef {
+  root: string
+  txHash: string
+  blockNumber: number
+}
+
 /** A detected rewind or fork, kept with its evidence (both signed heads and whatever proof exists). */
 export interface Incident {
   key: string
@@ -64,6 +72,13 @@ export interface Incident {
   sealed: HeadJson
   /** The head that contradicts it. */
   observed: HeadJson
+  /**
+   * Where the two histories part: both heads are proven to hold the same blocks
+   * 0..agreed.length-1 (see agreement.ts). Absent: nothing proven (length 0).
+   */
+  agreed?: Agreement
+  /** Where `sealed` was sealed, when it was (a split view may set our unsealed head against a peer's). */
+  sealedIn?: SealRef
   /** Free-form but JSON: e.g. Hypercore's conflict proof, tree hashes compared, source. */
   evidence: Record<string, unknown>
 }

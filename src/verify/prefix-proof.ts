@@ -19,10 +19,12 @@
  * history look different (never a different one look matching). Only when B = A is a mismatch
  * fully signed.
  */
-import * as flat from 'flat-tree'
-import { decodeManifest, headToJson, manifestHash, SealError, verifyHeadSignature, type Head, type HeadJson } from '../seal'
+import {
+  decodeManifest, foldRoots, headToJson, manifestHash, MAX_ADDITIONAL, MAX_ROOTS, MAX_TREE_LENGTH, rootIndexes, SealError, treeHashOf, TreeFault,
+  verifyHeadSignature, type Head, type HeadJson, type TreeNode
+} from '../seal'
 import { VerifyError } from './errors'
-import { parentNode, treeHashOf, type TreeNode } from './hypercore-tree'
+
 
 export interface ProofNode {
   index: number
@@ -57,15 +59,8 @@ export type PrefixProofCheck =
   | { ok: false, code: 'TREE_MISMATCH', reason: string, remote: HeadJson, treeHashAtSealed: string }
   | { ok: false, code: 'BAD_PROOF' | 'BAD_SIGNATURE', reason: string }
 
-/** Flat-tree indexes are 2·length, and must stay safe integers. */
-export const MAX_PROOF_LENGTH = Math.floor(Number.MAX_SAFE_INTEGER / 4)
-// A tree of at most 2^51 leaves has at most 51 roots; growing it adds at most 51 + 51 nodes.
-const MAX_ROOTS = 64
-const MAX_ADDITIONAL = 128
+export const MAX_PROOF_LENGTH = MAX_TREE_LENGTH
 const MAX_SIGNATURE_BYTES = 1024
-
-/** A flaw in the untrusted proof: caught below and returned as BAD_PROOF. */
-class ProofFault extends Error {}
 
 function isRecord (value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -90,77 +85,37 @@ function trusted (value: unknown, what: string, size?: number): Buffer {
 }
 
 function node (value: unknown, where: string): TreeNode {
-  if (!isRecord(value) || !isUint(value.index) || !isUint(value.size)) throw new ProofFault(`${where} is not a node with a safe index and size`)
+  if (!isRecord(value) || !isUint(value.index) || !isUint(value.size)) throw new TreeFault(`${where} is not a node with a safe index and size`)
   const hash = bytesOf(value.hash)
-  if (hash === null || hash.byteLength !== 32) throw new ProofFault(`${where} has no 32-byte hash`)
+  if (hash === null || hash.byteLength !== 32) throw new TreeFault(`${where} has no 32-byte hash`)
   return { index: value.index, size: value.size, hash }
 }
 
 function nodeList (value: unknown, where: string, max: number): TreeNode[] {
-  if (!Array.isArray(value) || value.length > max) throw new ProofFault(`${where} must be an array of at most ${max} nodes`)
+  if (!Array.isArray(value) || value.length > max) throw new TreeFault(`${where} must be an array of at most ${max} nodes`)
   return value.map((n, i) => node(n, `${where}[${i}]`))
 }
 
 interface ParsedProof { fork: number, rootsA: TreeNode[], additional: TreeNode[], signature: Buffer }
 
 function parseProof (proof: unknown, length: number): ParsedProof {
-  if (!isRecord(proof) || !isUint(proof.fork)) throw new ProofFault('it is not an object with a safe fork id')
+  if (!isRecord(proof) || !isUint(proof.fork)) throw new TreeFault('it is not an object with a safe fork id')
   const upgrade = proof.upgrade
-  if (!isRecord(upgrade)) throw new ProofFault('it has no upgrade')
+  if (!isRecord(upgrade)) throw new TreeFault('it has no upgrade')
   if (upgrade.start !== 0 || upgrade.length !== length) {
-    throw new ProofFault(`it proves blocks ${String(upgrade.start)}+${String(upgrade.length)}, not 0+${length}`)
+    throw new TreeFault(`it proves blocks ${String(upgrade.start)}+${String(upgrade.length)}, not 0+${length}`)
   }
   const rootsA = nodeList(upgrade.nodes, 'upgrade.nodes', MAX_ROOTS)
   const additional = upgrade.additionalNodes === undefined ? [] : nodeList(upgrade.additionalNodes, 'upgrade.additionalNodes', MAX_ADDITIONAL)
-  const expected = flat.fullRoots(2 * length)
+  const expected = rootIndexes(length)
   if (rootsA.length !== expected.length || rootsA.some((n, i) => n.index !== expected[i])) {
-    throw new ProofFault(`upgrade.nodes must be the roots of length ${length} (indexes ${expected.join(', ')})`)
+    throw new TreeFault(`upgrade.nodes must be the roots of length ${length} (indexes ${expected.join(', ')})`)
   }
   const signature = bytesOf(upgrade.signature)
   if (signature === null || signature.byteLength === 0 || signature.byteLength > MAX_SIGNATURE_BYTES) {
-    throw new ProofFault('upgrade.signature is missing or malformed')
+    throw new TreeFault('upgrade.signature is missing or malformed')
   }
   return { fork: proof.fork, rootsA, additional, signature }
-}
-
-/** Folds the roots of A and the additional nodes into the roots of B (they must tile 0..B-1). */
-function rootsOfHead (length: number, rootsA: TreeNode[], additional: TreeNode[]): { length: number, roots: TreeNode[] } {
-  const given = new Map<number, TreeNode>()
-  for (const n of [...rootsA, ...additional]) {
-    if (given.has(n.index)) throw new ProofFault(`node ${n.index} appears twice`)
-    given.set(n.index, n)
-  }
-  let head = length
-  for (const n of additional) {
-    if (flat.leftSpan(n.index) / 2 < length) throw new ProofFault(`additional node ${n.index} overlaps blocks 0..${length - 1}`)
-    const end = flat.rightSpan(n.index) / 2 + 1
-    if (!(end <= MAX_PROOF_LENGTH)) throw new ProofFault(`additional node ${n.index} lies beyond any possible length`)
-    head = Math.max(head, end)
-  }
-
-  // Flat-tree is in-order: the nodes under `index` are exactly the indexes in its span.
-  const givenUnder = (index: number): boolean => {
-    const lo = flat.leftSpan(index)
-    const hi = flat.rightSpan(index)
-    for (const i of given.keys()) if (i >= lo && i <= hi && i !== index) return true
-    return false
-  }
-  const used = new Set<number>()
-  const build = (index: number): TreeNode => {
-    const found = given.get(index)
-    if (found !== undefined) {
-      used.add(index)
-      return found
-    }
-    if (index % 2 === 0 || !givenUnder(index)) throw new ProofFault(`node ${index} of the tree at length ${head} is missing`)
-    const parent = parentNode(index, build(flat.leftChild(index)), build(flat.rightChild(index)))
-    if (!Number.isSafeInteger(parent.size)) throw new ProofFault(`node ${index} has an impossible byte size`)
-    return parent
-  }
-  const roots = flat.fullRoots(2 * head).map(build)
-  const unused = [...given.keys()].filter((i) => !used.has(i))
-  if (unused.length > 0) throw new ProofFault(`node ${unused[0]} overlaps another node of the tree at length ${head}`)
-  return { length: head, roots }
 }
 
 /**
@@ -189,10 +144,10 @@ export function verifyPrefixProof (req: PrefixProofRequest): PrefixProofCheck {
   try {
     const proof = parseProof(req.proof, req.sealedLength)
     treeHashAtSealed = treeHashOf(proof.rootsA)
-    const head = rootsOfHead(req.sealedLength, proof.rootsA, proof.additional)
+    const head = foldRoots(req.sealedLength, proof.rootsA, proof.additional)
     remote = { key, length: head.length, fork: proof.fork, treeHash: treeHashOf(head.roots), signature: proof.signature, manifest }
   } catch (err) {
-    if (err instanceof ProofFault) return { ok: false, code: 'BAD_PROOF', reason: `The replica's upgrade proof is malformed: ${err.message}.` }
+    if (err instanceof TreeFault) return { ok: false, code: 'BAD_PROOF', reason: `The replica's upgrade proof is malformed: ${err.message}.` }
     throw err
   }
   try {

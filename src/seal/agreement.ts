@@ -1,0 +1,103 @@
+/**
+ * Where two signed histories of one core part: an incident's `agreed` field. Both heads are
+ * proven to hold the same tree at `length` when the roots of `length` fold, with each side's
+ * own additional nodes (Hypercore upgrade-proof nodes), into that head's signed tree hash:
+ *
+ *   foldRoots(length, roots, sealedNodes)   → the tree of `sealed`   (its treeHash, its length)
+ *   foldRoots(length, roots, observedNodes) → the tree of `observed` (its treeHash, its length)
+ *
+ * A node's hash commits to every block under it, so equal root hashes at equal indexes mean
+ * blocks 0..length-1 are the same in both histories (sizes only ride along: a node's size is
+ * bound by its own hash). `length` 0 proves nothing and carries no nodes. The agreement is a
+ * lower bound of the real divergence point: it is as fine as the nodes the detector held.
+ */
+import { foldRoots, MAX_ADDITIONAL, MAX_ROOTS, rootIndexes, treeHashOf, TreeFault, type TreeNode } from './hypercore-tree'
+import type { HeadJson } from './types'
+
+export interface TreeNodeJson {
+  index: number
+  /** Byte size of the blocks under the node. */
+  size: number
+  /** 64 lowercase hex characters. */
+  hash: string
+}
+
+export interface Agreement {
+  /** Both signed histories hold the same blocks 0..length-1 (0: nothing is proven). */
+  length: number
+  /** The roots of `length`, left to right: the shared tree. */
+  roots: TreeNodeJson[]
+  /** Nodes growing `roots` into the sealed head's tree. */
+  sealedNodes: TreeNodeJson[]
+  /** Nodes growing `roots` into the observed head's tree. */
+  observedNodes: TreeNodeJson[]
+}
+
+/** No agreement proven: what an incident without an `agreed` field means. */
+export const NO_AGREEMENT: Agreement = Object.freeze({ length: 0, roots: [], sealedNodes: [], observedNodes: [] }) as Agreement
+
+const HEX32 = /^[0-9a-f]{64}$/
+
+function isRecord (value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isUint (value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+}
+
+export function treeNodeToJson (node: TreeNode): TreeNodeJson {
+  return { index: node.index, size: node.size, hash: node.hash.toString('hex') }
+}
+
+function nodesFromJson (value: unknown, where: string, max: number): TreeNode[] {
+  if (!Array.isArray(value) || value.length > max) throw new TreeFault(`${where} must be an array of at most ${max} nodes`)
+  return value.map((n, i) => {
+    if (!isRecord(n) || !isUint(n.index) || !isUint(n.size) || typeof n.hash !== 'string' || !HEX32.test(n.hash)) {
+      throw new TreeFault(`${where}[${i}] is not { index, size, hash: 64 lowercase hex }`)
+    }
+    return { index: n.index, size: n.size, hash: Buffer.from(n.hash, 'hex') }
+  })
+}
+
+function foldsInto (length: number, roots: TreeNode[], nodes: TreeNode[], head: HeadJson, side: string): void {
+  const tree = foldRoots(length, roots, nodes)
+  if (tree.length !== head.length || treeHashOf(tree.roots).toString('hex') !== head.treeHash) {
+    throw new TreeFault(`the shared roots do not grow into the ${side} head's signed tree (length ${head.length})`)
+  }
+}
+
+export type AgreementCheck = { ok: true, agreement: Agreement } | { ok: false, reason: string }
+
+/**
+ * Checks an untrusted agreement against two heads (whose signatures the caller has checked).
+ * `undefined` is no agreement (length 0), for incidents recorded before the field existed.
+ */
+export function checkAgreement (value: unknown, sealed: HeadJson, observed: HeadJson): AgreementCheck {
+  if (value === undefined) return { ok: true, agreement: NO_AGREEMENT }
+  try {
+    if (!isRecord(value) || !isUint(value.length)) throw new TreeFault('it is not { length, roots, sealedNodes, observedNodes }')
+    const length = value.length
+    if (length > Math.min(sealed.length, observed.length)) throw new TreeFault(`length ${length} is beyond one of the heads`)
+    const roots = nodesFromJson(value.roots, 'roots', MAX_ROOTS)
+    const sealedNodes = nodesFromJson(value.sealedNodes, 'sealedNodes', MAX_ADDITIONAL)
+    const observedNodes = nodesFromJson(value.observedNodes, 'observedNodes', MAX_ADDITIONAL)
+    if (length === 0) {
+      if (roots.length + sealedNodes.length + observedNodes.length > 0) throw new TreeFault('length 0 carries no nodes')
+      return { ok: true, agreement: NO_AGREEMENT }
+    }
+    const expected = rootIndexes(length)
+    if (roots.length !== expected.length || roots.some((n, i) => n.index !== expected[i])) {
+      throw new TreeFault(`roots must be the roots of length ${length} (indexes ${expected.join(', ')})`)
+    }
+    foldsInto(length, roots, sealedNodes, sealed, 'sealed')
+    foldsInto(length, roots, observedNodes, observed, 'observed')
+    return {
+      ok: true,
+      agreement: { length, roots: roots.map(treeNodeToJson), sealedNodes: sealedNodes.map(treeNodeToJson), observedNodes: observedNodes.map(treeNodeToJson) }
+    }
+  } catch (err) {
+    if (err instanceof TreeFault) return { ok: false, reason: `its agreement proof is not valid: ${err.message}` }
+    throw err
+  }
+}
