@@ -33,13 +33,13 @@ export default tseslint.config(
   {
     // The sealing math, the verifier and the audit report builder are pure: no network, no
     // disk, no storage engines. ethers is allowed for its hashing/ABI helpers only, never for providers.
-    files: ['src/seal/**/*.ts', 'src/verify/**/*.ts', 'src/report/builder*.ts'],
+    files: ['src/seal/**/*.ts', 'src/verify/**/*.ts', 'src/trust/**/*.ts', 'src/report/builder*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: IO_MODULES.map((name) => ({ name, message: 'src/seal and src/verify are pure: pass I/O in.' })),
         patterns: [
           { group: IO_LIBRARIES, message: 'src/seal and src/verify are pure: pass I/O in.' },
-          { group: ['../chain', '../chain/*', '../heads', '../heads/*', '../ledger', '../ledger/*', '../sealer', '../sealer/*', '../api', '../api/*', '../cli', '../cli/*'], message: 'pure modules do not import I/O layers' }
+          { group: ['../chain', '../chain/*', '../heads', '../heads/*', '../ledger', '../ledger/*', '../sealer', '../sealer/*', '../evidence', '../evidence/*', '../api', '../api/*', '../cli', '../cli/*'], message: 'pure modules do not import I/O layers' }
         ]
       }],
       'no-restricted-syntax': ['error', {

@@ -1,6 +1,6 @@
 /**
  * Copies the parts of the compiled HyperSeal artifact the service needs at runtime
- * (`contractName`, `abi`, `bytecode`) into src/chain/artifact/HyperSeal.json, which is
+ * (`contractName`, `abi`, `bytecode`, `deployedBytecode`) into src/chain/artifact/HyperSeal.json, which is
  * committed: the service deploys and calls the contract without Hardhat installed.
  * test/chain/artifact.test.ts fails when the committed copy differs from a fresh compile.
  *
@@ -17,11 +17,13 @@ export interface RuntimeArtifact {
   contractName: string
   abi: unknown[]
   bytecode: string
+  /** The runtime code: its keccak256 is the code hash a trust root pins. */
+  deployedBytecode: string
 }
 
 /** The runtime subset of a Hardhat artifact, in a stable key order. */
 export function pickRuntimeArtifact (compiled: RuntimeArtifact): RuntimeArtifact {
-  return { contractName: compiled.contractName, abi: compiled.abi, bytecode: compiled.bytecode }
+  return { contractName: compiled.contractName, abi: compiled.abi, bytecode: compiled.bytecode, deployedBytecode: compiled.deployedBytecode }
 }
 
 export function renderArtifact (artifact: RuntimeArtifact): string {

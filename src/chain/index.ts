@@ -1,6 +1,8 @@
 // The chain area's only door: the HyperSeal contract client, deployment, the embedded anvil
 // launcher, fee replacement and the error codes.
 export { ChainClient, createChainClient } from './client'
+export { ChainReader, createChainReader } from './reader'
+export type { ChainReaderOptions, ReadBlock, ReadLog, ReadTx } from './reader'
 export type { ChainClientOptions, HeadLeaf, SealLocation } from './client'
 export type { SealOptions, SealSent } from './send-seal'
 export type { ChainBlock, MinedReceipt, SealedAt } from './answers'
@@ -13,7 +15,7 @@ export type { TxFees, CurrentFees } from './fees'
 export { ChainError } from './errors'
 export type { ChainErrorCode } from './errors'
 export { toChainError } from './classify'
-export { HYPERSEAL_ABI, HYPERSEAL_BYTECODE, HYPERSEAL_INTERFACE } from './artifact'
+export { HYPERSEAL_ABI, HYPERSEAL_BYTECODE, HYPERSEAL_CODE_HASH, HYPERSEAL_INTERFACE } from './artifact'
 export type { ChainLogger } from './logger'
 export { MAX_LEAF_COUNT, rpcOrigin } from './validate'
 export type { BlockTag, Bytes32 } from './validate'

@@ -3,8 +3,10 @@ export { verify, assess } from './verify'
 export { planVerify } from './select'
 export { verifyPrefixProof } from './prefix-proof'
 export type { PrefixProofCheck, PrefixProofRequest, ProofNode, UpgradeProof } from './prefix-proof'
+export { SEALED_TOPIC } from './chain-check'
 export { VerifyError } from './errors'
 export type { VerifyErrorCode } from './errors'
 export type {
-  Assessment, ChainView, Finding, ReplicaView, SealAnswer, Verdict, VerdictStatus, VerifyInput, VerifyPlan
+  Assessment, BlockEvidence, ChainEvidence, Check, CheckName, Finding, LogEvidence, ReplicaView, SealedAtAnswer, SealedRoots,
+  TxEvidence, Verdict, VerdictChain, VerdictStatus, VerifyInput, VerifyPlan
 } from './types'

@@ -21,7 +21,7 @@
  */
 import {
   decodeManifest, foldRoots, headToJson, manifestHash, MAX_ADDITIONAL, MAX_ROOTS, MAX_TREE_LENGTH, rootIndexes, SealError, treeHashOf, TreeFault,
-  verifyHeadSignature, type Head, type HeadJson, type TreeNode
+  treeNodeToJson, verifyHeadSignature, type Head, type HeadJson, type TreeNode, type TreeNodeJson
 } from '../seal'
 import { VerifyError } from './errors'
 
@@ -56,7 +56,7 @@ export interface PrefixProofRequest {
 
 export type PrefixProofCheck =
   | { ok: true, remote: HeadJson }
-  | { ok: false, code: 'TREE_MISMATCH', reason: string, remote: HeadJson, treeHashAtSealed: string }
+  | { ok: false, code: 'TREE_MISMATCH', reason: string, remote: HeadJson, treeHashAtSealed: string, rootsAtSealed: TreeNodeJson[], signedRoots: boolean }
   | { ok: false, code: 'BAD_PROOF' | 'BAD_SIGNATURE', reason: string }
 
 export const MAX_PROOF_LENGTH = MAX_TREE_LENGTH
@@ -141,10 +141,17 @@ export function verifyPrefixProof (req: PrefixProofRequest): PrefixProofCheck {
 
   let remote: Head
   let treeHashAtSealed: Buffer
+  let rootsA: TreeNode[]
+  let signedRoots: boolean
   try {
     const proof = parseProof(req.proof, req.sealedLength)
+    rootsA = proof.rootsA
     treeHashAtSealed = treeHashOf(proof.rootsA)
     const head = foldRoots(req.sealedLength, proof.rootsA, proof.additional)
+    // A root of A that stays a root of the remote head is signed with its size; one merged
+    // under a new parent has its size bound only as a sum with its sibling.
+    const headRoots = new Set(head.roots.map((r) => r.index))
+    signedRoots = proof.rootsA.every((r) => headRoots.has(r.index))
     remote = { key, length: head.length, fork: proof.fork, treeHash: treeHashOf(head.roots), signature: proof.signature, manifest }
   } catch (err) {
     if (err instanceof TreeFault) return { ok: false, code: 'BAD_PROOF', reason: `The replica's upgrade proof is malformed: ${err.message}.` }
@@ -164,7 +171,9 @@ export function verifyPrefixProof (req: PrefixProofRequest): PrefixProofCheck {
       code: 'TREE_MISMATCH',
       reason: `The replica's signed head (length ${remote.length}, fork ${remote.fork}) has another tree at length ${req.sealedLength} than the sealed one.`,
       remote: headToJson(remote),
-      treeHashAtSealed: treeHashAtSealed.toString('hex')
+      treeHashAtSealed: treeHashAtSealed.toString('hex'),
+      rootsAtSealed: rootsA.map(treeNodeToJson),
+      signedRoots
     }
   }
   return { ok: true, remote: headToJson(remote) }

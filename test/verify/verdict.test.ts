@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { assess, verify, type Finding, type VerdictStatus, type VerifyInput } from '../../src/verify'
 import { WRITERS } from '../seal/helpers'
 import {
-  GENESIS_TIME, TestChain, headOf, incidentOf, inputOf, line, replicaOf, rewritten, sealedCore
+  GENESIS_TIME, TestChain, TRUST, headOf, incidentOf, inputOf, line, remoteOf, replicaOf, rewritten, sealedCore
 } from './helpers'
 
 const { writer, key, history, chain, receipts } = sealedCore()
@@ -16,7 +16,7 @@ function expectFinding (input: VerifyInput, status: VerdictStatus, finding: Find
 }
 
 describe('verify: statuses from the replica', () => {
-  it('verified: the earliest seal covering the version matches, with its time, receipt and replica head', () => {
+  it('verified: the earliest seal covering the version matches, with its time, receipt, chain, trust and checks', () => {
     const verdict = verify(base(15))
     expect(verdict.status).to.equal('verified')
     expect(verdict.key).to.equal(key)
@@ -26,10 +26,14 @@ describe('verify: statuses from the replica', () => {
     expect(verdict.final).to.equal(true)
     expect(verdict.replica).to.deep.equal({ length: 35, fork: 0, treeHash: history.treeAt(35).toString('hex') })
     expect(verdict.incidents).to.deep.equal([])
+    expect(verdict.chain).to.deep.equal({ chainId: 31337, contract: receipts[1].seal.contract, embedded: false, confirmations: 2, required: 1 })
+    expect(verdict.trust).to.equal(TRUST.fingerprint)
+    expect(verdict.checks.map((c) => c.check)).to.deep.equal(['receipts', 'incidents', 'signature', 'inclusion', 'trust', 'contract', 'sealed', 'block', 'transaction', 'finality', 'replica'])
+    expect(verdict.checks.every((c) => c.ok === true)).to.equal(true)
   })
 
   const table: Array<[string, () => VerifyInput, VerdictStatus, Finding, number | null]> = [
-    // [name, input, status, finding, sealed length of the deciding receipt]
+    // [name, input, status, finding, sealed length of the receipt the verdict rests on]
     ['version 1', () => base(1), 'verified', 'MATCH', 10],
     ['version = a sealed length', () => base(10), 'verified', 'MATCH', 10],
     ['version = a sealed length + 1', () => base(11), 'verified', 'MATCH', 20],
@@ -43,7 +47,13 @@ describe('verify: statuses from the replica', () => {
     ['truncated below the seal, then re-appended past it', () => base(18, replicaOf(rewritten(history, 15, 'b', 1), 40)), 'rewind', 'TREE_DIFFERS_NEWER_FORK', 20],
     ['truncated above the seal (harmless)', () => base(10, replicaOf(rewritten(history, 15, 'b', 1), 40)), 'verified', 'MATCH', 10],
     ['truncated exactly at the seal', () => base(20, replicaOf(rewritten(history, 20, 'b', 1), 22)), 'verified', 'MATCH', 20],
-    ['another tree at the sealed length, same fork id', () => base(8, replicaOf(rewritten(history, 5, 'c', 0), 35)), 'fork', 'TREE_DIFFERS_SAME_FORK', 10]
+    ['another tree at the sealed length, same fork id', () => base(8, replicaOf(rewritten(history, 5, 'c', 0), 35)), 'fork', 'TREE_DIFFERS_SAME_FORK', 10],
+    // A copy longer than the last seal that conflicts with it is not merely pending.
+    ['a longer copy conflicting with the last seal (same fork)', () => base(31, replicaOf(rewritten(history, 25, 'c', 0), 35)), 'fork', 'TREE_DIFFERS_SAME_FORK', 30],
+    ['a longer copy rewritten below the last seal (newer fork)', () => base(31, replicaOf(rewritten(history, 25, 'c', 1), 35)), 'rewind', 'TREE_DIFFERS_NEWER_FORK', 30],
+    // A replica shorter than the deciding seal that conflicts with an earlier one: fork whatever its length.
+    ['a short copy conflicting with an earlier seal', () => base(25, replicaOf(rewritten(history, 15, 'c', 0), 28)), 'fork', 'TREE_DIFFERS_SAME_FORK', 20],
+    ['a short copy matching the earlier seal', () => base(25, replicaOf(history, 28)), 'behind', 'REPLICA_SHORTER', 30]
   ]
   for (const [name, make, status, finding, sealedLength] of table) {
     it(`${status}: ${name}`, () => {
@@ -52,34 +62,44 @@ describe('verify: statuses from the replica', () => {
       const verdict = verify(input)
       expect(verdict.receipt?.head.length ?? null).to.equal(sealedLength)
       expect(verdict.sealedAt === null).to.equal(sealedLength === null)
+      expect(verdict.reason).to.not.match(/undefined|NaN/)
     })
   }
 
-  it('behind: the replica holds a fork the writer has since truncated (older fork id)', () => {
+  it('names the two different tree hashes in the reason of a divergence', () => {
+    const other = rewritten(history, 5, 'c', 0)
+    const verdict = verify(base(8, replicaOf(other, 35)))
+    expect(verdict.reason).to.include(history.treeAt(10).toString('hex').slice(0, 16))
+    expect(verdict.reason).to.include(other.treeAt(10).toString('hex').slice(0, 16))
+  })
+
+  it('rewind (stale): a replica on an older fork than the deciding seal, never "behind" forever', () => {
     const newer = rewritten(history, 5, 'd', 1)
     const c = new TestChain()
     const r = c.seal([headOf(writer, newer, 12)])
-    expectFinding(inputOf({ key, version: 8, receipts: r, chain: c, replica: replicaOf(history, 35) }), 'behind', 'REPLICA_ON_OLDER_FORK')
+    expectFinding(inputOf({ key, version: 8, receipts: r, chain: c, replica: replicaOf(history, 35) }), 'rewind', 'STALE_REPLICA')
     // …and it still matches a seal of the newer fork below the writer's truncation point.
     const d = new TestChain()
     const below = d.seal([headOf(writer, newer, 5)])
     expectFinding(inputOf({ key, version: 5, receipts: below, chain: d, replica: replicaOf(history, 35) }), 'verified', 'MATCH')
   })
 
-  it('final: counts the seal block as a confirmation, or the finalized tag', () => {
-    const at = (overrides: Partial<ReturnType<TestChain['view']>>): boolean => verify({ ...base(5), chain: chain.view(overrides) }).final
-    expect(at({ confirmationsRequired: 3 })).to.equal(true) // block 1 of head 3: 3 confirmations
-    expect(at({ confirmationsRequired: 4 })).to.equal(false)
-    expect(at({ confirmationsRequired: 4, finalizedBlock: 1 })).to.equal(true)
-    expect(at({ confirmationsRequired: 4, finalizedBlock: 0 })).to.equal(false)
+  it('final: counts the seal block as a confirmation, or the finalized tag, as the trust policy asks', () => {
+    const at = (confirmations: number | 'finalized', overrides: Partial<ReturnType<TestChain['view']>> = {}): boolean =>
+      verify({ ...base(5), chain: chain.view(overrides), trust: { ...TRUST, chain: { ...TRUST.chain, finality: confirmations === 'finalized' ? 'finalized' : { confirmations } } } }).final
+    expect(at(3)).to.equal(true) // block 1 of head 3: 3 confirmations
+    expect(at(4)).to.equal(false)
+    expect(at('finalized', { finalizedBlock: 1 })).to.equal(true)
+    expect(at('finalized', { finalizedBlock: 0 })).to.equal(false)
+    expect(at('finalized', { finalizedBlock: null })).to.equal(false)
     // A head read before the seal's block (a race while reading): no confirmation yet.
-    expect(at({ headBlock: 0 })).to.equal(false)
+    expect(at(1, { headBlock: 0 })).to.equal(false)
     expect(verify(base(31)).final).to.equal(false)
   })
 
-  it('reports the replica as given; a pending verdict has no receipt and no time', () => {
-    const verdict = verify(base(31, { length: 35, fork: 0 }))
-    expect(verdict).to.deep.include({ status: 'pending', receipt: null, sealedAt: null, final: false })
+  it('reports the replica as given; a pending verdict has no receipt, no time, no chain', () => {
+    const verdict = verify(base(31, { length: 35, fork: 0, treeHashAt: (l) => history.treeAt(l).toString('hex') }))
+    expect(verdict).to.deep.include({ status: 'pending', receipt: null, sealedAt: null, final: false, chain: null })
     expect(verdict.replica).to.deep.equal({ length: 35, fork: 0, treeHash: null })
   })
 })
@@ -115,39 +135,68 @@ describe('verify: which receipt decides', () => {
   })
 })
 
-describe('verify: incidents', () => {
-  const other = rewritten(history, 4, 'w2', 0)
-  const forkIncident = incidentOf('fork', headOf(writer, history, 30), headOf(writer, other, 32))
-  const strangers = incidentOf('fork', headOf(WRITERS[1], line('x'), 3), headOf(WRITERS[1], line('y'), 3))
+describe('verify: incidents and where histories part', () => {
+  // Another device with the same key wrote other data from block 17 on, past 30.
+  const other = rewritten(history, 17, 'w2', 0)
+  const forkIncident = incidentOf('fork', writer, history, 30, other, 32, 16)
+  const strangers = incidentOf('fork', WRITERS[1], line('x'), 3, line('y'), 3)
 
-  it('fork: a recorded fork of this core decides even when the replica matches one side', () => {
-    const input = { ...base(15), incidents: [strangers, forkIncident] }
+  it('fork: versions above the agreed length are fork, even when the replica matches one side', () => {
+    const input = { ...base(17), incidents: [strangers, forkIncident] }
     expectFinding(input, 'fork', 'FORK_INCIDENT')
     const verdict = verify(input)
     expect(verdict.incidents).to.deep.equal([forkIncident])
     expect(verdict.receipt).to.equal(receipts[1])
-    expect(verdict.sealedAt).to.not.equal(null)
-  })
-
-  it('fork: also for a version not sealed yet, and for the other side\'s replica', () => {
+    expect(verdict.reason).to.include('length 16')
     expectFinding({ ...base(31), incidents: [forkIncident] }, 'fork', 'FORK_INCIDENT')
     expect(verify({ ...base(31), incidents: [forkIncident] }).receipt).to.equal(null)
-    expectFinding({ ...base(15, replicaOf(other, 32)), incidents: [forkIncident] }, 'fork', 'FORK_INCIDENT')
   })
 
-  it('rewind: a rewind incident whose sealed head decides, even for a stale replica that still matches', () => {
+  it('fork: versions at or below the agreed length stay verified, with the incident attached, on either side', () => {
+    for (const replica of [replicaOf(history, 35), replicaOf(other, 32)]) {
+      for (const version of [5, 10, 15, 16]) {
+        const verdict = verify({ ...base(version, replica), incidents: [forkIncident] })
+        expect(verdict.status, `${version}: ${verdict.reason}`).to.equal('verified')
+        expect(verdict.incidents).to.deep.equal([forkIncident])
+      }
+    }
+  })
+
+  it('fork: an incident without an agreement proof poisons every version', () => {
+    expectFinding({ ...base(1), incidents: [incidentOf('fork', writer, history, 30, other, 32)] }, 'fork', 'FORK_INCIDENT')
+  })
+
+  describe('rewind: the writer truncated the sealed history to 12 and rewrote it to 25 (fork 1)', () => {
     const after = rewritten(history, 12, 'f', 1)
-    const rewind = incidentOf('rewind', headOf(writer, history, 20), headOf(writer, after, 25))
-    expectFinding({ ...base(15), incidents: [rewind] }, 'rewind', 'REWIND_INCIDENT')
-    // A replica that stopped short of the seal would wait forever: the incident says why.
-    expectFinding({ ...base(15, replicaOf(history, 18)), incidents: [rewind] }, 'rewind', 'REWIND_INCIDENT')
-    // The replica that followed the writer shows the rewind by itself.
-    expectFinding({ ...base(15, replicaOf(after, 25)), incidents: [rewind] }, 'rewind', 'TREE_DIFFERS_NEWER_FORK')
-    // Other seals are judged on the replica; the incident is listed.
-    const verdict = verify({ ...base(5), incidents: [rewind] })
-    expect(verdict.status).to.equal('verified')
-    expect(verdict.incidents).to.deep.equal([rewind])
-    expect(verify({ ...base(31), incidents: [rewind] }).status).to.equal('pending')
+    const rewind = incidentOf('rewind', writer, history, 30, after, 25, 12, receipts[2])
+    const withRewind = (version: number, replica = replicaOf(history, 35)): VerifyInput => ({ ...base(version, replica), incidents: [rewind] })
+
+    it('versions first sealed by the withdrawn history above the agreed length are rewind, for any replica', () => {
+      for (const replica of [replicaOf(history, 35), replicaOf(history, 18), replicaOf(after, 25), remoteOf(writer, after, 25, [20, 25])]) {
+        expectFinding(withRewind(15, replica), 'rewind', 'REWIND_INCIDENT')
+        expectFinding(withRewind(13, replica), 'rewind', 'REWIND_INCIDENT')
+      }
+    })
+
+    it('versions within the kept part stay verified on both histories, with the incident attached', () => {
+      expectFinding(withRewind(11), 'verified', 'MATCH_KEPT_PART')
+      expectFinding(withRewind(12, replicaOf(after, 25)), 'verified', 'MATCH_KEPT_PART')
+      expectFinding(withRewind(5, replicaOf(after, 25)), 'verified', 'MATCH')
+      expect(verify(withRewind(11)).incidents).to.deep.equal([rewind])
+      expect(verify(withRewind(11)).reason).to.include('0..11')
+    })
+
+    it('a pending version: pending on the writer\'s later history, rewind (stale) on the withdrawn one', () => {
+      expectFinding(withRewind(31, replicaOf(after, 25)), 'pending', 'NOT_SEALED')
+      expectFinding(withRewind(31, replicaOf(history, 35)), 'rewind', 'STALE_REPLICA')
+      // Once the later history is sealed, the stale replica conflicts with that seal too.
+      const later = new TestChain()
+      const all = [...[10, 20, 30].flatMap((l) => later.seal([headOf(writer, history, l)])), ...later.seal([headOf(writer, after, 25)])]
+      const inc = incidentOf('rewind', writer, history, 30, after, 25, 12, all[2])
+      expectFinding(inputOf({ key, version: 31, receipts: all, chain: later, replica: replicaOf(history, 35), incidents: [inc] }), 'rewind', 'STALE_REPLICA')
+      expectFinding(inputOf({ key, version: 24, receipts: all, chain: later, replica: replicaOf(after, 25), incidents: [inc] }), 'rewind', 'REWIND_INCIDENT')
+      expectFinding(inputOf({ key, version: 31, receipts: all, chain: later, replica: replicaOf(after, 25), incidents: [inc] }), 'pending', 'NOT_SEALED')
+    })
   })
 
   it('invalid: an incident of this core that is not valid evidence', () => {
@@ -156,7 +205,10 @@ describe('verify: incidents', () => {
     const sameHeads = { ...forkIncident, observed: forkIncident.sealed }
     const strangerHead = { ...forkIncident, observed: strangers.observed }
     const badKind = { ...forkIncident, kind: 'split' } as unknown as typeof forkIncident
-    for (const incident of [badSignature, sameHeads, strangerHead, badKind]) {
+    const badAgreement = { ...forkIncident, agreed: { ...forkIncident.agreed!, length: 20 } }
+    const inflatedAgreement = incidentOf('fork', writer, history, 30, other, 32, 24)
+    const rewindOnSameFork = incidentOf('rewind', writer, history, 30, other, 32, 16)
+    for (const incident of [badSignature, sameHeads, strangerHead, badKind, badAgreement, inflatedAgreement, rewindOnSameFork]) {
       expectFinding({ ...base(15), incidents: [incident] }, 'invalid', 'BAD_INCIDENT')
     }
     // Other cores' incidents are not judged (nor listed).

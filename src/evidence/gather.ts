@@ -1,0 +1,70 @@
+/**
+ * One evidence path: for a verify question, the receipts and incidents (however the caller found
+ * them), the replica's head, then the plan, then the chain's answers and the replica's tree for
+ * that plan, as the verifier's own types. The service, the independent CLI, the audit report and
+ * `report verify` all come through here, so "which answers does a verdict rest on" is said once.
+ */
+import type { ChainReader } from '../chain'
+import type { Incident, Receipt } from '../seal'
+import { policyFor, trustFingerprint, type TrustPolicy, type TrustRoot } from '../trust'
+import { planVerify, type SealedRoots, type VerifyInput, type VerifyPlan } from '../verify'
+import { EvidenceCache, gatherChain } from './chain'
+import type { ReplicaSource } from './replica'
+
+/** A pinned trust root with its fingerprint computed once. */
+export interface PinnedTrust {
+  root: TrustRoot
+  fingerprint: string
+}
+
+export function pin (root: TrustRoot): PinnedTrust {
+  return { root, fingerprint: trustFingerprint(root) }
+}
+
+/**
+ * The policy for a plan: the pinned chain of the deciding receipt (else of the one the replica is
+ * compared with). A receipt on a chain the root does not name gets the root's first chain, and
+ * the verifier then says UNTRUSTED_CHAIN.
+ */
+export function policyOf (trust: PinnedTrust, receipts: ReadonlyArray<Receipt | null>): TrustPolicy {
+  const chainId = receipts.find((r) => r !== null && typeof r?.seal?.chainId === 'number')?.seal.chainId
+  const chain = trust.root.chains.find((c) => c.chainId === chainId) ?? trust.root.chains[0]
+  return policyFor(trust.root, chain.chainId, trust.fingerprint)
+}
+
+export interface VerifyQuestion {
+  key: string
+  version: number
+  receipts: readonly Receipt[]
+  incidents?: readonly Incident[]
+  sealedRoots?: readonly SealedRoots[]
+}
+
+export interface EvidenceSources {
+  replica: ReplicaSource
+  chain: ChainReader
+  trust: PinnedTrust
+  cache?: EvidenceCache
+}
+
+export async function gatherVerifyInput (question: VerifyQuestion, sources: EvidenceSources): Promise<{ input: VerifyInput, plan: VerifyPlan }> {
+  const head = sources.replica.head()
+  const plan = planVerify({ key: question.key, version: question.version, receipts: question.receipts, incidents: question.incidents ?? [], replica: head })
+  const byRoot = new Map(question.receipts.map((r) => [r.seal?.root, r]))
+  const trust = policyOf(sources.trust, [plan.receipt, ...plan.seals.map((s) => byRoot.get(s.root) ?? null)])
+  const chain = await gatherChain(sources.chain, plan, trust, sources.cache)
+  const replica = await sources.replica.view(plan.lengths)
+  return {
+    plan,
+    input: {
+      key: question.key,
+      version: question.version,
+      receipts: question.receipts,
+      incidents: question.incidents ?? [],
+      ...(question.sealedRoots !== undefined ? { sealedRoots: question.sealedRoots } : {}),
+      replica,
+      chain,
+      trust
+    }
+  }
+}

@@ -1,0 +1,7 @@
+// The evidence path's only door: gather what a verify plan needs (chain answers, the replica's
+// tree) as the verifier's own types, with a cache of answers that can no longer change.
+export { gatherVerifyInput, pin, policyOf } from './gather'
+export type { EvidenceSources, PinnedTrust, VerifyQuestion } from './gather'
+export { EvidenceCache, gatherChain } from './chain'
+export type { ChainPlan } from './chain'
+export type { ReplicaSource } from './replica'
