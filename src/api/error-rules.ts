@@ -43,7 +43,10 @@ export const HEADS_RULES: Record<HeadsErrorCode, Rule> = {
   UPDATE_TIMEOUT: { status: 504, code: 'UPDATE_TIMEOUT', message: 'The core\'s peers did not deliver its update in time; try again later.', retry: true },
   CLOSED,
   LISTEN_FAILED: INTERNAL,
-  CORE_FAILED: { status: 503, code: 'CORE_FAILED', message: 'Hypercore failed while reading the core; try again shortly.', retry: true }
+  CORE_FAILED: { status: 503, code: 'CORE_FAILED', message: 'Hypercore failed while reading the core; try again shortly.', retry: true },
+  // Only the independent CLI dials a peer or opens a user's storage to verify: a bug if seen here.
+  PEER_UNREACHABLE: INTERNAL,
+  BAD_STORAGE: INTERNAL
 }
 
 export const LEDGER_RULES: Record<LedgerErrorCode, Rule> = {

@@ -5,6 +5,7 @@
  * `report verify` all come through here, so "which answers does a verdict rest on" is said once.
  */
 import type { ChainReader } from '../chain'
+import { HeadsError } from '../heads'
 import type { Incident, Receipt } from '../seal'
 import { policyFor, trustFingerprint, type TrustPolicy, type TrustRoot } from '../trust'
 import { planVerify, type SealedRoots, type VerifyInput, type VerifyPlan } from '../verify'
@@ -47,24 +48,40 @@ export interface EvidenceSources {
   cache?: EvidenceCache
 }
 
+/** How often the replica may move between its head and its tree before the gathering gives up. */
+const MAX_ATTEMPTS = 3
+
 export async function gatherVerifyInput (question: VerifyQuestion, sources: EvidenceSources): Promise<{ input: VerifyInput, plan: VerifyPlan }> {
-  const head = sources.replica.head()
-  const plan = planVerify({ key: question.key, version: question.version, receipts: question.receipts, incidents: question.incidents ?? [], replica: head })
   const byRoot = new Map(question.receipts.map((r) => [r.seal?.root, r]))
-  const trust = policyOf(sources.trust, [plan.receipt, ...plan.seals.map((s) => byRoot.get(s.root) ?? null)])
-  const chain = await gatherChain(sources.chain, plan, trust, sources.cache)
-  const replica = await sources.replica.view(plan.lengths)
-  return {
-    plan,
-    input: {
-      key: question.key,
-      version: question.version,
-      receipts: question.receipts,
-      incidents: question.incidents ?? [],
-      ...(question.sealedRoots !== undefined ? { sealedRoots: question.sealedRoots } : {}),
-      replica,
-      chain,
-      trust
+  const planFor = (replica: { length: number }): VerifyPlan =>
+    planVerify({ key: question.key, version: question.version, receipts: question.receipts, incidents: question.incidents ?? [], replica })
+  let head = sources.replica.head()
+  for (let attempt = 1; ; attempt++) {
+    const plan = planFor(head)
+    const trust = policyOf(sources.trust, [plan.receipt, ...plan.seals.map((s) => byRoot.get(s.root) ?? null)])
+    const chain = await gatherChain(sources.chain, plan, trust, sources.cache)
+    const replica = await sources.replica.view(plan.lengths)
+    // A live replica may have moved since its head was read: the plan still holds when the seals
+    // it needs for the replica as read are among those gathered.
+    const moved = replica.length !== head.length || replica.fork !== head.fork
+    const again = moved ? planFor(replica) : plan
+    const covered = again.lengths.every((l) => plan.lengths.includes(l)) && again.seals.every((s) => plan.seals.some((p) => p.root === s.root))
+    if (covered || attempt >= MAX_ATTEMPTS) {
+      if (!covered) throw new HeadsError('CORE_FAILED', `The replica of ${question.key} kept changing while it was read; retry.`)
+      return {
+        plan: again,
+        input: {
+          key: question.key,
+          version: question.version,
+          receipts: question.receipts,
+          incidents: question.incidents ?? [],
+          ...(question.sealedRoots !== undefined ? { sealedRoots: question.sealedRoots } : {}),
+          replica,
+          chain,
+          trust
+        }
+      }
     }
+    head = { length: replica.length, fork: replica.fork }
   }
 }

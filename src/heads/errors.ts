@@ -11,5 +11,7 @@ export type HeadsErrorCode =
   | 'CLOSED' // the watcher is closed
   | 'LISTEN_FAILED' // the replication port could not be bound
   | 'CORE_FAILED' // Hypercore failed while reading the core (e.g. the session closed mid-read)
+  | 'PEER_UNREACHABLE' // a peer given to verify against cannot be dialled
+  | 'BAD_STORAGE' // a Corestore directory given to verify against is not one, is locked, or lacks the core
 
 export class HeadsError extends CodedError<HeadsErrorCode> {}

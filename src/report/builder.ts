@@ -4,7 +4,7 @@
  * everything is sorted, and the only clock is `input.generatedAt`.
  */
 import type { Incident } from '../seal'
-import { recheckReceipt, type ChainAnswers } from './builder-receipts'
+import { recheckReceipt } from './builder-receipts'
 import { INTERVAL_ASSUMPTION, nominalIntervalSeconds } from './cron-interval'
 import type { AuditReport, HeadStatus, ReportBatch, ReportCore, ReportIncident, ReportInput, ReportReceipt, ReportSeal } from './types'
 
@@ -39,7 +39,7 @@ function coreReport (key: string, input: ReportInput, checks: Map<string, Report
   let latestHead: ReportCore['latestHead'] = { status: 'unsealed' }
   if (latest !== undefined) {
     const r = latest.receipt
-    const check = checks.get(receiptId(r)) ?? recheckReceipt(r, chainAnswers(input))
+    const check = checks.get(receiptId(r)) ?? recheckReceipt(r, input.chain, input.trust)
     let status: HeadStatus = check.status
     // A valid receipt of a core with a recorded rewind or fork is still a warning sign for its head.
     if (status !== 'invalid') {
@@ -57,17 +57,6 @@ function coreReport (key: string, input: ReportInput, checks: Map<string, Report
     last: point(seals[seals.length - 1]),
     latestHead,
     incidents: own.length
-  }
-}
-
-function chainAnswers (input: ReportInput): ChainAnswers {
-  return {
-    chainId: input.service.chainId,
-    contract: input.service.contract,
-    headBlock: input.chain.headBlock,
-    confirmations: input.policy.confirmations,
-    seals: input.chain.seals,
-    blockHashes: input.chain.blockHashes
   }
 }
 
@@ -97,14 +86,13 @@ export function * auditReportSteps (input: ReportInput): Generator<number, Audit
   const to = Date.parse(input.period.to)
   const interval = nominalIntervalSeconds(input.policy.schedule)
   const cores = [...new Set(input.cores.map((k) => k.toLowerCase()))].sort()
-  const chain = chainAnswers(input)
 
   const receipts: ReportReceipt[] = []
   const checks = new Map<string, ReportReceipt>()
   for (const key of cores) {
     for (const { receipt } of input.receipts[key] ?? []) {
       if (!inPeriod(receipt.seal.timestamp, from, to)) continue
-      const check = recheckReceipt(receipt, chain)
+      const check = recheckReceipt(receipt, input.chain, input.trust)
       const entry: ReportReceipt = { receipt, status: check.status, ...(check.reason !== undefined ? { reason: check.reason } : {}) }
       receipts.push(entry)
       checks.set(receiptId(receipt), entry)
@@ -140,6 +128,8 @@ export function * auditReportSteps (input: ReportInput): Generator<number, Audit
     generatedAt: input.generatedAt,
     period: input.period,
     service: { ...input.service, sealers: [...new Set(input.service.sealers)].sort() },
+    chain: { chainId: input.trust.chain.chainId, contract: input.service.contract.toLowerCase(), embedded: input.trust.chain.embedded },
+    trust: input.trust.fingerprint,
     policy: { schedule: input.policy.schedule, confirmations: input.policy.confirmations, nominalIntervalSeconds: interval, intervalAssumption: INTERVAL_ASSUMPTION },
     summary: {
       cores: coreReports.length,

@@ -1,7 +1,6 @@
 // The audit report's only door: the pure builder, signing, the renderers.
 export { auditReportSteps, buildAuditReport, incidentMeaning } from './builder'
 export { recheckReceipt } from './builder-receipts'
-export type { ChainAnswers } from './builder-receipts'
 export { nominalIntervalSeconds, INTERVAL_ASSUMPTION } from './cron-interval'
 export { canonicalReport, checkSignedReport, newReportKeyPair, publicKeyOf, signReport, signatureFingerprint } from './sign'
 export type { SignatureCheck, SignatureCheckCode } from './sign'

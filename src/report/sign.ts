@@ -41,15 +41,20 @@ export function signatureFingerprint (signed: SignedReport): string {
   return createHash('sha256').update(Buffer.from(signed.signature.sig, 'hex')).digest('hex').slice(0, 16)
 }
 
-export type SignatureCheckCode = 'BAD_DOCUMENT' | 'KEY_MISMATCH' | 'BAD_SIGNATURE'
+export type SignatureCheckCode = 'BAD_DOCUMENT' | 'KEY_MISMATCH' | 'UNTRUSTED_KEY' | 'BAD_SIGNATURE'
 export type SignatureCheck = { ok: true, report: AuditReport } | { ok: false, code: SignatureCheckCode, reason: string }
 
 function isObject (v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-/** Checks an untrusted document: its shape, that the report names the signing key, and the signature. */
-export function checkSignedReport (doc: unknown): SignatureCheck {
+/**
+ * Checks an untrusted document: its shape, that the report names the signing key, that the key is
+ * one the verifier pinned (`trustedKeys`, 64 hex each: from its trust root or given by hand; a key
+ * taken from the document itself proves nothing, anyone can re-sign an edited report), and the
+ * signature.
+ */
+export function checkSignedReport (doc: unknown, trustedKeys: readonly string[]): SignatureCheck {
   const bad = (code: SignatureCheckCode, reason: string): SignatureCheck => ({ ok: false, code, reason })
   if (!isObject(doc) || doc.v !== 1 || !isObject(doc.report) || !isObject(doc.signature)) {
     return bad('BAD_DOCUMENT', 'The document is not a signed Hyperseal report ({ v: 1, report, signature }).')
@@ -64,6 +69,9 @@ export function checkSignedReport (doc: unknown): SignatureCheck {
   const service = doc.report.service
   if (!isObject(service) || service.reportKey !== publicKey) {
     return bad('KEY_MISMATCH', 'The report does not name the key that signed it as its service\'s report key.')
+  }
+  if (!trustedKeys.map((k) => k.toLowerCase()).includes(publicKey)) {
+    return bad('UNTRUSTED_KEY', `The report is signed by key ${publicKey}, which is not one you pinned (${trustedKeys.length === 0 ? 'none given' : trustedKeys.join(', ')}).`)
   }
   let message: Buffer
   try {

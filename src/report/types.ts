@@ -4,14 +4,8 @@
  * strings) so the canonical JSON (RFC 8785) of a report is its signed form.
  */
 import type { HeadJson, Incident, IncidentKind, Receipt } from '../seal'
-
-/** Where a receipt's root stands on chain now (see src/verify's SealAnswer; txHash and leafCount required here). */
-export interface ChainSeal {
-  timestamp: number
-  blockNumber: number
-  txHash: string
-  leafCount: number
-}
+import type { TrustPolicy } from '../trust'
+import type { ChainEvidence } from '../verify'
 
 /** What a batch cost, from its transaction receipt; null when the node no longer has it. */
 export interface BatchCost {
@@ -57,8 +51,10 @@ export interface ReportInput {
   costs: Record<string, BatchCost | null>
   /** Incidents detected in the period. */
   incidents: Incident[]
-  /** The chain now: its head block, the seal of each root (null: never sealed) and block hashes. */
-  chain: { headBlock: number, seals: Record<string, ChainSeal | null>, blockHashes: Record<number, string | null> }
+  /** The chain now: the raw answers for every receipt of the period (src/evidence gatherChain). */
+  chain: ChainEvidence
+  /** The service's own trust policy: the pinned chain and contract receipts are checked against. */
+  trust: TrustPolicy
 }
 
 export interface ReportSeal {
@@ -117,6 +113,10 @@ export interface AuditReport {
   generatedAt: string
   period: { from: string, to: string }
   service: ServiceIdentity
+  /** The chain the receipts were checked on; `embedded`: a development chain its local administrator can rewrite. */
+  chain: { chainId: number, contract: string, embedded: boolean }
+  /** Fingerprint of the trust root the report's receipts were checked against (GET /v1/trust). */
+  trust: string
   policy: { schedule: string, confirmations: number, nominalIntervalSeconds: number, intervalAssumption: string }
   summary: {
     cores: number

@@ -4,6 +4,8 @@ export { planVerify } from './select'
 export { verifyPrefixProof } from './prefix-proof'
 export type { PrefixProofCheck, PrefixProofRequest, ProofNode, UpgradeProof } from './prefix-proof'
 export { SEALED_TOPIC } from './chain-check'
+export { checkSealed } from './seal-check'
+export type { SealCheck } from './seal-check'
 export { VerifyError } from './errors'
 export type { VerifyErrorCode } from './errors'
 export type {

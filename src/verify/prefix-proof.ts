@@ -13,11 +13,12 @@
  * writer's key signed that head, and tree(roots of A) is the sealed tree hash. The fold rejects
  * duplicated nodes, nodes overlapping blocks 0..A-1, nodes left over and nodes missing.
  *
- * A mismatch is reported with the remote's signed head as evidence. Limit: Hypercore's parent
- * hash binds only the *sum* of its children's sizes, so a root of A that B's tree merges with a
- * sibling has its own size bound by nothing here; a dishonest replica can make a matching
- * history look different (never a different one look matching). Only when B = A is a mismatch
- * fully signed.
+ * A mismatch is reported with the remote's signed head as evidence, with the proof's roots of A
+ * and whether each of them stays a root of the remote head (`signedRoots`). Limit: Hypercore's
+ * parent hash binds only the *sum* of its children's sizes, so a root of A that B's tree merges
+ * with a sibling has its own size bound by nothing here; a dishonest replica can make a matching
+ * history look different (never a different one look matching). Only when every root of A is a
+ * root of B (always when B = A) is a mismatch fully signed; replica-check.ts decides the rest.
  */
 import {
   decodeManifest, foldRoots, headToJson, manifestHash, MAX_ADDITIONAL, MAX_ROOTS, MAX_TREE_LENGTH, rootIndexes, SealError, treeHashOf, TreeFault,

@@ -14,12 +14,12 @@
  *    shorter or nothing covers the version, against the latest seal it reaches: a replica that
  *    conflicts with a seal is `fork`/`rewind` whatever its length; else `behind` / `pending`.
  */
-import { checkReceipt, treeHashOf, type HeadJson, type Receipt } from '../seal'
-import { checkOnChain, type ChainCheck } from './chain-check'
+import { treeHashOf, type HeadJson, type Receipt } from '../seal'
 import { VerifyError } from './errors'
 import { incidentsOf, sameHead, type CheckedIncident } from './incidents'
 import { checkChainEvidence, checkReplicaView, isRecord, parseKey, parseList, parseVersion } from './input'
 import { announced, relate, type Relation } from './replica-check'
+import { checkSealed } from './seal-check'
 import { selectReceipts } from './select'
 import type { Assessment, Check, Finding, SealedRoots, VerdictStatus, Verdict, VerifyInput } from './types'
 
@@ -61,26 +61,12 @@ interface GoodSeal { receipt: Receipt, fields: Partial<Verdict>, checks: Check[]
 type SealResult = { ok: true, seal: GoodSeal } | { ok: false, finding: Finding, reason: string, checks: Check[] }
 
 function checkSeal (receipt: Receipt, input: VerifyInput): SealResult {
-  const own = checkReceipt(receipt)
-  if (!own.ok) {
-    const check: Check['check'] = own.code === 'BAD_PROOF' ? 'inclusion' : 'signature'
-    const reason = `The seal at length ${receipt.head?.length} fails its own checks: ${own.reason}`
-    return { ok: false, finding: own.code, reason, checks: [{ check, ok: false, detail: reason }] }
-  }
-  const checks: Check[] = [
-    { check: 'signature', ok: true, detail: `The writer's key signed the sealed head (${headText(own.receipt.head)}).` },
-    { check: 'inclusion', ok: true, detail: `The head is leaf of the batch root ${own.receipt.seal.root.slice(0, 18)}… (${own.receipt.seal.leafCount} leaves).` }
-  ]
-  const onChain: ChainCheck = checkOnChain(own.receipt, input.chain, input.trust)
-  checks.push(...onChain.checks)
-  if (!onChain.ok) return { ok: false, finding: onChain.finding, reason: onChain.reason, checks }
+  const result = checkSealed(receipt, input.chain, input.trust)
+  if (!result.ok) return result
+  const { seal } = result.receipt
   return {
     ok: true,
-    seal: {
-      receipt,
-      checks,
-      fields: { receipt, sealedAt: new Date(own.receipt.seal.timestamp * 1000).toISOString(), final: onChain.final, chain: onChain.chain }
-    }
+    seal: { receipt, checks: result.checks, fields: { receipt, sealedAt: new Date(seal.timestamp * 1000).toISOString(), final: result.final, chain: result.chain } }
   }
 }
 

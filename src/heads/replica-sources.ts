@@ -1,0 +1,144 @@
+/**
+ * Replicas to verify against, read in two steps (`ReplicaSource`): the head first, which decides
+ * which seals matter, then the tree at the lengths the verify plan names.
+ *
+ * - `localReplica(core)`: a replica we trust (the service's own, or the user's Corestore): its own
+ *   tree hashes, `treeHash(length)` (on a sparse replica Hypercore fetches block length−1 first;
+ *   see prefix.ts), never past its length.
+ * - `openStorageReplica(dir, key)`: the user's Corestore directory, opened read-only in spirit
+ *   (Corestore 7 has no read-only mode and locks the directory: it must not be open elsewhere).
+ * - `openRemoteReplica(peer, key)`: an untrusted peer, replicated sparsely into a temporary
+ *   Corestore: its head, then block L−1 and its Merkle path for each planned length L (O(log n)
+ *   nodes), then the connection is closed so the state is fixed, and Hypercore's upgrade proofs
+ *   `{ start: 0, length: L }` are built from that sparse state for src/verify to check
+ *   independently of Hypercore's own checks.
+ */
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { connect, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import Corestore from 'corestore'
+import type Hypercore from 'hypercore'
+import type { ReplicaView, UpgradeProof } from '../verify'
+import { HeadsError } from './errors'
+import type { PeerAddress } from './parse'
+import { readReplicaView } from './prefix'
+import { withTimeout } from './timeout'
+
+export interface ReplicaSource {
+  head (): { length: number, fork: number }
+  view (lengths: number[]): Promise<ReplicaView>
+}
+
+/** A source that must be closed when the verification is done. */
+export interface OpenReplica extends ReplicaSource {
+  close (): Promise<void>
+}
+
+export function localReplica (core: Hypercore, opts: { timeoutMs: number, conflictSeen?: boolean }): ReplicaSource {
+  return {
+    head: () => ({ length: core.state.length, fork: core.state.fork }),
+    view: async (lengths) => {
+      const v = await readReplicaView(core, lengths, opts)
+      return { length: v.length, fork: v.fork, treeHash: v.treeHash ?? null, treeHashAt: (l) => v.treeHashes[l] }
+    }
+  }
+}
+
+export async function openStorageReplica (dir: string, key: Buffer, timeoutMs: number): Promise<OpenReplica> {
+  const full = resolve(dir)
+  // Corestore would create an empty store at a wrong path; refuse instead.
+  if (!existsSync(full) || !statSync(full).isDirectory() || !existsSync(join(full, 'CORESTORE'))) {
+    throw new HeadsError('BAD_STORAGE', `${full} is not a Corestore directory (no CORESTORE file in it); give the directory the replica was stored in.`)
+  }
+  const store = new Corestore(full)
+  try {
+    try {
+      await store.ready()
+    } catch (err) {
+      const locked = /lock/i.test((err as Error).message)
+      throw new HeadsError('BAD_STORAGE', locked
+        ? `The Corestore in ${full} is locked by another process; stop that process (or copy the directory) and try again.`
+        : `The Corestore in ${full} cannot be opened (${(err as Error).message}).`, { cause: err })
+    }
+    const core = store.get({ key, createIfMissing: false } as Parameters<Corestore['get']>[0])
+    try {
+      await core.ready()
+    } catch (err) {
+      if ((err as { code?: string }).code === 'STORAGE_EMPTY') throw new HeadsError('BAD_STORAGE', `The Corestore in ${full} holds no core ${key.toString('hex')}.`, { cause: err })
+      throw err
+    }
+    return { ...localReplica(core, { timeoutMs }), close: async () => { await store.close().catch(() => {}) } }
+  } catch (err) {
+    await store.close().catch(() => {})
+    throw err
+  }
+}
+
+function dial (peer: PeerAddress, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: peer.host, port: peer.port, timeout: timeoutMs })
+    const fail = (why: string): void => {
+      socket.destroy()
+      reject(new HeadsError('PEER_UNREACHABLE', `The peer ${peer.address} cannot be reached (${why}).`))
+    }
+    socket.once('connect', () => {
+      socket.setTimeout(0)
+      socket.removeAllListeners('error')
+      socket.on('error', () => {})
+      resolve(socket)
+    })
+    socket.once('timeout', () => fail(`no answer within ${timeoutMs / 1000} s`))
+    socket.once('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message))
+  })
+}
+
+/** Opens a sparse replica of `key` from one peer; its head is known when this resolves. */
+export async function openRemoteReplica (peer: PeerAddress, key: Buffer, timeoutMs: number): Promise<OpenReplica> {
+  const dir = mkdtempSync(join(tmpdir(), 'hyperseal-verify-'))
+  const store = new Corestore(dir)
+  let socket: Socket | undefined
+  const close = async (): Promise<void> => {
+    socket?.destroy()
+    await store.close().catch(() => {})
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    const core = store.get({ key })
+    await core.ready()
+    socket = await dial(peer, timeoutMs)
+    const stream = store.replicate(true)
+    stream.on('error', () => {})
+    socket.pipe(stream).pipe(socket)
+    const hex = key.toString('hex')
+    await withTimeout(core.update({ wait: true }), timeoutMs, () => new HeadsError('UPDATE_TIMEOUT', `The peer ${peer.address} sent no head of core ${hex} within ${timeoutMs / 1000} s; does it hold this core?`))
+    if (core.length === 0) throw new HeadsError('NO_HEAD', `The peer ${peer.address} holds no signed head of core ${hex}.`)
+    const head = { length: core.state.length, fork: core.state.fork }
+    return {
+      head: () => head,
+      view: async (lengths) => {
+        const wanted = [...new Set(lengths)].filter((l) => l >= 1 && l <= head.length)
+        for (const length of wanted) {
+          if (await core.has(length - 1)) continue
+          await core.get(length - 1, { timeout: timeoutMs }).catch((err: unknown) => {
+            throw new HeadsError('UPDATE_TIMEOUT', `The peer ${peer.address} did not send block ${length - 1} of core ${hex} within ${timeoutMs / 1000} s.`, { cause: err })
+          })
+        }
+        // From here on the sparse replica is what the peer proved; stop it from moving under us.
+        socket?.destroy()
+        stream.destroy()
+        const state = core.state
+        const proofs: Record<number, UpgradeProof> = {}
+        for (const length of wanted) {
+          if (length > state.length) continue
+          proofs[length] = await core.proof({ upgrade: { start: 0, length } }) as UpgradeProof
+        }
+        return { length: state.length, fork: state.fork, treeHash: Buffer.from(state.hash()).toString('hex'), proofs }
+      },
+      close
+    }
+  } catch (err) {
+    await close()
+    throw err
+  }
+}
