@@ -8,16 +8,16 @@ import { performance } from 'node:perf_hooks'
 import type { Receipt } from '../src/seal'
 import { verify, type VerifyInput } from '../src/verify'
 import { WRITERS } from '../test/seal/helpers'
-import { TestChain, headOf, line, replicaOf } from '../test/verify/helpers'
+import { TRUST, TestChain, headOf, line, replicaOf } from '../test/verify/helpers'
 
 function measure (count: number): { median: number, best: number } {
   const writer = WRITERS[4]
-  const history = line('bench')
+  const history = line('bench', 0, { synthetic: true })
   const chain = new TestChain()
   const receipts: Receipt[] = []
   for (let length = 1; length <= count; length++) receipts.push(...chain.seal([headOf(writer, history, length)], { filler: 0 }))
   receipts.reverse() // the verifier must not rely on order
-  const input: VerifyInput = { key: writer.key.toString('hex'), version: Math.ceil(count / 2), receipts, replica: replicaOf(history, count), chain: chain.view() }
+  const input: VerifyInput = { key: writer.key.toString('hex'), version: Math.ceil(count / 2), receipts, replica: replicaOf(history, count), chain: chain.view(), trust: TRUST }
   const times: number[] = []
   for (let i = 0; i < 15; i++) {
     const start = performance.now()

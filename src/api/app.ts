@@ -14,6 +14,7 @@ import { ledgerRoutes } from './routes/ledger'
 import { opsRoutes } from './routes/ops'
 import { reportRoutes } from './routes/reports'
 import { sealRoutes } from './routes/seal'
+import { trustRoutes } from './routes/trust'
 import { verifyRoutes } from './routes/verify'
 import type { ServicePort } from './service-port'
 
@@ -89,6 +90,7 @@ export function buildApp (deps: ApiDeps): FastifyInstance {
     opsRoutes(routes, ctx)
     verifyRoutes(routes, ctx)
     reportRoutes(routes, ctx)
+    trustRoutes(routes, ctx)
   })
   return app
 }

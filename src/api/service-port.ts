@@ -11,6 +11,7 @@ import type { BatchRecord, ReceiptEntry } from '../ledger'
 import type { Verdict } from '../verify'
 import type { PassOutcome } from '../sealer'
 import type { SignedReport } from '../report'
+import type { TrustRoot } from '../trust'
 
 export interface ServiceInfo {
   version: string
@@ -60,6 +61,8 @@ export interface AuditQuery { from: Date, to: Date, keys?: string[] }
 
 export interface ServicePort {
   info (): ServiceInfo
+  /** The service's trust root (docs/formats.md) and its fingerprint. */
+  trust (): { root: TrustRoot, fingerprint: string }
   listCores (): Promise<CoreView[]>
   /** `created` false when the key was watched already (its peers are merged). */
   watchCore (key: string, peers: string[]): Promise<{ created: boolean, core: CoreView }>

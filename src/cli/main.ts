@@ -7,6 +7,7 @@ import { registerReport } from './report'
 import { registerSeal } from './seal'
 import { registerStart } from './start'
 import { registerStatus } from './status'
+import { registerTrust } from './trust'
 import { registerUnwatch } from './unwatch'
 import { registerVerify } from './verify'
 import { registerWatch } from './watch'
@@ -25,6 +26,7 @@ export function buildProgram (): Command {
   registerStatus(program)
   registerReport(program)
   registerVerify(program)
+  registerTrust(program)
   registerDemo(program)
   return program
 }

@@ -1,9 +1,12 @@
 /**
- * `report verify --rpc`: every receipt of a (signature-checked) report against the chain it
- * names, through any RPC, with the same pure check the service used to build it.
+ * `report verify --rpc`: every receipt of a (signature-checked) report against the chain, under
+ * the pinned trust root (never the chain or contract the report names), through the one evidence
+ * path and the verifier's own seal check.
  */
-import { ChainError, createChainClient } from '../chain'
-import { recheckReceipt, type AuditReport, type ChainSeal } from '../report'
+import { ChainError, createChainReader } from '../chain'
+import { gatherChain, policyOf, type PinnedTrust } from '../evidence'
+import { recheckReceipt, type AuditReport } from '../report'
+import type { Receipt } from '../seal'
 import { CliError } from './errors'
 
 export interface Recheck {
@@ -13,38 +16,49 @@ export interface Recheck {
   invalid: Array<{ key: string, length: number, fork: number, reason: string }>
 }
 
-export async function recheckOnChain (report: AuditReport, rpcUrl: string, timeoutMs: number): Promise<Recheck> {
+const ROOT = /^0x[0-9a-f]{64}$/
+const TX = /^0x[0-9a-fA-F]{64}$/
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/
+
+export async function recheckOnChain (report: AuditReport, trust: PinnedTrust, rpcUrl: string, timeoutMs: number): Promise<Recheck> {
   if (!Array.isArray(report.receipts)) throw new CliError('BAD_INPUT', 'The report has no receipts list.')
-  let client
+  const receipts = report.receipts.map((r) => r?.receipt as Receipt | undefined)
+  const policy = policyOf(trust, receipts.filter((r): r is Receipt => r !== undefined))
+  let reader
   try {
-    client = await createChainClient({ rpcUrl, contractAddress: report.service.contract, timeoutMs, expectedChainId: report.service.chainId })
+    reader = await createChainReader({ rpcUrl, timeoutMs, expectedChainId: policy.chain.chainId })
   } catch (err) {
-    if (err instanceof ChainError && err.code === 'INVALID_CONFIG') throw new CliError('BAD_INPUT', err.message)
+    if (err instanceof ChainError && (err.code === 'INVALID_CONFIG' || err.code === 'CHAIN_ID_MISMATCH')) throw new CliError('BAD_INPUT', err.message)
     if (err instanceof ChainError && (err.code === 'RPC_UNREACHABLE' || err.code === 'RPC_TIMEOUT')) throw new CliError('UNREACHABLE', err.message, { cause: err })
     throw err
   }
   try {
-    const seals: Record<string, ChainSeal | null> = {}
-    const blockHashes: Record<number, string | null> = {}
-    for (const { receipt } of report.receipts) {
-      const root = receipt?.seal?.root
-      if (typeof root === 'string' && /^0x[0-9a-f]{64}$/.test(root) && !(root in seals)) {
-        const found = await client.findSeal(root)
-        seals[root] = found === null ? null : { timestamp: found.timestamp, blockNumber: found.blockNumber, txHash: found.txHash, leafCount: found.leafCount }
-      }
-      const n = receipt?.seal?.blockNumber
-      if (Number.isSafeInteger(n) && n >= 0 && !(n in blockHashes)) blockHashes[n] = (await client.getBlock(n))?.hash ?? null
+    // Only well-formed names are asked for; a malformed receipt is judged invalid without an answer.
+    const seals = new Map<string, string>()
+    const blocks = new Set<number>()
+    const txs = new Set<string>()
+    for (const r of receipts) {
+      const seal = r?.seal
+      if (seal === undefined || seal === null) continue
+      if (typeof seal.root === 'string' && ROOT.test(seal.root) && typeof seal.contract === 'string' && ADDRESS.test(seal.contract)) seals.set(seal.root, seal.contract.toLowerCase())
+      if (Number.isSafeInteger(seal.blockNumber) && seal.blockNumber >= 0) blocks.add(seal.blockNumber)
+      if (typeof seal.txHash === 'string' && TX.test(seal.txHash)) txs.add(seal.txHash.toLowerCase())
     }
-    const chain = { chainId: client.chainIdAtConnect, contract: client.contractAddress, headBlock: await client.blockNumber(), confirmations: report.policy.confirmations, seals, blockHashes }
-    const out: Recheck = { total: report.receipts.length, verified: 0, pending: 0, invalid: [] }
-    for (const { receipt } of report.receipts) {
-      const check = recheckReceipt(receipt, chain)
+    const chain = await gatherChain(reader, {
+      seals: [...seals].map(([root, contract]) => ({ root, contract })),
+      blockNumbers: [...blocks],
+      txs: [...txs],
+      contracts: [...new Set(seals.values())]
+    }, policy)
+    const out: Recheck = { total: receipts.length, verified: 0, pending: 0, invalid: [] }
+    for (const receipt of receipts) {
+      const check = recheckReceipt(receipt, chain, policy)
       if (check.status === 'verified') out.verified++
       else if (check.status === 'pending') out.pending++
       else out.invalid.push({ key: String(receipt?.head?.key), length: Number(receipt?.head?.length), fork: Number(receipt?.head?.fork), reason: check.reason ?? '' })
     }
     return out
   } finally {
-    client.close()
+    reader.close()
   }
 }

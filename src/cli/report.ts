@@ -18,6 +18,7 @@ import { addClientOptions, adminToken, apiBase, timeoutMs, type ClientOptions } 
 import { collect } from './output'
 import { fetchReport } from './report-fetch'
 import { recheckOnChain } from './report-recheck'
+import { readTrustFile } from './trust-pin'
 
 const REPORT_TIMEOUT_SEC = 600
 const FORMATS = ['json', 'html', 'pdf']
@@ -74,28 +75,38 @@ export function registerReport (program: Command): void {
   }))
 
   cmd.command('verify <file>')
-    .description('check a signed JSON report: its Ed25519 signature, and with --rpc every receipt in it against that chain')
-    .option('--rpc <url>', 'an EVM JSON-RPC endpoint of the chain the report names')
+    .description('check a signed JSON report: its Ed25519 signature by a key you pinned, and with --rpc every receipt in it against the chain your trust root names')
+    .option('--trust <file>', 'the trust root you pinned: its report keys, chain and contract (hyperseal trust export)')
+    .option('--key <hex>', 'instead of --trust: the report signing public key you trust (64 hex; repeatable)', collect)
+    .option('--rpc <url>', 'an EVM JSON-RPC endpoint of the trusted chain: re-check every receipt (needs --trust)')
     .option('--timeout <seconds>', 'give up waiting for the RPC after this long (default: 30)')
     .option('--json', 'print the result as JSON')
-    .action(async (file: string, opts: { rpc?: string, timeout?: string, json?: boolean }) => runCommand(opts, async () => {
+    .action(async (file: string, opts: { trust?: string, key?: string[], rpc?: string, timeout?: string, json?: boolean }) => runCommand(opts, async () => {
+      const trust = opts.trust === undefined ? null : readTrustFile(opts.trust)
+      const keys = [...(trust?.root.reportKeys.map((k) => k.publicKey) ?? []), ...(opts.key ?? []).map((k) => {
+        if (!/^[0-9a-fA-F]{64}$/.test(k)) throw new CliError('BAD_INPUT', `--key must be 64 hex characters (an Ed25519 public key), got ${JSON.stringify(k.slice(0, 80))}.`)
+        return k.toLowerCase()
+      })]
+      if (keys.length === 0) throw new CliError('BAD_INPUT', 'A report is only as good as the key that signed it: give the trust root you pinned (--trust <file>, with the service\'s report keys) or the key itself (--key <hex>). The key inside the document proves nothing: anyone can re-sign an edited report.')
+      if (opts.rpc !== undefined && trust === null) throw new CliError('BAD_INPUT', '--rpc re-checks receipts on the chain your trust root names: give --trust <file>.')
       let doc: unknown
       try {
         doc = JSON.parse(readFileSync(file, 'utf8'))
       } catch (err) {
         throw new CliError('BAD_INPUT', `${file} is not a readable JSON file (${(err as Error).message}).`)
       }
-      const check = checkSignedReport(doc)
+      const check = checkSignedReport(doc, keys)
       if (!check.ok) {
         if (check.code === 'BAD_DOCUMENT') throw new CliError('BAD_INPUT', check.reason)
         print(opts.json, { ok: false, code: check.code, reason: check.reason }, [`SIGNATURE ${check.code}: ${check.reason}`])
         process.exitCode = EXIT.FAILURE
         return
       }
-      const lines = [`signature ok: signed by ${check.report.service.reportKey}`]
+      const lines = [`signature ok: signed by ${check.report.service.reportKey}, a key you pinned`]
       const result: Record<string, unknown> = { ok: true, reportKey: check.report.service.reportKey }
-      if (opts.rpc !== undefined) {
-        const recheck = await recheckOnChain(check.report, opts.rpc, timeoutMs({ timeout: opts.timeout }, 30))
+      if (check.report.chain?.embedded === true) lines.push('WARNING: the report is about the embedded development chain: its local administrator can rewrite it.')
+      if (opts.rpc !== undefined && trust !== null) {
+        const recheck = await recheckOnChain(check.report, trust, opts.rpc, timeoutMs({ timeout: opts.timeout }, 30))
         result.receipts = recheck
         lines.push(`receipts on chain now: ${recheck.verified} verified, ${recheck.pending} pending, ${recheck.invalid.length} invalid of ${recheck.total}`)
         for (const bad of recheck.invalid) lines.push(`INVALID ${bad.key} length ${bad.length} fork ${bad.fork}: ${bad.reason}`)

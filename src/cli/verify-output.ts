@@ -10,21 +10,26 @@ export function parseVerdictAnswer (base: URL, body: unknown): Verdict {
   const v = body as Partial<Verdict> | null
   const ok = typeof v === 'object' && v !== null && typeof v.key === 'string' && typeof v.version === 'number' &&
     STATUSES.includes(v.status as VerdictStatus) && typeof v.reason === 'string' && typeof v.final === 'boolean' &&
-    typeof v.replica === 'object' && v.replica !== null && Array.isArray(v.incidents)
+    typeof v.replica === 'object' && v.replica !== null && Array.isArray(v.incidents) && typeof v.trust === 'string' && Array.isArray(v.checks)
   if (!ok) throw new CliError('BAD_ANSWER', `${base.origin} answered something that is not a verdict; check --api.`)
   return v as Verdict
 }
 
-export function printVerdict (json: boolean, verdict: Verdict): void {
-  printResult(json, verdict, () => verdictLines(verdict))
+export function printVerdict (json: boolean, verdict: Verdict, notes: string[] = []): void {
+  printResult(json, verdict, () => verdictLines(verdict, notes))
 }
 
-export function verdictLines (v: Verdict): string[] {
+export function verdictLines (v: Verdict, notes: string[] = []): string[] {
   const lines = [
-    `${v.status.toUpperCase()}: core ${v.key} version ${v.version}`,
+    `${v.status.toUpperCase()}${v.status === 'verified' && !v.final ? ' (NOT FINAL YET)' : ''}: core ${v.key} version ${v.version}`,
     `  reason:    ${v.reason}`
   ]
   if (v.sealedAt !== null) lines.push(`  sealed at: ${v.sealedAt} (${v.final ? 'final' : 'not final yet'})`)
+  if (v.chain !== null) {
+    const required = v.chain.required === 'finalized' ? 'the finalized tag' : `${v.chain.required}`
+    lines.push(`  chain:     ${v.chain.chainId}, contract ${v.chain.contract}, ${v.chain.confirmations} confirmations (trust root asks ${required})`)
+    if (v.chain.embedded) lines.push('  WARNING:   this is the embedded development chain: its local administrator can rewrite it. Seal on a public chain for evidence others must accept.')
+  }
   if (v.receipt !== null) {
     const { head, seal } = v.receipt
     lines.push(`  receipt:   head length ${head.length} fork ${head.fork}, root ${seal.root}`)
@@ -33,5 +38,7 @@ export function verdictLines (v: Verdict): string[] {
   lines.push(`  replica:   length ${v.replica.length} fork ${v.replica.fork}${v.replica.treeHash ? ` tree ${v.replica.treeHash}` : ''}`)
   const forks = v.incidents.filter((i) => i.kind === 'fork').length
   lines.push(`  incidents: ${v.incidents.length}${v.incidents.length > 0 ? ` (${forks} fork, ${v.incidents.length - forks} rewind)` : ''}`)
+  for (const c of v.checks) lines.push(`  ${c.ok === true ? '✓' : c.ok === false ? '✗' : '?'} ${c.check.padEnd(11)} ${c.detail}`)
+  for (const note of notes) lines.push(`  ${note}`)
   return lines
 }

@@ -1,8 +1,9 @@
 /**
  * `hyperseal verify <key> <version>`: is version `v` of a core (blocks 0..v-1) the history that
- * was sealed? Either asks a service (`--api`), or decides independently of any service from
- * receipts (`--receipt`), a chain RPC (`--rpc`) and a replica (`--storage` or `--peer`), with the
- * same pure verifier the service uses (src/verify).
+ * was sealed? Either asks a service (`--api`, and prints the fingerprint of the trust root it
+ * answers under), or decides independently of any service under a pinned trust root (`--trust`,
+ * or `--chain-id` + `--contract`), with the same evidence path and pure verifier the service uses
+ * (verify-independent.ts).
  *
  * Exit codes are the verdict's (DESIGN.md): 0 verified, 1 fork/rewind/invalid, 3 pending/behind,
  * 2 bad input. The CLI's usual 3 for "unreachable" would collide with pending/behind here, so
@@ -11,52 +12,59 @@
 import type { Command } from 'commander'
 import { ChainError } from '../chain'
 import { HeadsError, keyHex, parseKey } from '../heads'
-import { planVerify, verify, type Verdict, type VerdictStatus } from '../verify'
+import { shortFingerprint } from '../trust'
+import type { Verdict, VerdictStatus } from '../verify'
 import { EXIT, exitCodeOf, printError } from './exit'
 import { CliError } from './errors'
 import { apiBase, request, timeoutMs, type ClientOptions } from './http-client'
-import { contractOf, readChainView } from './verify-chain'
+import { collect } from './output'
+import { NO_TRUST, trustFromOptions, type TrustOptions } from './trust-pin'
+import { verifyIndependently } from './verify-independent'
 import { printVerdict, parseVerdictAnswer } from './verify-output'
-import { loadReceipts } from './verify-receipts'
-import { readReplica, type ReplicaSource } from './verify-replica'
+
 
 export const VERIFY_EXIT = { VERIFIED: 0, REFUTED: 1, USAGE: 2, NOT_YET: 3, UNREACHABLE: 4 } as const
 
 const DEFAULT_TIMEOUT_SEC = 30
 
-interface VerifyOptions extends ClientOptions {
+interface VerifyOptions extends ClientOptions, TrustOptions {
   receipt?: string
   rpc?: string
-  contract?: string
-  confirmations: string
+  offline?: boolean
   storage?: string
-  peer?: string
+  peer?: string[]
+  logPeer?: string[]
 }
 
 export function registerVerify (program: Command): void {
   program.command('verify <key> <version>')
-    .description('Check that version <version> of a core (blocks 0..version-1) is the history that was sealed, through a service (--api) or independently (--receipt, --rpc and --storage or --peer).')
-    .option('--api <url>', 'ask this Hyperseal service (default: http://$HYPERSEAL_HOST:$HYPERSEAL_PORT or http://127.0.0.1:8480)')
-    .option('--receipt <path>', 'independent: a receipt JSON file, a JSON array of receipts, or a directory of *.json receipts')
-    .option('--rpc <url>', 'independent: any EVM JSON-RPC endpoint of the chain the receipts name')
-    .option('--contract <address>', 'independent: the HyperSeal contract you trust (default: the one the receipt names)')
-    .option('--confirmations <n>', 'independent: confirmations after which a seal is final', '1')
+    .description('Check that version <version> of a core (blocks 0..version-1) is the history that was sealed: independently under a trust root you pinned (--trust), or by asking a service (--api).')
+    .option('--trust <file>', 'independent: the trust root you pinned (hyperseal trust export, GET /v1/trust)')
+    .option('--chain-id <id>', 'independent, instead of --trust: the chain you trust')
+    .option('--contract <address>', 'independent, with --chain-id: the HyperSeal contract you trust on it')
+    .option('--confirmations <n>', 'with --chain-id: confirmations after which a seal is final (default 12)')
+    .option('--finalized', 'with --chain-id: a seal is final once its block is finalized (the chain\'s finalized tag)')
+    .option('--rpc <url>', 'independent: any EVM JSON-RPC endpoint of that chain (default: the trust root\'s hint)')
     .option('--storage <dir>', 'independent: your own replica, a Corestore directory (not open in another process)')
-    .option('--peer <host:port>', 'independent: a remote replica; its answer is checked as an upgrade proof, not trusted')
-    .option('--timeout <seconds>', `give up waiting for the service, the RPC or the peer after this long (default: ${DEFAULT_TIMEOUT_SEC})`)
+    .option('--peer <host:port>', 'independent: a remote replica, checked as upgrade proofs, not trusted (repeatable; default: the service\'s replication endpoint)', collect)
+    .option('--log-peer <host:port>', 'independent: where to replicate the receipts log from (default: the trust root\'s peers)', collect)
+    .option('--offline', 'independent: read receipts from --receipt files instead of the receipts log (later incidents are then not checked)')
+    .option('--receipt <path>', 'with --offline: a receipt file, a JSON list, the API\'s { receipts } answer, or a directory of them')
+    .option('--api <url>', 'ask this Hyperseal service instead (default: http://$HYPERSEAL_HOST:$HYPERSEAL_PORT or http://127.0.0.1:8480)')
+    .option('--timeout <seconds>', `give up waiting for the service, the RPC or a peer after this long (default: ${DEFAULT_TIMEOUT_SEC})`)
     .option('--json', 'print the verdict as JSON')
     .addHelpText('after', `
 Exit codes:
-  0  verified
+  0  verified (and final)
   1  fork, rewind or invalid
-  2  bad input (key, version, file, URL, options)
-  3  pending (not sealed yet) or behind (the replica has not caught up)
-  4  the service, the RPC or the peer cannot be reached`)
+  2  bad input (key, version, file, URL, options), or no trust root to verify under
+  3  pending (not sealed yet), behind (the replica has not caught up), or verified but not final yet
+  4  the service, the RPC or a peer cannot be reached`)
     .action(async (key: string, version: string, opts: VerifyOptions) => {
       try {
-        const verdict = await runVerify(key, version, opts)
-        printVerdict(opts.json === true, verdict)
-        process.exitCode = exitOfVerdict(verdict.status)
+        const { verdict, notes } = await runVerify(key, version, opts)
+        printVerdict(opts.json === true, verdict, notes)
+        process.exitCode = exitOfVerdict(verdict.status, verdict.final)
       } catch (err) {
         printError(err, opts.json === true)
         process.exitCode = exitOfError(err)
@@ -64,9 +72,9 @@ Exit codes:
     })
 }
 
-export function exitOfVerdict (status: VerdictStatus): number {
+export function exitOfVerdict (status: VerdictStatus, final = true): number {
   switch (status) {
-    case 'verified': return VERIFY_EXIT.VERIFIED
+    case 'verified': return final ? VERIFY_EXIT.VERIFIED : VERIFY_EXIT.NOT_YET
     case 'pending':
     case 'behind': return VERIFY_EXIT.NOT_YET
     case 'fork':
@@ -81,50 +89,45 @@ function exitOfError (err: unknown): number {
     if (err.code === 'INVALID_CONFIG') return VERIFY_EXIT.USAGE
     return VERIFY_EXIT.REFUTED
   }
-  if (err instanceof HeadsError && (err.code === 'UPDATE_TIMEOUT' || err.code === 'NO_HEAD')) return VERIFY_EXIT.UNREACHABLE
+  if (err instanceof HeadsError && (err.code === 'UPDATE_TIMEOUT' || err.code === 'NO_HEAD' || err.code === 'PEER_UNREACHABLE')) return VERIFY_EXIT.UNREACHABLE
+  if (err instanceof HeadsError && err.code === 'BAD_STORAGE') return VERIFY_EXIT.USAGE
   const code = exitCodeOf(err)
   return code === EXIT.UNREACHABLE ? VERIFY_EXIT.UNREACHABLE : code
 }
 
-async function runVerify (keyText: string, versionText: string, opts: VerifyOptions): Promise<Verdict> {
+async function runVerify (keyText: string, versionText: string, opts: VerifyOptions): Promise<{ verdict: Verdict, notes: string[] }> {
   const key = keyHex(parseKey(keyText))
   if (!/^[1-9]\d{0,15}$/.test(versionText) || !Number.isSafeInteger(Number(versionText))) {
     throw new CliError('BAD_INPUT', `The version must be a whole number ≥ 1 (a core length), got ${JSON.stringify(versionText.slice(0, 40))}.`)
   }
   const version = Number(versionText)
   const wait = timeoutMs(opts, DEFAULT_TIMEOUT_SEC)
-  const independent = [opts.receipt, opts.rpc, opts.storage, opts.peer, opts.contract].some((o) => o !== undefined)
-  if (!independent) return await viaService(key, version, opts, wait)
-  if (opts.api !== undefined) throw new CliError('BAD_INPUT', '--api asks a service; --receipt, --rpc, --storage and --peer verify without one. Give one or the other.')
-  if (opts.receipt === undefined || opts.rpc === undefined) throw new CliError('BAD_INPUT', 'An independent verify needs --receipt <path> and --rpc <url>, and --storage <dir> or --peer <host:port>.')
-  if ((opts.storage === undefined) === (opts.peer === undefined)) throw new CliError('BAD_INPUT', 'Give the replica as exactly one of --storage <dir> (your own) or --peer <host:port> (a remote one).')
-  if (!/^[1-9]\d{0,5}$/.test(opts.confirmations)) throw new CliError('BAD_INPUT', `--confirmations must be a whole number from 1, got ${JSON.stringify(opts.confirmations.slice(0, 40))}.`)
-  const replica: ReplicaSource = opts.storage !== undefined ? { storage: opts.storage } : { peer: opts.peer as string }
-  return await independently(key, version, { ...opts, receipt: opts.receipt, rpc: opts.rpc, replica, wait })
+  const trust = trustFromOptions(opts)
+  const independent = [opts.receipt, opts.rpc, opts.storage, opts.offline, opts.peer, opts.logPeer].some((o) => o !== undefined)
+  if (opts.api !== undefined && independent) throw new CliError('BAD_INPUT', '--api asks a service; --rpc, --storage, --peer, --offline and --receipt verify without one. Give one or the other.')
+  if (opts.api !== undefined || (trust === null && !independent)) {
+    if (trust === null && opts.api === undefined) throw new CliError('BAD_INPUT', `An independent verify needs a trust root. ${NO_TRUST} Or ask a service with --api <url>.`)
+    return await viaService(key, version, opts, wait, trust?.fingerprint)
+  }
+  if (trust === null) throw new CliError('BAD_INPUT', `An independent verify needs a trust root. ${NO_TRUST}`)
+  const result = await verifyIndependently(key, version, {
+    trust, offline: opts.offline === true, peers: opts.peer ?? [], logPeers: opts.logPeer ?? [], timeoutMs: wait,
+    ...(opts.rpc !== undefined ? { rpc: opts.rpc } : {}),
+    ...(opts.receipt !== undefined ? { receipt: opts.receipt } : {}),
+    ...(opts.storage !== undefined ? { storage: opts.storage } : {})
+  })
+  const notes = [`trusted:   ${trust.root.name} (trust root ${shortFingerprint(trust.fingerprint)})`]
+  if (result.offline) notes.push('offline:   later incidents were NOT checked (receipts from files, no receipts log): a rewind or fork the service recorded after these receipts would not show here.')
+  if (result.log !== null) notes.push(`witness:   receipts log ${result.log.key.slice(0, 16)}… at length ${result.log.length}${result.log.sealed === 'verified' ? ', its history checked against its own seal on chain' : ', not sealed yet (its entries are only the service\'s word until it is)'}`)
+  return { verdict: result.verdict, notes }
 }
 
-async function viaService (key: string, version: number, opts: VerifyOptions, wait: number): Promise<Verdict> {
+async function viaService (key: string, version: number, opts: VerifyOptions, wait: number, pinned?: string): Promise<{ verdict: Verdict, notes: string[] }> {
   const base = apiBase(opts, process.env)
   const answer = await request(base, { method: 'GET', path: `/v1/verify/${key}/${version}`, timeoutMs: wait })
-  return parseVerdictAnswer(base, answer.body)
-}
-
-interface IndependentOptions {
-  receipt: string
-  rpc: string
-  contract?: string
-  confirmations: string
-  replica: ReplicaSource
-  wait: number
-}
-
-async function independently (key: string, version: number, opts: IndependentOptions): Promise<Verdict> {
-  const receipts = loadReceipts(opts.receipt, key)
-  if (receipts.length === 0) throw new CliError('BAD_INPUT', `${opts.receipt} holds no receipt of core ${key}.`)
-  const plan = planVerify({ key, version, receipts })
-  const source = { rpcUrl: opts.rpc, confirmations: Number(opts.confirmations), timeoutMs: opts.wait, ...(opts.contract !== undefined ? { contract: opts.contract } : {}) }
-  // The chain first: it is the cheaper and the more likely to be misconfigured.
-  const chain = await readChainView(source, contractOf(source, plan, receipts), plan)
-  const replica = await readReplica(opts.replica, Buffer.from(key, 'hex'), plan.lengths, opts.wait)
-  return verify({ key, version, receipts, replica, chain })
+  const verdict = parseVerdictAnswer(base, answer.body)
+  if (pinned !== undefined && verdict.trust !== pinned) {
+    throw new CliError('BAD_ANSWER', `${base.origin} answers under trust root ${shortFingerprint(verdict.trust)}, not the one you pinned (${shortFingerprint(pinned)}): it is another service, or it changed its chain, contract or keys.`)
+  }
+  return { verdict, notes: [`service:   ${base.origin}, trust root ${shortFingerprint(verdict.trust)} (pin it: hyperseal trust export --api ${base.origin} -o trust.json)`] }
 }

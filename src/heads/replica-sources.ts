@@ -93,13 +93,43 @@ function dial (peer: PeerAddress, timeoutMs: number): Promise<Socket> {
   })
 }
 
-/** Opens a sparse replica of `key` from one peer; its head is known when this resolves. */
-export async function openRemoteReplica (peer: PeerAddress, key: Buffer, timeoutMs: number): Promise<OpenReplica> {
+/** A sparse replica of a core, connected to a peer that holds it, with its head known. */
+export interface RemoteCore {
+  core: Hypercore
+  peer: PeerAddress
+  /** Stops replicating: from then on the sparse state is fixed. */
+  disconnect (): void
+  close (): Promise<void>
+}
+
+/**
+ * Replicates `key` sparsely from the first of `peers` that answers with a signed head: nothing
+ * is downloaded but the head until the caller reads blocks (or a Hyperbee on the core does).
+ */
+export async function openRemoteCore (peers: readonly PeerAddress[], key: Buffer, timeoutMs: number): Promise<RemoteCore> {
+  if (peers.length === 0) throw new HeadsError('PEER_UNREACHABLE', `No peer was given to replicate core ${key.toString('hex')} from.`)
+  let last: unknown
+  for (const peer of peers) {
+    try {
+      return await openFromPeer(peer, key, timeoutMs)
+    } catch (err) {
+      last = err
+    }
+  }
+  throw last
+}
+
+async function openFromPeer (peer: PeerAddress, key: Buffer, timeoutMs: number): Promise<RemoteCore> {
   const dir = mkdtempSync(join(tmpdir(), 'hyperseal-verify-'))
   const store = new Corestore(dir)
   let socket: Socket | undefined
-  const close = async (): Promise<void> => {
+  let stream: ReturnType<Corestore['replicate']> | undefined
+  const disconnect = (): void => {
     socket?.destroy()
+    stream?.destroy()
+  }
+  const close = async (): Promise<void> => {
+    disconnect()
     await store.close().catch(() => {})
     rmSync(dir, { recursive: true, force: true })
   }
@@ -107,38 +137,52 @@ export async function openRemoteReplica (peer: PeerAddress, key: Buffer, timeout
     const core = store.get({ key })
     await core.ready()
     socket = await dial(peer, timeoutMs)
-    const stream = store.replicate(true)
+    stream = store.replicate(true)
     stream.on('error', () => {})
     socket.pipe(stream).pipe(socket)
     const hex = key.toString('hex')
     await withTimeout(core.update({ wait: true }), timeoutMs, () => new HeadsError('UPDATE_TIMEOUT', `The peer ${peer.address} sent no head of core ${hex} within ${timeoutMs / 1000} s; does it hold this core?`))
     if (core.length === 0) throw new HeadsError('NO_HEAD', `The peer ${peer.address} holds no signed head of core ${hex}.`)
-    const head = { length: core.state.length, fork: core.state.fork }
-    return {
-      head: () => head,
-      view: async (lengths) => {
-        const wanted = [...new Set(lengths)].filter((l) => l >= 1 && l <= head.length)
-        for (const length of wanted) {
-          if (await core.has(length - 1)) continue
-          await core.get(length - 1, { timeout: timeoutMs }).catch((err: unknown) => {
-            throw new HeadsError('UPDATE_TIMEOUT', `The peer ${peer.address} did not send block ${length - 1} of core ${hex} within ${timeoutMs / 1000} s.`, { cause: err })
-          })
-        }
-        // From here on the sparse replica is what the peer proved; stop it from moving under us.
-        socket?.destroy()
-        stream.destroy()
-        const state = core.state
-        const proofs: Record<number, UpgradeProof> = {}
-        for (const length of wanted) {
-          if (length > state.length) continue
-          proofs[length] = await core.proof({ upgrade: { start: 0, length } }) as UpgradeProof
-        }
-        return { length: state.length, fork: state.fork, treeHash: Buffer.from(state.hash()).toString('hex'), proofs }
-      },
-      close
-    }
+    return { core, peer, disconnect, close }
   } catch (err) {
     await close()
     throw err
+  }
+}
+
+/** An untrusted remote replica of `key`: its head when this resolves; `view` proves its tree at the planned lengths. */
+export async function openRemoteReplica (peers: readonly PeerAddress[], key: Buffer, timeoutMs: number): Promise<OpenReplica> {
+  const remote = await openRemoteCore(peers, key, timeoutMs)
+  return { ...remoteReplica(remote, timeoutMs), close: remote.close }
+}
+
+/**
+ * The replica source of a connected remote core (the caller closes it). Once the planned blocks
+ * are in, the connection is dropped (`freeze`, the default) so the proven state cannot move.
+ */
+export function remoteReplica (remote: RemoteCore, timeoutMs: number, opts: { freeze?: boolean } = {}): ReplicaSource {
+  const { core, peer } = remote
+  const hex = core.key.toString('hex')
+  const head = { length: core.state.length, fork: core.state.fork }
+  return {
+    head: () => head,
+    view: async (lengths) => {
+      const wanted = [...new Set(lengths)].filter((l) => l >= 1 && l <= head.length)
+      for (const length of wanted) {
+        if (await core.has(length - 1)) continue
+        await core.get(length - 1, { timeout: timeoutMs }).catch((err: unknown) => {
+          throw new HeadsError('UPDATE_TIMEOUT', `The peer ${peer.address} did not send block ${length - 1} of core ${hex} within ${timeoutMs / 1000} s.`, { cause: err })
+        })
+      }
+      // From here on the sparse replica is what the peer proved; stop it from moving under us.
+      if (opts.freeze !== false) remote.disconnect()
+      const state = core.state
+      const proofs: Record<number, UpgradeProof> = {}
+      for (const length of wanted) {
+        if (length > state.length) continue
+        proofs[length] = await core.proof({ upgrade: { start: 0, length } }) as UpgradeProof
+      }
+      return { length: state.length, fork: state.fork, treeHash: Buffer.from(state.hash()).toString('hex'), proofs }
+    }
   }
 }

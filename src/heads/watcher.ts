@@ -6,7 +6,8 @@ import { boundedUpdate, captureCoreHead } from './head-read'
 import { SILENT_LOGGER, type HeadsLogger } from './logger'
 import { parseKey, parsePeer, type PeerAddress } from './parse'
 import { PeerLink, type LinkOptions, type PeerStatus } from './peer-link'
-import { checkCorePrefix, parseSealedRef, readReplicaView, type PrefixResult, type ReplicaView, type SealedRef } from './prefix'
+import { checkCorePrefix, parseSealedRef, type PrefixResult, type SealedRef } from './prefix'
+import { localReplica, type ReplicaSource } from './replica-sources'
 import { probePeerHead } from './peer-probe'
 import { ReplicationServer } from './replication-server'
 import { WatchedCore, type IncidentSink } from './watched-core'
@@ -173,21 +174,15 @@ export class HeadWatcher {
     return await checkCorePrefix(entry.core, sealed, { timeoutMs: this.updateTimeoutMs, conflictSeen: entry.conflictSeen })
   }
 
-  /** The replica's head and tree hashes at `lengths`, after a bounded update from the peers. */
-  async replicaView (key: unknown, lengths: number[]): Promise<ReplicaView> {
-    // Hypercore closes every session of a core when it proves a conflict, and the watched core
-    // reopens it: a read that meets the closed session is tried again on the new one.
-    for (let attempt = 1; ; attempt++) {
-      const entry = this.entry(key)
-      await entry.ready
-      try {
-        await boundedUpdate(entry.core, this.updateTimeoutMs)
-        return await readReplicaView(entry.core, lengths, { timeoutMs: this.updateTimeoutMs, conflictSeen: entry.conflictSeen })
-      } catch (err) {
-        if (!(err instanceof HeadsError && err.code === 'CORE_FAILED') || attempt >= 3) throw err
-        await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
-      }
-    }
+  /**
+   * The replica to verify against (src/evidence), after a bounded update from the peers: its head
+   * now, then its own tree hashes at the lengths a verify plan names.
+   */
+  async replicaSource (key: unknown): Promise<ReplicaSource> {
+    const entry = this.entry(key)
+    await entry.ready
+    await boundedUpdate(entry.core, this.updateTimeoutMs)
+    return localReplica(entry.core, { timeoutMs: this.updateTimeoutMs, conflictSeen: entry.conflictSeen })
   }
 
   /**

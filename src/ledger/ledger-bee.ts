@@ -6,6 +6,7 @@
  * append-only check compares bytes.
  */
 import type Corestore from 'corestore'
+import type Hypercore from 'hypercore'
 import Hyperbee, { type HyperbeeBatch, type HyperbeeEntry } from 'hyperbee'
 import { LedgerError } from './errors'
 import { storeSync, type Sync } from './sync'
@@ -125,6 +126,17 @@ export class LedgerBee {
       throw new LedgerError('DATA_DIR_UNUSABLE', `The ${opts.what} core ${coreName} is not writable in this Corestore; open the data directory that created it.`)
     }
     return new LedgerBee(bee, sync, opts.appendOnly, opts.what)
+  }
+
+  /**
+   * A read-only bee over any core holding a receipts log, e.g. a sparse replica of a service's
+   * log that an independent verifier reads block by block from its peers. Writes are refused.
+   */
+  static async openReadOnly (core: Hypercore, what: string): Promise<LedgerBee> {
+    const bee = new Hyperbee(core, { keyEncoding: 'utf-8', valueEncoding: 'json' })
+    await bee.ready()
+    const refuse: Sync = async () => { throw new LedgerError('APPEND_ONLY', `The ${what} is opened read-only.`) }
+    return new LedgerBee(bee, refuse, true, what)
   }
 
   async get (key: string): Promise<unknown> {

@@ -65,6 +65,11 @@ export class ReceiptsLog {
     return new ReceiptsLog(await LedgerBee.open(store, coreName, { appendOnly: true, what: 'receipts log' }))
   }
 
+  /** Another service's receipts log, read-only (e.g. a sparse replica from its peers): every record is parsed and checked as on our own. */
+  static async openReadOnly (core: Hypercore): Promise<ReceiptsLog> {
+    return new ReceiptsLog(await LedgerBee.openReadOnly(core, 'replicated receipts log'))
+  }
+
   /** The log's core: its key to replicate it, and its head for the sealer to capture. */
   get core (): Hypercore { return this.bee.bee.core }
   get key (): Buffer { return this.bee.bee.core.key }

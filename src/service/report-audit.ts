@@ -4,15 +4,19 @@
  * transaction.
  */
 import type { AuditQuery } from '../api/service-port'
-import type { ChainClient } from '../chain'
+import type { ChainClient, ChainReader } from '../chain'
+import { gatherChain, policyOf, type EvidenceCache, type PinnedTrust } from '../evidence'
 import { keyHex, parseKey } from '../heads'
 import type { Journal, ReceiptsLog } from '../ledger'
-import { auditReportSteps, signReport, type BatchCost, type ChainSeal, type ReportInput, type ServiceIdentity, type SignedReport } from '../report'
+import { auditReportSteps, signReport, type BatchCost, type ReportInput, type ServiceIdentity, type SignedReport } from '../report'
 
 export interface AuditDeps {
   log: ReceiptsLog
   journal: Journal
   chain: ChainClient
+  reader: ChainReader
+  trust: PinnedTrust
+  cache: EvidenceCache
   identity: ServiceIdentity
   policy: { schedule: string, confirmations: number }
   secretKey: Buffer
@@ -36,24 +40,32 @@ export async function auditReport (deps: AuditDeps, query: AuditQuery): Promise<
   for (const key of cores) receipts[key] = (await deps.log.receipts(key)).map((e) => ({ receipt: e.receipt, ...(e.contradicts ? { contradicts: e.contradicts } : {}) }))
   const incidents = await deps.log.listIncidents(range)
 
+  // The chain's answers for every receipt of the period, through the one evidence path.
   const fromS = query.from.getTime() / 1000
   const toS = query.to.getTime() / 1000
-  const roots = new Set<string>()
+  const seals = new Map<string, string>()
   const blocks = new Set<number>()
+  const txs = new Set<string>()
+  const contracts = new Set<string>()
+  const inPeriod: ReportInput['receipts'][string] = []
   for (const list of Object.values(receipts)) {
-    for (const { receipt } of list) {
-      if (receipt.seal.timestamp < fromS || receipt.seal.timestamp >= toS) continue
-      roots.add(receipt.seal.root)
-      blocks.add(receipt.seal.blockNumber)
+    for (const entry of list) {
+      const { seal } = entry.receipt
+      if (seal.timestamp < fromS || seal.timestamp >= toS) continue
+      inPeriod.push(entry)
+      seals.set(seal.root, seal.contract.toLowerCase())
+      blocks.add(seal.blockNumber)
+      txs.add(seal.txHash.toLowerCase())
+      contracts.add(seal.contract.toLowerCase())
     }
   }
-  const seals: Record<string, ChainSeal | null> = {}
-  for (const root of [...roots].sort()) {
-    const found = await deps.chain.findSeal(root)
-    seals[root] = found === null ? null : { timestamp: found.timestamp, blockNumber: found.blockNumber, txHash: found.txHash, leafCount: found.leafCount }
-  }
-  const blockHashes: Record<number, string | null> = {}
-  for (const n of [...blocks].sort((a, b) => a - b)) blockHashes[n] = (await deps.chain.getBlock(n))?.hash ?? null
+  const trust = policyOf(deps.trust, inPeriod.map((e) => e.receipt))
+  const chain = await gatherChain(deps.reader, {
+    seals: [...seals].sort().map(([root, contract]) => ({ root, contract })),
+    blockNumbers: [...blocks].sort((a, b) => a - b),
+    txs: [...txs].sort(),
+    contracts: [...contracts].sort()
+  }, trust, deps.cache)
   const costs: Record<string, BatchCost | null> = {}
   for (const b of batches) costs[b.seal.txHash] = await deps.chain.txCost(b.seal.txHash)
 
@@ -67,7 +79,8 @@ export async function auditReport (deps: AuditDeps, query: AuditQuery): Promise<
     batches: batches.map((b) => ({ seq: b.seq, root: b.root, leafCount: b.leafCount, leaves: b.leaves, sealedAt: b.sealedAt, txHash: b.seal.txHash, blockNumber: b.seal.blockNumber })),
     costs,
     incidents,
-    chain: { headBlock: await deps.chain.blockNumber(), seals, blockHashes }
+    chain,
+    trust
   })
   // Re-checking a large period takes seconds: give the event loop a turn between steps so
   // seal passes and other requests go on meanwhile.

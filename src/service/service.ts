@@ -10,6 +10,9 @@ import {
   createSealerMetrics, resolveUnfinished, runSealPass, scheduleSealPasses, SealerError, SingleFlight,
   type FaultPoint, type SealerDeps, type SealerTiming
 } from '../sealer'
+import { createChainReader, type ChainReader } from '../chain'
+import { EvidenceCache, type PinnedTrust } from '../evidence'
+import type { TrustRoot } from '../trust'
 import { errInfo, SILENT_LOGGER, type Logger } from '../util'
 import { resolveAdminToken } from './admin-token'
 import { connectChain, type ChainConnection } from './chain-connect'
@@ -19,6 +22,7 @@ import type { Verdict } from '../verify'
 import type { SignedReport } from '../report'
 import { auditReport } from './report-audit'
 import { loadReportKey } from './report-key'
+import { serviceTrustRoot } from './trust-root'
 
 export interface ServiceOptions {
   logger?: Logger
@@ -49,6 +53,9 @@ export class HypersealService implements ServicePort {
   private recovered = false
   private readonly updateTimeoutMs: number
   private closed = false
+  private readonly pinned: PinnedTrust
+  /** Chain answers about final seals: they cannot change, so verifying them again needs no RPC call. */
+  private readonly evidence = new EvidenceCache()
 
   private constructor (
     private readonly config: Config,
@@ -58,6 +65,8 @@ export class HypersealService implements ServicePort {
     readonly log: ReceiptsLog,
     readonly journal: Journal,
     private readonly logger: Logger,
+    private readonly reader: ChainReader,
+    replication: { host: string, port: number },
     opts: ServiceOptions
   ) {
     this.registry = opts.registry ?? new Registry()
@@ -75,6 +84,12 @@ export class HypersealService implements ServicePort {
       ...(opts.timing ? { timing: opts.timing } : {}),
       ...(opts.fault ? { fault: opts.fault } : {})
     }
+    this.pinned = serviceTrustRoot({
+      info: this.info(),
+      deployBlock: chain.embedded?.deployBlock ?? 0,
+      replication: `${replication.host}:${replication.port}`,
+      ...(chain.embedded !== null ? { embeddedRpc: chain.embedded.rpcUrl } : {})
+    })
   }
 
   /**
@@ -113,8 +128,12 @@ export class HypersealService implements ServicePort {
       })
       undo.push(() => watcher.close())
       for (const entry of await journal.listWatched()) await watcher.watch(entry.key, entry.peers)
-      await watcher.listen()
-      const service = new HypersealService(config, dataDir, chain, watcher, log, journal, logger, opts)
+      const replication = await watcher.listen()
+      // Verification reads the chain through its own read-only reader: the trust root, not the
+      // sealer's client, says which contract counts.
+      const reader = await createChainReader({ rpcUrl: chain.embedded?.rpcUrl ?? config.rpc!, expectedChainId: chain.chainId, ...(opts.rpcTimeoutMs !== undefined ? { timeoutMs: opts.rpcTimeoutMs } : {}) })
+      undo.push(async () => { reader.close() })
+      const service = new HypersealService(config, dataDir, chain, watcher, log, journal, logger, reader, replication, opts)
       await service.recover()
       return service
     } catch (err) {
@@ -149,6 +168,10 @@ export class HypersealService implements ServicePort {
       embeddedChain: this.chain.embedded !== null,
       reportKey: this.reportKey.publicKey.toString('hex')
     }
+  }
+
+  trust (): { root: TrustRoot, fingerprint: string } {
+    return { root: this.pinned.root, fingerprint: this.pinned.fingerprint }
   }
 
   get rpcUrl (): string | undefined {
@@ -221,7 +244,7 @@ export class HypersealService implements ServicePort {
   }
 
   async verify (key: string, version: number): Promise<Verdict> {
-    return await verifyCore({ ...this.deps, updateTimeoutMs: this.updateTimeoutMs }, key, version)
+    return await verifyCore({ watcher: this.watcher, log: this.log, journal: this.journal, reader: this.reader, trust: this.pinned, cache: this.evidence, updateTimeoutMs: this.updateTimeoutMs }, key, version)
   }
 
   async auditReport (query: AuditQuery): Promise<SignedReport> {
@@ -230,6 +253,9 @@ export class HypersealService implements ServicePort {
       log: this.log,
       journal: this.journal,
       chain: this.chain.client,
+      reader: this.reader,
+      trust: this.pinned,
+      cache: this.evidence,
       identity: { reportKey: info.reportKey, chainId: info.chainId, contract: info.contract, sealers: info.sealer === null ? [] : [info.sealer], version: info.version, receiptsLog: info.receiptsLog },
       policy: { schedule: info.schedule, confirmations: info.confirmations },
       secretKey: this.reportKey.secretKey
@@ -263,6 +289,7 @@ export class HypersealService implements ServicePort {
     await this.log.close().catch(() => {})
     await this.journal.close().catch(() => {})
     this.chain.client.close()
+    this.reader.close()
     await this.dataDir.close()
     await this.chain.embedded?.stop()
   }

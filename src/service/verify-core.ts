@@ -1,18 +1,27 @@
-import { HeadsError, keyHex, parseKey, readReplicaView, type ReplicaView } from '../heads'
+import type { ChainReader } from '../chain'
+import { gatherVerifyInput, type EvidenceCache, type PinnedTrust } from '../evidence'
+import { boundedUpdateOf, HeadsError, keyHex, localReplica, parseKey, type ReplicaSource } from '../heads'
 import { LedgerError } from '../ledger'
 import type { SealerDeps } from '../sealer'
-import { planVerify, verify, type ChainView, type SealAnswer, type Verdict } from '../verify'
+import { verify, type Verdict } from '../verify'
 
-/** What a verification reads: the sealer's view of the service, plus the bound on peer updates. */
-export type VerifyDeps = Pick<SealerDeps, 'watcher' | 'log' | 'journal' | 'chain' | 'chainId' | 'contract' | 'confirmations'> & {
+/** What a verification reads: the sealer's view of the service, the chain reader, the pinned trust root and the answers cache. */
+export type VerifyDeps = Pick<SealerDeps, 'watcher' | 'log' | 'journal'> & {
+  reader: ChainReader
+  trust: PinnedTrust
+  cache: EvidenceCache
   updateTimeoutMs: number
 }
 
+/** Hypercore closes every session of a core when it proves a conflict; the watcher reopens it. */
+const ATTEMPTS = 3
+
 /**
- * `verify <key> <version>` on the service's own replica: the receipts and incidents from the
- * ledger, the replica's tree at the deciding seal's length (after a bounded update from its
- * peers), and the chain's answers for that seal — then the pure verifier decides. Every stored
- * receipt is checked again here: a tampered ledger or chain answer gives `invalid`.
+ * `verify <key> <version>` on the service's own replica, through the one evidence path
+ * (src/evidence): the receipts and incidents from the ledger, the replica's head, then the
+ * chain's answers and the replica's tree for the plan, judged by the pure verifier against the
+ * service's own trust root, exactly as an independent verifier holding that root would. Every
+ * stored receipt is checked again: a tampered ledger or chain answer gives `invalid`.
  */
 export async function verifyCore (deps: VerifyDeps, key: string, version: number): Promise<Verdict> {
   const hex = keyHex(parseKey(key))
@@ -20,49 +29,33 @@ export async function verifyCore (deps: VerifyDeps, key: string, version: number
   if (!ownLog && await deps.journal.getWatch(hex) === null) {
     throw new HeadsError('NOT_WATCHED', `Core ${hex} is not watched by this service, so it has no replica to verify.`)
   }
-  const view = async (lengths: number[]): Promise<ReplicaView> => ownLog
-    ? await readReplicaView(deps.log.core, lengths, { timeoutMs: deps.updateTimeoutMs })
-    : await deps.watcher.replicaView(hex, lengths)
+  const replica = async (): Promise<ReplicaSource> => {
+    if (!ownLog) return await deps.watcher.replicaSource(hex)
+    await boundedUpdateOf(deps.log.core, deps.updateTimeoutMs)
+    return localReplica(deps.log.core, { timeoutMs: deps.updateTimeoutMs })
+  }
   let receipts, incidents
   try {
     receipts = (await deps.log.receipts(hex)).map((e) => e.receipt)
     incidents = await deps.log.listIncidents({ key: hex })
   } catch (err) {
     // An entry that contradicts its own index was written past the ledger's API: tampering.
-    if (err instanceof LedgerError && err.code === 'CORRUPT_ENTRY') return corruptLedgerVerdict(hex, version, await view([]), err.message)
+    if (err instanceof LedgerError && err.code === 'CORRUPT_ENTRY') return corruptLedgerVerdict(hex, version, (await replica()).head(), err.message, deps.trust.fingerprint)
     throw err
   }
-  const plan = planVerify({ key: hex, version, receipts })
-  const replica = await view(plan.lengths)
-  return verify({
-    key: hex,
-    version,
-    receipts,
-    incidents,
-    replica: { length: replica.length, fork: replica.fork, treeHash: replica.treeHash ?? null, treeHashAt: (l) => replica.treeHashes[l] },
-    chain: await chainView(deps, plan.roots, plan.blockNumbers)
-  })
-}
-
-async function chainView (deps: VerifyDeps, roots: string[], blockNumbers: number[]): Promise<ChainView> {
-  const seals: Record<string, SealAnswer | null> = {}
-  for (const root of roots) {
-    const found = await deps.chain.findSeal(root)
-    seals[root] = found === null ? null : { timestamp: found.timestamp, blockNumber: found.blockNumber, txHash: found.txHash, leafCount: found.leafCount }
-  }
-  const blockHashes: Record<number, string | null> = {}
-  for (const n of blockNumbers) blockHashes[n] = (await deps.chain.getBlock(n))?.hash ?? null
-  return {
-    chainId: deps.chainId,
-    contract: deps.contract,
-    headBlock: await deps.chain.blockNumber(),
-    confirmationsRequired: Math.max(1, deps.confirmations),
-    seals,
-    blockHashes
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { input } = await gatherVerifyInput({ key: hex, version, receipts, incidents }, { replica: await replica(), chain: deps.reader, trust: deps.trust, cache: deps.cache })
+      return verify(input)
+    } catch (err) {
+      if (!(err instanceof HeadsError && err.code === 'CORE_FAILED') || attempt >= ATTEMPTS) throw err
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
+    }
   }
 }
 
-function corruptLedgerVerdict (key: string, version: number, replica: ReplicaView, detail: string): Verdict {
+function corruptLedgerVerdict (key: string, version: number, replica: { length: number, fork: number }, detail: string, trust: string): Verdict {
+  const reason = `The service's ledger holds a corrupt entry for this core, so none of its receipts can be trusted: ${detail}`
   return {
     key,
     version,
@@ -70,8 +63,11 @@ function corruptLedgerVerdict (key: string, version: number, replica: ReplicaVie
     sealedAt: null,
     final: false,
     receipt: null,
-    replica: { length: replica.length, fork: replica.fork, treeHash: replica.treeHash ?? null },
+    replica: { length: replica.length, fork: replica.fork, treeHash: null },
     incidents: [],
-    reason: `The service's ledger holds a corrupt entry for this core, so none of its receipts can be trusted: ${detail}`
+    reason,
+    chain: null,
+    trust,
+    checks: [{ check: 'receipts', ok: false, detail: reason }]
   }
 }

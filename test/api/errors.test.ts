@@ -15,7 +15,7 @@ import { ApiError, DOMAINS, toErrorAnswer, type ApiErrorCode } from '../../src/a
 // unions at compile time (`npx tsc`): a code missing here, or one that no longer exists, fails
 // the typecheck, so the runtime assertions below cover every code.
 type Exact<L extends readonly string[], U extends string> = [Exclude<U, L[number]>] extends [never] ? ([Exclude<L[number], U>] extends [never] ? true : false) : false
-const HEADS = ['BAD_KEY', 'BAD_PEER', 'BAD_LENGTH', 'NOT_WATCHED', 'NO_HEAD', 'UNVERIFIED_HEAD', 'UPDATE_TIMEOUT', 'CLOSED', 'LISTEN_FAILED', 'CORE_FAILED'] as const
+const HEADS = ['BAD_KEY', 'BAD_PEER', 'BAD_LENGTH', 'NOT_WATCHED', 'NO_HEAD', 'UNVERIFIED_HEAD', 'UPDATE_TIMEOUT', 'CLOSED', 'LISTEN_FAILED', 'CORE_FAILED', 'PEER_UNREACHABLE', 'BAD_STORAGE'] as const
 const LEDGER = ['DATA_DIR_LOCKED', 'DATA_DIR_UNUSABLE', 'BAD_INPUT', 'APPEND_ONLY', 'BAD_TRANSITION', 'NOT_FOUND', 'CORRUPT_ENTRY', 'CLOSED'] as const
 const CHAIN = ['INVALID_CONFIG', 'INVALID_INPUT', 'RPC_UNREACHABLE', 'RPC_TIMEOUT', 'RPC_BAD_ANSWER', 'RPC_ERROR', 'CHAIN_ID_MISMATCH', 'NO_CONTRACT',
   'NO_SIGNER', 'REVERTED_ALREADY_SEALED', 'REVERTED_EMPTY_BATCH', 'REVERTED_UNAUTHORIZED', 'REVERTED_OTHER', 'NONCE_EXPIRED',
@@ -134,6 +134,7 @@ function throwingServiceDouble (current: () => Error): ServicePort {
   const fail = async (): Promise<never> => { throw current() }
   return {
     info: () => { throw current() },
+    trust: () => { throw current() },
     listCores: fail,
     watchCore: fail,
     unwatchCore: fail,

@@ -2,8 +2,10 @@ import { expect } from 'chai'
 import fc from 'fast-check'
 import Corestore from 'corestore'
 import { connect } from 'node:net'
-import { readReplicaView } from '../../src/heads'
-import { planVerify, verify, type Verdict } from '../../src/verify'
+import { createChainReader } from '../../src/chain'
+import { gatherVerifyInput, pin } from '../../src/evidence'
+import { localReplica } from '../../src/heads'
+import { verify, type Verdict } from '../../src/verify'
 import { appendN, localWriter, onCleanup, runCleanups, tempDir, twoWritersOneKey, waitFor } from '../heads/helpers'
 import { openApi, type ApiFixture } from './helpers'
 import { sealedWriter, tamperStoredReceipts } from '../sealer/helpers'
@@ -137,14 +139,10 @@ describe('GET /v1/verify/:key/:version through the real stack', function () {
 
     // The reader's own view, checked by the pure verifier against the service's receipts and the chain.
     const receipts = (await api.service.coreReceipts(writer.key)).map((e) => e.receipt)
-    const plan = planVerify({ key: writer.key, version: 2, receipts })
-    const view = await readReplicaView(core, plan.lengths, { timeoutMs: 1000 })
-    const seal = receipts[0].seal
-    const verdict = verify({
-      key: writer.key, version: 2, receipts,
-      replica: { length: view.length, fork: view.fork, treeHash: view.treeHash ?? null, treeHashAt: (l) => view.treeHashes[l] },
-      chain: { chainId: seal.chainId, contract: seal.contract, headBlock: seal.blockNumber, confirmationsRequired: 1, seals: { [seal.root]: { timestamp: seal.timestamp, blockNumber: seal.blockNumber } } }
-    })
+    const rpc = await createChainReader({ rpcUrl: api.service.rpcUrl! })
+    onCleanup(() => rpc.close())
+    const { input } = await gatherVerifyInput({ key: writer.key, version: 2, receipts }, { replica: localReplica(core, { timeoutMs: 1000 }), chain: rpc, trust: pin(api.service.trust().root) })
+    const verdict = verify(input)
     expect(verdict.status).to.equal('behind')
     expect(verdict.replica.length).to.equal(3)
   })

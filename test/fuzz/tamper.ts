@@ -4,11 +4,12 @@
  * chain's real answers. None may come out `verified`. Shared by test/fuzz/tamper.test.ts and
  * bench/tamper.ts.
  */
-import { createChainClient, type ChainClient } from '../../src/chain'
+import { createChainReader, type ChainReader } from '../../src/chain'
+import { gatherVerifyInput, pin, type PinnedTrust } from '../../src/evidence'
 import type { HypersealService } from '../../src/service'
 import { sealedWriter } from '../sealer/helpers'
 import type { Receipt } from '../../src/seal'
-import { planVerify, verify, type ChainView, type SealAnswer, type Verdict } from '../../src/verify'
+import { verify, type ReplicaView, type Verdict } from '../../src/verify'
 
 type Rand = () => number
 
@@ -41,37 +42,24 @@ export function mutateReceipt (receipt: Receipt, rand: Rand): { receipt: Receipt
   return { receipt: r, field }
 }
 
-/** The verdict of a (possibly tampered) receipt against the real chain and a replica's tree hash. */
-export async function verdictOf (receipt: Receipt, chain: ChainClient, replica: { length: number, fork: number, treeHashAt: (l: number) => string | undefined }, contract: string, chainId: number): Promise<Verdict> {
+/** The verdict of a (possibly tampered) receipt against the real chain (through the evidence path) and a replica's tree hash. */
+export async function verdictOf (receipt: Receipt, chain: ChainReader, replica: { length: number, fork: number, treeHashAt: (l: number) => string | undefined }, trust: PinnedTrust): Promise<Verdict> {
   const key = receipt.head.key
   const version = Math.max(1, Math.min(receipt.head.length, replica.length))
-  let plan
+  const view: ReplicaView = { length: replica.length, fork: replica.fork, treeHashAt: replica.treeHashAt }
   try {
-    plan = planVerify({ key, version, receipts: [receipt] })
+    const { input } = await gatherVerifyInput({ key, version, receipts: [receipt] }, { replica: { head: () => replica, view: async () => view }, chain, trust })
+    return verify(input)
   } catch {
     return { status: 'invalid' } as Verdict // the verifier refuses the input outright
-  }
-  const seals: Record<string, SealAnswer | null> = {}
-  for (const root of plan.roots) {
-    const f = await chain.findSeal(root)
-    seals[root] = f === null ? null : { timestamp: f.timestamp, blockNumber: f.blockNumber, txHash: f.txHash, leafCount: f.leafCount }
-  }
-  const blockHashes: Record<number, string | null> = {}
-  for (const n of plan.blockNumbers) blockHashes[n] = (await chain.getBlock(n))?.hash ?? null
-  const view: ChainView = { chainId, contract, headBlock: await chain.blockNumber(), confirmationsRequired: 1, seals, blockHashes }
-  try {
-    return verify({ key, version, receipts: [receipt], replica: { length: replica.length, fork: replica.fork, treeHashAt: replica.treeHashAt }, chain: view })
-  } catch {
-    return { status: 'invalid' } as Verdict
   }
 }
 
 export interface TamperSubject {
   receipt: Receipt
-  chain: ChainClient
+  chain: ChainReader
   replica: { length: number, fork: number, treeHashAt: (l: number) => string | undefined }
-  contract: string
-  chainId: number
+  trust: PinnedTrust
   /** The writer's core key, to find its entries in the ledger. */
   key: string
 }
@@ -80,8 +68,7 @@ export interface TamperSubject {
 export async function tamperSubject (service: HypersealService): Promise<TamperSubject> {
   const writer = await sealedWriter(service, 6)
   const [{ receipt }] = await service.coreReceipts(writer.key)
-  const chain = await createChainClient({ rpcUrl: service.rpcUrl!, contractAddress: service.info().contract })
+  const chain = await createChainReader({ rpcUrl: service.rpcUrl! })
   const treeHash = (await writer.core.treeHash(6)).toString('hex')
-  const { contract, chainId } = service.info()
-  return { receipt, chain, replica: { length: 6, fork: 0, treeHashAt: (l) => (l === 6 ? treeHash : undefined) }, contract, chainId, key: writer.key }
+  return { receipt, chain, replica: { length: 6, fork: 0, treeHashAt: (l) => (l === 6 ? treeHash : undefined) }, trust: pin(service.trust().root), key: writer.key }
 }

@@ -88,7 +88,7 @@ describe('audit report builder (src/report, pure)', function () {
     const rootOf = (k: string, i: number): string => input.receipts[k][i].receipt.seal.root
     // A receipt tampered with in the ledger, a root the chain forgot, a seal too recent to be final.
     input.receipts[k0][0].receipt = { ...input.receipts[k0][0].receipt, head: { ...input.receipts[k0][0].receipt.head, treeHash: 'ab'.repeat(32) } }
-    input.chain.seals[rootOf(k1, 1)] = null
+    ;(input.chain.seals as Record<string, unknown>)[rootOf(k1, 1)] = null
     input.chain.headBlock = 12 // rounds seal blocks 10, 11, 12: with 3 confirmations only block 10 is final
     const report = buildAuditReport(input)
     const byStatus = (s: string): string[] => report.receipts.filter((r) => r.status === s).map((r) => `${r.receipt.head.key}:${r.receipt.head.length}`)
@@ -135,43 +135,57 @@ describe('audit report builder (src/report, pure)', function () {
     const pair = newReportKeyPair()
     input.service.reportKey = pair.publicKey.toString('hex')
     const signed = signReport(buildAuditReport(input), pair.secretKey)
-    expect(checkSignedReport(signed).ok).to.equal(true)
+    const pinned = [pair.publicKey.toString('hex')]
+    expect(checkSignedReport(signed, pinned).ok).to.equal(true)
     // Re-serialised with other key order and spacing, it still verifies (canonical JSON).
     const reversed = (v: unknown): unknown => v === null || typeof v !== 'object' ? v
       : Array.isArray(v) ? v.map(reversed) : Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)]))
-    expect(checkSignedReport(JSON.parse(JSON.stringify(reversed(signed), null, 4))).ok).to.equal(true)
+    expect(checkSignedReport(JSON.parse(JSON.stringify(reversed(signed), null, 4)), pinned).ok).to.equal(true)
 
     const all = paths(signed)
     fc.assert(fc.property(fc.constantFrom(...all), fc.nat({ max: 1 }), (path, how) => {
-      const check = checkSignedReport(mutateAt(signed, path, how))
+      const check = checkSignedReport(mutateAt(signed, path, how), pinned)
       return !check.ok
     }), { numRuns: 400 })
 
     const dir = tempDir('hs-report-')
     const good = join(dir, 'good.json')
     writeFileSync(good, JSON.stringify(signed))
-    const ok = await cli(['report', 'verify', good])
+    // Without a key to trust there is nothing to check the signature against.
+    const unpinned = await cli(['report', 'verify', good])
+    expect(unpinned.code, unpinned.stderr).to.equal(2)
+    expect(unpinned.stderr).to.match(/--trust|--key/)
+    const ok = await cli(['report', 'verify', good, '--key', pinned[0]])
     expect(ok.code, ok.stderr).to.equal(0)
     expect(ok.stdout).to.match(/signature ok/)
     const tampered = join(dir, 'tampered.json')
     for (const path of [['report', 'summary', 'seals'], ['report', 'incidents', 0, 'kind'], ['report', 'receipts', 1, 'receipt', 'head', 'length'], ['signature', 'sig']]) {
       writeFileSync(tampered, JSON.stringify(mutateAt(signed, path, 1)))
-      const run = await cli(['report', 'verify', tampered])
+      const run = await cli(['report', 'verify', tampered, '--key', pinned[0]])
       expect(run.code, path.join('.')).to.equal(1)
     }
     // Another key, named consistently in the report, is a valid signature by someone else: the
     // report must name the key that signed it (KEY_MISMATCH otherwise).
     const other = newReportKeyPair()
     const resigned = signReport(signed.report, other.secretKey)
-    expect(checkSignedReport(resigned)).to.deep.include({ ok: false, code: 'KEY_MISMATCH' })
+    expect(checkSignedReport(resigned, pinned)).to.deep.include({ ok: false, code: 'KEY_MISMATCH' })
     writeFileSync(tampered, JSON.stringify(resigned))
-    expect((await cli(['report', 'verify', tampered])).code).to.equal(1)
+    expect((await cli(['report', 'verify', tampered, '--key', pinned[0]])).code).to.equal(1)
+    // The forger's way: drop the incidents, name a fresh key as the service's, sign with it.
+    // Consistent in itself; refused because it is not the key the verifier pinned.
+    const forged = signReport({ ...signed.report, incidents: [], service: { ...signed.report.service, reportKey: other.publicKey.toString('hex') } }, other.secretKey)
+    expect(checkSignedReport(forged, pinned)).to.deep.include({ ok: false, code: 'UNTRUSTED_KEY' })
+    writeFileSync(tampered, JSON.stringify(forged))
+    const refused = await cli(['report', 'verify', tampered, '--key', pinned[0]])
+    expect(refused.code, refused.stdout).to.equal(1)
+    expect(refused.stdout).to.match(/UNTRUSTED_KEY/)
 
     writeFileSync(tampered, '{ not json')
-    expect((await cli(['report', 'verify', tampered])).code).to.equal(2)
+    expect((await cli(['report', 'verify', tampered, '--key', pinned[0]])).code).to.equal(2)
     writeFileSync(tampered, JSON.stringify({ v: 1, report: signed.report }))
-    expect((await cli(['report', 'verify', tampered])).code).to.equal(2)
-    expect((await cli(['report', 'verify', join(dir, 'missing.json')])).code).to.equal(2)
+    expect((await cli(['report', 'verify', tampered, '--key', pinned[0]])).code).to.equal(2)
+    expect((await cli(['report', 'verify', join(dir, 'missing.json'), '--key', pinned[0]])).code).to.equal(2)
+    expect((await cli(['report', 'verify', good, '--key', 'xyz'])).code).to.equal(2)
   })
 
   it('step by step (as the service drives it) gives the same report, yielding as it checks receipts', () => {
@@ -191,6 +205,6 @@ describe('audit report builder (src/report, pure)', function () {
     const a = signReport(buildAuditReport(input), pair.secretKey)
     const b = signReport(buildAuditReport({ ...input, generatedAt: '2030-01-01T00:00:00.000Z' }), pair.secretKey)
     const swapped: SignedReport = { ...b, signature: a.signature }
-    expect(checkSignedReport(swapped)).to.deep.include({ ok: false, code: 'BAD_SIGNATURE' })
+    expect(checkSignedReport(swapped, [pair.publicKey.toString('hex')])).to.deep.include({ ok: false, code: 'BAD_SIGNATURE' })
   })
 })

@@ -84,7 +84,7 @@ describe('audit reports on the real service (GET /v1/reports/audit, hyperseal re
   after(runCleanups)
 
   it('is signed by the key the service publishes, kept 0600 in the data directory', async () => {
-    const check = checkSignedReport(signed)
+    const check = checkSignedReport(signed, [signed.report.service.reportKey])
     expect(check.ok, JSON.stringify(check)).to.equal(true)
     const cores = await api.app.inject({ method: 'GET', url: '/v1/cores' })
     const reportKey = (cores.json() as { service: { reportKey: string } }).service.reportKey

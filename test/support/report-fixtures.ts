@@ -5,7 +5,11 @@
  */
 import { createHash } from 'node:crypto'
 import { buildBatch, headToJson, type Head, type Incident, type Receipt, type SealInfo } from '../../src/seal'
-import type { ChainSeal, ReportInput } from '../../src/report'
+import { HYPERSEAL_CODE_HASH } from '../../src/chain'
+import artifact from '../../src/chain/artifact/HyperSeal.json'
+import type { ReportInput } from '../../src/report'
+import { policyFor } from '../../src/trust'
+import { SEALED_TOPIC, type ChainEvidence } from '../../src/verify'
 import { makeWriter, signHead, type Writer } from '../seal/helpers'
 
 export const CONTRACT = '0x5fbdb2315678afecb367f032d93f642f64180aa3'
@@ -35,8 +39,9 @@ export function synthetic (opts: SyntheticOptions): Synthetic {
   const receipts: ReportInput['receipts'] = {}
   for (const w of writers) receipts[w.key.toString('hex')] = []
   const batches: ReportInput['batches'] = []
-  const seals: Record<string, ChainSeal | null> = {}
-  const blockHashes: Record<number, string | null> = {}
+  const seals: ChainEvidence['seals'] = {}
+  const blocks: Record<number, { number: number, hash: string, timestamp: number }> = {}
+  const txs: Record<string, NonNullable<ChainEvidence['txs'][string]>> = {}
   const costs: ReportInput['costs'] = {}
   for (let r = 0; r < opts.rounds; r++) {
     const heads: Head[] = writers.map((w, i) => signHead(w, r + 1, 0, Buffer.from(hash(`tree ${i} ${r}`), 'hex')))
@@ -48,8 +53,12 @@ export function synthetic (opts: SyntheticOptions): Synthetic {
     }
     heads.forEach((h, i) => receipts[h.key.toString('hex')].push({ receipt: batch.receiptFor(i, seal) }))
     batches.push({ seq: r, root: batch.root, leafCount: batch.leafCount, leaves: [...batch.headsJson], sealedAt: new Date(seal.timestamp * 1000).toISOString(), txHash: seal.txHash, blockNumber })
-    seals[batch.root] = { timestamp: seal.timestamp, blockNumber, txHash: seal.txHash, leafCount: batch.leafCount }
-    blockHashes[blockNumber] = seal.blockHash
+    ;(seals as Record<string, unknown>)[batch.root] = { timestamp: seal.timestamp, blockNumber }
+    blocks[blockNumber] = { number: blockNumber, hash: seal.blockHash, timestamp: seal.timestamp }
+    txs[seal.txHash] = {
+      hash: seal.txHash, to: CONTRACT, status: 1, blockNumber, blockHash: seal.blockHash,
+      logs: [{ address: CONTRACT, topics: [SEALED_TOPIC, batch.root, '0x' + (r + 1).toString(16).padStart(64, '0')], data: '0x' + batch.leafCount.toString(16).padStart(64, '0') + '0'.repeat(64) }]
+    }
     costs[seal.txHash] = { gasUsed: String(50_000 + r), effectiveGasPrice: '1000000000' }
   }
   const first = timeOf(0)
@@ -64,7 +73,12 @@ export function synthetic (opts: SyntheticOptions): Synthetic {
     batches,
     costs,
     incidents: [],
-    chain: { headBlock: 10 + opts.rounds + 5, seals, blockHashes }
+    chain: { chainId: CHAIN_ID, headBlock: 10 + opts.rounds + 5, code: { [CONTRACT]: artifact.deployedBytecode }, seals, blocks, txs },
+    trust: policyFor({
+      v: 1, kind: 'hyperseal-trust-root', name: 'synthetic',
+      chains: [{ chainId: CHAIN_ID, embedded: false, contracts: [{ address: CONTRACT, codeHash: HYPERSEAL_CODE_HASH, deployBlock: 0 }], finality: { confirmations: opts.confirmations ?? 1 }, rpc: [] }],
+      receiptsLogs: [], reportKeys: []
+    }, CHAIN_ID)
   }
   return { input, writers, timeOf }
 }

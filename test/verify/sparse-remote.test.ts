@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import Corestore from 'corestore'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
-import { readReplica } from '../../src/cli/verify-replica'
+import { openRemoteReplica, parsePeer } from '../../src/heads'
 import { verifyPrefixProof } from '../../src/verify'
 import { onCleanup, runCleanups, tempDir } from '../heads/helpers'
 
@@ -44,16 +44,18 @@ describe('independent verification from a sparse remote replica', function () {
     const writer = await servedWriter(100_000)
     const sealedLength = 40_000
     const before = writer.sent()
-    const view = await readReplica({ peer: `127.0.0.1:${writer.port}` }, writer.key, [sealedLength], 10_000)
+    const replica = await openRemoteReplica([parsePeer(`127.0.0.1:${writer.port}`)], writer.key, 10_000)
+    onCleanup(() => replica.close())
+    const view = await replica.view([sealedLength])
     const fetched = writer.sent() - before
     expect(view.length).to.equal(100_000)
-    expect(view.prefixProof, 'an upgrade proof for the sealed length').to.not.equal(undefined)
+    expect(view.proofs?.[sealedLength], 'an upgrade proof for the sealed length').to.not.equal(undefined)
     const check = verifyPrefixProof({
       key: writer.key.toString('hex'),
       manifest: writer.manifest.toString('hex'),
       sealedLength,
       sealedTreeHash: (await writer.treeHash(sealedLength)).toString('hex'),
-      proof: view.prefixProof!
+      proof: view.proofs![sealedLength]
     })
     expect(check.ok, JSON.stringify(check)).to.equal(true)
     // The whole core is 3.2 MB of blocks plus ~8 MB of tree nodes; a head, one block and its

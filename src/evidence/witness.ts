@@ -1,0 +1,68 @@
+/**
+ * The receipts log as an independent verifier's second witness. A service's public receipts log
+ * (named by the pinned trust root) is replicated sparsely from its peers; its own head is checked
+ * against the log's latest seal on chain, exactly as any core is (the log is a leaf of every
+ * batch); then a core's receipts and incidents are read from it. So an independent verdict sees
+ * the same later incidents (a rewind while the replica looked fine) as the service's, and a
+ * service that rewrote its log to hide one is caught by the log's own seal.
+ *
+ * Entries written after the log's latest seal are not sealed yet, but each is still evidence on
+ * its own: receipts are checked against the chain, incidents carry the writer's signatures.
+ */
+import type { ChainReader } from '../chain'
+import { openRemoteCore, remoteReplica, type PeerAddress } from '../heads'
+import { ReceiptsLog } from '../ledger'
+import type { Incident, Receipt } from '../seal'
+import { verify, type Verdict } from '../verify'
+import type { EvidenceCache } from './chain'
+import { gatherVerifyInput, type PinnedTrust } from './gather'
+
+export interface Witness {
+  /** The receipts log's key and its head when read. */
+  log: { key: string, length: number, fork: number }
+  /** The log against its own latest seal: `verified`, or `pending` when it was never sealed. */
+  logVerdict: Verdict | null
+  receipts: Receipt[]
+  incidents: Incident[]
+}
+
+export interface WitnessRequest {
+  key: string
+  trust: PinnedTrust
+  /** Where the log is served; default: the trust root's peers for it. */
+  peers: readonly PeerAddress[]
+  reader: ChainReader
+  timeoutMs: number
+  cache?: EvidenceCache
+}
+
+export async function readWitness (req: WitnessRequest): Promise<Witness> {
+  const named = req.trust.root.receiptsLogs[0]
+  if (named === undefined) throw new TypeError('readWitness needs a trust root that names a receipts log')
+  const logKey = Buffer.from(named.key, 'hex')
+  const remote = await openRemoteCore(req.peers, logKey, req.timeoutMs)
+  try {
+    // One fixed version of the log: appends landing meanwhile do not mix in.
+    const snapshot = remote.core.snapshot()
+    await snapshot.ready()
+    const log = await ReceiptsLog.openReadOnly(snapshot)
+    try {
+      const logReceipts = (await log.receipts(named.key)).map((e) => e.receipt)
+      const receipts = (await log.receipts(req.key)).map((e) => e.receipt)
+      const incidents = await log.listIncidents({ key: req.key })
+      const sealedLength = logReceipts.reduce((max, r) => Math.max(max, r.head.length), 0)
+      let logVerdict: Verdict | null = null
+      if (sealedLength > 0) {
+        const { input } = await gatherVerifyInput({ key: named.key, version: sealedLength, receipts: logReceipts }, {
+          replica: remoteReplica(remote, req.timeoutMs, { freeze: false }), chain: req.reader, trust: req.trust, ...(req.cache ? { cache: req.cache } : {})
+        })
+        logVerdict = verify(input)
+      }
+      return { log: { key: named.key, length: snapshot.length, fork: snapshot.fork }, logVerdict, receipts, incidents }
+    } finally {
+      await log.close()
+    }
+  } finally {
+    await remote.close()
+  }
+}
