@@ -92,6 +92,8 @@ export const receipt = {
   properties: { v: { type: 'integer' }, head: headJson, seal: sealInfo, proof: { type: 'array', items: hex } }
 } as const
 
+const treeNode = { type: 'object', required: ['index', 'size', 'hash'], properties: { index: uint, size: uint, hash: hex } } as const
+
 export const incident = {
   type: 'object',
   required: ['key', 'kind', 'detectedAt', 'sealed', 'observed', 'evidence'],
@@ -101,6 +103,12 @@ export const incident = {
     detectedAt: iso,
     sealed: headJson,
     observed: headJson,
+    agreed: {
+      type: 'object',
+      required: ['length', 'roots', 'sealedNodes', 'observedNodes'],
+      properties: { length: uint, roots: { type: 'array', items: treeNode }, sealedNodes: { type: 'array', items: treeNode }, observedNodes: { type: 'array', items: treeNode } }
+    },
+    sealedIn: { type: 'object', required: ['root', 'txHash', 'blockNumber'], properties: { root: hex, txHash: hex, blockNumber: uint } },
     // Free-form JSON evidence (Hypercore's conflict proof, tree hashes compared, source).
     evidence: { type: 'object', additionalProperties: true }
   }
@@ -190,7 +198,7 @@ export const notReady = { type: 'object', required: ['error'], properties: { ...
 /** DESIGN.md's verdict; the receipt and incidents keep their own schemas. */
 export const verdict = {
   type: 'object',
-  required: ['key', 'version', 'status', 'sealedAt', 'final', 'receipt', 'replica', 'incidents', 'reason'],
+  required: ['key', 'version', 'status', 'sealedAt', 'final', 'receipt', 'replica', 'incidents', 'reason', 'chain', 'trust', 'checks'],
   properties: {
     key: hex,
     version: uint,
@@ -204,7 +212,19 @@ export const verdict = {
       properties: { length: uint, fork: uint, treeHash: { type: ['string', 'null'] } }
     },
     incidents: { type: 'array', items: incident },
-    reason: { type: 'string' }
+    reason: { type: 'string' },
+    chain: {
+      anyOf: [{ type: 'null' }, {
+        type: 'object',
+        required: ['chainId', 'contract', 'embedded', 'confirmations', 'required'],
+        properties: { chainId: uint, contract: hex, embedded: { type: 'boolean' }, confirmations: uint, required: { anyOf: [uint, { type: 'string', enum: ['finalized'] }] } }
+      }]
+    },
+    trust: hex,
+    checks: {
+      type: 'array',
+      items: { type: 'object', required: ['check', 'ok', 'detail'], properties: { check: { type: 'string' }, ok: { type: ['boolean', 'null'] }, detail: { type: 'string' } } }
+    }
   }
 } as const
 

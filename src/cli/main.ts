@@ -19,6 +19,7 @@ export function buildProgram (): Command {
     .description('Seal Hypercore heads on an EVM chain; prove later what a log held, or that it was rewound or forked.')
     .version(VERSION)
     .showHelpAfterError(false)
+    .enablePositionalOptions()
   registerStart(program)
   registerWatch(program)
   registerUnwatch(program)

@@ -45,6 +45,8 @@ function spinner (): { stop: () => void } {
 export function registerReport (program: Command): void {
   const cmd = program.command('report')
     .description('fetch the signed audit report of a period: seals, gaps, incidents, batches and every receipt re-verified on chain')
+    // `report verify --key` is the signer's key, `report --key` a core: each command's options are its own.
+    .enablePositionalOptions()
     .option('--from <time>', 'start of the period (ISO 8601 with a zone, or epoch seconds)')
     .option('--to <time>', 'end of the period, excluded')
     .option('--key <key>', 'only this core (repeat, or comma-separated; default: every core)', collect)

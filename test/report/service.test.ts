@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import { loadReportKey } from '../../src/service/report-key'
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LightMyRequestResponse } from 'fastify'
@@ -191,21 +192,34 @@ describe('audit reports on the real service (GET /v1/reports/audit, hyperseal re
     const got = await cli(['report', '--api', api.url, '--data', api.dataDir, '--from', String(from), '--to', String(to), '--key', rewound, '-o', json])
     expect(got.code, got.stderr).to.equal(0)
     const rpc = api.service.rpcUrl!
-    const ok = await cli(['report', 'verify', json, '--rpc', rpc])
+    const trust = join(dir, 'trust.json')
+    const exported = await cli(['trust', 'export', '--api', api.url, '-o', trust])
+    expect(exported.code, exported.stderr).to.equal(0)
+    expect(exported.stderr).to.include(api.service.trust().fingerprint)
+    const ok = await cli(['report', 'verify', json, '--trust', trust, '--rpc', rpc])
     expect(ok.code, ok.stderr).to.equal(0)
     expect(ok.stdout).to.match(/3 verified, 0 pending, 0 invalid of 3/)
+    expect(ok.stdout).to.match(/embedded development chain/)
 
-    // A report correctly signed (by some key it names) but holding a receipt the chain never sealed.
+    // A report holding a receipt the chain never sealed, re-signed by the service's own key
+    // (as if the key leaked): the signature is good, the receipt is not.
     const doc = JSON.parse(readFileSync(json, 'utf8')) as SignedReport
-    const pair = newReportKeyPair()
-    doc.report.service.reportKey = pair.publicKey.toString('hex')
     doc.report.receipts[0].receipt.seal.root = '0x' + '11'.repeat(32)
     const forged = join(dir, 'forged.json')
-    writeFileSync(forged, JSON.stringify(signReport(doc.report, pair.secretKey)))
-    const refuted = await cli(['report', 'verify', forged, '--rpc', rpc])
+    const serviceKey = loadReportKey(api.dataDir)
+    writeFileSync(forged, JSON.stringify(signReport(doc.report, serviceKey.secretKey)))
+    const refuted = await cli(['report', 'verify', forged, '--trust', trust, '--rpc', rpc])
     expect(refuted.code, refuted.stderr).to.equal(1)
     expect(refuted.stdout).to.match(/^INVALID /m)
-    expect((await cli(['report', 'verify', forged])).code).to.equal(0)
+    expect((await cli(['report', 'verify', forged, '--trust', trust])).code).to.equal(0)
+
+    // Re-signed by a fresh key that the report names as the service's: refused by the pinned trust root.
+    const pair = newReportKeyPair()
+    const resigned = join(dir, 'resigned.json')
+    writeFileSync(resigned, JSON.stringify(signReport({ ...doc.report, incidents: [], service: { ...doc.report.service, reportKey: pair.publicKey.toString('hex') } }, pair.secretKey)))
+    const untrusted = await cli(['report', 'verify', resigned, '--trust', trust, '--rpc', rpc])
+    expect(untrusted.code, untrusted.stdout).to.equal(1)
+    expect(untrusted.stdout).to.match(/UNTRUSTED_KEY/)
 
     for (const args of [
       ['--from', String(to), '--to', String(from)], ['--from', String(from), '--to', String(to), '--format', 'docx'], ['--to', String(to)], ['--from', 'soon', '--to', String(to)]
