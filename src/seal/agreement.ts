@@ -10,8 +10,14 @@
  * blocks 0..length-1 are the same in both histories (sizes only ride along: a node's size is
  * bound by its own hash). `length` 0 proves nothing and carries no nodes. The agreement is a
  * lower bound of the real divergence point: it is as fine as the nodes the detector held.
+ *
+ * The sealed side may instead be an earlier sealed head of the same core (`sealedHead`, signed by
+ * the writer: its signature is the caller's to check): the sealer checked every seal of a history
+ * against the one before, so an earlier seal that the observed history still holds is where the
+ * two histories are proven to agree, even when the nodes inside the later seal's tree are gone.
  */
 import { foldRoots, MAX_ADDITIONAL, MAX_ROOTS, rootIndexes, treeHashOf, TreeFault, type TreeNode } from './hypercore-tree'
+import { canonicalHeadJson } from './head-json'
 import type { HeadJson } from './types'
 
 export interface TreeNodeJson {
@@ -27,10 +33,12 @@ export interface Agreement {
   length: number
   /** The roots of `length`, left to right: the shared tree. */
   roots: TreeNodeJson[]
-  /** Nodes growing `roots` into the sealed head's tree. */
+  /** Nodes growing `roots` into the sealed head's tree (or into `sealedHead`'s). */
   sealedNodes: TreeNodeJson[]
   /** Nodes growing `roots` into the observed head's tree. */
   observedNodes: TreeNodeJson[]
+  /** An earlier sealed head of the core that stands for the sealed side (absent: the incident's sealed head). */
+  sealedHead?: HeadJson
 }
 
 /** No agreement proven: what an incident without an `agreed` field means. */
@@ -67,6 +75,19 @@ function foldsInto (length: number, roots: TreeNode[], nodes: TreeNode[], head: 
   }
 }
 
+/** An earlier sealed head standing for the sealed side: well-formed, of the same core, no longer than the sealed head. */
+function earlierHead (value: unknown, sealed: HeadJson): HeadJson {
+  let head: HeadJson
+  try {
+    head = canonicalHeadJson(value)
+  } catch (err) {
+    throw new TreeFault(`sealedHead is not a head (${(err as Error).message})`)
+  }
+  if (head.key !== sealed.key) throw new TreeFault('sealedHead is of another core')
+  if (head.length > sealed.length) throw new TreeFault('sealedHead is longer than the sealed head')
+  return head
+}
+
 export type AgreementCheck = { ok: true, agreement: Agreement } | { ok: false, reason: string }
 
 /**
@@ -90,11 +111,18 @@ export function checkAgreement (value: unknown, sealed: HeadJson, observed: Head
     if (roots.length !== expected.length || roots.some((n, i) => n.index !== expected[i])) {
       throw new TreeFault(`roots must be the roots of length ${length} (indexes ${expected.join(', ')})`)
     }
-    foldsInto(length, roots, sealedNodes, sealed, 'sealed')
+    const sealedSide = value.sealedHead === undefined ? sealed : earlierHead(value.sealedHead, sealed)
+    foldsInto(length, roots, sealedNodes, sealedSide, 'sealed')
     foldsInto(length, roots, observedNodes, observed, 'observed')
     return {
       ok: true,
-      agreement: { length, roots: roots.map(treeNodeToJson), sealedNodes: sealedNodes.map(treeNodeToJson), observedNodes: observedNodes.map(treeNodeToJson) }
+      agreement: {
+        length,
+        roots: roots.map(treeNodeToJson),
+        sealedNodes: sealedNodes.map(treeNodeToJson),
+        observedNodes: observedNodes.map(treeNodeToJson),
+        ...(value.sealedHead === undefined ? {} : { sealedHead: sealedSide })
+      }
     }
   } catch (err) {
     if (err instanceof TreeFault) return { ok: false, reason: `its agreement proof is not valid: ${err.message}` }

@@ -42,6 +42,8 @@ function fault (incident: Incident, key: string): string | CheckedIncident {
   if (sameHead(sealed, observed)) return 'its two heads are the same head'
   const agreement = checkAgreement(incident.agreed, sealed, observed)
   if (!agreement.ok) return agreement.reason
+  const standIn = agreement.agreement.sealedHead
+  if (standIn !== undefined && signedHeadOf(standIn, key) === null) return 'the earlier sealed head of its agreement is not signed by the writer'
   const agreed = agreement.agreement.length
   // A rewind withdraws sealed blocks (a newer fork id, and not all of the sealed history kept);
   // a fork is two trees that differ within their common length.

@@ -200,7 +200,7 @@ const nodesJson = (nodes: TreeNode[]): Agreement['roots'] => nodes.map(treeNodeT
  * An incident between `sealed` (length ls of history s) and `observed` (length lo of history o),
  * with a real agreement proof at `agreed` (0: none), signed by `writer`.
  */
-export function incidentOf (kind: 'fork' | 'rewind', writer: Writer, s: History, ls: number, o: History, lo: number, agreed = 0, sealedIn?: Receipt): Incident {
+export function incidentOf (kind: 'fork' | 'rewind', writer: Writer, s: History, ls: number, o: History, lo: number, agreed = 0, sealedIn?: Receipt, viaSealedHeadAt?: number): Incident {
   const sealed = headOf(writer, s, ls)
   const incident: Incident = {
     key: sealed.key.toString('hex'),
@@ -210,7 +210,11 @@ export function incidentOf (kind: 'fork' | 'rewind', writer: Writer, s: History,
     observed: headToJson(headOf(writer, o, lo)),
     evidence: { source: 'test' }
   }
-  if (agreed > 0) incident.agreed = { length: agreed, roots: nodesJson(s.roots(agreed)), sealedNodes: nodesJson(s.grow(agreed, ls)), observedNodes: nodesJson(o.grow(agreed, lo)) }
+  if (agreed > 0) {
+    const side = viaSealedHeadAt ?? ls
+    incident.agreed = { length: agreed, roots: nodesJson(s.roots(agreed)), sealedNodes: nodesJson(s.grow(agreed, side)), observedNodes: nodesJson(o.grow(agreed, lo)) }
+    if (viaSealedHeadAt !== undefined) incident.agreed.sealedHead = headToJson(headOf(writer, s, viaSealedHeadAt))
+  }
   if (sealedIn !== undefined) incident.sealedIn = { root: sealedIn.seal.root, txHash: sealedIn.seal.txHash, blockNumber: sealedIn.seal.blockNumber }
   return incident
 }

@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import { headToJson } from '../../src/seal'
 import { assess, verify, type Finding, type VerdictStatus, type VerifyInput } from '../../src/verify'
 import { WRITERS } from '../seal/helpers'
 import {
@@ -196,6 +197,33 @@ describe('verify: incidents and where histories part', () => {
       expectFinding(inputOf({ key, version: 31, receipts: all, chain: later, replica: replicaOf(history, 35), incidents: [inc] }), 'rewind', 'STALE_REPLICA')
       expectFinding(inputOf({ key, version: 24, receipts: all, chain: later, replica: replicaOf(after, 25), incidents: [inc] }), 'rewind', 'REWIND_INCIDENT')
       expectFinding(inputOf({ key, version: 31, receipts: all, chain: later, replica: replicaOf(after, 25), incidents: [inc] }), 'pending', 'NOT_SEALED')
+    })
+  })
+
+  describe('rewind proven at an earlier seal: truncated to 21 of 30, rewritten to 25; the seal at 20 still holds', () => {
+    const after = rewritten(history, 21, 'g', 1)
+    // The nodes inside the seal at 30 are gone; the seal at 20 is where both histories are proven the same.
+    const viaSeal20 = incidentOf('rewind', writer, history, 30, after, 25, 20, receipts[2], 20)
+    const viaRoots = incidentOf('rewind', writer, history, 30, after, 25, 16, receipts[2])
+    const at = (version: number, incident = viaSeal20, replica = replicaOf(after, 25)): VerifyInput => ({ ...base(version, replica), incidents: [incident] })
+
+    it('versions up to 20 stay verified, on the later history and on a stale copy; above it, rewind', () => {
+      expectFinding(at(18), 'verified', 'MATCH')
+      expectFinding(at(20), 'verified', 'MATCH')
+      expectFinding(at(18, viaSeal20, replicaOf(history, 35)), 'verified', 'MATCH')
+      expectFinding(at(21), 'rewind', 'REWIND_INCIDENT')
+      expectFinding(at(21, viaSeal20, replicaOf(history, 35)), 'rewind', 'REWIND_INCIDENT')
+      // Proven only at the root boundary 16, the seal at 20 is withdrawn too.
+      expectFinding(at(18, viaRoots), 'rewind', 'REWIND_INCIDENT')
+      expectFinding(at(16, viaRoots), 'verified', 'MATCH_KEPT_PART')
+    })
+
+    it('an earlier sealed head that is forged, of another core, or longer than the sealed one is not evidence', () => {
+      const flip = (hex: string): string => hex.slice(0, 10) + (hex[10] === '0' ? '1' : '0') + hex.slice(11)
+      const forged = { ...viaSeal20, agreed: { ...viaSeal20.agreed!, sealedHead: { ...viaSeal20.agreed!.sealedHead!, signature: flip(viaSeal20.agreed!.sealedHead!.signature) } } }
+      const stranger = { ...viaSeal20, agreed: { ...viaSeal20.agreed!, sealedHead: headToJson(headOf(WRITERS[2], line('z'), 20)) } }
+      const longer = incidentOf('rewind', writer, history, 30, after, 25, 20, receipts[2], 32)
+      for (const incident of [forged, stranger, longer]) expectFinding(at(18, incident), 'invalid', 'BAD_INCIDENT')
     })
   })
 
