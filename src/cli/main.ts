@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { Command } from 'commander'
 import { registerDemo } from './demo'
 import { runProgram } from './exit'
+import { EXIT_HELP } from './exit-codes'
 import { registerReport } from './report'
 import { registerSeal } from './seal'
 import { registerStart } from './start'
@@ -18,6 +19,8 @@ export function buildProgram (): Command {
     .description('Seal Hypercore heads on an EVM chain; prove later what a log held, or that it was rewound or forked.')
     .version(VERSION)
     .showHelpAfterError(false)
+    // After the help of the program and of every command: one scheme for all of them.
+    .addHelpText('afterAll', EXIT_HELP)
   registerStart(program)
   registerWatch(program)
   registerUnwatch(program)

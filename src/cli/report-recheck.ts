@@ -2,7 +2,7 @@
  * `report verify --rpc`: every receipt of a (signature-checked) report against the chain it
  * names, through any RPC, with the same pure check the service used to build it.
  */
-import { ChainError, createChainClient } from '../chain'
+import { createChainClient } from '../chain'
 import { recheckReceipt, type AuditReport, type ChainSeal } from '../report'
 import { CliError } from './errors'
 
@@ -15,14 +15,8 @@ export interface Recheck {
 
 export async function recheckOnChain (report: AuditReport, rpcUrl: string, timeoutMs: number): Promise<Recheck> {
   if (!Array.isArray(report.receipts)) throw new CliError('BAD_INPUT', 'The report has no receipts list.')
-  let client
-  try {
-    client = await createChainClient({ rpcUrl, contractAddress: report.service.contract, timeoutMs, expectedChainId: report.service.chainId })
-  } catch (err) {
-    if (err instanceof ChainError && err.code === 'INVALID_CONFIG') throw new CliError('BAD_INPUT', err.message)
-    if (err instanceof ChainError && (err.code === 'RPC_UNREACHABLE' || err.code === 'RPC_TIMEOUT')) throw new CliError('UNREACHABLE', err.message, { cause: err })
-    throw err
-  }
+  // A ChainError leaves as it is: exit-codes.ts gives a bad URL 2, an RPC that is down 4.
+  const client = await createChainClient({ rpcUrl, contractAddress: report.service.contract, timeoutMs, expectedChainId: report.service.chainId })
   try {
     const seals: Record<string, ChainSeal | null> = {}
     const blockHashes: Record<number, string | null> = {}

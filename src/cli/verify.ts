@@ -4,23 +4,20 @@
  * receipts (`--receipt`), a chain RPC (`--rpc`) and a replica (`--storage` or `--peer`), with the
  * same pure verifier the service uses (src/verify).
  *
- * Exit codes are the verdict's (DESIGN.md): 0 verified, 1 fork/rewind/invalid, 3 pending/behind,
- * 2 bad input. The CLI's usual 3 for "unreachable" would collide with pending/behind here, so
- * this command exits 4 when the service, the RPC or the peer cannot be reached.
+ * Exit codes are the verdict's (exit-codes.ts): 0 verified, 1 fork/rewind/invalid,
+ * 3 pending/behind, 2 bad input, 4 the service, the RPC or the peer cannot be reached.
+ *
+ * Only declarations are loaded up front; the verifier, the chain client and Corestore are loaded
+ * when the command runs, so that `--help` stays fast.
  */
 import type { Command } from 'commander'
-import { ChainError } from '../chain'
-import { HeadsError, keyHex, parseKey } from '../heads'
-import { planVerify, verify, type Verdict, type VerdictStatus } from '../verify'
-import { EXIT, exitCodeOf, printError } from './exit'
+import type { Verdict } from '../verify'
+import type { ClientOptions } from './client-options'
 import { CliError } from './errors'
-import { apiBase, request, timeoutMs, type ClientOptions } from './http-client'
-import { contractOf, readChainView } from './verify-chain'
-import { printVerdict, parseVerdictAnswer } from './verify-output'
-import { loadReceipts } from './verify-receipts'
-import { readReplica, type ReplicaSource } from './verify-replica'
-
-export const VERIFY_EXIT = { VERIFIED: 0, REFUTED: 1, USAGE: 2, NOT_YET: 3, UNREACHABLE: 4 } as const
+import { runCommand } from './exit'
+import { exitOfVerdict } from './exit-codes'
+import { parseVerdictAnswer, printVerdict } from './verify-output'
+import type { ReplicaSource } from './verify-replica'
 
 const DEFAULT_TIMEOUT_SEC = 30
 
@@ -45,48 +42,16 @@ export function registerVerify (program: Command): void {
     .option('--peer <host:port>', 'independent: a remote replica; its answer is checked as an upgrade proof, not trusted')
     .option('--timeout <seconds>', `give up waiting for the service, the RPC or the peer after this long (default: ${DEFAULT_TIMEOUT_SEC})`)
     .option('--json', 'print the verdict as JSON')
-    .addHelpText('after', `
-Exit codes:
-  0  verified
-  1  fork, rewind or invalid
-  2  bad input (key, version, file, URL, options)
-  3  pending (not sealed yet) or behind (the replica has not caught up)
-  4  the service, the RPC or the peer cannot be reached`)
-    .action(async (key: string, version: string, opts: VerifyOptions) => {
-      try {
-        const verdict = await runVerify(key, version, opts)
-        printVerdict(opts.json === true, verdict)
-        process.exitCode = exitOfVerdict(verdict.status)
-      } catch (err) {
-        printError(err, opts.json === true)
-        process.exitCode = exitOfError(err)
-      }
-    })
-}
-
-export function exitOfVerdict (status: VerdictStatus): number {
-  switch (status) {
-    case 'verified': return VERIFY_EXIT.VERIFIED
-    case 'pending':
-    case 'behind': return VERIFY_EXIT.NOT_YET
-    case 'fork':
-    case 'rewind':
-    case 'invalid': return VERIFY_EXIT.REFUTED
-  }
-}
-
-function exitOfError (err: unknown): number {
-  if (err instanceof ChainError) {
-    if (err.code === 'RPC_UNREACHABLE' || err.code === 'RPC_TIMEOUT') return VERIFY_EXIT.UNREACHABLE
-    if (err.code === 'INVALID_CONFIG') return VERIFY_EXIT.USAGE
-    return VERIFY_EXIT.REFUTED
-  }
-  if (err instanceof HeadsError && (err.code === 'UPDATE_TIMEOUT' || err.code === 'NO_HEAD')) return VERIFY_EXIT.UNREACHABLE
-  const code = exitCodeOf(err)
-  return code === EXIT.UNREACHABLE ? VERIFY_EXIT.UNREACHABLE : code
+    .action(async (key: string, version: string, opts: VerifyOptions) => runCommand(opts, async () => {
+      const verdict = await runVerify(key, version, opts)
+      printVerdict(opts.json === true, verdict)
+      process.exitCode = exitOfVerdict(verdict.status)
+    }))
 }
 
 async function runVerify (keyText: string, versionText: string, opts: VerifyOptions): Promise<Verdict> {
+  const { keyHex, parseKey } = await import('../heads')
+  const { timeoutMs } = await import('./http-client')
   const key = keyHex(parseKey(keyText))
   if (!/^[1-9]\d{0,15}$/.test(versionText) || !Number.isSafeInteger(Number(versionText))) {
     throw new CliError('BAD_INPUT', `The version must be a whole number ≥ 1 (a core length), got ${JSON.stringify(versionText.slice(0, 40))}.`)
@@ -104,6 +69,7 @@ async function runVerify (keyText: string, versionText: string, opts: VerifyOpti
 }
 
 async function viaService (key: string, version: number, opts: VerifyOptions, wait: number): Promise<Verdict> {
+  const { apiBase, request } = await import('./http-client')
   const base = apiBase(opts, process.env)
   const answer = await request(base, { method: 'GET', path: `/v1/verify/${key}/${version}`, timeoutMs: wait })
   return parseVerdictAnswer(base, answer.body)
@@ -119,6 +85,10 @@ interface IndependentOptions {
 }
 
 async function independently (key: string, version: number, opts: IndependentOptions): Promise<Verdict> {
+  const { planVerify, verify } = await import('../verify')
+  const { contractOf, readChainView } = await import('./verify-chain')
+  const { loadReceipts } = await import('./verify-receipts')
+  const { readReplica } = await import('./verify-replica')
   const receipts = loadReceipts(opts.receipt, key)
   if (receipts.length === 0) throw new CliError('BAD_INPUT', `${opts.receipt} holds no receipt of core ${key}.`)
   const plan = planVerify({ key, version, receipts })

@@ -1,0 +1,60 @@
+import { expect } from 'chai'
+import { spawn } from 'node:child_process'
+import { resolve } from 'node:path'
+import { onCleanup, runCleanups } from '../heads/helpers'
+
+const ROOT = resolve(__dirname, '../..')
+
+/** The libraries a command loads when it runs, never to declare itself or print its help. */
+const HEAVY = ['fastify', 'corestore', 'hypercore', 'hyperbee', 'hyperswarm', 'hyperdht', 'ethers', 'pdfkit', 'pino', 'prom-client', 'node-cron', 'cli-progress', '@openzeppelin/merkle-tree', 'sodium-native']
+
+const COMMANDS = ['start', 'watch', 'unwatch', 'seal', 'status', 'report', 'verify', 'demo']
+
+// In one child process from source: the program prints the help of every command (and of
+// `report verify`), then lists every module it loaded. The figures are bench/cli-start.ts's;
+// this asserts the cause of a slow start: a heavy library loaded before a command runs.
+const CHILD = `
+require('ts-node').register({ transpileOnly: true, project: ${JSON.stringify(resolve(ROOT, 'tsconfig.json'))} })
+const { buildProgram } = require(${JSON.stringify(resolve(ROOT, 'src/cli/main.ts'))})
+const { runProgram } = require(${JSON.stringify(resolve(ROOT, 'src/cli/exit.ts'))})
+;(async () => {
+  const codes = []
+  for (const args of ${JSON.stringify([[], ...COMMANDS.map((c) => [c]), ['report', 'verify']])}) {
+    codes.push(await runProgram(buildProgram(), ['node', 'hyperseal', ...args, '--help']))
+  }
+  process.stderr.write(JSON.stringify({ codes, modules: Object.keys(require.cache) }))
+})()
+`
+
+describe('hyperseal start-up: declaring the commands and printing their help loads no heavy module', function () {
+  this.timeout(120_000)
+  after(runCleanups)
+
+  it('prints every command\'s help (exit 0) with only commander loaded from node_modules', async () => {
+    const child = spawn(process.execPath, ['-e', CHILD], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)))
+    onCleanup(async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await exited
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    expect(await exited, stderr).to.equal(0)
+    const { codes, modules } = JSON.parse(stderr) as { codes: number[], modules: string[] }
+    expect(codes).to.deep.equal(codes.map(() => 0))
+    for (const cmd of COMMANDS) expect(stdout).to.include(`Usage: hyperseal ${cmd} `)
+    expect(stdout).to.include('Usage: hyperseal report verify ')
+    // ts-node and its own helpers are how the test runs from source; the CLI's dist/ has none.
+    const libraries = new Set(modules.filter((m) => m.includes('/node_modules/')).map((m) => {
+      const after = m.slice(m.lastIndexOf('/node_modules/') + '/node_modules/'.length).split('/')
+      return after[0].startsWith('@') ? `${after[0]}/${after[1]}` : after[0]
+    }))
+    for (const lib of HEAVY) expect([...libraries], lib).to.not.include(lib)
+    const sources = modules.filter((m) => m.startsWith(resolve(ROOT, 'src') + '/')).map((m) => m.slice(ROOT.length + 1))
+    // Only the CLI's own declarations and the small shared error base.
+    expect(sources.filter((s) => !s.startsWith('src/cli/') && !s.startsWith('src/util/'))).to.deep.equal([])
+    expect(sources).to.not.include.members(['src/cli/http-client.ts', 'src/cli/verify-replica.ts', 'src/cli/verify-chain.ts', 'src/cli/demo-writer.ts'])
+  })
+})
