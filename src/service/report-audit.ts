@@ -3,7 +3,7 @@
  * decide and signs the result. Reads only: nothing here writes the ledger or sends a
  * transaction.
  */
-import type { AuditQuery } from '../api/service-port'
+import type { AuditQuery } from '../api'
 import type { ChainClient } from '../chain'
 import { keyHex, parseKey } from '../heads'
 import type { Journal, ReceiptsLog } from '../ledger'
