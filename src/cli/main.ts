@@ -4,6 +4,7 @@ import { Command } from 'commander'
 import { registerDemo } from './demo'
 import { runProgram } from './exit'
 import { EXIT_HELP } from './exit-codes'
+import { registerReceipts } from './receipts'
 import { registerReport } from './report'
 import { registerSeal } from './seal'
 import { registerStart } from './start'
@@ -27,6 +28,7 @@ export function buildProgram (): Command {
   registerSeal(program)
   registerStatus(program)
   registerReport(program)
+  registerReceipts(program)
   registerVerify(program)
   registerDemo(program)
   return program

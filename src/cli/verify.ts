@@ -87,7 +87,7 @@ interface IndependentOptions {
 async function independently (key: string, version: number, opts: IndependentOptions): Promise<Verdict> {
   const { planVerify, verify } = await import('../verify')
   const { contractOf, readChainView } = await import('./verify-chain')
-  const { loadReceipts } = await import('./verify-receipts')
+  const { loadReceipts } = await import('./receipt-files')
   const { readReplica } = await import('./verify-replica')
   const receipts = loadReceipts(opts.receipt, key)
   if (receipts.length === 0) throw new CliError('BAD_INPUT', `${opts.receipt} holds no receipt of core ${key}.`)

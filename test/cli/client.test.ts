@@ -1,13 +1,11 @@
 import { expect } from 'chai'
-import { createServer, type RequestListener, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CliError } from '../../src/cli/errors'
-import { oneLine, runProgram } from '../../src/cli/exit'
+import { oneLine } from '../../src/cli/exit'
 import { adminToken, apiBase, fetchDocument, request, timeoutMs } from '../../src/cli/http-client'
-import { buildProgram } from '../../src/cli/main'
-import { onCleanup, runCleanups, tempDir } from '../heads/helpers'
+import { runCleanups, tempDir } from '../heads/helpers'
+import { foreignServer, runInProcess } from './helpers'
 
 async function codeOf (fn: () => unknown): Promise<string | undefined> {
   try {
@@ -16,31 +14,6 @@ async function codeOf (fn: () => unknown): Promise<string | undefined> {
     return (err as { code?: string }).code
   }
   return undefined
-}
-
-/** Runs the real program in this process with stdout/stderr captured and the exit code restored. */
-async function runInProcess (args: string[]): Promise<{ code: number, stderr: string, stdout: string }> {
-  const saved = { err: process.stderr.write, out: process.stdout.write, exitCode: process.exitCode }
-  let stderr = ''
-  let stdout = ''
-  process.stderr.write = ((chunk: string) => { stderr += chunk; return true }) as typeof process.stderr.write
-  process.stdout.write = ((chunk: string) => { stdout += chunk; return true }) as typeof process.stdout.write
-  try {
-    const code = await runProgram(buildProgram(), ['node', 'hyperseal', ...args])
-    return { code, stderr, stdout }
-  } finally {
-    process.stderr.write = saved.err
-    process.stdout.write = saved.out
-    process.exitCode = saved.exitCode
-  }
-}
-
-/** A plain HTTP server on 127.0.0.1 that is not the Hyperseal API. */
-async function foreignServer (handler: RequestListener): Promise<string> {
-  const server: Server = createServer(handler)
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  onCleanup(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()) }))
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 
 describe('CLI client plumbing (src/cli/http-client.ts, exit.ts)', () => {

@@ -8,10 +8,11 @@ const ROOT = resolve(__dirname, '../..')
 /** The libraries a command loads when it runs, never to declare itself or print its help. */
 const HEAVY = ['fastify', 'corestore', 'hypercore', 'hyperbee', 'hyperswarm', 'hyperdht', 'ethers', 'pdfkit', 'pino', 'prom-client', 'node-cron', 'cli-progress', '@openzeppelin/merkle-tree', 'sodium-native']
 
-const COMMANDS = ['start', 'watch', 'unwatch', 'seal', 'status', 'report', 'verify', 'demo']
+const COMMANDS = ['start', 'watch', 'unwatch', 'seal', 'status', 'report', 'receipts', 'verify', 'demo']
+const SUBCOMMANDS = [['report', 'verify'], ['receipts', 'export']]
 
 // In one child process from source: the program prints the help of every command (and of
-// `report verify`), then lists every module it loaded. The figures are bench/cli-start.ts's;
+// `report verify`, `receipts export`), then lists every module it loaded. The figures are bench/cli-start.ts's;
 // this asserts the cause of a slow start: a heavy library loaded before a command runs.
 const CHILD = `
 require('ts-node').register({ transpileOnly: true, project: ${JSON.stringify(resolve(ROOT, 'tsconfig.json'))} })
@@ -19,7 +20,7 @@ const { buildProgram } = require(${JSON.stringify(resolve(ROOT, 'src/cli/main.ts
 const { runProgram } = require(${JSON.stringify(resolve(ROOT, 'src/cli/exit.ts'))})
 ;(async () => {
   const codes = []
-  for (const args of ${JSON.stringify([[], ...COMMANDS.map((c) => [c]), ['report', 'verify']])}) {
+  for (const args of ${JSON.stringify([[], ...COMMANDS.map((c) => [c]), ...SUBCOMMANDS])}) {
     codes.push(await runProgram(buildProgram(), ['node', 'hyperseal', ...args, '--help']))
   }
   process.stderr.write(JSON.stringify({ codes, modules: Object.keys(require.cache) }))
@@ -45,7 +46,7 @@ describe('hyperseal start-up: declaring the commands and printing their help loa
     const { codes, modules } = JSON.parse(stderr) as { codes: number[], modules: string[] }
     expect(codes).to.deep.equal(codes.map(() => 0))
     for (const cmd of COMMANDS) expect(stdout).to.include(`Usage: hyperseal ${cmd} `)
-    expect(stdout).to.include('Usage: hyperseal report verify ')
+    for (const sub of SUBCOMMANDS) expect(stdout).to.include(`Usage: hyperseal ${sub.join(' ')} `)
     // ts-node and its own helpers are how the test runs from source; the CLI's dist/ has none.
     const libraries = new Set(modules.filter((m) => m.includes('/node_modules/')).map((m) => {
       const after = m.slice(m.lastIndexOf('/node_modules/') + '/node_modules/'.length).split('/')
