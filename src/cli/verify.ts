@@ -34,7 +34,7 @@ export function registerVerify (program: Command): void {
   program.command('verify <key> <version>')
     .description('Check that version <version> of a core (blocks 0..version-1) is the history that was sealed, through a service (--api) or independently (--receipt, --rpc and --storage or --peer).')
     .option('--api <url>', 'ask this Hyperseal service (default: http://$HYPERSEAL_HOST:$HYPERSEAL_PORT or http://127.0.0.1:8480)')
-    .option('--receipt <path>', 'independent: a receipt JSON file, a JSON array of receipts, or a directory of *.json receipts')
+    .option('--receipt <path>', 'independent: a file holding a receipt, a JSON list of receipts or the API\'s { "receipts": [...] } answer, or a directory of such *.json files (hyperseal receipts export writes them)')
     .option('--rpc <url>', 'independent: any EVM JSON-RPC endpoint of the chain the receipts name')
     .option('--contract <address>', 'independent: the HyperSeal contract you trust (default: the one the receipt names)')
     .option('--confirmations <n>', 'independent: confirmations after which a seal is final', '1')

@@ -19,12 +19,13 @@ export interface CliRun { code: number | null, stdout: string, stderr: string }
  * directory, with no HYPERSEAL_* variable inherited from this process, and `env` added.
  */
 export async function runCli (args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return await runNode([BIN, ...args], { env: { HYPERSEAL_FROM_SOURCE: '1', ...env }, cwd: tempDir('hs-cli-cwd-') })
+}
+
+/** Runs `node ...argv` with no HYPERSEAL_* variable inherited and `env` added; killed after a minute, or by runCleanups. */
+export async function runNode (argv: string[], opts: { env?: Record<string, string>, cwd: string }): Promise<CliRun> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HYPERSEAL_')))
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: tempDir('hs-cli-cwd-'),
-    env: { ...base, HYPERSEAL_FROM_SOURCE: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  const child = spawn(process.execPath, argv, { cwd: opts.cwd, env: { ...base, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] })
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
   onCleanup(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')

@@ -1,7 +1,7 @@
 import { expect } from 'chai'
-import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
-import { onCleanup, runCleanups } from '../heads/helpers'
+import { runCleanups } from '../heads/helpers'
+import { runNode } from './helpers'
 
 const ROOT = resolve(__dirname, '../..')
 
@@ -32,19 +32,11 @@ describe('hyperseal start-up: declaring the commands and printing their help loa
   after(runCleanups)
 
   it('prints every command\'s help (exit 0) with only commander loaded from node_modules', async () => {
-    const child = spawn(process.execPath, ['-e', CHILD], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)))
-    onCleanup(async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-      await exited
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-    expect(await exited, stderr).to.equal(0)
-    const { codes, modules } = JSON.parse(stderr) as { codes: number[], modules: string[] }
-    expect(codes).to.deep.equal(codes.map(() => 0))
+    const run = await runNode(['-e', CHILD], { cwd: ROOT })
+    expect(run.code, run.stderr).to.equal(0)
+    const stdout = run.stdout
+    const { codes, modules } = JSON.parse(run.stderr) as { codes: number[], modules: string[] }
+    expect(codes).to.deep.equal(new Array(1 + COMMANDS.length + SUBCOMMANDS.length).fill(0))
     for (const cmd of COMMANDS) expect(stdout).to.include(`Usage: hyperseal ${cmd} `)
     for (const sub of SUBCOMMANDS) expect(stdout).to.include(`Usage: hyperseal ${sub.join(' ')} `)
     // ts-node and its own helpers are how the test runs from source; the CLI's dist/ has none.
