@@ -2,9 +2,10 @@
  * `hyperseal receipts export <key> [-o dir/|file.json] [--api url]`: every receipt of a core,
  * oldest first, in a form `verify --receipt` reads (receipt-files.ts): with `-o file.json` one
  * JSON list, with `-o dir/` one file per receipt (`<length>-<fork>-<root 8 hex>.json`), on
- * stdout without `-o`. Pages through `GET /v1/cores/:key/receipts`, then `?limit=1000&cursor=…`
- * while the answer (`{ receipts, next }`) names a `next`; a missing or null `next` is the last page. Every file is written whole or
- * not at all (temp + rename). The route is public: no admin token.
+ * stdout without `-o`. Pages through `GET /v1/cores/:key/receipts`, then
+ * `?limit=1000&cursor=…` while the answer (`{ receipts, next }`) names a `next`; a missing or
+ * null `next` is the last page. Every file is written whole or not at all (temp + rename). The
+ * route is public: no admin token.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { sep } from 'node:path'

@@ -1,6 +1,9 @@
 import { expect } from 'chai'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { StandardMerkleTree } from '@openzeppelin/merkle-tree'
+import { Contract, JsonRpcProvider } from 'ethers'
+import sodium from 'sodium-native'
 import { loadReceipts } from '../../src/cli/receipt-files'
 import type { Receipt } from '../../src/seal'
 import type { Verdict } from '../../src/verify'
@@ -126,6 +129,54 @@ describe('hyperseal receipts export → verify --receipt: the round trip against
       expect(verdict.status, what).to.equal('verified')
       expect(verdict.receipt, what).to.deep.equal(receipts[0])
     })
+  })
+
+  it('checks by hand as docs/formats.md says, with nothing of src/: signature, proof, chain, replica', async () => {
+    const r = receipts[0]
+    const blake2b = (...parts: Buffer[]): Buffer => {
+      const out = Buffer.alloc(32)
+      sodium.crypto_generichash_batch(out, parts)
+      return out
+    }
+    const hypercore = blake2b(Buffer.from('hypercore'))
+    const [TREE, MANIFEST] = [blake2b(hypercore, Buffer.from([0])), blake2b(hypercore, Buffer.from([3]))]
+    // 1. The manifest hashes to the key; its public key (its last 32 bytes) signed the signable.
+    const manifest = Buffer.from(r.head.manifest, 'hex')
+    const key = Buffer.from(r.head.key, 'hex')
+    expect(blake2b(MANIFEST, manifest).equals(key)).to.equal(true)
+    expect([...manifest.subarray(0, 6)]).to.deep.equal([1, 0, 0, 1, 1, 0])
+    const publicKey = manifest.subarray(manifest.length - 32)
+    const multisig = Buffer.from(r.head.signature, 'hex')
+    expect(multisig.length).to.equal(68)
+    expect([multisig[0], multisig[1], multisig[66], multisig[67]]).to.deep.equal([1, 0, 0, 0])
+    const u64le = (n: number): Buffer => { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); return b }
+    const signable = Buffer.concat([TREE, key, Buffer.from(r.head.treeHash, 'hex'), u64le(r.head.length), u64le(r.head.fork)])
+    expect(signable.length).to.equal(112)
+    expect(sodium.crypto_sign_verify_detached(multisig.subarray(2, 66), signable, publicKey)).to.equal(true)
+    // 2. The leaf is in the batch.
+    const leaf = [`0x${r.head.key}`, r.head.length, r.head.fork, `0x${r.head.treeHash}`]
+    expect(StandardMerkleTree.verify(r.seal.root, ['bytes32', 'uint64', 'uint64', 'bytes32'], leaf, r.proof)).to.equal(true)
+    // 3. The root is on chain when the receipt says (against the contract this test trusts: the service's).
+    const provider = new JsonRpcProvider(live.service.rpcUrl!, undefined, { staticNetwork: true })
+    try {
+      expect(Number((await provider.getNetwork()).chainId)).to.equal(r.seal.chainId)
+      const hyperSeal = new Contract(live.service.info().contract, [
+        'function sealedAt(bytes32 root) view returns (uint64 timestamp, uint64 blockNumber)',
+        'event Sealed(bytes32 indexed root, uint64 indexed sequence, uint32 leafCount, address sealer)'
+      ], provider)
+      const [timestamp, blockNumber] = await hyperSeal.sealedAt(r.seal.root) as [bigint, bigint]
+      expect([Number(timestamp), Number(blockNumber)]).to.deep.equal([r.seal.timestamp, r.seal.blockNumber])
+      const block = (await provider.getBlock(r.seal.blockNumber))!
+      expect([block.hash, block.timestamp]).to.deep.equal([r.seal.blockHash, r.seal.timestamp])
+      const tx = (await provider.getTransactionReceipt(r.seal.txHash))!
+      expect([tx.to?.toLowerCase(), tx.status, tx.blockNumber]).to.deep.equal([r.seal.contract.toLowerCase(), 1, r.seal.blockNumber])
+      const sealed = tx.logs.map((log) => hyperSeal.interface.parseLog(log)).filter((e) => e?.name === 'Sealed')
+      expect(sealed.map((e) => [e!.args.root, Number(e!.args.leafCount)])).to.deep.equal([[r.seal.root, r.seal.leafCount]])
+    } finally {
+      provider.destroy()
+    }
+    // 4. The replica holds that history.
+    expect((await writer.core.treeHash(r.head.length)).toString('hex')).to.equal(r.head.treeHash)
   })
 
   it('follows `next` page by page (the first at the service\'s own size, then 1,000 at a time) and stops at a missing `next`', async () => {
