@@ -10,11 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Command } from 'commander'
-import { loadConfig } from '../config'
-import { HypersealService } from '../service'
+import type { HypersealService } from '../service'
 import type { Verdict } from '../verify'
-import { cloneWriter, openWriter, type DemoWriter } from './demo-writer'
+import type { DemoWriter } from './demo-writer'
 import { printError } from './exit'
+import { exitCodeOf } from './exit-codes'
 
 const WAIT_MS = 60_000
 
@@ -28,6 +28,10 @@ export function registerDemo (program: Command): void {
 }
 
 export async function runDemo (say: (line: string) => void): Promise<number> {
+  // Loaded here, not above: declaring the command must stay cheap (`--help`).
+  const { loadConfig } = await import('../config')
+  const { HypersealService } = await import('../service')
+  const { cloneWriter, openWriter } = await import('./demo-writer')
   const root = mkdtempSync(join(tmpdir(), 'hyperseal-demo-'))
   const writers: DemoWriter[] = []
   let service: HypersealService | undefined
@@ -98,7 +102,7 @@ export async function runDemo (say: (line: string) => void): Promise<number> {
     return 0
   } catch (err) {
     printError(err, false)
-    return 1
+    return exitCodeOf(err)
   } finally {
     process.removeListener('SIGINT', onSignal)
     process.removeListener('SIGTERM', onSignal)

@@ -1,49 +1,18 @@
 /**
- * Exit codes of the `hyperseal` command, and the one way errors leave it: one line on stderr
- * (`error: …`), or one JSON line with --json, and the exit code below.
- *
- *   0  done
- *   1  the service reported a failure (or something unexpected broke)
- *   2  bad input or usage (checked locally, or a 400 from the service)
- *   3  the service is unreachable (refused, timed out)
+ * The one way errors leave the `hyperseal` command: one line on stderr (`error: …`), or one
+ * JSON line with --json, and the exit code of exit-codes.ts (the table; the scheme is there).
  *
  * `main` assembles the program and calls `runProgram(program, argv)`, which makes commander's
  * own usage errors exit 2 with one line (exitOverride) and returns the exit code. Each
  * command's action runs inside `runCommand`, which prints its error and sets process.exitCode.
  */
 import { CommanderError, type Command } from 'commander'
-import { ConfigError } from '../config'
-import { HeadsError } from '../heads'
 import { CliError } from './errors'
-
-export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, UNREACHABLE: 3 } as const
+import { EXIT, exitCodeOf } from './exit-codes'
 
 /** One line, whatever the message holds (commander's suggestions come on a second line). */
 export function oneLine (text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim()
-}
-
-export function exitCodeOf (err: unknown): number {
-  if (err instanceof CommanderError) {
-    return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? EXIT.OK : EXIT.USAGE
-  }
-  if (err instanceof CliError) {
-    switch (err.code) {
-      case 'BAD_INPUT':
-      case 'NO_TOKEN':
-        return EXIT.USAGE
-      case 'UNREACHABLE':
-        return EXIT.UNREACHABLE
-      case 'SERVICE_ERROR':
-        return err.status === 400 ? EXIT.USAGE : EXIT.FAILURE
-      case 'BAD_ANSWER':
-        return EXIT.FAILURE
-    }
-  }
-  // Local validation of keys and peers (parseKey/parsePeer), and of configuration values.
-  if (err instanceof HeadsError && (err.code === 'BAD_KEY' || err.code === 'BAD_PEER' || err.code === 'BAD_LENGTH')) return EXIT.USAGE
-  if (err instanceof ConfigError) return EXIT.USAGE
-  return EXIT.FAILURE
 }
 
 /** The error's code for --json output: the service's own code when it answered one. */

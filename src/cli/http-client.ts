@@ -7,37 +7,20 @@
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { isIP } from 'node:net'
-import type { Command } from 'commander'
-import { ADMIN_TOKEN_FILE } from '../service'
+import { ADMIN_TOKEN_FILE, DEFAULTS } from '../config'
+import type { ClientOptions } from './client-options'
 import { CliError } from './errors'
 
-export interface ClientOptions {
-  api?: string
-  data?: string
-  json?: boolean
-  timeout?: string
-}
-
-const DEFAULT_HOST = '127.0.0.1'
-const DEFAULT_PORT = '8480'
-
-/** The options every command that talks to the service takes. */
-export function addClientOptions (cmd: Command, defaultTimeoutSec: number): Command {
-  return cmd
-    .option('--api <url>', `the service's API (default: http://$HYPERSEAL_HOST:$HYPERSEAL_PORT or http://${DEFAULT_HOST}:${DEFAULT_PORT})`)
-    .option('--data <dir>', 'the service\'s data directory, where the admin token is read when HYPERSEAL_ADMIN_TOKEN is unset (default: $HYPERSEAL_DATA or ./.hyperseal)')
-    .option('--timeout <seconds>', `give up waiting for the service after this long (default: ${defaultTimeoutSec})`)
-    .option('--json', 'print the answer as JSON')
-}
+export type { ClientOptions } from './client-options'
 
 /** The API's base URL, validated. A wildcard listen address is reached on loopback. */
 export function apiBase (opts: ClientOptions, env: NodeJS.ProcessEnv): URL {
   let text = opts.api
   if (text === undefined) {
-    let host = env.HYPERSEAL_HOST || DEFAULT_HOST
+    let host = env.HYPERSEAL_HOST || DEFAULTS.host
     if (host === '0.0.0.0') host = '127.0.0.1'
     if (host === '::') host = '::1'
-    text = `http://${isIP(host) === 6 ? `[${host}]` : host}:${env.HYPERSEAL_PORT || DEFAULT_PORT}`
+    text = `http://${isIP(host) === 6 ? `[${host}]` : host}:${env.HYPERSEAL_PORT || DEFAULTS.port}`
   }
   let url: URL
   try {
@@ -58,7 +41,7 @@ export function adminToken (opts: ClientOptions, env: NodeJS.ProcessEnv): string
     return token
   }
   if (env.HYPERSEAL_ADMIN_TOKEN) return check(env.HYPERSEAL_ADMIN_TOKEN, 'HYPERSEAL_ADMIN_TOKEN')
-  const file = join(resolve(opts.data ?? (env.HYPERSEAL_DATA || './.hyperseal')), ADMIN_TOKEN_FILE)
+  const file = join(resolve(opts.data ?? (env.HYPERSEAL_DATA || DEFAULTS.dataDir)), ADMIN_TOKEN_FILE)
   let text: string
   try {
     text = readFileSync(file, 'utf8')
@@ -92,13 +75,30 @@ export interface ApiAnswer { status: number, body: unknown }
 
 /** One request to the API. Every failure is a CliError; an error answer keeps the service's code. */
 export async function request (base: URL, req: ApiRequest): Promise<ApiAnswer> {
+  const res = await send(base, req, { accept: 'application/json' })
+  const text = await res.text().catch(() => '')
+  const body = parseJson(text)
+  if (res.ok || req.accept?.includes(res.status)) {
+    if (body === undefined && res.status !== 204) throw notOurApi(base, res.status)
+    return { status: res.status, body }
+  }
+  throw errorAnswer(base, res, body)
+}
+
+/** One GET whose answer is a document (JSON, HTML or PDF bytes), not an API object; failures as `request`'s. */
+export async function fetchDocument (base: URL, path: string, token: string, timeoutMs: number): Promise<Buffer> {
+  const res = await send(base, { method: 'GET', path, token, timeoutMs }, {})
+  const body = Buffer.from(await res.arrayBuffer())
+  if (res.ok) return body
+  throw errorAnswer(base, res, parseJson(body.toString('utf8')))
+}
+
+async function send (base: URL, req: ApiRequest, headers: Record<string, string>): Promise<Response> {
   const url = new URL(base.pathname.replace(/\/$/, '') + req.path, base)
-  const headers: Record<string, string> = { accept: 'application/json' }
   if (req.token !== undefined) headers.authorization = `Bearer ${req.token}`
   if (req.body !== undefined) headers['content-type'] = 'application/json'
-  let res: Response
   try {
-    res = await fetch(url, {
+    return await fetch(url, {
       method: req.method,
       headers,
       // Never follow a redirect: it could carry the token to another host.
@@ -111,22 +111,29 @@ export async function request (base: URL, req: ApiRequest): Promise<ApiAnswer> {
     const why = e.name === 'TimeoutError' ? `did not answer within ${req.timeoutMs / 1000} s` : `cannot be reached (${e.cause?.code ?? e.cause?.message ?? e.message})`
     throw new CliError('UNREACHABLE', `The Hyperseal service at ${base.origin} ${why}; is \`hyperseal start\` running there? (--api, HYPERSEAL_HOST, HYPERSEAL_PORT)`, { cause: err })
   }
-  const text = await res.text().catch(() => '')
-  let body: unknown = undefined
-  if (text !== '') {
-    try {
-      body = JSON.parse(text)
-    } catch {
-      body = undefined
-    }
+}
+
+function parseJson (text: string): unknown {
+  if (text === '') return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
   }
-  if (res.ok || req.accept?.includes(res.status)) {
-    if (body === undefined && res.status !== 204) throw notOurApi(base, res.status)
-    return { status: res.status, body }
-  }
+}
+
+/**
+ * The service's error answer as a CliError: 400 is the caller's input (BAD_INPUT); 503/504
+ * with Retry-After means the service, its chain RPC or its peers cannot answer now
+ * (SERVICE_UNAVAILABLE, exit 4: trying again may help); anything else SERVICE_ERROR.
+ */
+function errorAnswer (base: URL, res: Response, body: unknown): CliError {
   const error = (body as { error?: { code?: unknown, message?: unknown } } | undefined)?.error
-  if (typeof error?.code !== 'string' || typeof error.message !== 'string') throw notOurApi(base, res.status)
-  throw new CliError('SERVICE_ERROR', error.message, { status: res.status, serviceCode: error.code })
+  if (typeof error?.code !== 'string' || typeof error.message !== 'string') return notOurApi(base, res.status)
+  const opts = { status: res.status, serviceCode: error.code }
+  if (res.status === 400) return new CliError('BAD_INPUT', error.message, opts)
+  if ((res.status === 503 || res.status === 504) && res.headers.has('retry-after')) return new CliError('SERVICE_UNAVAILABLE', error.message, opts)
+  return new CliError('SERVICE_ERROR', error.message, opts)
 }
 
 function notOurApi (base: URL, status: number): CliError {

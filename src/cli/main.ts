@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import { Command } from 'commander'
 import { registerDemo } from './demo'
 import { runProgram } from './exit'
+import { EXIT_HELP } from './exit-codes'
+import { registerReceipts } from './receipts'
 import { registerReport } from './report'
 import { registerSeal } from './seal'
 import { registerStart } from './start'
@@ -19,13 +21,17 @@ export function buildProgram (): Command {
     .description('Seal Hypercore heads on an EVM chain; prove later what a log held, or that it was rewound or forked.')
     .version(VERSION)
     .showHelpAfterError(false)
+    // `report verify --key` is a signer's key, `report --key` a core: each command's options are its own.
     .enablePositionalOptions()
+    // After the help of the program and of every command: one scheme for all of them.
+    .addHelpText('afterAll', EXIT_HELP)
   registerStart(program)
   registerWatch(program)
   registerUnwatch(program)
   registerSeal(program)
   registerStatus(program)
   registerReport(program)
+  registerReceipts(program)
   registerVerify(program)
   registerTrust(program)
   registerDemo(program)

@@ -3,7 +3,7 @@
  * the pinned trust root (never the chain or contract the report names), through the one evidence
  * path and the verifier's own seal check.
  */
-import { ChainError, createChainReader } from '../chain'
+import { createChainReader } from '../chain'
 import { gatherChain, policyOf, type PinnedTrust } from '../evidence'
 import { recheckReceipt, type AuditReport } from '../report'
 import type { Receipt } from '../seal'
@@ -24,14 +24,8 @@ export async function recheckOnChain (report: AuditReport, trust: PinnedTrust, r
   if (!Array.isArray(report.receipts)) throw new CliError('BAD_INPUT', 'The report has no receipts list.')
   const receipts = report.receipts.map((r) => r?.receipt as Receipt | undefined)
   const policy = policyOf(trust, receipts.filter((r): r is Receipt => r !== undefined))
-  let reader
-  try {
-    reader = await createChainReader({ rpcUrl, timeoutMs, expectedChainId: policy.chain.chainId })
-  } catch (err) {
-    if (err instanceof ChainError && (err.code === 'INVALID_CONFIG' || err.code === 'CHAIN_ID_MISMATCH')) throw new CliError('BAD_INPUT', err.message)
-    if (err instanceof ChainError && (err.code === 'RPC_UNREACHABLE' || err.code === 'RPC_TIMEOUT')) throw new CliError('UNREACHABLE', err.message, { cause: err })
-    throw err
-  }
+  // A ChainError leaves as it is: exit-codes.ts gives a bad URL or another chain 2, an RPC that is down 4.
+  const reader = await createChainReader({ rpcUrl, timeoutMs, expectedChainId: policy.chain.chainId })
   try {
     // Only well-formed names are asked for; a malformed receipt is judged invalid without an answer.
     const seals = new Map<string, string>()

@@ -5,20 +5,16 @@
  * (cli-progress, TTY only), not a bar.
  *
  * `hyperseal report verify <file> [--rpc url]`: checks the signature of a signed JSON report,
- * and with --rpc every receipt in it again against that chain. Exit codes like verify's:
- * 0 ok, 1 bad signature or an invalid receipt, 2 bad input, 3 unreachable.
+ * and with --rpc every receipt in it again against that chain. Exit codes (exit-codes.ts): 0 ok,
+ * 1 a bad signature or an invalid receipt, 2 bad input, 4 the RPC cannot be reached.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { SingleBar } from 'cli-progress'
+import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { checkSignedReport } from '../report'
+import { addClientOptions, type ClientOptions } from './client-options'
 import { CliError } from './errors'
-import { EXIT, runCommand } from './exit'
-import { addClientOptions, adminToken, apiBase, timeoutMs, type ClientOptions } from './http-client'
-import { collect } from './output'
-import { fetchReport } from './report-fetch'
-import { recheckOnChain } from './report-recheck'
-import { readTrustFile } from './trust-pin'
+import { runCommand } from './exit'
+import { EXIT, REPORT_CHECK_EXIT } from './exit-codes'
+import { collect, writeAtomically } from './output'
 
 const REPORT_TIMEOUT_SEC = 600
 const FORMATS = ['json', 'html', 'pdf']
@@ -31,8 +27,9 @@ interface ReportOptions extends ClientOptions {
   output?: string
 }
 
-function spinner (): { stop: () => void } {
+async function spinner (): Promise<{ stop: () => void }> {
   if (process.stderr.isTTY !== true) return { stop: () => {} }
+  const { SingleBar } = await import('cli-progress')
   const frames = ['|', '/', '-', '\\']
   const bar = new SingleBar({ format: '{spin} waiting for the report... {elapsed}s', stream: process.stderr, hideCursor: true, clearOnComplete: true })
   const started = Date.now()
@@ -55,14 +52,15 @@ export function registerReport (program: Command): void {
   addClientOptions(cmd, REPORT_TIMEOUT_SEC).action(async (opts: ReportOptions) => runCommand(opts, async () => {
     if (opts.from === undefined || opts.to === undefined) throw new CliError('BAD_INPUT', '--from and --to are required: the report covers [from, to).')
     if (!FORMATS.includes(opts.format)) throw new CliError('BAD_INPUT', `--format must be json, html or pdf, got ${JSON.stringify(opts.format)}.`)
+    const { adminToken, apiBase, fetchDocument, timeoutMs } = await import('./http-client')
     const base = apiBase(opts, process.env)
     const token = adminToken(opts, process.env)
     const query = new URLSearchParams({ from: opts.from, to: opts.to, format: opts.format })
     for (const k of opts.key ?? []) query.append('key', k)
-    const spin = spinner()
+    const spin = await spinner()
     let body: Buffer
     try {
-      body = await fetchReport(base, `/v1/reports/audit?${query.toString()}`, token, timeoutMs(opts, REPORT_TIMEOUT_SEC))
+      body = await fetchDocument(base, `/v1/reports/audit?${query.toString()}`, token, timeoutMs(opts, REPORT_TIMEOUT_SEC))
     } finally {
       spin.stop()
     }
@@ -70,9 +68,7 @@ export function registerReport (program: Command): void {
       process.stdout.write(body)
       return
     }
-    const tmp = `${opts.output}.${process.pid}.tmp`
-    writeFileSync(tmp, body)
-    renameSync(tmp, opts.output)
+    writeAtomically(opts.output, body)
     process.stderr.write(`wrote ${body.length} bytes to ${opts.output}\n`)
   }))
 
@@ -84,6 +80,8 @@ export function registerReport (program: Command): void {
     .option('--timeout <seconds>', 'give up waiting for the RPC after this long (default: 30)')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, opts: { trust?: string, key?: string[], rpc?: string, timeout?: string, json?: boolean }) => runCommand(opts, async () => {
+      const { checkSignedReport } = await import('../report')
+      const { readTrustFile } = await import('./trust-pin')
       const trust = opts.trust === undefined ? null : readTrustFile(opts.trust)
       const keys = [...(trust?.root.reportKeys.map((k) => k.publicKey) ?? []), ...(opts.key ?? []).map((k) => {
         if (!/^[0-9a-fA-F]{64}$/.test(k)) throw new CliError('BAD_INPUT', `--key must be 64 hex characters (an Ed25519 public key), got ${JSON.stringify(k.slice(0, 80))}.`)
@@ -101,20 +99,22 @@ export function registerReport (program: Command): void {
       if (!check.ok) {
         if (check.code === 'BAD_DOCUMENT') throw new CliError('BAD_INPUT', check.reason)
         print(opts.json, { ok: false, code: check.code, reason: check.reason }, [`SIGNATURE ${check.code}: ${check.reason}`])
-        process.exitCode = EXIT.FAILURE
+        process.exitCode = REPORT_CHECK_EXIT[check.code]
         return
       }
       const lines = [`signature ok: signed by ${check.report.service.reportKey}, a key you pinned`]
       const result: Record<string, unknown> = { ok: true, reportKey: check.report.service.reportKey }
       if (check.report.chain?.embedded === true) lines.push('WARNING: the report is about the embedded development chain: its local administrator can rewrite it.')
       if (opts.rpc !== undefined && trust !== null) {
+        const { recheckOnChain } = await import('./report-recheck')
+        const { timeoutMs } = await import('./http-client')
         const recheck = await recheckOnChain(check.report, trust, opts.rpc, timeoutMs({ timeout: opts.timeout }, 30))
         result.receipts = recheck
         lines.push(`receipts on chain now: ${recheck.verified} verified, ${recheck.pending} pending, ${recheck.invalid.length} invalid of ${recheck.total}`)
         for (const bad of recheck.invalid) lines.push(`INVALID ${bad.key} length ${bad.length} fork ${bad.fork}: ${bad.reason}`)
         if (recheck.invalid.length > 0) {
           result.ok = false
-          process.exitCode = EXIT.FAILURE
+          process.exitCode = EXIT.FAILED
         }
       }
       print(opts.json, result, lines)

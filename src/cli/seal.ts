@@ -1,8 +1,8 @@
 import type { Command } from 'commander'
 import type { PassResult } from '../api'
+import { addClientOptions, type ClientOptions } from './client-options'
 import { CliError } from './errors'
 import { runCommand } from './exit'
-import { addClientOptions, adminToken, apiBase, request, timeoutMs, type ClientOptions } from './http-client'
 import { printResult } from './output'
 
 // A pass waits for its seal to be final (confirmations): allow it time.
@@ -13,6 +13,7 @@ export function registerSeal (program: Command): void {
   const cmd = program.command('seal')
     .description('run a seal pass now: seal every changed head in one batch and wait until it is final')
   addClientOptions(cmd, SEAL_TIMEOUT_SEC).action(async (opts: ClientOptions) => runCommand(opts, async () => {
+    const { adminToken, apiBase, request, timeoutMs } = await import('./http-client')
     const base = apiBase(opts, process.env)
     const token = adminToken(opts, process.env)
     let pass: PassResult

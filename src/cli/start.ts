@@ -1,8 +1,5 @@
 import type { Command } from 'commander'
-import { buildApp, createLogger } from '../api'
-import { loadConfig, redactConfig, type ConfigInput } from '../config'
-import { faultFromEnv } from '../sealer'
-import { HypersealService } from '../service'
+import type { ConfigInput } from '../config'
 import { errInfo } from '../util'
 import { runCommand } from './exit'
 
@@ -39,6 +36,11 @@ export function registerStart (program: Command): void {
     .option('--confirmations <n>', 'confirmations before a seal is final (HYPERSEAL_CONFIRMATIONS, default 1)')
     .option('--log-level <level>', 'trace, debug, info, warn, error or fatal', 'info')
     .action(async (opts: StartOptions) => runCommand(opts, async () => {
+      // Loaded here, not above: declaring the command must stay cheap (`--help`).
+      const { buildApp, createLogger } = await import('../api')
+      const { loadConfig, redactConfig } = await import('../config')
+      const { faultFromEnv } = await import('../sealer')
+      const { HypersealService } = await import('../service')
       const flags: ConfigInput & { config?: string } = {
         config: opts.config,
         dataDir: opts.data,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import type { CoreView, ServiceInfo } from '../api'
+import { addClientOptions, type ClientOptions } from './client-options'
 import { runCommand } from './exit'
-import { addClientOptions, apiBase, request, timeoutMs, type ClientOptions } from './http-client'
 import { printResult } from './output'
 
 interface Readiness { ready: boolean, checks: Record<string, { ok: boolean, detail?: string }> }
@@ -11,6 +11,7 @@ export function registerStatus (program: Command): void {
   const cmd = program.command('status')
     .description('show the running service: chain and contract, readiness, watched cores and their last seals, incidents')
   addClientOptions(cmd, 30).action(async (opts: ClientOptions) => runCommand(opts, async () => {
+    const { apiBase, request, timeoutMs } = await import('./http-client')
     const base = apiBase(opts, process.env)
     const ms = timeoutMs(opts, 30)
     const { cores, service } = (await request(base, { method: 'GET', path: '/v1/cores', timeoutMs: ms })).body as { cores: CoreView[], service: ServiceInfo }

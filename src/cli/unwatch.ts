@@ -1,7 +1,6 @@
 import type { Command } from 'commander'
-import { keyHex } from '../heads'
+import { addClientOptions, type ClientOptions } from './client-options'
 import { runCommand } from './exit'
-import { addClientOptions, adminToken, apiBase, request, timeoutMs, type ClientOptions } from './http-client'
 import { printResult } from './output'
 
 /** `hyperseal unwatch <key>`: stop watching a core (its receipts stay in the public log). */
@@ -10,6 +9,8 @@ export function registerUnwatch (program: Command): void {
     .description('stop watching a Hypercore; its receipts stay in the public receipts log')
     .argument('<key>', 'the core\'s key: 64 hex or 52 z-base-32 characters')
   addClientOptions(cmd, 30).action(async (key: string, opts: ClientOptions) => runCommand(opts, async () => {
+    const { keyHex } = await import('../heads')
+    const { adminToken, apiBase, request, timeoutMs } = await import('./http-client')
     const hex = keyHex(key)
     const base = apiBase(opts, process.env)
     const token = adminToken(opts, process.env)

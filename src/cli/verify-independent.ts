@@ -13,7 +13,7 @@ import { gatherVerifyInput, readWitness, type PinnedTrust } from '../evidence'
 import { openRemoteReplica, openStorageReplica, parsePeer, type OpenReplica, type PeerAddress } from '../heads'
 import { verify, type Verdict } from '../verify'
 import { CliError } from './errors'
-import { loadReceipts } from './verify-receipts'
+import { loadReceipts } from './receipt-files'
 
 export interface IndependentOptions {
   trust: PinnedTrust

@@ -1,29 +1,25 @@
 /**
  * `hyperseal verify <key> <version>`: is version `v` of a core (blocks 0..v-1) the history that
- * was sealed? Either asks a service (`--api`, and prints the fingerprint of the trust root it
- * answers under), or decides independently of any service under a pinned trust root (`--trust`,
+ * was sealed? Either decides independently of any service under a pinned trust root (`--trust`,
  * or `--chain-id` + `--contract`), with the same evidence path and pure verifier the service uses
- * (verify-independent.ts).
+ * (verify-independent.ts), or asks a service (`--api`) and prints the fingerprint of the trust
+ * root it answers under (refusing the answer when it is not the one pinned).
  *
- * Exit codes are the verdict's (DESIGN.md): 0 verified, 1 fork/rewind/invalid, 3 pending/behind,
- * 2 bad input. The CLI's usual 3 for "unreachable" would collide with pending/behind here, so
- * this command exits 4 when the service, the RPC or the peer cannot be reached.
+ * Exit codes are the verdict's (exit-codes.ts): 0 verified (and final), 1 fork/rewind/invalid,
+ * 2 bad input or no trust root, 3 pending/behind/not final yet, 4 unreachable.
+ *
+ * Only declarations are loaded up front; the verifier, the chain reader and Corestore are loaded
+ * when the command runs, so that `--help` stays fast.
  */
 import type { Command } from 'commander'
-import { ChainError } from '../chain'
-import { HeadsError, keyHex, parseKey } from '../heads'
-import { shortFingerprint } from '../trust'
-import type { Verdict, VerdictStatus } from '../verify'
-import { EXIT, exitCodeOf, printError } from './exit'
+import type { Verdict } from '../verify'
+import type { ClientOptions } from './client-options'
 import { CliError } from './errors'
-import { apiBase, request, timeoutMs, type ClientOptions } from './http-client'
+import { runCommand } from './exit'
+import { exitOfVerdict } from './exit-codes'
 import { collect } from './output'
-import { NO_TRUST, trustFromOptions, type TrustOptions } from './trust-pin'
-import { verifyIndependently } from './verify-independent'
-import { printVerdict, parseVerdictAnswer } from './verify-output'
-
-
-export const VERIFY_EXIT = { VERIFIED: 0, REFUTED: 1, USAGE: 2, NOT_YET: 3, UNREACHABLE: 4 } as const
+import { NO_TRUST, type TrustOptions } from './trust-options'
+import { printVerdict } from './verify-output'
 
 const DEFAULT_TIMEOUT_SEC = 30
 
@@ -49,53 +45,21 @@ export function registerVerify (program: Command): void {
     .option('--peer <host:port>', 'independent: a remote replica, checked as upgrade proofs, not trusted (repeatable; default: the service\'s replication endpoint)', collect)
     .option('--log-peer <host:port>', 'independent: where to replicate the receipts log from (default: the trust root\'s peers)', collect)
     .option('--offline', 'independent: read receipts from --receipt files instead of the receipts log (later incidents are then not checked)')
-    .option('--receipt <path>', 'with --offline: a receipt file, a JSON list, the API\'s { receipts } answer, or a directory of them')
+    .option('--receipt <path>', 'with --offline: a file holding a receipt, a JSON list of receipts or the API\'s { "receipts": [...] } answer, or a directory of such *.json files (hyperseal receipts export writes them)')
     .option('--api <url>', 'ask this Hyperseal service instead (default: http://$HYPERSEAL_HOST:$HYPERSEAL_PORT or http://127.0.0.1:8480)')
     .option('--timeout <seconds>', `give up waiting for the service, the RPC or a peer after this long (default: ${DEFAULT_TIMEOUT_SEC})`)
     .option('--json', 'print the verdict as JSON')
-    .addHelpText('after', `
-Exit codes:
-  0  verified (and final)
-  1  fork, rewind or invalid
-  2  bad input (key, version, file, URL, options), or no trust root to verify under
-  3  pending (not sealed yet), behind (the replica has not caught up), or verified but not final yet
-  4  the service, the RPC or a peer cannot be reached`)
-    .action(async (key: string, version: string, opts: VerifyOptions) => {
-      try {
-        const { verdict, notes } = await runVerify(key, version, opts)
-        printVerdict(opts.json === true, verdict, notes)
-        process.exitCode = exitOfVerdict(verdict.status, verdict.final)
-      } catch (err) {
-        printError(err, opts.json === true)
-        process.exitCode = exitOfError(err)
-      }
-    })
-}
-
-export function exitOfVerdict (status: VerdictStatus, final = true): number {
-  switch (status) {
-    case 'verified': return final ? VERIFY_EXIT.VERIFIED : VERIFY_EXIT.NOT_YET
-    case 'pending':
-    case 'behind': return VERIFY_EXIT.NOT_YET
-    case 'fork':
-    case 'rewind':
-    case 'invalid': return VERIFY_EXIT.REFUTED
-  }
-}
-
-function exitOfError (err: unknown): number {
-  if (err instanceof ChainError) {
-    if (err.code === 'RPC_UNREACHABLE' || err.code === 'RPC_TIMEOUT') return VERIFY_EXIT.UNREACHABLE
-    if (err.code === 'INVALID_CONFIG') return VERIFY_EXIT.USAGE
-    return VERIFY_EXIT.REFUTED
-  }
-  if (err instanceof HeadsError && (err.code === 'UPDATE_TIMEOUT' || err.code === 'NO_HEAD' || err.code === 'PEER_UNREACHABLE')) return VERIFY_EXIT.UNREACHABLE
-  if (err instanceof HeadsError && err.code === 'BAD_STORAGE') return VERIFY_EXIT.USAGE
-  const code = exitCodeOf(err)
-  return code === EXIT.UNREACHABLE ? VERIFY_EXIT.UNREACHABLE : code
+    .action(async (key: string, version: string, opts: VerifyOptions) => runCommand(opts, async () => {
+      const { verdict, notes } = await runVerify(key, version, opts)
+      printVerdict(opts.json === true, verdict, notes)
+      process.exitCode = exitOfVerdict(verdict.status, verdict.final)
+    }))
 }
 
 async function runVerify (keyText: string, versionText: string, opts: VerifyOptions): Promise<{ verdict: Verdict, notes: string[] }> {
+  const { keyHex, parseKey } = await import('../heads')
+  const { timeoutMs } = await import('./http-client')
+  const { trustFromOptions } = await import('./trust-pin')
   const key = keyHex(parseKey(keyText))
   if (!/^[1-9]\d{0,15}$/.test(versionText) || !Number.isSafeInteger(Number(versionText))) {
     throw new CliError('BAD_INPUT', `The version must be a whole number ≥ 1 (a core length), got ${JSON.stringify(versionText.slice(0, 40))}.`)
@@ -110,6 +74,8 @@ async function runVerify (keyText: string, versionText: string, opts: VerifyOpti
     return await viaService(key, version, opts, wait, trust?.fingerprint)
   }
   if (trust === null) throw new CliError('BAD_INPUT', `An independent verify needs a trust root. ${NO_TRUST}`)
+  const { shortFingerprint } = await import('../trust')
+  const { verifyIndependently } = await import('./verify-independent')
   const result = await verifyIndependently(key, version, {
     trust, offline: opts.offline === true, peers: opts.peer ?? [], logPeers: opts.logPeer ?? [], timeoutMs: wait,
     ...(opts.rpc !== undefined ? { rpc: opts.rpc } : {}),
@@ -123,6 +89,9 @@ async function runVerify (keyText: string, versionText: string, opts: VerifyOpti
 }
 
 async function viaService (key: string, version: number, opts: VerifyOptions, wait: number, pinned?: string): Promise<{ verdict: Verdict, notes: string[] }> {
+  const { apiBase, request } = await import('./http-client')
+  const { shortFingerprint } = await import('../trust')
+  const { parseVerdictAnswer } = await import('./verify-output')
   const base = apiBase(opts, process.env)
   const answer = await request(base, { method: 'GET', path: `/v1/verify/${key}/${version}`, timeoutMs: wait })
   const verdict = parseVerdictAnswer(base, answer.body)

@@ -1,8 +1,7 @@
 import type { Command } from 'commander'
-import { keyHex, parsePeer } from '../heads'
 import type { CoreView } from '../api'
+import { addClientOptions, type ClientOptions } from './client-options'
 import { runCommand } from './exit'
-import { addClientOptions, adminToken, apiBase, request, timeoutMs, type ClientOptions } from './http-client'
 import { collect, printResult } from './output'
 
 interface WatchOptions extends ClientOptions { peer?: string[] }
@@ -14,6 +13,9 @@ export function registerWatch (program: Command): void {
     .argument('<key>', 'the core\'s key: 64 hex or 52 z-base-32 characters')
     .option('--peer <host:port>', 'a peer that serves the core over Hypercore replication (repeatable)', collect)
   addClientOptions(cmd, 30).action(async (key: string, opts: WatchOptions) => runCommand(opts, async () => {
+    // Loaded here, not above: declaring the command must stay cheap (`--help`).
+    const { keyHex, parsePeer } = await import('../heads')
+    const { adminToken, apiBase, request, timeoutMs } = await import('./http-client')
     // Checked here first, so a typo never reaches the service (exit 2).
     const hex = keyHex(key)
     const peers = (opts.peer ?? []).map((p) => parsePeer(p).address)

@@ -35,6 +35,12 @@ export const DEFAULTS = {
   confirmations: 1
 } as const
 
+/**
+ * The admin token's file in the data directory, when HYPERSEAL_ADMIN_TOKEN is unset: the
+ * service writes it (mode 0600), the CLI on the same machine reads it.
+ */
+export const ADMIN_TOKEN_FILE = 'admin-token'
+
 /** Settings that may come from the config file or a flag (camelCase, like Config). */
 export type ConfigInput = Partial<Record<Exclude<keyof Config, 'sealerKey' | 'keystore'> | 'keystore', string | number | string[]>>
 

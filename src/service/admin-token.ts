@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-
-export const ADMIN_TOKEN_FILE = 'admin-token'
+import { ADMIN_TOKEN_FILE } from '../config'
 
 /**
  * The admin token: HYPERSEAL_ADMIN_TOKEN when set, else the one kept in the data directory,

@@ -11,4 +11,4 @@
  */
 export { HypersealService } from './service'
 export type { ServiceOptions } from './service'
-export { resolveAdminToken, ADMIN_TOKEN_FILE } from './admin-token'
+export { resolveAdminToken } from './admin-token'

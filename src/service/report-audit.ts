@@ -3,7 +3,7 @@
  * decide and signs the result. Reads only: nothing here writes the ledger or sends a
  * transaction.
  */
-import type { AuditQuery } from '../api/service-port'
+import type { AuditQuery } from '../api'
 import type { ChainClient, ChainReader } from '../chain'
 import { gatherChain, policyOf, type EvidenceCache, type PinnedTrust } from '../evidence'
 import { keyHex, parseKey } from '../heads'

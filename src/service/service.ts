@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Registry } from 'prom-client'
-import type { AuditQuery, CoreView, PassResult, ServiceInfo, ServicePort, TimeRange } from '../api/service-port'
+import type { AuditQuery, CoreView, PassResult, ServiceInfo, ServicePort, TimeRange } from '../api'
 import type { Config } from '../config'
 import { HeadsError, HeadWatcher, keyHex, parseKey, parsePeer } from '../heads'
 import { Journal, openDataDir, ReceiptsLog, type BatchRecord, type DataDir, type ReceiptEntry } from '../ledger'

@@ -1,4 +1,4 @@
-import type { CoreView, PassResult } from '../api/service-port'
+import type { CoreView, PassResult } from '../api'
 import type { WatchedInfo } from '../heads'
 import type { ReceiptEntry, WatchEntry } from '../ledger'
 import type { PassOutcome } from '../sealer'

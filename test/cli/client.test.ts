@@ -1,15 +1,11 @@
 import { expect } from 'chai'
-import { createServer, type RequestListener, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CommanderError } from 'commander'
 import { CliError } from '../../src/cli/errors'
-import { exitCodeOf, oneLine, runProgram } from '../../src/cli/exit'
-import { adminToken, apiBase, request, timeoutMs } from '../../src/cli/http-client'
-import { buildProgram } from '../../src/cli/main'
-import { HeadsError } from '../../src/heads'
-import { onCleanup, runCleanups, tempDir } from '../heads/helpers'
+import { oneLine } from '../../src/cli/exit'
+import { adminToken, apiBase, fetchDocument, request, timeoutMs } from '../../src/cli/http-client'
+import { runCleanups, tempDir } from '../heads/helpers'
+import { foreignServer, runInProcess } from './helpers'
 
 async function codeOf (fn: () => unknown): Promise<string | undefined> {
   try {
@@ -18,31 +14,6 @@ async function codeOf (fn: () => unknown): Promise<string | undefined> {
     return (err as { code?: string }).code
   }
   return undefined
-}
-
-/** Runs the real program in this process with stdout/stderr captured and the exit code restored. */
-async function runInProcess (args: string[]): Promise<{ code: number, stderr: string, stdout: string }> {
-  const saved = { err: process.stderr.write, out: process.stdout.write, exitCode: process.exitCode }
-  let stderr = ''
-  let stdout = ''
-  process.stderr.write = ((chunk: string) => { stderr += chunk; return true }) as typeof process.stderr.write
-  process.stdout.write = ((chunk: string) => { stdout += chunk; return true }) as typeof process.stdout.write
-  try {
-    const code = await runProgram(buildProgram(), ['node', 'hyperseal', ...args])
-    return { code, stderr, stdout }
-  } finally {
-    process.stderr.write = saved.err
-    process.stdout.write = saved.out
-    process.exitCode = saved.exitCode
-  }
-}
-
-/** A plain HTTP server on 127.0.0.1 that is not the Hyperseal API. */
-async function foreignServer (handler: RequestListener): Promise<string> {
-  const server: Server = createServer(handler)
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  onCleanup(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()) }))
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 
 describe('CLI client plumbing (src/cli/http-client.ts, exit.ts)', () => {
@@ -85,20 +56,7 @@ describe('CLI client plumbing (src/cli/http-client.ts, exit.ts)', () => {
     }
   })
 
-  it('maps errors to exit codes: usage 2, unreachable 3, service failures 1 (a 400 is bad input: 2), help 0', () => {
-    expect(exitCodeOf(new CommanderError(1, 'commander.unknownOption', 'x'))).to.equal(2)
-    expect(exitCodeOf(new CommanderError(1, 'commander.help', '(outputHelp)'))).to.equal(2)
-    expect(exitCodeOf(new CommanderError(0, 'commander.helpDisplayed', '(outputHelp)'))).to.equal(0)
-    expect(exitCodeOf(new CliError('BAD_INPUT', 'x'))).to.equal(2)
-    expect(exitCodeOf(new CliError('NO_TOKEN', 'x'))).to.equal(2)
-    expect(exitCodeOf(new CliError('UNREACHABLE', 'x'))).to.equal(3)
-    expect(exitCodeOf(new CliError('SERVICE_ERROR', 'x', { status: 400, serviceCode: 'BAD_KEY' }))).to.equal(2)
-    expect(exitCodeOf(new CliError('SERVICE_ERROR', 'x', { status: 409, serviceCode: 'PASS_RUNNING' }))).to.equal(1)
-    expect(exitCodeOf(new CliError('SERVICE_ERROR', 'x', { status: 503, serviceCode: 'RPC_UNREACHABLE' }))).to.equal(1)
-    expect(exitCodeOf(new CliError('BAD_ANSWER', 'x'))).to.equal(1)
-    expect(exitCodeOf(new HeadsError('BAD_KEY', 'x'))).to.equal(2)
-    expect(exitCodeOf(new HeadsError('UPDATE_TIMEOUT', 'x'))).to.equal(1)
-    expect(exitCodeOf(new Error('x'))).to.equal(1)
+  it('keeps commander\'s suggestion on the one error line', () => {
     expect(oneLine('error: unknown option\n(Did you mean --peer?)\n')).to.equal('error: unknown option (Did you mean --peer?)')
   })
 
@@ -129,7 +87,35 @@ describe('CLI client plumbing (src/cli/http-client.ts, exit.ts)', () => {
     expect(await codeOf(() => request(base, { method: 'GET', path: '/ready', timeoutMs: 5000 }))).to.equal('BAD_ANSWER')
   })
 
-  it('gives up on a service that does not answer in time (UNREACHABLE, exit 3)', async () => {
+  it('sorts the service\'s error answers: 400 is bad input, 503/504 with Retry-After is unavailable, others are errors; codes kept', async () => {
+    const answers: Record<string, [number, Record<string, string>, string]> = {
+      '/bad': [400, {}, 'BAD_KEY'],
+      '/busy': [503, { 'retry-after': '5' }, 'RPC_UNREACHABLE'],
+      '/slow': [504, { 'retry-after': '5' }, 'UPDATE_TIMEOUT'],
+      '/broken': [503, {}, 'NO_SIGNER'],
+      '/gone': [404, {}, 'NOT_WATCHED']
+    }
+    const url = await foreignServer((req, res) => {
+      const [status, headers, code] = answers[req.url ?? '']
+      res.writeHead(status, { 'content-type': 'application/json', ...headers })
+      res.end(JSON.stringify({ error: { code, message: `the service says ${code}` } }))
+    })
+    const base = new URL(url)
+    const caught = async (path: string, doc: boolean): Promise<CliError> => {
+      const err = await (doc ? fetchDocument(base, path, 'secret-token-0123456789', 5000) : request(base, { method: 'GET', path, timeoutMs: 5000 })).catch((e: unknown) => e)
+      expect(err, path).to.be.instanceOf(CliError)
+      return err as CliError
+    }
+    for (const doc of [false, true]) {
+      const got = await Promise.all(Object.keys(answers).map((path) => caught(path, doc)))
+      expect(got.map((e) => e.code), doc ? 'fetchDocument' : 'request').to.deep.equal(['BAD_INPUT', 'SERVICE_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'SERVICE_ERROR', 'SERVICE_ERROR'])
+      expect(got.map((e) => e.serviceCode)).to.deep.equal(Object.values(answers).map(([, , code]) => code))
+      expect(got.map((e) => e.status)).to.deep.equal(Object.values(answers).map(([status]) => status))
+      expect(got[0].message).to.equal('the service says BAD_KEY')
+    }
+  })
+
+  it('gives up on a service that does not answer in time (UNREACHABLE)', async () => {
     const url = await foreignServer(() => { /* never answers */ })
     const started = Date.now()
     const err = await request(new URL(url), { method: 'GET', path: '/v1/cores', timeoutMs: 300 }).catch((e: unknown) => e)

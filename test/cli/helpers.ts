@@ -1,8 +1,11 @@
 import { expect } from 'chai'
 import { spawn } from 'node:child_process'
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http'
 import { createServer, type AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { buildApp } from '../../src/api'
+import { runProgram } from '../../src/cli/exit'
+import { buildProgram } from '../../src/cli/main'
 import { HypersealService } from '../../src/service'
 import { onCleanup, tempDir } from '../heads/helpers'
 import { testConfig } from '../sealer/helpers'
@@ -16,12 +19,13 @@ export interface CliRun { code: number | null, stdout: string, stderr: string }
  * directory, with no HYPERSEAL_* variable inherited from this process, and `env` added.
  */
 export async function runCli (args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return await runNode([BIN, ...args], { env: { HYPERSEAL_FROM_SOURCE: '1', ...env }, cwd: tempDir('hs-cli-cwd-') })
+}
+
+/** Runs `node ...argv` with no HYPERSEAL_* variable inherited and `env` added; killed after a minute, or by runCleanups. */
+export async function runNode (argv: string[], opts: { env?: Record<string, string>, cwd: string }): Promise<CliRun> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HYPERSEAL_')))
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: tempDir('hs-cli-cwd-'),
-    env: { ...base, HYPERSEAL_FROM_SOURCE: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  const child = spawn(process.execPath, argv, { cwd: opts.cwd, env: { ...base, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] })
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
   onCleanup(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
@@ -37,6 +41,32 @@ export async function runCli (args: string[], env: Record<string, string> = {}):
   // 'exit' can come before the pipes are drained.
   await Promise.all([new Promise((r) => child.stdout.once('close', r)), new Promise((r) => child.stderr.once('close', r))].map((p) => Promise.race([p, new Promise((r) => setTimeout(r, 1000))])))
   return { code, stdout, stderr }
+}
+
+/** Runs the real program in this process with stdout/stderr captured and the exit code restored. */
+export async function runInProcess (args: string[]): Promise<{ code: number, stderr: string, stdout: string }> {
+  const saved = { err: process.stderr.write, out: process.stdout.write, exitCode: process.exitCode }
+  let stderr = ''
+  let stdout = ''
+  process.stderr.write = ((chunk: string) => { stderr += chunk; return true }) as typeof process.stderr.write
+  process.stdout.write = ((chunk: string) => { stdout += chunk; return true }) as typeof process.stdout.write
+  process.exitCode = undefined
+  try {
+    const code = await runProgram(buildProgram(), ['node', 'hyperseal', ...args])
+    return { code, stderr, stdout }
+  } finally {
+    process.stderr.write = saved.err
+    process.stdout.write = saved.out
+    process.exitCode = saved.exitCode
+  }
+}
+
+/** A plain HTTP server on 127.0.0.1 that is not (or only pretends to be) the Hyperseal API; closed by runCleanups. */
+export async function foreignServer (handler: RequestListener): Promise<string> {
+  const server: Server = createHttpServer(handler)
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  onCleanup(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()) }))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 
 /** The non-empty lines of a stream's output. */

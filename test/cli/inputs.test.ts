@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { EXIT_HELP } from '../../src/cli/exit-codes'
 import { runCleanups, tempDir } from '../heads/helpers'
 import { closedPort, expectOneErrorLine, runCli, startService, type LiveService } from './helpers'
 
@@ -13,13 +14,14 @@ describe('hyperseal CLI inputs: help, usage errors, tokens, unreachable service 
   before(async () => { live = await startService() })
   after(runCleanups)
 
-  it('prints help for every command and exits 0', async () => {
+  it('prints help for every command and exits 0, with the one exit-code scheme after it', async () => {
     const runs = await Promise.all(['watch', 'unwatch', 'seal', 'status'].map((cmd) => runCli([cmd, '--help'])))
     runs.forEach((run, i) => {
       const cmd = ['watch', 'unwatch', 'seal', 'status'][i]
       expect(run.code, run.stderr).to.equal(0)
       expect(run.stdout).to.match(new RegExp(`^Usage: hyperseal ${cmd} `))
       expect(run.stdout).to.include('--api <url>')
+      expect(run.stdout).to.include(EXIT_HELP.trim())
       expect(run.stderr).to.equal('')
     })
   })
@@ -63,13 +65,13 @@ describe('hyperseal CLI inputs: help, usage errors, tokens, unreachable service 
     for (const run of [missing, blank, wrong, fromFile]) expect(run.stdout + run.stderr).to.not.include(live.token)
   })
 
-  it('exits 3 with one line when the service is unreachable (from --api or HYPERSEAL_HOST/PORT)', async () => {
+  it('exits 4 with one line when the service is unreachable (from --api or HYPERSEAL_HOST/PORT)', async () => {
     const port = await closedPort()
     const [byFlag, byEnv] = await Promise.all([
       runCli(['status', '--api', `http://127.0.0.1:${port}`]),
       runCli(['seal', '--json'], { HYPERSEAL_HOST: '127.0.0.1', HYPERSEAL_PORT: String(port), HYPERSEAL_ADMIN_TOKEN: live.token })
     ])
-    expect(expectOneErrorLine(byFlag, 3, 'status')).to.match(new RegExp(`^error: The Hyperseal service at http://127.0.0.1:${port} cannot be reached \\(ECONNREFUSED\\)`))
-    expect(JSON.parse(expectOneErrorLine(byEnv, 3, 'seal')).error.code).to.equal('UNREACHABLE')
+    expect(expectOneErrorLine(byFlag, 4, 'status')).to.match(new RegExp(`^error: The Hyperseal service at http://127.0.0.1:${port} cannot be reached \\(ECONNREFUSED\\)`))
+    expect(JSON.parse(expectOneErrorLine(byEnv, 4, 'seal')).error.code).to.equal('UNREACHABLE')
   })
 })

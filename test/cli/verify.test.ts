@@ -188,7 +188,7 @@ describe('hyperseal verify', function () {
     const run = await runCli(['verify', '--help'])
     expect(run.code).to.equal(0)
     for (const option of ['--trust <file>', '--api <url>', '--offline', '--receipt <path>', '--rpc <url>', '--storage <dir>', '--peer <host:port>', '--chain-id <id>']) expect(run.stdout).to.include(option)
-    expect(run.stdout).to.match(/3 {2}pending .*behind/).and.match(/4 {2}the service, the RPC or a peer cannot be reached/)
+    expect(run.stdout).to.match(/3 {2}pending .*behind/).and.match(/4 {2}unreachable: the service, the chain RPC or a peer/)
   })
 
   it('independent, from the writer\'s own storage once it is closed: verified (exit 0)', async () => {
