@@ -12,6 +12,7 @@
  */
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { autobaseVectors } from './manifest-vectors/autobase'
 import { hypercoreVectors } from './manifest-vectors/hypercore'
 import { multisigVector } from './manifest-vectors/hyper-multisig'
 import { Corestore, tempDir, type Vector } from './manifest-vectors/support'
@@ -25,7 +26,8 @@ async function main (): Promise<void> {
   try {
     const vectors: Vector[] = [
       ...await hypercoreVectors(store),
-      await multisigVector(store)
+      await multisigVector(store),
+      ...await autobaseVectors()
     ]
     writeFileSync(OUT, JSON.stringify({ v: 1, hypercore: '11.37.1', vectors }, null, 2) + '\n')
     console.log(`wrote ${vectors.length} vectors to ${OUT}`)
