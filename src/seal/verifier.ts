@@ -6,8 +6,8 @@
  *   Ed25519 signature over the 80-byte compat signable. Nothing else in the manifest counts.
  * - manifest v0, one signer, no patch: the raw 64-byte signature over the signable whose
  *   context is the signer's namespace (`Signer._ctx`).
- * - manifest v1+ with a prologue, head at or below the prologue's length: valid exactly when
- *   the head is the prologue (same length and tree hash); no signature is read.
+ * - any manifest with a prologue (compat cores too, by Hypercore's tree layer): no head below
+ *   its length, and at its length only its tree hash. For v1+ that head needs no signature.
  * - otherwise the quorum blob (multisig.ts; v0 layout for v0 manifests): at least `quorum`
  *   proofs, and each of the first `quorum` names a distinct signer whose signature covers the
  *   head, or, with a patch on a manifest that allows patches, the longer tree the patch grows
@@ -117,6 +117,12 @@ function checkQuorum (tree: SignedTree, manifest: Manifest, signature: Buffer): 
  * the manifest belongs to the key (manifest hash, or compat) and that roots fit the tree hash.
  */
 export function verifySigned (tree: SignedTree, manifest: Manifest, signature: Buffer): void {
+  const { prologue } = manifest
+  // Hypercore's tree layer (merkle-tree.js verifyUpgrade) holds any core, compat too, to its
+  // manifest's prologue: no head below it, and at its length its tree.
+  if (prologue !== null && (tree.length < prologue.length || (tree.length === prologue.length && !tree.treeHash.equals(prologue.hash)))) {
+    throw badSignature(`the manifest's prologue fixes the first ${prologue.length} blocks, and this head is not that tree`)
+  }
   if (isCompat(tree.key, manifest)) {
     if (!ed25519(signature, treeSignableCompat(tree.treeHash, tree.length, tree.fork), tree.key)) {
       throw badSignature('the compat signer\'s signature does not sign this tree hash, length and fork')
@@ -134,10 +140,6 @@ export function verifySigned (tree: SignedTree, manifest: Manifest, signature: B
     checkQuorum(tree, manifest, signature)
     return
   }
-  const { prologue } = manifest
-  if (prologue !== null && tree.length <= prologue.length) {
-    if (tree.length === prologue.length && tree.treeHash.equals(prologue.hash)) return
-    throw badSignature(`at or below the prologue's length ${prologue.length}, only the prologue itself is valid`)
-  }
+  if (prologue !== null && tree.length === prologue.length) return // the prologue itself: no signature read
   checkQuorum(tree, manifest, signature)
 }
