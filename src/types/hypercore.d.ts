@@ -113,6 +113,7 @@ declare module 'hypercore/lib/merkle-tree' {
   export interface MerkleTreeBatch {
     length: number
     fork: number
+    roots: Array<{ index: number, size: number, hash: Buffer }>
     signature: Buffer | null
     hash (): Buffer
   }
