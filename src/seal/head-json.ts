@@ -60,8 +60,8 @@ function rootsField (json: Record<string, unknown>, length: number, treeHash: st
   })
   try {
     assertHeadRoots(length, Buffer.from(treeHash, 'hex'), roots.map(nodeOf))
-  } catch (err) {
-    throw bad((err as Error).message.replace(/\.$/, ''))
+  } catch {
+    throw bad(`roots must be the flat-tree roots of length ${length}, hashing to its tree hash`)
   }
   return roots
 }
