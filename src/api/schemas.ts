@@ -74,10 +74,13 @@ export const watchBody = {
   }
 } as const
 
+const treeNode = { type: 'object', required: ['index', 'size', 'hash'], properties: { index: uint, size: uint, hash: hex } } as const
+
 const headJson = {
   type: 'object',
   required: ['key', 'length', 'fork', 'treeHash', 'signature', 'manifest'],
-  properties: { key: hex, length: uint, fork: uint, treeHash: hex, signature: hex, manifest: hex }
+  // roots: only on heads whose quorum signature carries a patch (docs/formats.md)
+  properties: { key: hex, length: uint, fork: uint, treeHash: hex, signature: hex, manifest: hex, roots: { type: 'array', items: treeNode } }
 } as const
 
 const sealInfo = {
@@ -91,8 +94,6 @@ export const receipt = {
   required: ['v', 'head', 'seal', 'proof'],
   properties: { v: { type: 'integer' }, head: headJson, seal: sealInfo, proof: { type: 'array', items: hex } }
 } as const
-
-const treeNode = { type: 'object', required: ['index', 'size', 'hash'], properties: { index: uint, size: uint, hash: hex } } as const
 
 export const incident = {
   type: 'object',

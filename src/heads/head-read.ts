@@ -1,5 +1,5 @@
 import type Hypercore from 'hypercore'
-import { verifyHeadSignature, type Head } from '../seal'
+import { headNeedsRoots, verifyHeadSignature, type Head } from '../seal'
 import { HeadsError } from './errors'
 import { withTimeout } from './timeout'
 
@@ -8,13 +8,14 @@ import { withTimeout } from './timeout'
  * tree hash and signature all come from one state (no await can interleave an upgrade).
  * The tree hash is computed from the in-memory roots (`state.hash()`): `core.treeHash()` would
  * first fetch the last block from a peer on a sparse replica and hang when no peer is there.
+ * A quorum signature with a patch is checked against the tree's roots, so they come along then.
  * Returns null when the core has no signed head yet. The result is not verified.
  */
 export function readHead (core: Hypercore): Head | null {
   const state = core.state
   const manifest = core.getManifest({ raw: true })
   if (state.length === 0 || state.signature === null || manifest === null) return null
-  return {
+  const head: Head = {
     key: Buffer.from(core.key),
     length: state.length,
     fork: state.fork,
@@ -22,6 +23,8 @@ export function readHead (core: Hypercore): Head | null {
     signature: Buffer.from(state.signature),
     manifest: Buffer.from(manifest)
   }
+  if (headNeedsRoots(head)) head.roots = state.roots.map((r) => ({ index: r.index, size: r.size, hash: Buffer.from(r.hash) }))
+  return head
 }
 
 /** `readHead` plus the signature check; a head that does not verify is returned as null. */

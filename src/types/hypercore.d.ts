@@ -24,6 +24,8 @@ declare module 'hypercore' {
     fork: number
     /** The latest head signature (multisig blob for v1 manifests), null before the first append. */
     signature: Buffer | null
+    /** The flat-tree roots of the tree at `length`, left to right. */
+    roots: Array<{ index: number, size: number, hash: Buffer }>
     /** BLAKE2b tree hash of the session's current roots, computed in memory. */
     hash (): Buffer
   }
@@ -111,6 +113,7 @@ declare module 'hypercore/lib/merkle-tree' {
   export interface MerkleTreeBatch {
     length: number
     fork: number
+    roots: Array<{ index: number, size: number, hash: Buffer }>
     signature: Buffer | null
     hash (): Buffer
   }
