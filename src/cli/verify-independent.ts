@@ -26,6 +26,8 @@ export interface IndependentOptions {
   peers: string[]
   logPeers: string[]
   timeoutMs: number
+  /** Told how long each step took, in ms (HYPERSEAL_TIMINGS; bench/verify-cold.ts). */
+  onPhase?: (phase: string, ms: number) => void
 }
 
 export interface IndependentResult {
@@ -53,7 +55,9 @@ export async function verifyIndependently (key: string, version: number, opts: I
   if (opts.offline && opts.storage === undefined && opts.peers.length === 0) throw new CliError('BAD_INPUT', 'Give the replica: --storage <dir> (your own Corestore) or --peer <host:port> (a remote one).')
   if (opts.storage !== undefined && opts.peers.length > 0) throw new CliError('BAD_INPUT', 'Give the replica as one of --storage <dir> or --peer <host:port>, not both.')
 
+  const connecting = performance.now()
   const reader = await createChainReader({ rpcUrl, timeoutMs: opts.timeoutMs })
+  opts.onPhase?.('rpc-connect', performance.now() - connecting)
   let replica: OpenReplica | undefined
   try {
     let receipts
@@ -64,18 +68,23 @@ export async function verifyIndependently (key: string, version: number, opts: I
       if (receipts.length === 0) throw new CliError('BAD_INPUT', `${opts.receipt} holds no receipt of core ${key}.`)
       incidents = [] as const
     } else {
-      const witness = await readWitness({ key, trust: opts.trust, peers: peersOf(logPeers), reader, timeoutMs: opts.timeoutMs })
+      const witness = await readWitness({ key, trust: opts.trust, peers: peersOf(logPeers), reader, timeoutMs: opts.timeoutMs, ...(opts.onPhase ? { onPhase: opts.onPhase } : {}) })
       if (witness.logVerdict !== null && witness.logVerdict.status !== 'verified') return { verdict: logFailure(key, version, witness.logVerdict, opts.trust.fingerprint), offline: false, log: null }
       receipts = witness.receipts
       incidents = witness.incidents
       log = { key: witness.log.key, length: witness.log.length, sealed: witness.logVerdict === null ? 'unsealed' : 'verified' }
     }
     const keyBuf = Buffer.from(key, 'hex')
+    let start = performance.now()
     replica = opts.storage !== undefined
       ? await openStorageReplica(opts.storage, keyBuf, opts.timeoutMs)
       : await openRemoteReplica(peersOf(opts.peers.length > 0 ? opts.peers : logPeers), keyBuf, opts.timeoutMs)
-    const { input } = await gatherVerifyInput({ key, version, receipts, incidents }, { replica, chain: reader, trust: opts.trust })
-    return { verdict: verify(input), offline: opts.offline, log }
+    opts.onPhase?.('replica-open', performance.now() - start)
+    const { input } = await gatherVerifyInput({ key, version, receipts, incidents }, { replica, chain: reader, trust: opts.trust, ...(opts.onPhase ? { onPhase: opts.onPhase } : {}) })
+    start = performance.now()
+    const verdict = verify(input)
+    opts.onPhase?.('verify', performance.now() - start)
+    return { verdict, offline: opts.offline, log }
   } finally {
     await replica?.close()
     reader.close()

@@ -34,12 +34,15 @@ export interface WitnessRequest {
   reader: ChainReader
   timeoutMs: number
   cache?: EvidenceCache
+  /** Told how long replicating and reading the log, and checking it against its seal, took (ms). */
+  onPhase?: (phase: 'log' | 'log-check', ms: number) => void
 }
 
 export async function readWitness (req: WitnessRequest): Promise<Witness> {
   const named = req.trust.root.receiptsLogs[0]
   if (named === undefined) throw new TypeError('readWitness needs a trust root that names a receipts log')
   const logKey = Buffer.from(named.key, 'hex')
+  const started = performance.now()
   const remote = await openRemoteCore(req.peers, logKey, req.timeoutMs)
   try {
     // One fixed version of the log: appends landing meanwhile do not mix in.
@@ -51,6 +54,8 @@ export async function readWitness (req: WitnessRequest): Promise<Witness> {
       const receipts = (await log.receipts(req.key)).map((e) => e.receipt)
       const incidents = await log.listIncidents({ key: req.key })
       const sealedLength = logReceipts.reduce((max, r) => Math.max(max, r.head.length), 0)
+      req.onPhase?.('log', performance.now() - started)
+      const checking = performance.now()
       let logVerdict: Verdict | null = null
       if (sealedLength > 0) {
         const { input } = await gatherVerifyInput({ key: named.key, version: sealedLength, receipts: logReceipts }, {
@@ -58,6 +63,7 @@ export async function readWitness (req: WitnessRequest): Promise<Witness> {
         })
         logVerdict = verify(input)
       }
+      req.onPhase?.('log-check', performance.now() - checking)
       return { log: { key: named.key, length: snapshot.length, fork: snapshot.fork }, logVerdict, receipts, incidents }
     } finally {
       await log.close()
