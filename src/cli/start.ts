@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { buildApp, createLogger } from '../api'
+import { apiLimits, buildApp, createLogger } from '../api'
 import { loadConfig, redactConfig, type ConfigInput } from '../config'
 import { faultFromEnv } from '../sealer'
 import { HypersealService } from '../service'
@@ -54,7 +54,7 @@ export function registerStart (program: Command): void {
       const logger = createLogger({ level: opts.logLevel ?? 'info' })
       logger.info({ config: redactConfig(config) }, 'starting Hyperseal')
       const service = await HypersealService.open(config, { logger, fault: faultFromEnv() })
-      const app = buildApp({ service, adminToken: service.adminToken, logger, metrics: service.registry })
+      const app = buildApp({ service, adminToken: service.adminToken, logger, metrics: service.registry, ...apiLimits(config) })
       try {
         await app.listen({ host: config.host, port: config.port })
       } catch (err) {

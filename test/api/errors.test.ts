@@ -134,13 +134,15 @@ function throwingServiceDouble (current: () => Error): ServicePort {
   const fail = async (): Promise<never> => { throw current() }
   return {
     info: () => { throw current() },
-    listCores: fail,
+    pageCores: fail,
     watchCore: fail,
+    watchCores: fail,
     unwatchCore: fail,
     sealNow: fail,
-    listBatches: fail,
-    listIncidents: fail,
-    coreReceipts: fail,
+    pageBatches: fail,
+    pageBatchLeaves: fail,
+    pageIncidents: fail,
+    pageReceipts: fail,
     receiptAt: fail,
     verify: fail,
     auditReport: fail,
@@ -155,7 +157,8 @@ describe('API error plumbing through HTTP (throwing ServicePort test double)', (
   const routes = [
     { method: 'GET', url: '/v1/cores' }, { method: 'POST', url: '/v1/cores', payload: { key } }, { method: 'DELETE', url: `/v1/cores/${key}` },
     { method: 'POST', url: '/v1/seal' }, { method: 'GET', url: '/v1/batches' }, { method: 'GET', url: '/v1/incidents' },
-    { method: 'GET', url: `/v1/cores/${key}/receipts` }, { method: 'GET', url: `/v1/receipts/${key}/3` }, { method: 'GET', url: '/health' }, { method: 'GET', url: '/ready' }
+    { method: 'GET', url: `/v1/cores/${key}/receipts` }, { method: 'GET', url: `/v1/receipts/${key}/3` }, { method: 'GET', url: '/health' },
+    { method: 'POST', url: '/v1/cores', payload: { cores: [{ key }] } }, { method: 'GET', url: '/v1/batches/0/leaves' }
   ] as const
 
   it('every route answers a thrown domain error with its table status, code and headers, and logs it at its level', async () => {
@@ -184,6 +187,11 @@ describe('API error plumbing through HTTP (throwing ServicePort test double)', (
       const corrupt = lines.filter((l) => l.answer === 'LEDGER_CORRUPT')
       expect(corrupt).to.have.length(routes.length)
       expect(corrupt.every((l) => l.level === 50 && l.err?.code === 'CORRUPT_ENTRY' && l.err.message === 'DOMAIN-DETAIL')).to.equal(true)
+      // /ready answers from its background check, which turns any failure into "not ready".
+      const ready = await app.inject({ method: 'GET', url: '/ready' })
+      expect(ready.statusCode).to.equal(503)
+      expect(ready.json().error.code).to.equal('NOT_READY')
+      expect(ready.json().checks.service).to.deep.equal({ ok: false, detail: 'the readiness check failed' })
     } finally {
       await app.close()
     }
