@@ -1,6 +1,7 @@
 /**
- * `--receipt <path>` for an independent verify: one receipt JSON, a JSON array of receipts, or
- * a directory of `*.json` files (each one receipt or an array). Receipts are passed to the
+ * `--receipt <path>` for an independent verify: one receipt JSON, a JSON array of receipts, a
+ * saved page of `GET /v1/cores/:key/receipts` (`{ receipts, next }`), or a directory of `*.json`
+ * files (each one of those). Receipts are passed to the
  * verifier as they are, so a tampered one gives an `invalid` verdict rather than being dropped;
  * only receipts that plainly name another core (a well-formed, different `head.key`) are left
  * out, so a directory may hold the receipts of many cores.
@@ -50,7 +51,9 @@ function readReceiptFile (file: string): unknown[] {
   } catch {
     throw new CliError('BAD_INPUT', `The receipt file ${file} is not JSON; give a receipt as served by GET /v1/receipts/:key/:length.`)
   }
-  const list = Array.isArray(json) ? json : [json]
+  // A saved page of GET /v1/cores/:key/receipts is `{ receipts: [...], next }`.
+  const page = (json as { receipts?: unknown } | null)?.receipts
+  const list = Array.isArray(json) ? json : Array.isArray(page) ? page : [json]
   if (list.length === 0) throw new CliError('BAD_INPUT', `The receipt file ${file} holds an empty array.`)
   if (!list.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r))) {
     throw new CliError('BAD_INPUT', `The receipt file ${file} must hold a receipt object or an array of receipt objects.`)

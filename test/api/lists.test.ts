@@ -4,7 +4,7 @@ import { checkReceipt, type HeadJson, type Incident, type Receipt } from '../../
 import { appendN, localWriter, runCleanups, waitFor, type LocalWriter } from '../heads/helpers'
 import { errorCode, openApi, type ApiFixture } from './helpers'
 
-const fakeKey = (i: number): string => (i + 1).toString(16).padStart(64, 'f')
+const fakeKey = (i: number): string => 'f' + (i + 1).toString(16).padStart(63, '0')
 
 describe('API lists on a real service: limit, cursor, next; bulk watch and labels', function () {
   this.timeout(180_000)
@@ -17,16 +17,17 @@ describe('API lists on a real service: limit, cursor, next; bulk watch and label
     let cursor: string | null = null
     for (let pages = 1; ; pages++) {
       const sep = path.includes('?') ? '&' : '?'
-      const url = `${path}${sep}limit=${limit}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`
+      const url: string = `${path}${sep}limit=${limit}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`
       const res = await fx.app.inject({ method: 'GET', url })
       expect(res.statusCode, url).to.equal(200)
-      const body = res.json()
+      const body: Record<string, T[] | string | null> = res.json()
       expect(Object.keys(body)).to.include.members([name, 'next'])
-      expect(body[name].length).to.be.at.most(limit)
-      items.push(...body[name])
+      const page = body[name] as T[]
+      expect(page.length).to.be.at.most(limit)
+      items.push(...page)
       if (body.next === null) return { items, pages }
       expect(body.next).to.be.a('string')
-      cursor = body.next
+      cursor = body.next as string
       await between()
     }
   }
