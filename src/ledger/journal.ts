@@ -49,24 +49,25 @@ export class Journal {
       label: item.label === undefined ? undefined : parseLabel(item.label)
     }))
     if (wanted.length === 0) return []
+    // Read and written in key order: neighbouring keys share the tree nodes a get or put walks.
+    const sorted = [...new Set(wanted.map((w) => w.key))].sort()
     return this.bee.write(async (tx) => {
-      const entries = new Map<string, WatchEntry>()
+      const entries = new Map<string, WatchEntry | undefined>()
+      for (const key of sorted) {
+        const stored = await tx.get(K.watchKey(key))
+        entries.set(key, stored === undefined ? undefined : asStored(K.watchKey(key), stored, parseWatch))
+      }
       const changed = new Set<string>()
-      const results: Array<{ added: boolean, entry: WatchEntry }> = []
-      for (const w of wanted) {
-        let old = entries.get(w.key)
-        if (old === undefined) {
-          const stored = await tx.get(K.watchKey(w.key))
-          old = stored === undefined ? undefined : asStored(K.watchKey(w.key), stored, parseWatch)
-        }
+      const results = wanted.map((w) => {
+        const old = entries.get(w.key)
         const entry: WatchEntry = { key: w.key, peers: [...new Set([...(old?.peers ?? []), ...w.peers])], addedAt: old?.addedAt ?? now() }
         const label = w.label ?? old?.label
         if (label !== undefined) entry.label = label
         if (old === undefined || entry.peers.length !== old.peers.length || label !== old.label) changed.add(w.key)
         entries.set(w.key, entry)
-        results.push({ added: old === undefined, entry })
-      }
-      for (const k of changed) await tx.put(K.watchKey(k), entries.get(k))
+        return { added: old === undefined, entry }
+      })
+      for (const key of sorted) if (changed.has(key)) await tx.put(K.watchKey(key), entries.get(key))
       return results
     })
   }
