@@ -7,7 +7,7 @@ import { closedPort, expectOneErrorLine, runCli, startService, type LiveService 
 const HEX = 'ab'.repeat(32)
 
 describe('hyperseal CLI inputs: help, usage errors, tokens, unreachable service (node bin/hyperseal.js)', function () {
-  this.timeout(120_000)
+  this.timeout(400_000)
   let live: LiveService
 
   before(async () => { live = await startService() })
