@@ -132,9 +132,7 @@ export const API_RULES: Record<ApiErrorCode, Rule> = {
   PAYLOAD_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   RATE_LIMITED: { status: 429, code: 'RATE_LIMITED', retry: true },
-  // Load shedding, counted by hyperseal_http_requests_total{status="503"}: a log line each would
-  // add disk writes exactly when the service is busiest.
-  BUSY: { status: 503, code: 'BUSY', message: 'Too many expensive requests (verify, receipt lists, batch leaves, reports) are running; try again in a few seconds.', retry: true, level: 'debug' },
+  BUSY: { status: 503, code: 'BUSY', message: 'Too many expensive requests (verify, receipt lists, batch leaves, reports) are running; try again in a few seconds.', retry: true },
   NOT_READY: { status: 503, code: 'NOT_READY', message: 'The service is not ready; see `checks`.', retry: true },
   INTERNAL
 }
