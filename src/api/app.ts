@@ -1,14 +1,16 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger as PinoLogger } from 'pino'
 import type { Registry } from 'prom-client'
-import { ConfigError } from '../config'
+import { ConfigError, DEFAULTS, type Config } from '../config'
 import { errInfo } from '../util'
 import rateLimit from '@fastify/rate-limit'
 import { adminOnly, carriesAdminToken, refuseTokenInQuery } from './auth'
+import { Capacity } from './capacity'
 import { registerDocs } from './docs'
 import { ApiError, toErrorAnswer } from './errors'
 import { instrumentHttp } from './http-metrics'
 import { apiLogger } from './logging'
+import { ReadinessCache, type ReadinessOptions } from './readiness'
 import { coreRoutes } from './routes/cores'
 import { ledgerRoutes } from './routes/ledger'
 import { opsRoutes } from './routes/ops'
@@ -29,10 +31,22 @@ export interface ApiDeps {
   /** Largest accepted request body in bytes (default 64 KiB: the largest real body is a watch). */
   bodyLimit?: number
   /**
-   * Requests per address per window on the public routes (default 600 a minute); requests with
-   * the admin token are not limited. `false` turns the limit off (benchmarks).
+   * Requests per address per window on the public routes (default: DEFAULTS.rateLimit a
+   * minute); requests with the admin token are not limited. `false` turns the limit off.
    */
   rateLimit?: { max: number, timeWindowMs: number } | false
+  /** Expensive requests served at once, past which the API answers 503 BUSY (default DEFAULTS.expensiveRequests). */
+  expensiveRequests?: number
+  /** How `/ready` refreshes its answer in the background (readiness.ts). */
+  readiness?: ReadinessOptions
+}
+
+/** The API's limits as the configuration sets them (`HYPERSEAL_RATE_LIMIT`, `HYPERSEAL_EXPENSIVE_REQUESTS`). */
+export function apiLimits (config: Pick<Config, 'rateLimit' | 'expensiveRequests'>): Pick<ApiDeps, 'rateLimit' | 'expensiveRequests'> {
+  return {
+    rateLimit: config.rateLimit === 0 ? false : { max: config.rateLimit, timeWindowMs: 60_000 },
+    expensiveRequests: config.expensiveRequests
+  }
 }
 
 /** The HTTP API, built but not listening: tests drive it with `inject()`, `start` calls `listen()`. */
@@ -69,7 +83,7 @@ export function buildApp (deps: ApiDeps): FastifyInstance {
   instrumentHttp(app, deps.metrics)
 
   if (deps.rateLimit !== false) {
-    const limit = deps.rateLimit ?? { max: 600, timeWindowMs: 60_000 }
+    const limit = deps.rateLimit ?? { max: DEFAULTS.rateLimit, timeWindowMs: 60_000 }
     void app.register(rateLimit, {
       global: true,
       max: limit.max,
@@ -79,7 +93,15 @@ export function buildApp (deps: ApiDeps): FastifyInstance {
         new ApiError('RATE_LIMITED', `Too many requests from this address: at most ${context.max} per ${context.after}; try again in ${context.after}.`)
     })
   }
-  const ctx = { service: deps.service, admin: adminOnly(deps.adminToken), metrics: deps.metrics }
+  const readiness = new ReadinessCache(() => deps.service.ready(), deps.readiness)
+  app.addHook('onClose', async () => readiness.close())
+  const ctx = {
+    service: deps.service,
+    admin: adminOnly(deps.adminToken),
+    metrics: deps.metrics,
+    expensive: new Capacity(deps.expensiveRequests ?? DEFAULTS.expensiveRequests),
+    readiness
+  }
   // Before the routes, so that every route's schema is collected.
   registerDocs(app, { admin: ctx.admin })
   // As a plugin, so the routes are added after the docs plugin has loaded and sees each one.

@@ -1,5 +1,7 @@
 // The HTTP API's only door: build the app (not listening), and the logger with its redaction.
-export { buildApp } from './app'
+export { buildApp, apiLimits } from './app'
 export type { ApiDeps } from './app'
 export { createLogger } from './logging'
-export type { AuditQuery, ServicePort, ServiceInfo, CoreView, PassResult, TimeRange } from './service-port'
+export type { AuditQuery, ServicePort, ServiceInfo, CoreView, PassResult, TimeRange, WatchItem } from './service-port'
+export { BULK_WATCH_MAX } from './service-port'
+export type { ReadinessOptions } from './readiness'

@@ -39,18 +39,8 @@ export const receiptParams = {
   properties: { key, length: { type: 'string', pattern: LENGTH_PATTERN } }
 } as const
 
-/** `from` / `to`: ISO 8601 or epoch seconds (parsed in time-query.ts). */
-const time = { type: 'string', minLength: 1, maxLength: 40 } as const
-export const timeQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { from: time, to: time }
-} as const
-export const incidentQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { from: time, to: time, key }
-} as const
+/** `from` / `to`: ISO 8601 or epoch seconds (parsed in query.ts). */
+export const time = { type: 'string', minLength: 1, maxLength: 40 } as const
 /** The audit report's query; `key` may repeat or hold a comma-separated list (checked by the route). */
 export const reportQuery = {
   type: 'object',
@@ -64,19 +54,9 @@ export const reportQuery = {
 } as const
 export const emptyQuery = { type: 'object', additionalProperties: false, properties: {} } as const
 
-export const watchBody = {
-  type: 'object',
-  required: ['key'],
-  additionalProperties: false,
-  properties: {
-    key: { type: 'string', maxLength: 64 },
-    peers: { type: 'array', maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 300 } }
-  }
-} as const
-
 const treeNode = { type: 'object', required: ['index', 'size', 'hash'], properties: { index: uint, size: uint, hash: hex } } as const
 
-const headJson = {
+export const headJson = {
   type: 'object',
   required: ['key', 'length', 'fork', 'treeHash', 'signature', 'manifest'],
   // roots: only on heads whose quorum signature carries a patch (docs/formats.md)
@@ -142,6 +122,7 @@ export const coreView = {
     length: uint,
     fork: uint,
     addedAt: iso,
+    label: { type: ['string', 'null'] },
     lastSeal: {
       type: ['object', 'null'],
       required: ['length', 'fork', 'root', 'sealedAt'],

@@ -6,8 +6,8 @@
  * Methods throw the domains' coded errors (HeadsError, LedgerError, ChainError, SealerError…);
  * the API maps their codes to HTTP statuses in one table (errors.ts).
  */
-import type { Incident } from '../seal'
-import type { BatchRecord, ReceiptEntry } from '../ledger'
+import type { HeadJson, Incident } from '../seal'
+import type { BatchSummary, Page, PageQuery, ReceiptEntry } from '../ledger'
 import type { Verdict } from '../verify'
 import type { PassOutcome } from '../sealer'
 import type { SignedReport } from '../report'
@@ -35,6 +35,8 @@ export interface CoreView {
   length: number
   fork: number
   addedAt: string
+  /** The operator's label for the core, null when none was given. */
+  label: string | null
   /** The latest sealed head of this core, if any. */
   lastSeal: { length: number, fork: number, root: string, sealedAt: string } | null
 }
@@ -59,21 +61,39 @@ export interface TimeRange { from?: Date, to?: Date }
 /** An audit report's period [from, to) and, optionally, the cores it covers (all when none). */
 export interface AuditQuery { from: Date, to: Date, keys?: string[] }
 
+/** One core of a bulk watch: as the single watch takes it. */
+export interface WatchItem { key: string, peers?: string[], label?: string }
+
+/** At most this many cores in one bulk watch. */
+export const BULK_WATCH_MAX = 10_000
+
 export interface ServicePort {
   info (): ServiceInfo
   /** The service's trust root (docs/formats.md) and its fingerprint. */
   trust (): { root: TrustRoot, fingerprint: string }
-  listCores (): Promise<CoreView[]>
-  /** `created` false when the key was watched already (its peers are merged). */
-  watchCore (key: string, peers: string[]): Promise<{ created: boolean, core: CoreView }>
+  /** The watched cores a page at a time, by key. */
+  pageCores (page: PageQuery): Promise<Page<CoreView>>
+  /**
+   * `created` false when the key was watched already (its peers are merged). A label replaces
+   * the core's label; no label keeps it.
+   */
+  watchCore (key: string, peers: string[], label?: string): Promise<{ created: boolean, core: CoreView }>
+  /**
+   * Up to BULK_WATCH_MAX cores at once, written to the journal in one write; every item is
+   * checked before anything is written. A key given twice counts once (as created or merged).
+   */
+  watchCores (items: WatchItem[]): Promise<{ created: number, merged: number, cores: CoreView[] }>
   /** Throws HeadsError NOT_WATCHED when the key is not watched. */
   unwatchCore (key: string): Promise<void>
   /** Runs a pass now; throws SealerError PASS_RUNNING while one runs. */
   sealNow (): Promise<PassResult>
-  listBatches (range: TimeRange): Promise<BatchRecord[]>
-  listIncidents (range: TimeRange & { key?: string }): Promise<Incident[]>
-  /** Every receipt of a core, oldest first; throws HeadsError NOT_WATCHED for a core never watched nor sealed. */
-  coreReceipts (key: string): Promise<ReceiptEntry[]>
+  /** Batches sealed in the range, by block time, without their leaves. */
+  pageBatches (range: TimeRange, page: PageQuery): Promise<Page<BatchSummary>>
+  /** The leaves of batch `seq` in batch order; throws LedgerError NOT_FOUND for no such batch. */
+  pageBatchLeaves (seq: number, page: PageQuery): Promise<Page<HeadJson>>
+  pageIncidents (range: TimeRange & { key?: string }, page: PageQuery): Promise<Page<Incident>>
+  /** A core's receipts, oldest first; throws HeadsError NOT_WATCHED for a core never watched nor sealed. */
+  pageReceipts (key: string, page: PageQuery): Promise<Page<ReceiptEntry>>
   /** The receipt of the head sealed at exactly `length`; null when none. */
   receiptAt (key: string, length: number): Promise<ReceiptEntry | null>
   /**

@@ -3,6 +3,7 @@ import type { CoreView, ServiceInfo } from '../api'
 import { addClientOptions, type ClientOptions } from './client-options'
 import { runCommand } from './exit'
 import { printResult } from './output'
+import { countAll, walkAll } from './pages'
 
 interface Readiness { ready: boolean, checks: Record<string, { ok: boolean, detail?: string }> }
 
@@ -14,12 +15,14 @@ export function registerStatus (program: Command): void {
     const { apiBase, request, timeoutMs } = await import('./http-client')
     const base = apiBase(opts, process.env)
     const ms = timeoutMs(opts, 30)
-    const { cores, service } = (await request(base, { method: 'GET', path: '/v1/cores', timeoutMs: ms })).body as { cores: CoreView[], service: ServiceInfo }
+    let service: ServiceInfo | undefined
+    const cores = await walkAll<CoreView>(base, '/v1/cores', 'cores', { timeoutMs: ms, onPage: (page) => { service = page.service as ServiceInfo } })
     // 503 is /ready's answer when a check fails: part of the status, not a failure of this command.
     const readiness = (await request(base, { method: 'GET', path: '/ready', timeoutMs: ms, accept: [503] })).body as Readiness
-    const incidents = ((await request(base, { method: 'GET', path: '/v1/incidents', timeoutMs: ms })).body as { incidents: unknown[] }).incidents.length
+    // Counted page by page (1,000 a request), not kept: exact, and bounded in memory.
+    const incidents = await countAll(base, '/v1/incidents', 'incidents', { timeoutMs: ms })
     const ready = { ready: readiness.ready, checks: readiness.checks }
-    printResult(opts.json, { service, ready, cores, incidents }, () => statusLines(service, ready, cores, incidents))
+    printResult(opts.json, { service, ready, cores, incidents }, () => statusLines(service!, ready, cores, incidents))
   }))
 }
 
@@ -37,7 +40,7 @@ function statusLines (service: ServiceInfo, readiness: Readiness, cores: CoreVie
   ]
   for (const c of cores) {
     const seal = c.lastSeal === null ? 'never sealed' : `last sealed at length ${c.lastSeal.length} fork ${c.lastSeal.fork}, ${c.lastSeal.sealedAt}`
-    lines.push(`  ${c.key}  length ${c.length} fork ${c.fork}  ${seal}`)
+    lines.push(`  ${c.key}  length ${c.length} fork ${c.fork}  ${seal}${c.label === null || c.label === undefined ? '' : `  "${c.label}"`}`)
   }
   return lines
 }

@@ -3,8 +3,8 @@ import { resolve } from 'node:path'
 import { validate as validateCron } from 'node-cron'
 import { ConfigError } from './errors'
 import {
-  parseAddress, parseHost, parseHostPortList, parseNonNegativeInt, parsePort, parsePrivateKey,
-  parseSchedule, parseUrl
+  parseAddress, parseHost, parseHostPortList, parseNonNegativeInt, parsePort, parsePositiveInt, parsePrivateKey,
+  parseRateLimit, parseSchedule, parseUrl
 } from './parse'
 
 /** The validated configuration, read once at start and passed to every part. */
@@ -24,6 +24,10 @@ export interface Config {
   keystore?: { path: string, password: string }
   confirmations: number
   bootstrap: string[]
+  /** Requests a minute per client address on the public API routes; 0: no limit. */
+  rateLimit: number
+  /** Expensive requests (verify, receipt lists, batch leaves, reports) served at once; past it, 503 BUSY. */
+  expensiveRequests: number
 }
 
 export const DEFAULTS = {
@@ -32,7 +36,13 @@ export const DEFAULTS = {
   port: 8480,
   replicationPort: 8481,
   schedule: '* * * * *',
-  confirmations: 1
+  confirmations: 1,
+  // 10 a second per address: a person's verify page or a paging script stays far below it,
+  // while one address alone cannot fill the expensive-request cap for long. See the README.
+  rateLimit: 600,
+  // Four per core of the 2-core machine this is sized for: each verify or report is mostly
+  // waiting on a peer or the chain, but holds memory while it does.
+  expensiveRequests: 8
 } as const
 
 /**
@@ -44,7 +54,7 @@ export const ADMIN_TOKEN_FILE = 'admin-token'
 /** Settings that may come from the config file or a flag (camelCase, like Config). */
 export type ConfigInput = Partial<Record<Exclude<keyof Config, 'sealerKey' | 'keystore'> | 'keystore', string | number | string[]>>
 
-const FILE_FIELDS = new Set(['dataDir', 'host', 'port', 'adminToken', 'replicationPort', 'schedule', 'rpc', 'contract', 'keystore', 'confirmations', 'bootstrap'])
+const FILE_FIELDS = new Set(['dataDir', 'host', 'port', 'adminToken', 'replicationPort', 'schedule', 'rpc', 'contract', 'keystore', 'confirmations', 'bootstrap', 'rateLimit', 'expensiveRequests'])
 
 const ENV: Record<string, keyof ConfigInput> = {
   HYPERSEAL_DATA: 'dataDir',
@@ -57,7 +67,9 @@ const ENV: Record<string, keyof ConfigInput> = {
   HYPERSEAL_CONTRACT: 'contract',
   HYPERSEAL_KEYSTORE: 'keystore',
   HYPERSEAL_CONFIRMATIONS: 'confirmations',
-  HYPERSEAL_BOOTSTRAP: 'bootstrap'
+  HYPERSEAL_BOOTSTRAP: 'bootstrap',
+  HYPERSEAL_RATE_LIMIT: 'rateLimit',
+  HYPERSEAL_EXPENSIVE_REQUESTS: 'expensiveRequests'
 }
 
 export function readConfigFile (path: string): ConfigInput {
@@ -112,7 +124,9 @@ function validate (raw: ConfigInput, env: NodeJS.ProcessEnv): Config {
     replicationPort: parsePort('HYPERSEAL_REPLICATION_PORT', str('replicationPort') ?? DEFAULTS.replicationPort, true),
     schedule: parseSchedule('HYPERSEAL_SCHEDULE', str('schedule') ?? DEFAULTS.schedule, validateCron),
     confirmations: parseNonNegativeInt('HYPERSEAL_CONFIRMATIONS', str('confirmations') ?? DEFAULTS.confirmations, 1000),
-    bootstrap: raw.bootstrap === undefined ? [] : parseHostPortList('HYPERSEAL_BOOTSTRAP', raw.bootstrap as string | string[])
+    bootstrap: raw.bootstrap === undefined ? [] : parseHostPortList('HYPERSEAL_BOOTSTRAP', raw.bootstrap as string | string[]),
+    rateLimit: parseRateLimit('HYPERSEAL_RATE_LIMIT', str('rateLimit') ?? DEFAULTS.rateLimit),
+    expensiveRequests: parsePositiveInt('HYPERSEAL_EXPENSIVE_REQUESTS', str('expensiveRequests') ?? DEFAULTS.expensiveRequests, 1024)
   }
   const token = str('adminToken')
   if (token !== undefined) {

@@ -1,7 +1,7 @@
 /** Parsers for the journal's records and for what callers hand to its transition methods. */
 import type { FinalInfo, InflightBatch, MinedInfo, ReorgInfo, SentTx, TxInfo } from './inflight'
 import { keyHex } from './keys'
-import { array, head, Invalid, iso, oneOf, record, text, uint } from './validate'
+import { array, asInput, head, Invalid, iso, oneOf, record, text, uint } from './validate'
 
 const BYTES32 = /^0x[0-9a-f]{64}$/
 const WEI = /^(0|[1-9]\d{0,77})$/
@@ -13,6 +13,33 @@ export interface WatchEntry {
   /** `host:port` endpoints that speak Hypercore replication, in the order they were added. */
   peers: string[]
   addedAt: string
+  /** The operator's name for the core (see `label`); absent when none was given. */
+  label?: string
+}
+
+export const LABEL_MAX = 64
+// 1 to 64 characters (code points); no control, format, private-use or unassigned character
+// (which hide text or reorder it on screen), no line break, no space at either end.
+const LABEL = /^[^\p{C}\p{Z}](?:[^\p{C}\p{Zl}\p{Zp}]{0,62}[^\p{C}\p{Z}])?$/u
+
+/** What `Journal.addWatches` takes for one core. */
+export interface WatchInput {
+  key: string | Buffer
+  peers?: string[]
+  label?: string
+}
+
+/** A label from outside, checked once at the edge: BAD_INPUT with the rule when it breaks it. */
+export function parseLabel (value: unknown): string {
+  return asInput('label', value, (v) => label(v, 'label'))
+}
+
+/** A core's label: a short printable string, as the operator typed it. */
+export function label (value: unknown, where: string): string {
+  if (typeof value !== 'string' || !LABEL.test(value)) {
+    throw new Invalid(`${where} must be 1 to ${LABEL_MAX} printable characters, without control characters, line breaks or spaces at either end`)
+  }
+  return value
 }
 
 /** `host:port` with a hostname, IPv4 or [IPv6] host and a port 1–65535; host lowercased. */
@@ -27,8 +54,10 @@ export function peer (value: unknown, where: string): string {
 }
 
 export function parseWatch (value: unknown): WatchEntry {
-  const json = record(value, 'the watch entry', ['key', 'peers', 'addedAt'])
-  return { key: keyHex(text(json.key, 'key', /^[0-9a-f]{64}$/)), peers: array(json.peers, 'peers', peer), addedAt: iso(json.addedAt, 'addedAt') }
+  const json = record(value, 'the watch entry', ['key', 'peers', 'addedAt'], ['label'])
+  const out: WatchEntry = { key: keyHex(text(json.key, 'key', /^[0-9a-f]{64}$/)), peers: array(json.peers, 'peers', peer), addedAt: iso(json.addedAt, 'addedAt') }
+  if (json.label !== undefined) out.label = label(json.label, 'label')
+  return out
 }
 
 function wei (value: unknown, where: string): string {

@@ -9,7 +9,8 @@ import { LedgerError } from './errors'
 import * as T from './inflight'
 import * as K from './keys'
 import { LedgerBee, type WriteTx } from './ledger-bee'
-import { parseFinal, parseInflight, parseMined, parseTx, parseWatch, peer, type WatchEntry } from './journal-records'
+import { parseFinal, parseInflight, parseLabel, parseMined, parseTx, parseWatch, peer, type WatchEntry, type WatchInput } from './journal-records'
+import { readPage, type Page, type PageQuery } from './pages'
 import { array, asInput, asStored, head, jsonValue } from './validate'
 
 export const JOURNAL_CORE = 'hyperseal/journal'
@@ -30,17 +31,44 @@ export class Journal {
     return new Journal(await LedgerBee.open(store, coreName, { appendOnly: false, what: 'journal' }))
   }
 
-  /** Adds a core, or merges new peers into a watched one; `added` is true for a new core. */
-  async addWatch (key: string | Buffer, peers: string[] = []): Promise<{ added: boolean, entry: WatchEntry }> {
-    const k = K.keyHex(key)
-    const wanted = asInput('peer list', peers, (v) => array(v, 'peers', peer))
+  /** Adds a core, or merges new peers into a watched one (and sets its label); `added` is true for a new core. */
+  async addWatch (key: string | Buffer, peers: string[] = [], label?: string): Promise<{ added: boolean, entry: WatchEntry }> {
+    const [result] = await this.addWatches([{ key, peers, ...(label === undefined ? {} : { label }) }])
+    return result
+  }
+
+  /**
+   * `addWatch` for many cores in one write, so one flush whatever their number. Results come
+   * in the order of `items`; a key given twice is merged (its second result has `added` false).
+   * A label replaces the core's label; no label leaves it as it was.
+   */
+  async addWatches (items: WatchInput[]): Promise<Array<{ added: boolean, entry: WatchEntry }>> {
+    const wanted = items.map((item) => ({
+      key: K.keyHex(item.key),
+      peers: asInput('peer list', item.peers ?? [], (v) => array(v, 'peers', peer)),
+      label: item.label === undefined ? undefined : parseLabel(item.label)
+    }))
+    if (wanted.length === 0) return []
+    // Read and written in key order: neighbouring keys share the tree nodes a get or put walks.
+    const sorted = [...new Set(wanted.map((w) => w.key))].sort()
     return this.bee.write(async (tx) => {
-      const existing = await tx.get(K.watchKey(k))
-      const old = existing === undefined ? undefined : asStored(K.watchKey(k), existing, parseWatch)
-      const merged = [...new Set([...(old?.peers ?? []), ...wanted])]
-      const entry: WatchEntry = { key: k, peers: merged, addedAt: old?.addedAt ?? now() }
-      if (old === undefined || merged.length !== old.peers.length) await tx.put(K.watchKey(k), entry)
-      return { added: old === undefined, entry }
+      const entries = new Map<string, WatchEntry | undefined>()
+      for (const key of sorted) {
+        const stored = await tx.get(K.watchKey(key))
+        entries.set(key, stored === undefined ? undefined : asStored(K.watchKey(key), stored, parseWatch))
+      }
+      const changed = new Set<string>()
+      const results = wanted.map((w) => {
+        const old = entries.get(w.key)
+        const entry: WatchEntry = { key: w.key, peers: [...new Set([...(old?.peers ?? []), ...w.peers])], addedAt: old?.addedAt ?? now() }
+        const label = w.label ?? old?.label
+        if (label !== undefined) entry.label = label
+        if (old === undefined || entry.peers.length !== old.peers.length || label !== old.label) changed.add(w.key)
+        entries.set(w.key, entry)
+        return { added: old === undefined, entry }
+      })
+      for (const key of sorted) if (changed.has(key)) await tx.put(K.watchKey(key), entries.get(key))
+      return results
     })
   }
 
@@ -58,6 +86,12 @@ export class Journal {
     const k = K.watchKey(K.keyHex(key))
     const value = await this.bee.get(k)
     return value === undefined ? null : asStored(k, value, parseWatch)
+  }
+
+  /** The watched cores a page at a time, by key. */
+  async pageWatched (page: PageQuery): Promise<Page<WatchEntry>> {
+    const index = K.prefixRange('watch!')
+    return readPage((r) => this.bee.range(r), { name: 'cores', index, range: index }, page, (e) => asStored(e.key, e.value, parseWatch))
   }
 
   async listWatched (): Promise<WatchEntry[]> {

@@ -44,21 +44,36 @@ function contradiction (value: unknown, where: string): Contradiction {
   return { key: text(json.key, `${where}.key`, KEY), length: uint(json.length, `${where}.length`), kind: oneOf(json.kind, `${where}.kind`, KINDS) }
 }
 
-export function parseBatchRecord (value: unknown): BatchRecord {
+/** A batch as lists show it: everything but its leaves. */
+export type BatchSummary = Omit<BatchRecord, 'leaves'>
+
+/**
+ * A stored batch without parsing its leaves (only their count): what a page of batches needs,
+ * at a cost that does not grow with each leaf's checks. `leaves` comes back unparsed.
+ */
+export function parseBatchSummary (value: unknown): { summary: BatchSummary, leaves: unknown[] } {
   const json = record(value, 'the batch', ['v', 'seq', 'root', 'leafCount', 'leaves', 'seal', 'sealedAt'], ['contradictions'])
   if (json.v !== 1) throw new Invalid(`batch version ${String(json.v)} is not 1`)
-  const out: BatchRecord = {
+  if (!Array.isArray(json.leaves)) throw new Invalid('leaves must be an array')
+  const summary: BatchSummary = {
     v: 1,
     seq: uint(json.seq, 'seq'),
     root: text(json.root, 'root', ROOT),
     leafCount: uint(json.leafCount, 'leafCount'),
-    leaves: array(json.leaves, 'leaves', head),
     seal: parseSealInfo(json.seal),
     sealedAt: iso(json.sealedAt, 'sealedAt')
   }
-  if (out.leaves.length !== out.leafCount || out.seal.leafCount !== out.leafCount) throw new Invalid('leafCount does not match the leaves and the seal')
-  if (out.seal.root !== out.root) throw new Invalid('the seal is for another root')
-  if (json.contradictions !== undefined) out.contradictions = array(json.contradictions, 'contradictions', contradiction)
+  if (json.leaves.length !== summary.leafCount || summary.seal.leafCount !== summary.leafCount) throw new Invalid('leafCount does not match the leaves and the seal')
+  if (summary.seal.root !== summary.root) throw new Invalid('the seal is for another root')
+  if (json.contradictions !== undefined) summary.contradictions = array(json.contradictions, 'contradictions', contradiction)
+  return { summary, leaves: json.leaves }
+}
+
+export function parseBatchRecord (value: unknown): BatchRecord {
+  const { summary: s, leaves } = parseBatchSummary(value)
+  // The stored field order, so a record read back serialises as it was written.
+  const out: BatchRecord = { v: 1, seq: s.seq, root: s.root, leafCount: s.leafCount, leaves: array(leaves, 'leaves', head), seal: s.seal, sealedAt: s.sealedAt }
+  if (s.contradictions !== undefined) out.contradictions = s.contradictions
   return out
 }
 

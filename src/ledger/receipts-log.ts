@@ -5,13 +5,14 @@
  */
 import type Corestore from 'corestore'
 import type Hypercore from 'hypercore'
-import type { Incident } from '../seal'
+import type { HeadJson, Incident } from '../seal'
 import { prepareBatch, type BatchInput } from './batch-input'
 import { LedgerError } from './errors'
 import * as K from './keys'
 import { LedgerBee, type Entry, type LazyEntry, type Range } from './ledger-bee'
-import { parseBatchRecord, parseIncident, parseReceiptEntry, type BatchRecord, type ReceiptEntry } from './log-records'
-import { asInput, asStored, jsonValue, uint } from './validate'
+import { parseBatchRecord, parseBatchSummary, parseIncident, parseReceiptEntry, type BatchRecord, type BatchSummary, type ReceiptEntry } from './log-records'
+import { checkPageQuery, decodeIndexCursor, encodeCursor, readPage, type Page, type PageQuery } from './pages'
+import { array, asInput, asStored, head, jsonValue, uint } from './validate'
 
 export const RECEIPTS_CORE = 'hyperseal/receipts'
 
@@ -203,15 +204,7 @@ export class ReceiptsLog {
       ? K.prefixRange('incident-t!', from, to)
       : K.prefixRange(K.incidentPrefix(K.keyHex(filter.key)), from, to)
     const entries = await this.bee.range(range)
-    return entries.map((e) => {
-      const incident = asStored(e.key, e.value, parseIncident)
-      const n = Number(e.key.slice(e.key.lastIndexOf(K.SEP) + 1))
-      const expected = !Number.isSafeInteger(n) || n < 0
-        ? null
-        : filter.key === undefined ? K.incidentTimeKey(incident.detectedAt, incident.key, n) : K.incidentKey(incident.key, incident.detectedAt, n)
-      if (e.key !== expected) throw new LedgerError('CORRUPT_ENTRY', `The ledger entry ${e.key} holds an incident of ${incident.key} detected at ${incident.detectedAt}.`)
-      return incident
-    })
+    return entries.map((e) => this.incidentOf(e, filter.key !== undefined))
   }
 
   close (): Promise<void> {
@@ -246,5 +239,66 @@ export class ReceiptsLog {
 
   private async receiptList (range: Range): Promise<ReceiptEntry[]> {
     return (await this.bee.range(range)).map((e) => this.receiptOf(e))
+  }
+
+  private incidentOf (e: Entry, byKey: boolean): Incident {
+    const incident = asStored(e.key, e.value, parseIncident)
+    const n = Number(e.key.slice(e.key.lastIndexOf(K.SEP) + 1))
+    const expected = !Number.isSafeInteger(n) || n < 0
+      ? null
+      : byKey ? K.incidentKey(incident.key, incident.detectedAt, n) : K.incidentTimeKey(incident.detectedAt, incident.key, n)
+    if (e.key !== expected) throw new LedgerError('CORRUPT_ENTRY', `The ledger entry ${e.key} holds an incident of ${incident.key} detected at ${incident.detectedAt}.`)
+    return incident
+  }
+
+  // Pages: the API's lists, each read bounded by the page size (see pages.ts for cursors).
+
+  /** Batches sealed in [from, to), by block time, without their leaves. */
+  async pageBatches (filter: TimeFilter, page: PageQuery): Promise<Page<BatchSummary>> {
+    const { from, to } = timeBounds(filter)
+    const list = { name: 'batches', index: K.prefixRange('batch-t!'), range: K.prefixRange('batch-t!', from, to) }
+    const found = await readPage((r) => this.bee.range(r), list, page, (e) => e)
+    const items: BatchSummary[] = []
+    for (const entry of found.items) {
+      const seq = asStored(entry.key, entry.value, (v) => uint(v, 'seq'))
+      const value = await this.bee.get(K.batchKey(seq))
+      const summary = value === undefined ? null : asStored(K.batchKey(seq), value, parseBatchSummary).summary
+      if (summary === null || summary.seq !== seq || entry.key !== K.batchTimeKey(summary.sealedAt, seq)) {
+        throw new LedgerError('CORRUPT_ENTRY', `The time index ${entry.key} points to a batch that does not exist or was sealed at another time.`)
+      }
+      items.push(summary)
+    }
+    return { items, next: found.next }
+  }
+
+  /** The leaves of batch `seq`, in batch order; NOT_FOUND when there is no such batch. */
+  async pageBatchLeaves (seq: number, page: PageQuery): Promise<Page<HeadJson>> {
+    checkPageQuery(page)
+    const key = K.batchKey(seq)
+    const value = await this.bee.get(key)
+    if (value === undefined) throw new LedgerError('NOT_FOUND', `There is no batch ${seq}.`)
+    const { summary, leaves } = asStored(key, value, parseBatchSummary)
+    if (summary.seq !== seq) throw new LedgerError('CORRUPT_ENTRY', `The ledger entry ${key} holds batch ${summary.seq}.`)
+    const name = `leaves:${seq}`
+    const start = page.cursor === undefined ? 0 : decodeIndexCursor(page.cursor, name, leaves.length) + 1
+    const end = Math.min(leaves.length, start + page.limit)
+    // Only this page's leaves are checked: the cost of a page does not grow with the batch.
+    const items = asStored(key, leaves.slice(start, end), (v) => array(v, `leaves from ${start}`, head))
+    return { items, next: end < leaves.length ? encodeCursor(name, K.pad(end - 1)) : null }
+  }
+
+  /** Incidents detected in [from, to), oldest first, of one core or of all. */
+  async pageIncidents (filter: TimeFilter & { key?: string | Buffer }, page: PageQuery): Promise<Page<Incident>> {
+    const { from, to } = timeBounds(filter)
+    const key = filter.key === undefined ? undefined : K.keyHex(filter.key)
+    const [name, prefix] = key === undefined ? ['incidents', 'incident-t!'] : [`incidents:${key}`, K.incidentPrefix(key)]
+    return readPage((r) => this.bee.range(r), { name, index: K.prefixRange(prefix), range: K.prefixRange(prefix, from, to) }, page, (e) => this.incidentOf(e, key !== undefined))
+  }
+
+  /** The seals of one core, by length then time (as `receipts`). */
+  async pageReceipts (key: string | Buffer, page: PageQuery): Promise<Page<ReceiptEntry>> {
+    const k = K.keyHex(key)
+    const index = K.prefixRange(K.receiptPrefix(k))
+    return readPage((r) => this.bee.range(r), { name: `receipts:${k}`, index, range: index }, page, (e) => this.receiptOf(e))
   }
 }

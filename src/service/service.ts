@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Registry } from 'prom-client'
-import type { AuditQuery, CoreView, PassResult, ServiceInfo, ServicePort, TimeRange } from '../api'
+import type { AuditQuery, CoreView, PassResult, ServiceInfo, ServicePort, TimeRange, WatchItem } from '../api'
 import type { Config } from '../config'
-import { HeadsError, HeadWatcher, keyHex, parseKey, parsePeer } from '../heads'
-import { Journal, openDataDir, ReceiptsLog, type BatchRecord, type DataDir, type ReceiptEntry } from '../ledger'
-import type { Incident } from '../seal'
+import { HeadsError, HeadWatcher, keyHex, parseKey } from '../heads'
+import { Journal, openDataDir, ReceiptsLog, type BatchRecord, type BatchSummary, type DataDir, type Page, type PageQuery, type ReceiptEntry } from '../ledger'
+import type { HeadJson, Incident } from '../seal'
 import {
   createSealerMetrics, resolveUnfinished, runSealPass, scheduleSealPasses, SealerError, SingleFlight,
   type FaultPoint, type SealerDeps, type SealerTiming
@@ -17,6 +17,7 @@ import { errInfo, SILENT_LOGGER, type Logger } from '../util'
 import { resolveAdminToken } from './admin-token'
 import { connectChain, type ChainConnection } from './chain-connect'
 import { coreView, passResult } from './views'
+import { pageCores, watchCores } from './watch-list'
 import { verifyCore } from './verify-core'
 import type { Verdict } from '../verify'
 import type { SignedReport } from '../report'
@@ -187,15 +188,17 @@ export class HypersealService implements ServicePort {
     return out
   }
 
-  async watchCore (key: string, peers: string[]): Promise<{ created: boolean, core: CoreView }> {
-    const hex = keyHex(parseKey(key))
-    if (!Array.isArray(peers)) throw new HeadsError('BAD_PEER', 'Peers must be a list of host:port strings.')
-    const parsed = peers.map((p) => parsePeer(p))
-    // The journal first: once we answer, the watch survives a restart.
-    const { added, entry } = await this.journal.addWatch(hex, parsed.map((p) => `${p.host}:${p.port}`))
-    await this.watcher.watch(hex, entry.peers)
-    const replica = this.watcher.watched().find((w) => w.key === hex)
-    return { created: added, core: coreView(entry, replica, await this.log.latestReceipt(hex)) }
+  async pageCores (page: PageQuery): Promise<Page<CoreView>> {
+    return await pageCores(this, page)
+  }
+
+  async watchCore (key: string, peers: string[], label?: string): Promise<{ created: boolean, core: CoreView }> {
+    const { created, cores } = await this.watchCores([{ key, peers, ...(label === undefined ? {} : { label }) }])
+    return { created: created === 1, core: cores[0] }
+  }
+
+  async watchCores (items: WatchItem[]): Promise<{ created: number, merged: number, cores: CoreView[] }> {
+    return await watchCores(this, items)
   }
 
   async unwatchCore (key: string): Promise<void> {
@@ -236,6 +239,28 @@ export class HypersealService implements ServicePort {
       throw new HeadsError('NOT_WATCHED', `Core ${hex} was never watched by this service.`)
     }
     return receipts
+  }
+
+  async pageBatches (range: TimeRange, page: PageQuery): Promise<Page<BatchSummary>> {
+    return await this.log.pageBatches(range, page)
+  }
+
+  async pageBatchLeaves (seq: number, page: PageQuery): Promise<Page<HeadJson>> {
+    return await this.log.pageBatchLeaves(seq, page)
+  }
+
+  async pageIncidents (range: TimeRange & { key?: string }, page: PageQuery): Promise<Page<Incident>> {
+    const key = range.key === undefined ? undefined : keyHex(parseKey(range.key))
+    return await this.log.pageIncidents({ ...range, ...(key ? { key } : {}) }, page)
+  }
+
+  async pageReceipts (key: string, page: PageQuery): Promise<Page<ReceiptEntry>> {
+    const hex = keyHex(parseKey(key))
+    const found = await this.log.pageReceipts(hex, page)
+    if (page.cursor === undefined && found.items.length === 0 && await this.journal.getWatch(hex) === null) {
+      throw new HeadsError('NOT_WATCHED', `Core ${hex} was never watched by this service.`)
+    }
+    return found
   }
 
   async receiptAt (key: string, length: number): Promise<ReceiptEntry | null> {

@@ -10,6 +10,7 @@ export function coreView (entry: WatchEntry, replica: WatchedInfo | undefined, l
     length: replica?.length ?? 0,
     fork: replica?.fork ?? 0,
     addedAt: entry.addedAt,
+    label: entry.label ?? null,
     lastSeal: last === null
       ? null
       : {
