@@ -3,7 +3,6 @@ import type { CoreView, ServiceInfo } from '../api'
 import { addClientOptions, type ClientOptions } from './client-options'
 import { runCommand } from './exit'
 import { printResult } from './output'
-import { countAll, walkAll } from './pages'
 
 interface Readiness { ready: boolean, checks: Record<string, { ok: boolean, detail?: string }> }
 
@@ -13,6 +12,7 @@ export function registerStatus (program: Command): void {
     .description('show the running service: chain and contract, readiness, watched cores and their last seals, incidents')
   addClientOptions(cmd, 30).action(async (opts: ClientOptions) => runCommand(opts, async () => {
     const { apiBase, request, timeoutMs } = await import('./http-client')
+    const { countAll, walkAll } = await import('./pages')
     const base = apiBase(opts, process.env)
     const ms = timeoutMs(opts, 30)
     let service: ServiceInfo | undefined
