@@ -21,11 +21,14 @@ function alive (pid: number): boolean {
   }
 }
 
-/** Only on Linux can we tell a pid is still our anvil (pids are reused); elsewhere we never kill. */
-function isAnvilOn (pid: number, stateFile: string): boolean {
+/**
+ * Only on Linux can we tell a pid is still our anvil (pids are reused); elsewhere we never
+ * kill. Ours has one of `paths` (of this data directory) in its command line.
+ */
+function isAnvilOn (pid: number, paths: string[]): boolean {
   try {
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
-    return argv.includes(stateFile) && argv.some((a) => /anvil/.test(a))
+    return argv.some((a) => paths.includes(a)) && argv.some((a) => /anvil/.test(a))
   } catch {
     return false
   }
@@ -64,9 +67,9 @@ export function removePidFile (chainDir: string): void {
  * (ANVIL_FAILED) when the process that started it is still alive: two anvils must not write
  * one state file.
  */
-export async function clearStaleAnvil (chainDir: string, stateFile: string, logger: ChainLogger): Promise<void> {
+export async function clearStaleAnvil (chainDir: string, paths: string[], logger: ChainLogger): Promise<void> {
   const rec = readRecord(chainDir)
-  if (rec === null || !alive(rec.pid) || !isAnvilOn(rec.pid, stateFile)) {
+  if (rec === null || !alive(rec.pid) || !isAnvilOn(rec.pid, paths)) {
     removePidFile(chainDir)
     return
   }
@@ -76,9 +79,9 @@ export async function clearStaleAnvil (chainDir: string, stateFile: string, logg
   logger.warn({ pid: rec.pid }, 'stopping an anvil left running by a process that died')
   process.kill(rec.pid, 'SIGTERM')
   // A zombie still answers kill(pid, 0) but has no command line: isAnvilOn ends the wait.
-  for (let waited = 0; alive(rec.pid) && isAnvilOn(rec.pid, stateFile); waited += 50) {
+  for (let waited = 0; alive(rec.pid) && isAnvilOn(rec.pid, paths); waited += 50) {
     if (waited === 10_000) process.kill(rec.pid, 'SIGKILL')
-    if (waited === 15_000) throw new ChainError('ANVIL_FAILED', `An old anvil (pid ${rec.pid}) on ${stateFile} does not stop; kill it by hand.`)
+    if (waited === 15_000) throw new ChainError('ANVIL_FAILED', `An old anvil (pid ${rec.pid}) of ${chainDir} does not stop; kill it by hand.`)
     await sleep(50)
   }
   removePidFile(chainDir)
