@@ -1,5 +1,5 @@
 import type Hypercore from 'hypercore'
-import { verifyHeadSignature, type Head } from '../seal'
+import { treeHashOf, verifyHeadSignature, type Head, type TreeNode } from '../seal'
 import { HeadsError } from './errors'
 import { withTimeout } from './timeout'
 
@@ -22,6 +22,22 @@ export function readHead (core: Hypercore): Head | null {
     signature: Buffer.from(state.signature),
     manifest: Buffer.from(manifest)
   }
+}
+
+/**
+ * `readHead` and the roots of its length (left to right), from the same synchronous read: the
+ * in-memory roots the tree hash is computed from. Kept with the head's receipt, they make the
+ * sealed tree checkable without any peer. Null when the core has no signed head.
+ */
+export function readHeadAndRoots (core: Hypercore): { head: Head, roots: TreeNode[] } | null {
+  const head = readHead(core)
+  if (head === null) return null
+  const roots = core.state.roots.map((n) => ({ index: n.index, size: n.size, hash: Buffer.from(n.hash) }))
+  // They are what state.hash() hashed; a mismatch would be a Hypercore change under us.
+  if (!treeHashOf(roots).equals(head.treeHash)) {
+    throw new HeadsError('CORE_FAILED', `The roots of core ${head.key.toString('hex')} at length ${head.length} do not give its tree hash; retry.`)
+  }
+  return { head, roots }
 }
 
 /** `readHead` plus the signature check; a head that does not verify is returned as null. */
@@ -52,25 +68,26 @@ export async function boundedUpdate (core: Hypercore, timeoutMs: number): Promis
 
 /**
  * Captures the core's signed head without racing concurrent appends or truncates: length,
- * fork, tree hash and signature are read in one synchronous step (`readHead`), so no upgrade
- * can land between them. (A `snapshot()` would add nothing here, and its storage view does
- * not see tree nodes fetched after it was taken.) The head must verify — key = hash of the
- * manifest, signature over the 112-byte signable — before it is returned.
+ * fork, tree hash, signature and the roots are read in one synchronous step
+ * (`readHeadAndRoots`), so no upgrade can land between them. (A `snapshot()` would add nothing
+ * here, and its storage view does not see tree nodes fetched after it was taken.) The head must
+ * verify — key = hash of the manifest, signature over the 112-byte signable — before it is
+ * returned.
  */
-export async function captureCoreHead (core: Hypercore, opts: { updateTimeoutMs: number }): Promise<{ head: Head, updated: boolean | 'timeout' }> {
+export async function captureCoreHead (core: Hypercore, opts: { updateTimeoutMs: number }): Promise<{ head: Head, roots: TreeNode[], updated: boolean | 'timeout' }> {
   const keyHex = core.key.toString('hex')
   const updated = await boundedUpdate(core, opts.updateTimeoutMs)
   if (core.closed) {
     throw new HeadsError('CORE_FAILED', `The session of core ${keyHex} was closed while updating (Hypercore closes it on a conflict); retry.`)
   }
-  const head = readHead(core)
-  if (head === null) {
+  const read = readHeadAndRoots(core)
+  if (read === null) {
     throw new HeadsError('NO_HEAD', `Core ${keyHex} has no signed head yet: it is empty or no peer has sent its head. Check that a peer holding it is reachable.`)
   }
   try {
-    verifyHeadSignature(head)
+    verifyHeadSignature(read.head)
   } catch (err) {
-    throw new HeadsError('UNVERIFIED_HEAD', `The head of core ${keyHex} at length ${head.length} does not verify against its key; it was not captured.`, { cause: err })
+    throw new HeadsError('UNVERIFIED_HEAD', `The head of core ${keyHex} at length ${read.head.length} does not verify against its key; it was not captured.`, { cause: err })
   }
-  return { head, updated }
+  return { ...read, updated }
 }

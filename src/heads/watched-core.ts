@@ -1,7 +1,8 @@
 import type Corestore from 'corestore'
 import type Hypercore from 'hypercore'
 import type { ConflictProof } from 'hypercore'
-import { headToJson, type Head, type Incident } from '../seal'
+import { headToJson, NO_AGREEMENT, type Agreement, type Head, type Incident } from '../seal'
+import { findAgreement, replicaProver, rootsProver, toTreeNode } from './agreement'
 import { conflictRemoteHead, conflictTreeHash, toJsonSafe } from './conflict-proof'
 import { readVerifiedHead } from './head-read'
 import { errInfo, type HeadsLogger } from './logger'
@@ -120,7 +121,33 @@ export class WatchedCore {
       this.deps.log.error({ key: this.hex, evidence }, 'conflict detected but its heads could not be rebuilt')
       return
     }
-    this.emit({ key: this.hex, kind: 'fork', detectedAt: new Date().toISOString(), sealed: headToJson(local), observed: headToJson(remote), evidence })
+    const detectedAt = new Date().toISOString()
+    void this.conflictAgreement(core, local, remote, proof).then((agreed) => {
+      this.emit({ key: this.hex, kind: 'fork', detectedAt, sealed: headToJson(local), observed: headToJson(remote), agreed, evidence })
+    })
+  }
+
+  /**
+   * Where our history and the conflicting one part: our replica proves any length of ours; the
+   * proof carries the other side's roots at the conflict length (and the nodes to its head), so
+   * it proves the lengths its first roots span. Proven after Hypercore closed the session and
+   * we reopened it (the frozen state is gone then), within the check timeout.
+   */
+  private async conflictAgreement (closing: Hypercore, local: Head, remote: Head, proof: ConflictProof): Promise<Agreement> {
+    const deadline = Date.now() + this.deps.checkTimeoutMs
+    try {
+      if (proof.upgrade === null) return NO_AGREEMENT
+      const other = rootsProver(proof.upgrade.nodes.map(toTreeNode), (proof.upgrade.additionalNodes ?? []).map(toTreeNode))
+      await Promise.race([
+        closing.closed ? Promise.resolve() : new Promise<void>((resolve) => closing.once('close', () => resolve())),
+        new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref())
+      ])
+      await this.ready
+      return await findAgreement({ head: headToJson(local), prover: replicaProver(this.core) }, { head: headToJson(remote), prover: other }, deadline)
+    } catch (err) {
+      this.deps.log.warn({ key: this.hex, err: errInfo(err) }, 'where the conflicting histories part could not be proven')
+      return NO_AGREEMENT
+    }
   }
 
   private emit (incident: Incident): void {
