@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { validate as validateCron } from 'node-cron'
 import { ConfigError } from './errors'
 import {
-  parseAddress, parseHost, parseHostPortList, parseNonNegativeInt, parsePort, parsePrivateKey,
+  parseAddress, parseBoundedInt, parseHost, parseHostPortList, parseNonNegativeInt, parsePort, parsePrivateKey,
   parseSchedule, parseUrl
 } from './parse'
 
@@ -24,6 +24,11 @@ export interface Config {
   keystore?: { path: string, password: string }
   confirmations: number
   bootstrap: string[]
+  /**
+   * Seconds a seal pass may take up to sending its transaction: cores whose peers do not
+   * deliver in time are skipped (stale). Waiting for confirmations has its own timeouts.
+   */
+  passBudgetSeconds: number
 }
 
 export const DEFAULTS = {
@@ -32,13 +37,15 @@ export const DEFAULTS = {
   port: 8480,
   replicationPort: 8481,
   schedule: '* * * * *',
-  confirmations: 1
+  confirmations: 1,
+  // Well inside the default every-minute schedule, with room for the transaction.
+  passBudgetSeconds: 45
 } as const
 
 /** Settings that may come from the config file or a flag (camelCase, like Config). */
 export type ConfigInput = Partial<Record<Exclude<keyof Config, 'sealerKey' | 'keystore'> | 'keystore', string | number | string[]>>
 
-const FILE_FIELDS = new Set(['dataDir', 'host', 'port', 'adminToken', 'replicationPort', 'schedule', 'rpc', 'contract', 'keystore', 'confirmations', 'bootstrap'])
+const FILE_FIELDS = new Set(['dataDir', 'host', 'port', 'adminToken', 'replicationPort', 'schedule', 'rpc', 'contract', 'keystore', 'confirmations', 'bootstrap', 'passBudgetSeconds'])
 
 const ENV: Record<string, keyof ConfigInput> = {
   HYPERSEAL_DATA: 'dataDir',
@@ -51,7 +58,8 @@ const ENV: Record<string, keyof ConfigInput> = {
   HYPERSEAL_CONTRACT: 'contract',
   HYPERSEAL_KEYSTORE: 'keystore',
   HYPERSEAL_CONFIRMATIONS: 'confirmations',
-  HYPERSEAL_BOOTSTRAP: 'bootstrap'
+  HYPERSEAL_BOOTSTRAP: 'bootstrap',
+  HYPERSEAL_PASS_BUDGET: 'passBudgetSeconds'
 }
 
 export function readConfigFile (path: string): ConfigInput {
@@ -106,7 +114,8 @@ function validate (raw: ConfigInput, env: NodeJS.ProcessEnv): Config {
     replicationPort: parsePort('HYPERSEAL_REPLICATION_PORT', str('replicationPort') ?? DEFAULTS.replicationPort, true),
     schedule: parseSchedule('HYPERSEAL_SCHEDULE', str('schedule') ?? DEFAULTS.schedule, validateCron),
     confirmations: parseNonNegativeInt('HYPERSEAL_CONFIRMATIONS', str('confirmations') ?? DEFAULTS.confirmations, 1000),
-    bootstrap: raw.bootstrap === undefined ? [] : parseHostPortList('HYPERSEAL_BOOTSTRAP', raw.bootstrap as string | string[])
+    bootstrap: raw.bootstrap === undefined ? [] : parseHostPortList('HYPERSEAL_BOOTSTRAP', raw.bootstrap as string | string[]),
+    passBudgetSeconds: parseBoundedInt('HYPERSEAL_PASS_BUDGET', str('passBudgetSeconds') ?? DEFAULTS.passBudgetSeconds, 1, 3600)
   }
   const token = str('adminToken')
   if (token !== undefined) {

@@ -57,8 +57,17 @@ export interface ReportInput {
   costs: Record<string, BatchCost | null>
   /** Incidents detected in the period. */
   incidents: Incident[]
+  /** Cores that are stale now, by key (absent: none). */
+  stale?: Record<string, StaleInfo>
   /** The chain now: its head block, the seal of each root (null: never sealed) and block hashes. */
   chain: { headBlock: number, seals: Record<string, ChainSeal | null>, blockHashes: Record<number, string | null> }
+}
+
+/** A core a seal pass could not reach in time, as the service knew it at `generatedAt`. */
+export interface StaleInfo {
+  since: string
+  lastHead: { length: number, fork: number } | null
+  reason: string
 }
 
 export interface ReportSeal {
@@ -83,6 +92,8 @@ export interface ReportCore {
   last: { length: number, fork: number, sealedAt: string } | null
   latestHead: { length: number, fork: number, sealedAt: string, status: HeadStatus } | { status: 'unsealed' }
   incidents: number
+  /** Set when the core was stale at `generatedAt`: passes skip it until its peers answer. */
+  stale: StaleInfo | null
 }
 
 export interface ReportIncident extends Incident {

@@ -67,6 +67,7 @@ export async function auditReport (deps: AuditDeps, query: AuditQuery): Promise<
     batches: batches.map((b) => ({ seq: b.seq, root: b.root, leafCount: b.leafCount, leaves: b.leaves, sealedAt: b.sealedAt, txHash: b.seal.txHash, blockNumber: b.seal.blockNumber })),
     costs,
     incidents,
+    stale: Object.fromEntries(await deps.journal.staleMarks()),
     chain: { headBlock: await deps.chain.blockNumber(), seals, blockHashes }
   })
   // Re-checking a large period takes seconds: give the event loop a turn between steps so
