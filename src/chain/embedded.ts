@@ -93,7 +93,7 @@ export async function startEmbeddedChain (opts: EmbeddedChainOptions): Promise<E
   // data directory's anvil from any other (anvil-pidfile.ts).
   const cacheDir = join(chainDir, 'cache')
   mkdirSync(chainDir, { recursive: true })
-  await clearStaleAnvil(chainDir, [cacheDir, stateFile], logger)
+  await clearStaleAnvil(chainDir, [cacheDir, stateFile], stateFile, logger)
 
   const anvil = await spawnAnvil({
     command: resolveAnvilCommand(),
@@ -103,7 +103,7 @@ export async function startEmbeddedChain (opts: EmbeddedChainOptions): Promise<E
     startTimeoutMs: opts.startTimeoutMs ?? 30_000,
     logger
   })
-  writePidFile(chainDir, { pid: anvil.pid, parentPid: process.pid, stateFile })
+  writePidFile(chainDir, { pid: anvil.pid, parentPid: process.pid, stateFile, rpcUrl: anvil.rpcUrl })
   const persistState = stateSaver(anvil.rpcUrl, stateFile)
   let deployed = false
   const stop = async (): Promise<void> => {

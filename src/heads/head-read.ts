@@ -53,13 +53,20 @@ export function readVerifiedHead (core: Hypercore): Head | null {
 }
 
 /**
- * Asks the peers for a newer head, waiting at most `timeoutMs`. Returns whether the core was
- * upgraded; a timeout is not an error here: the head we hold is still a valid signed head,
+ * Brings the replica's head up to date, waiting at most `timeoutMs`. Returns whether the core
+ * was upgraded; a timeout is not an error here: the head we hold is still a valid signed head,
  * only perhaps not the newest.
+ *
+ * With a peer connected, nothing is waited for: peers announce every append and the replica
+ * takes the new head as it comes (eager upgrade), so the head held is theirs. Only a core with
+ * no peer yet waits for one (a service just started). Waiting with a peer connected would also
+ * wait for every replication stream still in its handshake: a peer that accepts TCP and never
+ * answers would hold the update until the timeout, pass after pass (measured).
  */
-export async function boundedUpdate (core: Hypercore, timeoutMs: number): Promise<boolean | 'timeout'> {
+export async function boundedUpdate (core: Hypercore, timeoutMs: number, opts: { waitForPeers?: boolean } = {}): Promise<boolean | 'timeout'> {
   try {
-    return await withTimeout(core.update({ wait: true }), timeoutMs, () => new HeadsError('UPDATE_TIMEOUT', 'update timed out'))
+    const wait = core.peers.length === 0 && opts.waitForPeers !== false
+    return await withTimeout(core.update({ wait }), timeoutMs, () => new HeadsError('UPDATE_TIMEOUT', 'update timed out'))
   } catch (err) {
     if (err instanceof HeadsError) return 'timeout'
     throw new HeadsError('CORE_FAILED', `Updating core ${core.key.toString('hex')} failed; retry, and check the peers if it persists.`, { cause: err })
@@ -74,9 +81,9 @@ export async function boundedUpdate (core: Hypercore, timeoutMs: number): Promis
  * verify — key = hash of the manifest, signature over the 112-byte signable — before it is
  * returned.
  */
-export async function captureCoreHead (core: Hypercore, opts: { updateTimeoutMs: number }): Promise<{ head: Head, roots: TreeNode[], updated: boolean | 'timeout' }> {
+export async function captureCoreHead (core: Hypercore, opts: { updateTimeoutMs: number, waitForPeers?: boolean }): Promise<{ head: Head, roots: TreeNode[], updated: boolean | 'timeout' }> {
   const keyHex = core.key.toString('hex')
-  const updated = await boundedUpdate(core, opts.updateTimeoutMs)
+  const updated = await boundedUpdate(core, opts.updateTimeoutMs, { waitForPeers: opts.waitForPeers })
   if (core.closed) {
     throw new HeadsError('CORE_FAILED', `The session of core ${keyHex} was closed while updating (Hypercore closes it on a conflict); retry.`)
   }

@@ -1,10 +1,10 @@
 import type Corestore from 'corestore'
 import type Hypercore from 'hypercore'
 import type { ConflictProof } from 'hypercore'
-import { headToJson, NO_AGREEMENT, type Agreement, type Head, type Incident } from '../seal'
-import { findAgreement, replicaProver, rootsProver, toTreeNode } from './agreement'
+import { headToJson, NO_AGREEMENT, type Agreement, type Head, type Incident, type TreeNode } from '../seal'
+import { findAgreement, rootsProver, toTreeNode } from './agreement'
 import { conflictRemoteHead, conflictTreeHash, toJsonSafe } from './conflict-proof'
-import { readVerifiedHead } from './head-read'
+import { readHeadAndRoots, readVerifiedHead } from './head-read'
 import { errInfo, type HeadsLogger } from './logger'
 import { checkCorePrefix } from './prefix'
 
@@ -122,32 +122,8 @@ export class WatchedCore {
       return
     }
     const detectedAt = new Date().toISOString()
-    void this.conflictAgreement(core, local, remote, proof).then((agreed) => {
-      this.emit({ key: this.hex, kind: 'fork', detectedAt, sealed: headToJson(local), observed: headToJson(remote), agreed, evidence })
-    })
-  }
-
-  /**
-   * Where our history and the conflicting one part: our replica proves any length of ours; the
-   * proof carries the other side's roots at the conflict length (and the nodes to its head), so
-   * it proves the lengths its first roots span. Proven after Hypercore closed the session and
-   * we reopened it (the frozen state is gone then), within the check timeout.
-   */
-  private async conflictAgreement (closing: Hypercore, local: Head, remote: Head, proof: ConflictProof): Promise<Agreement> {
-    const deadline = Date.now() + this.deps.checkTimeoutMs
-    try {
-      if (proof.upgrade === null) return NO_AGREEMENT
-      const other = rootsProver(proof.upgrade.nodes.map(toTreeNode), (proof.upgrade.additionalNodes ?? []).map(toTreeNode))
-      await Promise.race([
-        closing.closed ? Promise.resolve() : new Promise<void>((resolve) => closing.once('close', () => resolve())),
-        new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref())
-      ])
-      await this.ready
-      return await findAgreement({ head: headToJson(local), prover: replicaProver(this.core) }, { head: headToJson(remote), prover: other }, deadline)
-    } catch (err) {
-      this.deps.log.warn({ key: this.hex, err: errInfo(err) }, 'where the conflicting histories part could not be proven')
-      return NO_AGREEMENT
-    }
+    const agreed = conflictAgreement(local, localRoots(core, local), remote, proof)
+    void agreed.then((a) => this.emit({ key: this.hex, kind: 'fork', detectedAt, sealed: headToJson(local), observed: headToJson(remote), agreed: a, evidence }))
   }
 
   private emit (incident: Incident): void {
@@ -176,4 +152,25 @@ export class WatchedCore {
     this.closing = true
     await this.core.close().catch(() => {})
   }
+}
+
+/** The roots of our head at the conflict, read before Hypercore closes the session; null if it moved. */
+function localRoots (core: Hypercore, local: Head): TreeNode[] | null {
+  try {
+    const read = readHeadAndRoots(core)
+    return read !== null && read.head.length === local.length && read.head.treeHash.equals(local.treeHash) ? read.roots : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Where our history and the conflicting one part, from what the conflict leaves in hand: our
+ * head's roots, and the proof's roots at the conflict length with the nodes to the other head.
+ * No block is fetched (a fetch could meet the other history again); a lower bound.
+ */
+async function conflictAgreement (local: Head, roots: TreeNode[] | null, remote: Head, proof: ConflictProof): Promise<Agreement> {
+  if (roots === null || proof.upgrade === null) return NO_AGREEMENT
+  const other = rootsProver(proof.upgrade.nodes.map(toTreeNode), (proof.upgrade.additionalNodes ?? []).map(toTreeNode))
+  return await findAgreement({ head: headToJson(local), prover: rootsProver(roots) }, { head: headToJson(remote), prover: other }, Number.POSITIVE_INFINITY)
 }

@@ -172,13 +172,14 @@ export class HeadWatcher {
 
   /**
    * The newest verified head after a bounded update from the peers, with the roots of its
-   * length (read together with it). `deadline` (ms since the epoch) bounds the wait further.
+   * length (read together with it). `deadline` (ms since the epoch) bounds the wait further;
+   * `waitForPeers: false` does not wait for a peer to connect (a core known unreachable).
    */
-  async capture (key: unknown, opts: { deadline?: number } = {}): Promise<{ head: Head, roots: TreeNode[] }> {
+  async capture (key: unknown, opts: { deadline?: number, waitForPeers?: boolean } = {}): Promise<{ head: Head, roots: TreeNode[] }> {
     const entry = this.entry(key)
     await entry.ready
     const wait = opts.deadline === undefined ? this.updateTimeoutMs : Math.min(this.updateTimeoutMs, timeLeft(opts.deadline, `update core ${entry.hex}`))
-    const { head, roots, updated } = await captureCoreHead(entry.core, { updateTimeoutMs: wait })
+    const { head, roots, updated } = await captureCoreHead(entry.core, { updateTimeoutMs: wait, waitForPeers: opts.waitForPeers })
     if (updated === 'timeout') this.log.warn({ key: entry.hex, length: head.length }, 'no newer head within the update timeout; captured the one held')
     entry.noteHead(head)
     return { head, roots }
@@ -243,20 +244,19 @@ export class HeadWatcher {
   /**
    * The direct peers' own signed heads of the core that contradict `ours` (same length and
    * fork, another tree), each read apart from the shared replica (peer-probe.ts), with where the
-   * two histories part. Only for cores with two or more peers: with one, the replica is its
-   * view. Peers are probed in parallel by `deadline`; a silent peer backs off.
+   * two histories part: our side from `ours`'s roots, theirs from the peer's own throwaway
+   * replica (which talks to that peer only, so proving never meets the other history). Only for
+   * cores with two or more peers: with one, the replica is its view. Peers are probed in
+   * parallel by `deadline`; a silent peer backs off.
    */
-  async splitViews (key: unknown, ours: Head, opts: { deadline: number }): Promise<SplitView[]> {
+  async splitViews (key: unknown, ours: { head: Head, roots: TreeNode[] }, opts: { deadline: number }): Promise<SplitView[]> {
     const entry = this.entry(key)
     if (entry.peers.size < 2) return []
     const peers = [...entry.peers].map((p) => parsePeer(p))
+    const mine = { head: headToJson(ours.head), prover: rootsProver(ours.roots) }
     const found = await this.prober.probe(entry.key, peers, opts.deadline, async (peer, core, head): Promise<SplitView | null> => {
-      if (head.length !== ours.length || head.fork !== ours.fork || head.treeHash.equals(ours.treeHash)) return null
-      const agreed = await findAgreement(
-        { head: headToJson(ours), prover: replicaProver(entry.core) },
-        { head: headToJson(head), prover: replicaProver(core) },
-        opts.deadline
-      )
+      if (head.length !== ours.head.length || head.fork !== ours.head.fork || head.treeHash.equals(ours.head.treeHash)) return null
+      const agreed = await findAgreement(mine, { head: headToJson(head), prover: replicaProver(core) }, opts.deadline)
       return { peer: peer.address, head, agreed }
     })
     return found.filter((v): v is SplitView => v !== null)

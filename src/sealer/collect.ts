@@ -102,7 +102,7 @@ async function probe (deps: SealerDeps, key: string, seals: SealsRead, ctx: Prob
   const deadline = Math.min(ctx.passDeadline, Date.now() + ctx.coreBudgetMs)
   let captured: { head: Head, roots: TreeNode[] }
   try {
-    captured = await deps.watcher.capture(key, { deadline })
+    captured = await deps.watcher.capture(key, { deadline, waitForPeers: !ctx.wasStale })
   } catch (err) {
     if (timedOut(err)) return { kind: 'stale', key, reason: errInfo(err).message, lastHead: heldHead(deps, key) }
     return { kind: 'skipped', key, reason: errInfo(err).message }
@@ -113,7 +113,7 @@ async function probe (deps: SealerDeps, key: string, seals: SealsRead, ctx: Prob
     // The core's seals answer both questions: alreadySealed, then lastSealed.
     const json = headToJson(head)
     if (seals.view.at(json.length).some((e) => sameHead(e.receipt.head, json))) {
-      return { kind: 'unchanged', key, head, splits: await deps.watcher.splitViews(key, head, { deadline }) }
+      return { kind: 'unchanged', key, head, splits: await deps.watcher.splitViews(key, captured, { deadline }) }
     }
     // The head's last block (with its Merkle path) is stored before the head is sealed: the
     // sealed prefix then stays checkable without any peer. It is also the pass's question to
@@ -127,7 +127,7 @@ async function probe (deps: SealerDeps, key: string, seals: SealsRead, ctx: Prob
       check = { last, prefix }
       if (recordable(prefix)) check.agreed = await deps.watcher.agreement(key, { head: sealed, roots: last.roots }, json, deadline)
     }
-    const splits = await deps.watcher.splitViews(key, head, { deadline })
+    const splits = await deps.watcher.splitViews(key, captured, { deadline })
     return { kind: 'candidate', key, head, roots, splits, ...(check !== undefined ? { check } : {}) }
   } catch (err) {
     if (timedOut(err)) return { kind: 'stale', key, reason: errInfo(err).message, lastHead: head }

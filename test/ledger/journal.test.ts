@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Hyperbee from 'hyperbee'
-import { Journal, JOURNAL_CORE, openDataDir, type DataDir } from '../../src/ledger'
+import { Journal, JOURNAL_CORE, openDataDir, type DataDir, type StaleMark } from '../../src/ledger'
 import { expectCode, HeadSource, hex32, rootsOf, TempDirs } from './helpers'
 
 const KEY = 'ab'.repeat(32)
@@ -217,10 +217,10 @@ describe('ledger: journal', function () {
 
   describe('stale marks', function () {
     it('sets and clears marks in one write, and drops a core\'s mark when it is unwatched', async function () {
-      const mark = { since: '2026-01-01T00:00:00.000Z', lastHead: { length: 6, fork: 0 }, reason: 'no peer sent block 5 in time' }
+      const mark: StaleMark = { since: '2026-01-01T00:00:00.000Z', lastHead: { length: 6, fork: 0 }, reason: 'no peer sent block 5 in time' }
       await journal.addWatch(KEY)
-      await journal.updateStale(new Map([[KEY, mark], [KEY2, { ...mark, lastHead: null }]]))
-      expect(await journal.staleMarks()).to.deep.equal(new Map([[KEY, mark], [KEY2, { ...mark, lastHead: null }]]))
+      await journal.updateStale(new Map<string, StaleMark>([[KEY, mark], [KEY2, { ...mark, lastHead: null }]]))
+      expect(await journal.staleMarks()).to.deep.equal(new Map<string, StaleMark>([[KEY, mark], [KEY2, { ...mark, lastHead: null }]]))
       await journal.updateStale(new Map([[KEY2, null]]))
       expect([...(await journal.staleMarks()).keys()]).to.deep.equal([KEY])
       await journal.removeWatch(KEY)
