@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { dumpAnvilState, writeFileDurably } from './anvil-state'
+import { writeFileDurably } from '../util'
+import { dumpAnvilState } from './anvil-state'
 import { ChainError } from './errors'
 import type { ChainLogger } from './logger'
 import { sleep } from './rpc'

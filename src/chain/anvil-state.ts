@@ -7,10 +7,9 @@
  * writes) whenever a seal must be durable: temp file, fsync, rename, fsync of the directory.
  * A crash leaves the previous complete file or the new one.
  */
-import { open, rename } from 'node:fs/promises'
-import { dirname } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { FetchRequest } from 'ethers'
+import { writeFileDurably } from '../util'
 import { toChainError } from './classify'
 import { ChainError } from './errors'
 
@@ -36,29 +35,6 @@ export async function dumpAnvilState (rpcUrl: string, timeoutMs: number): Promis
   } catch (err) {
     throw new ChainError('ANVIL_FAILED', 'anvil answered anvil_dumpState with gzip data that does not inflate.', { cause: err })
   }
-}
-
-async function fsyncPath (path: string): Promise<void> {
-  const handle = await open(path, 'r')
-  try {
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-}
-
-/** Replaces `file` with `bytes` so that a crash at any point leaves one complete version. */
-export async function writeFileDurably (file: string, bytes: Buffer): Promise<void> {
-  const temp = `${file}.tmp`
-  const handle = await open(temp, 'w', 0o600)
-  try {
-    await handle.writeFile(bytes)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  await rename(temp, file)
-  await fsyncPath(dirname(file))
 }
 
 /** Dumps the state of the anvil at `rpcUrl` into `stateFile`; calls run one at a time. */

@@ -15,24 +15,16 @@
  * at a time under `exclusive`.
  */
 import { mkdirSync } from 'node:fs'
-import { open, readdir, readFile, rename, rm } from 'node:fs/promises'
+import { readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { fsyncPath, writeFileDurably } from '../util'
 import { LedgerError } from './errors'
 import type { InflightBatch } from './inflight'
-import { parseInflightParts, type InflightLeaves, type InflightState } from './journal-records'
+import { parseInflightParts, type InflightLeavesRecord, type InflightStateRecord } from './journal-records'
 import { asStored } from './validate'
 
 const LEAVES = '.leaves.json'
 const STATE = '.state.json'
-
-async function fsyncPath (path: string): Promise<void> {
-  const handle = await open(path, 'r')
-  try {
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-}
 
 export class InflightStore {
   private queue: Promise<unknown> = Promise.resolve()
@@ -80,12 +72,12 @@ export class InflightStore {
   }
 
   /** Writes a new batch: its leaves once, then its first state. */
-  async create (leaves: InflightLeaves, state: InflightState): Promise<void> {
+  async create (leaves: InflightLeavesRecord, state: InflightStateRecord): Promise<void> {
     await this.writeAtomic(leaves.id + LEAVES, JSON.stringify(leaves))
     await this.writeAtomic(leaves.id + STATE, JSON.stringify(state))
   }
 
-  async writeState (id: string, state: InflightState): Promise<void> {
+  async writeState (id: string, state: InflightStateRecord): Promise<void> {
     await this.writeAtomic(id + STATE, JSON.stringify(state))
   }
 
@@ -119,16 +111,6 @@ export class InflightStore {
   }
 
   private async writeAtomic (name: string, text: string): Promise<void> {
-    const target = join(this.dir, name)
-    const temp = `${target}.tmp`
-    const handle = await open(temp, 'w', 0o600)
-    try {
-      await handle.writeFile(text)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    await rename(temp, target)
-    await fsyncPath(this.dir)
+    await writeFileDurably(join(this.dir, name), text)
   }
 }

@@ -1,5 +1,4 @@
 /** Parsers for the journal's records and for what callers hand to its transition methods. */
-import type { HeadJson, TreeNodeJson } from '../seal'
 import type { FinalInfo, InflightBatch, MinedInfo, ReorgInfo, SentTx, TxInfo } from './inflight'
 import { keyHex } from './keys'
 import { roots as rootsOf } from './log-records'
@@ -73,37 +72,19 @@ function parseReorg (value: unknown, where: string): ReorgInfo {
 
 const STATES = ['prepared', 'sent', 'mined', 'final'] as const
 
-/** What an in-flight batch file holds, written once (see inflight-store.ts). */
-export interface InflightLeaves {
-  v: 1
-  id: string
-  root: string
-  seq: number
-  createdAt: string
-  leaves: HeadJson[]
-  roots: Array<TreeNodeJson[] | null>
-  resealOf?: string[]
-}
+/** What an in-flight batch's leaves file holds, written once (see inflight-store.ts). */
+export type InflightLeavesRecord = { v: 1 } & Pick<InflightBatch, 'id' | 'root' | 'seq' | 'createdAt' | 'leaves' | 'roots' | 'resealOf'>
 
-/** The small state record of an in-flight batch, replaced on every transition. */
-export interface InflightState {
-  v: 1
-  state: InflightBatch['state']
-  updatedAt: string
-  attempts: number
-  tx?: SentTx
-  mined?: MinedInfo
-  final?: FinalInfo
-  reorgs: ReorgInfo[]
-}
+/** An in-flight batch's small state record, replaced on every transition. */
+export type InflightStateRecord = { v: 1 } & Pick<InflightBatch, 'state' | 'updatedAt' | 'attempts' | 'tx' | 'mined' | 'final' | 'reorgs'>
 
-function parseLeaves (value: unknown): InflightLeaves {
+function parseLeaves (value: unknown): InflightLeavesRecord {
   const json = record(value, 'the in-flight batch', ['v', 'id', 'root', 'seq', 'createdAt', 'leaves', 'roots'], ['resealOf'])
   if (json.v !== 1) throw new Invalid(`in-flight batch version ${String(json.v)} is not 1`)
   const leaves = array(json.leaves, 'leaves', head)
   if (!Array.isArray(json.roots) || json.roots.length !== leaves.length) throw new Invalid('roots must be an array with one entry per leaf')
   const roots = json.roots.map((v, i) => v === null ? null : rootsOf(v, leaves[i], `roots[${i}]`))
-  const out: InflightLeaves = {
+  const out: InflightLeavesRecord = {
     v: 1,
     id: text(json.id, 'id', NAME),
     root: text(json.root, 'root', BYTES32),
@@ -116,10 +97,10 @@ function parseLeaves (value: unknown): InflightLeaves {
   return out
 }
 
-function parseState (value: unknown): InflightState {
+function parseState (value: unknown): InflightStateRecord {
   const json = record(value, 'the in-flight state', ['v', 'state', 'updatedAt', 'attempts', 'reorgs'], ['tx', 'mined', 'final'])
   if (json.v !== 1) throw new Invalid(`in-flight state version ${String(json.v)} is not 1`)
-  const out: InflightState = {
+  const out: InflightStateRecord = {
     v: 1,
     state: oneOf(json.state, 'state', STATES),
     updatedAt: iso(json.updatedAt, 'updatedAt'),
@@ -144,7 +125,7 @@ export function parseInflightParts (value: unknown): InflightBatch {
 }
 
 /** The two files of an in-flight batch. */
-export function inflightParts (b: InflightBatch): { leaves: InflightLeaves, state: InflightState } {
+export function inflightParts (b: InflightBatch): { leaves: InflightLeavesRecord, state: InflightStateRecord } {
   const { id, root, seq, createdAt, leaves, roots, resealOf, state, updatedAt, attempts, tx, mined, final, reorgs } = b
   return {
     leaves: { v: 1, id, root, seq, createdAt, leaves, roots, ...(resealOf !== undefined ? { resealOf } : {}) },

@@ -1,4 +1,5 @@
 export { runSealPass, resolveUnfinished } from './pass'
+export { driveToFinal } from './submit'
 export type { PassOutcome, PassOptions } from './pass'
 export type { SealerDeps, SealerTiming, SealPhase } from './deps'
 export { DEFAULT_TIMING, DEFAULT_PASS_BUDGET_MS, DEFAULT_CORE_BUDGET_MS } from './deps'
