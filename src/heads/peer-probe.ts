@@ -6,8 +6,9 @@
  * one (length, fork) with different tree hashes are proof of a fork.
  *
  * The peers of a core are probed in parallel, each within the caller's deadline. A peer that
- * sends no head in time backs off (backoff.ts: 15 s, doubling, up to 10 min, shared by every
- * core that names it), so a silent peer costs one wait, not one per core and pass.
+ * sends no head in time backs off (backoff.ts: 15–30 s after a first failure, doubling, up to
+ * 10 min, shared by every core that names it), so a silent peer costs one wait, not one per
+ * core and pass.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'

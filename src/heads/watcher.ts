@@ -187,16 +187,25 @@ export class HeadWatcher {
 
   /**
    * Makes sure the replica stores the last block of `head` (fetched from a peer by `deadline`),
-   * so the tree at that length stays computable without any peer. UPDATE_TIMEOUT when no peer
-   * sends it in time; with `failFast`, at once when no peer is connected.
+   * so the tree at that length stays computable without any peer: true once it is held.
+   * UPDATE_TIMEOUT when no peer sends it in time; with `failFast`, at once when no peer is
+   * connected. False when the fetch met another history signed by the key (Hypercore proved a
+   * conflict and closed the session): the peers answered, they disagree, and the fork is
+   * recorded from the conflict proof.
    */
-  async holdBlock (key: unknown, head: Pick<Head, 'length' | 'fork'>, opts: { deadline: number, failFast?: boolean }): Promise<void> {
+  async holdBlock (key: unknown, head: Pick<Head, 'length' | 'fork'>, opts: { deadline: number, failFast?: boolean }): Promise<boolean> {
     const entry = this.entry(key)
     await entry.ready
     if (entry.core.fork !== head.fork || entry.core.length < head.length) {
       throw new HeadsError('CORE_FAILED', `Core ${entry.hex} moved off the head at length ${head.length}, fork ${head.fork} while it was read; retry.`)
     }
-    await holdBlock(entry.core, head.length, { deadline: opts.deadline, failFast: opts.failFast === true })
+    try {
+      await holdBlock(entry.core, head.length, { deadline: opts.deadline, failFast: opts.failFast === true })
+      return true
+    } catch (err) {
+      if (err instanceof HeadsError && err.code === 'CORE_FAILED' && entry.conflictSeen) return false
+      throw err
+    }
   }
 
   /**

@@ -51,19 +51,33 @@ export class InflightStore {
     return this.parse(id, leavesText, stateText)
   }
 
-  /** Every batch with a state record, in prepare order; half-written prepares are removed. */
+  /**
+   * Every batch with both files, in prepare order. A batch being prepared right now has its
+   * leaves but no state yet: it is left alone (see `clean`).
+   */
   async list (): Promise<InflightBatch[]> {
     const names = await readdir(this.dir)
-    // A temp file is a write a crash cut short: the file it was to replace is still there.
-    for (const temp of names.filter((n) => n.endsWith('.tmp'))) await rm(join(this.dir, temp), { force: true })
     const ids = names.filter((n) => n.endsWith(LEAVES)).map((n) => n.slice(0, -LEAVES.length))
     const out: InflightBatch[] = []
     for (const id of ids) {
       const batch = await this.read(id)
       if (batch !== null) out.push(batch)
-      else if (!names.includes(id + STATE)) await this.remove(id)
     }
     return out.sort((a, b) => a.seq - b.seq)
+  }
+
+  /**
+   * At open, before anything else uses the directory: removes what a crash cut short. A temp
+   * file is a write that never replaced its file; a leaves file without a state file is a
+   * prepare that never completed (nothing can have been sent for it).
+   */
+  async clean (): Promise<void> {
+    const names = await readdir(this.dir)
+    for (const temp of names.filter((n) => n.endsWith('.tmp'))) await rm(join(this.dir, temp), { force: true })
+    for (const name of names.filter((n) => n.endsWith(LEAVES))) {
+      const id = name.slice(0, -LEAVES.length)
+      if (!names.includes(id + STATE)) await this.remove(id)
+    }
   }
 
   /** The next prepare order number: above every batch on disk. */

@@ -48,8 +48,10 @@ export class Journal {
    */
   static async open (store: Corestore, dir: string, coreName = JOURNAL_CORE): Promise<Journal> {
     const bee = await LedgerBee.open(store, coreName, { appendOnly: false, what: 'journal' })
-    const journal = new Journal(bee, new InflightStore(dir))
+    const inflight = new InflightStore(dir)
+    const journal = new Journal(bee, inflight)
     try {
+      await inflight.clean()
       await journal.moveLegacyInflight()
     } catch (err) {
       await bee.close()

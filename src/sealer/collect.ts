@@ -115,24 +115,35 @@ async function probe (deps: SealerDeps, key: string, seals: SealsRead, ctx: Prob
     if (seals.view.at(json.length).some((e) => sameHead(e.receipt.head, json))) {
       return { kind: 'unchanged', key, head, splits: await deps.watcher.splitViews(key, captured, { deadline }) }
     }
-    // The head's last block (with its Merkle path) is stored before the head is sealed: the
-    // sealed prefix then stays checkable without any peer. It is also the pass's question to
-    // the peers: a head they announced but cannot deliver is not sealed (the core is stale).
-    await deps.watcher.holdBlock(key, head, { deadline, failFast: ctx.wasStale })
-    const last = lastSealed(seals.view.all())
-    let check: Check | undefined
-    if (last !== null) {
-      const sealed = last.receipt.head
-      const prefix = await deps.watcher.checkPrefix(key, { length: sealed.length, fork: sealed.fork, treeHash: sealed.treeHash }, { deadline })
-      check = { last, prefix }
-      if (recordable(prefix)) check.agreed = await deps.watcher.agreement(key, { head: sealed, roots: last.roots }, json, deadline)
-    }
-    const splits = await deps.watcher.splitViews(key, captured, { deadline })
+    // The peer probes read each peer apart from our replica, so they run beside the rest: a
+    // silent peer delays no other step, and a block fetched from the other side of a split view
+    // (which makes Hypercore close our session) does not hide the split from the probes.
+    const [splits, check] = await Promise.all([
+      deps.watcher.splitViews(key, captured, { deadline }),
+      checkChanged(deps, key, head, json, seals.view, { deadline, wasStale: ctx.wasStale })
+    ])
     return { kind: 'candidate', key, head, roots, splits, ...(check !== undefined ? { check } : {}) }
   } catch (err) {
     if (timedOut(err)) return { kind: 'stale', key, reason: errInfo(err).message, lastHead: head }
     return { kind: 'skipped', key, reason: errInfo(err).message }
   }
+}
+
+/**
+ * A changed head: its last block (with its Merkle path) is stored before the head is sealed,
+ * so the sealed prefix stays checkable without any peer. It is also the pass's question to the
+ * peers: a head they announced but cannot deliver is not sealed (the core is stale). Then the
+ * head is compared with the core's last seal, if any.
+ */
+async function checkChanged (deps: SealerDeps, key: string, head: Head, json: HeadJson, seals: ReceiptsView, opts: { deadline: number, wasStale: boolean }): Promise<Check | undefined> {
+  await deps.watcher.holdBlock(key, head, { deadline: opts.deadline, failFast: opts.wasStale })
+  const last = lastSealed(seals.all())
+  if (last === null) return undefined
+  const sealed = last.receipt.head
+  const prefix = await deps.watcher.checkPrefix(key, { length: sealed.length, fork: sealed.fork, treeHash: sealed.treeHash }, { deadline: opts.deadline })
+  const check: Check = { last, prefix }
+  if (recordable(prefix)) check.agreed = await deps.watcher.agreement(key, { head: sealed, roots: last.roots }, json, opts.deadline)
+  return check
 }
 
 /**
