@@ -84,10 +84,11 @@ export const incident = {
     detectedAt: iso,
     sealed: headJson,
     observed: headJson,
+    // Where the two histories part (seal/agreement.ts), and where the sealed head was sealed.
     agreed: {
       type: 'object',
       required: ['length', 'roots', 'sealedNodes', 'observedNodes'],
-      properties: { length: uint, roots: { type: 'array', items: treeNode }, sealedNodes: { type: 'array', items: treeNode }, observedNodes: { type: 'array', items: treeNode } }
+      properties: { length: uint, roots: { type: 'array', items: treeNode }, sealedNodes: { type: 'array', items: treeNode }, observedNodes: { type: 'array', items: treeNode }, sealedHead: headJson }
     },
     sealedIn: { type: 'object', required: ['root', 'txHash', 'blockNumber'], properties: { root: hex, txHash: hex, blockNumber: uint } },
     // Free-form JSON evidence (Hypercore's conflict proof, tree hashes compared, source).
@@ -109,13 +110,14 @@ export const batchRecord = {
     contradictions: {
       type: 'array',
       items: { type: 'object', required: ['key', 'length', 'kind'], properties: { key: hex, length: uint, kind: { type: 'string' } } }
-    }
+    },
+    resealOf: { type: 'array', items: hex }
   }
 } as const
 
 export const coreView = {
   type: 'object',
-  required: ['key', 'peers', 'length', 'fork', 'addedAt', 'lastSeal'],
+  required: ['key', 'peers', 'length', 'fork', 'addedAt', 'lastSeal', 'stale'],
   properties: {
     key: hex,
     peers: { type: 'array', items: { type: 'string' } },
@@ -127,6 +129,15 @@ export const coreView = {
       type: ['object', 'null'],
       required: ['length', 'fork', 'root', 'sealedAt'],
       properties: { length: uint, fork: uint, root: hex, sealedAt: iso }
+    },
+    stale: {
+      type: ['object', 'null'],
+      required: ['since', 'lastHead', 'reason'],
+      properties: {
+        since: iso,
+        lastHead: { type: ['object', 'null'], required: ['length', 'fork'], properties: { length: uint, fork: uint } },
+        reason: { type: 'string' }
+      }
     }
   }
 } as const
@@ -149,7 +160,7 @@ export const serviceInfo = {
 
 export const passResult = {
   type: 'object',
-  required: ['batch', 'skipped', 'incidents', 'startedAt', 'finishedAt'],
+  required: ['batch', 'resealed', 'skipped', 'incidents', 'startedAt', 'finishedAt'],
   properties: {
     batch: {
       type: ['object', 'null'],
@@ -164,6 +175,8 @@ export const passResult = {
         heads: { type: 'array', items: { type: 'object', required: ['key', 'length', 'fork'], properties: { key: hex, length: uint, fork: uint } } }
       }
     },
+    // Acknowledged seals the chain had forgotten, sealed again (old roots, and the new batch's root).
+    resealed: { type: 'array', items: { type: 'object', required: ['roots', 'by'], properties: { roots: { type: 'array', items: hex }, by: hex } } },
     skipped: { type: 'array', items: { type: 'object', required: ['key', 'reason'], properties: { key: hex, reason: { type: 'string' } } } },
     incidents: { type: 'array', items: incident },
     startedAt: iso,

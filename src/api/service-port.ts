@@ -39,6 +39,11 @@ export interface CoreView {
   label: string | null
   /** The latest sealed head of this core, if any. */
   lastSeal: { length: number, fork: number, root: string, sealedAt: string } | null
+  /**
+   * Set while the core is stale: a pass could not get what it needed from its peers in time
+   * (since when, the last head seen, why); it is skipped, never holding up the others.
+   */
+  stale: { since: string, lastHead: { length: number, fork: number } | null, reason: string } | null
 }
 
 /** A pass as the API shows it: the sealer's outcome, with the seal in ISO time and its finality. */

@@ -36,11 +36,15 @@ function statusLines (service: ServiceInfo, readiness: Readiness, cores: CoreVie
     `receipts log  ${service.receiptsLog}`,
     `ready         ${readiness.ready ? 'yes' : `no: ${failed.join(', ')}`}`,
     `incidents     ${incidents}`,
-    `cores         ${cores.length} watched`
+    `cores         ${cores.length} watched, ${cores.filter((c) => c.stale !== null).length} stale`
   ]
   for (const c of cores) {
     const seal = c.lastSeal === null ? 'never sealed' : `last sealed at length ${c.lastSeal.length} fork ${c.lastSeal.fork}, ${c.lastSeal.sealedAt}`
     lines.push(`  ${c.key}  length ${c.length} fork ${c.fork}  ${seal}${c.label === null || c.label === undefined ? '' : `  "${c.label}"`}`)
+    if (c.stale !== null && c.stale !== undefined) {
+      const head = c.stale.lastHead === null ? 'no head seen' : `last head length ${c.stale.lastHead.length} fork ${c.stale.lastHead.fork}`
+      lines.push(`    STALE since ${c.stale.since} (${head}): ${c.stale.reason}`)
+    }
   }
   return lines
 }

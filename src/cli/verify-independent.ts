@@ -11,7 +11,7 @@
 import { createChainReader } from '../chain'
 import { gatherVerifyInput, readWitness, type PinnedTrust } from '../evidence'
 import { openRemoteReplica, openStorageReplica, parsePeer, type OpenReplica, type PeerAddress } from '../heads'
-import { verify, type Verdict } from '../verify'
+import { verify, type SealedRoots, type Verdict } from '../verify'
 import { CliError } from './errors'
 import { loadReceipts } from './receipt-files'
 
@@ -62,6 +62,7 @@ export async function verifyIndependently (key: string, version: number, opts: I
   try {
     let receipts
     let incidents
+    let sealedRoots: SealedRoots[] = []
     let log: IndependentResult['log'] = null
     if (opts.offline) {
       receipts = loadReceipts(opts.receipt!, key)
@@ -72,6 +73,7 @@ export async function verifyIndependently (key: string, version: number, opts: I
       if (witness.logVerdict !== null && witness.logVerdict.status !== 'verified') return { verdict: logFailure(key, version, witness.logVerdict, opts.trust.fingerprint), offline: false, log: null }
       receipts = witness.receipts
       incidents = witness.incidents
+      sealedRoots = witness.sealedRoots
       log = { key: witness.log.key, length: witness.log.length, sealed: witness.logVerdict === null ? 'unsealed' : 'verified' }
     }
     const keyBuf = Buffer.from(key, 'hex')
@@ -80,7 +82,7 @@ export async function verifyIndependently (key: string, version: number, opts: I
       ? await openStorageReplica(opts.storage, keyBuf, opts.timeoutMs)
       : await openRemoteReplica(peersOf(opts.peers.length > 0 ? opts.peers : logPeers), keyBuf, opts.timeoutMs)
     opts.onPhase?.('replica-open', performance.now() - start)
-    const { input } = await gatherVerifyInput({ key, version, receipts, incidents }, { replica, chain: reader, trust: opts.trust, ...(opts.onPhase ? { onPhase: opts.onPhase } : {}) })
+    const { input } = await gatherVerifyInput({ key, version, receipts, incidents, sealedRoots }, { replica, chain: reader, trust: opts.trust, ...(opts.onPhase ? { onPhase: opts.onPhase } : {}) })
     start = performance.now()
     const verdict = verify(input)
     opts.onPhase?.('verify', performance.now() - start)

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { validate as validateCron } from 'node-cron'
 import { ConfigError } from './errors'
 import {
-  parseAddress, parseHost, parseHostPortList, parseNonNegativeInt, parsePort, parsePositiveInt, parsePrivateKey,
+  parseAddress, parseBoundedInt, parseHost, parseHostPortList, parseNonNegativeInt, parsePort, parsePositiveInt, parsePrivateKey,
   parseRateLimit, parseSchedule, parseUrl
 } from './parse'
 
@@ -28,6 +28,11 @@ export interface Config {
   rateLimit: number
   /** Expensive requests (verify, receipt lists, batch leaves, reports) served at once; past it, 503 BUSY. */
   expensiveRequests: number
+  /**
+   * Seconds a seal pass may take up to sending its transaction: cores whose peers do not
+   * deliver in time are skipped (stale). Waiting for confirmations has its own timeouts.
+   */
+  passBudgetSeconds: number
 }
 
 export const DEFAULTS = {
@@ -42,7 +47,9 @@ export const DEFAULTS = {
   rateLimit: 600,
   // Four per core of the 2-core machine this is sized for: each verify or report is mostly
   // waiting on a peer or the chain, but holds memory while it does.
-  expensiveRequests: 8
+  expensiveRequests: 8,
+  // Well inside the default every-minute schedule, with room for the transaction.
+  passBudgetSeconds: 45
 } as const
 
 /**
@@ -54,7 +61,7 @@ export const ADMIN_TOKEN_FILE = 'admin-token'
 /** Settings that may come from the config file or a flag (camelCase, like Config). */
 export type ConfigInput = Partial<Record<Exclude<keyof Config, 'sealerKey' | 'keystore'> | 'keystore', string | number | string[]>>
 
-const FILE_FIELDS = new Set(['dataDir', 'host', 'port', 'adminToken', 'replicationPort', 'schedule', 'rpc', 'contract', 'keystore', 'confirmations', 'bootstrap', 'rateLimit', 'expensiveRequests'])
+const FILE_FIELDS = new Set(['dataDir', 'host', 'port', 'adminToken', 'replicationPort', 'schedule', 'rpc', 'contract', 'keystore', 'confirmations', 'bootstrap', 'rateLimit', 'expensiveRequests', 'passBudgetSeconds'])
 
 const ENV: Record<string, keyof ConfigInput> = {
   HYPERSEAL_DATA: 'dataDir',
@@ -69,7 +76,8 @@ const ENV: Record<string, keyof ConfigInput> = {
   HYPERSEAL_CONFIRMATIONS: 'confirmations',
   HYPERSEAL_BOOTSTRAP: 'bootstrap',
   HYPERSEAL_RATE_LIMIT: 'rateLimit',
-  HYPERSEAL_EXPENSIVE_REQUESTS: 'expensiveRequests'
+  HYPERSEAL_EXPENSIVE_REQUESTS: 'expensiveRequests',
+  HYPERSEAL_PASS_BUDGET: 'passBudgetSeconds'
 }
 
 export function readConfigFile (path: string): ConfigInput {
@@ -126,7 +134,8 @@ function validate (raw: ConfigInput, env: NodeJS.ProcessEnv): Config {
     confirmations: parseNonNegativeInt('HYPERSEAL_CONFIRMATIONS', str('confirmations') ?? DEFAULTS.confirmations, 1000),
     bootstrap: raw.bootstrap === undefined ? [] : parseHostPortList('HYPERSEAL_BOOTSTRAP', raw.bootstrap as string | string[]),
     rateLimit: parseRateLimit('HYPERSEAL_RATE_LIMIT', str('rateLimit') ?? DEFAULTS.rateLimit),
-    expensiveRequests: parsePositiveInt('HYPERSEAL_EXPENSIVE_REQUESTS', str('expensiveRequests') ?? DEFAULTS.expensiveRequests, 1024)
+    expensiveRequests: parsePositiveInt('HYPERSEAL_EXPENSIVE_REQUESTS', str('expensiveRequests') ?? DEFAULTS.expensiveRequests, 1024),
+    passBudgetSeconds: parseBoundedInt('HYPERSEAL_PASS_BUDGET', str('passBudgetSeconds') ?? DEFAULTS.passBudgetSeconds, 1, 3600)
   }
   const token = str('adminToken')
   if (token !== undefined) {

@@ -22,9 +22,13 @@ export function parseHost (name: string, raw: string): string {
 }
 
 export function parseNonNegativeInt (name: string, raw: string | number, max: number): number {
+  return parseBoundedInt(name, raw, 0, max)
+}
+
+export function parseBoundedInt (name: string, raw: string | number, min: number, max: number): number {
   const n = typeof raw === 'number' ? raw : /^\d+$/.test(raw.trim()) ? Number(raw) : NaN
-  if (!Number.isSafeInteger(n) || n < 0 || n > max) {
-    throw new ConfigError('INVALID_VALUE', `${name} must be an integer from 0 to ${max}, got ${JSON.stringify(raw)}`)
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError('INVALID_VALUE', `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`)
   }
   return n
 }

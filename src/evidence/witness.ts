@@ -12,8 +12,9 @@
 import type { ChainReader } from '../chain'
 import { openRemoteCore, remoteReplica, type PeerAddress } from '../heads'
 import { ReceiptsLog } from '../ledger'
+import type { ReceiptEntry } from '../ledger'
 import type { Incident, Receipt } from '../seal'
-import { verify, type Verdict } from '../verify'
+import { verify, type SealedRoots, type Verdict } from '../verify'
 import type { EvidenceCache } from './chain'
 import { gatherVerifyInput, type PinnedTrust } from './gather'
 
@@ -24,6 +25,17 @@ export interface Witness {
   logVerdict: Verdict | null
   receipts: Receipt[]
   incidents: Incident[]
+  /** The roots the log kept for the core's sealed heads: they decide a longer peer's mismatch. */
+  sealedRoots: SealedRoots[]
+}
+
+/** Receipts the log still stands by (a batch the chain forgot and that was sealed again is superseded), with their kept roots. */
+function standing (entries: ReceiptEntry[], resealed: Set<string>): { receipts: Receipt[], sealedRoots: SealedRoots[] } {
+  const kept = entries.filter((e) => !resealed.has(e.receipt.seal.root))
+  return {
+    receipts: kept.map((e) => e.receipt),
+    sealedRoots: kept.flatMap((e) => (e.roots === undefined ? [] : [{ length: e.receipt.head.length, treeHash: e.receipt.head.treeHash, roots: e.roots }]))
+  }
 }
 
 export interface WitnessRequest {
@@ -50,21 +62,23 @@ export async function readWitness (req: WitnessRequest): Promise<Witness> {
     await snapshot.ready()
     const log = await ReceiptsLog.openReadOnly(snapshot)
     try {
-      const logReceipts = (await log.receipts(named.key)).map((e) => e.receipt)
-      const receipts = (await log.receipts(req.key)).map((e) => e.receipt)
+      const resealed = await log.resealedRoots()
+      const own = standing(await log.receipts(named.key), resealed)
+      const logReceipts = own.receipts
+      const { receipts, sealedRoots } = standing(await log.receipts(req.key), resealed)
       const incidents = await log.listIncidents({ key: req.key })
       const sealedLength = logReceipts.reduce((max, r) => Math.max(max, r.head.length), 0)
       req.onPhase?.('log', performance.now() - started)
       const checking = performance.now()
       let logVerdict: Verdict | null = null
       if (sealedLength > 0) {
-        const { input } = await gatherVerifyInput({ key: named.key, version: sealedLength, receipts: logReceipts }, {
+        const { input } = await gatherVerifyInput({ key: named.key, version: sealedLength, receipts: logReceipts, sealedRoots: own.sealedRoots }, {
           replica: remoteReplica(remote, req.timeoutMs, { freeze: false }), chain: req.reader, trust: req.trust, ...(req.cache ? { cache: req.cache } : {})
         })
         logVerdict = verify(input)
       }
       req.onPhase?.('log-check', performance.now() - checking)
-      return { log: { key: named.key, length: snapshot.length, fork: snapshot.fork }, logVerdict, receipts, incidents }
+      return { log: { key: named.key, length: snapshot.length, fork: snapshot.fork }, logVerdict, receipts, incidents, sealedRoots }
     } finally {
       await log.close()
     }

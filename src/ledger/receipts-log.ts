@@ -10,7 +10,8 @@ import { prepareBatch, type BatchInput } from './batch-input'
 import { LedgerError } from './errors'
 import * as K from './keys'
 import { LedgerBee, type Entry, type LazyEntry, type Range } from './ledger-bee'
-import { parseBatchRecord, parseBatchSummary, parseIncident, parseReceiptEntry, type BatchRecord, type BatchSummary, type ReceiptEntry } from './log-records'
+import { slice } from './log-ranges'
+import { incidentIdentity, parseBatchRecord, parseBatchSummary, parseIncident, parseReceiptEntry, type BatchRecord, type BatchSummary, type ReceiptEntry } from './log-records'
 import { checkPageQuery, decodeIndexCursor, encodeCursor, readPage, type Page, type PageQuery } from './pages'
 import { array, asInput, asStored, head, jsonValue, uint } from './validate'
 
@@ -36,27 +37,6 @@ export interface ReceiptsView {
   at (length: number): ReceiptEntry[]
   /** What `receipts(key)` gives. */
   all (): ReceiptEntry[]
-}
-
-/**
- * The entries of a range read that fall in [gte, lt), found by binary search. Hyperbee orders
- * keys by their UTF-8 bytes; against bounds that are ASCII, as every bound here is,
- * JavaScript's string order gives the same answers (a non-ASCII character sorts after every
- * ASCII one in both orders), so `key >= bound` holds for a suffix of the entries.
- */
-function slice (entries: LazyEntry[], { gte, lt }: { gte: string, lt: string }): LazyEntry[] {
-  const firstAtLeast = (bound: string): number => {
-    let lo = 0
-    let hi = entries.length
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (entries[mid].key >= bound) hi = mid
-      else lo = mid + 1
-    }
-    return lo
-  }
-  const from = firstAtLeast(gte)
-  return entries.slice(from, Math.max(from, firstAtLeast(lt)))
 }
 
 export class ReceiptsLog {
@@ -101,6 +81,7 @@ export class ReceiptsLog {
         const { key, length, fork } = entry.receipt.head
         writes.push(await tx.putOnce(K.receiptKey(key, length, seq, fork), entry))
       }
+      for (const root of batch.resealOf) writes.push(await tx.putOnce(K.resealKey(root), seq))
       return { seq, created: writes.includes('written') }
     })
   }
@@ -123,6 +104,37 @@ export class ReceiptsLog {
   async latestBatch (): Promise<BatchRecord | null> {
     const [last] = await this.bee.range({ ...K.prefixRange('batch!'), reverse: true, limit: 1 })
     return last === undefined ? null : this.batchOf(last)
+  }
+
+  /** The latest `limit` batches, newest first. */
+  async recentBatches (limit: number): Promise<BatchRecord[]> {
+    return (await this.bee.range({ ...K.prefixRange('batch!'), reverse: true, limit })).map((e) => this.batchOf(e))
+  }
+
+  /** Roots whose batch the chain forgot and a later batch sealed again (`BatchRecord.resealOf`). */
+  async resealedRoots (): Promise<Set<string>> {
+    return new Set((await this.bee.range(K.prefixRange('reseal!'))).map((e) => e.key.slice('reseal!'.length)))
+  }
+
+  /**
+   * Whether the log holds writes that its latest sealed head does not cover, other than the
+   * receipts of the batch that sealed that head (written right after it, always: sealing them
+   * too would take one more batch, forever). An incident recorded since counts.
+   *
+   * Hyperbee stores one block per entry put, after its header block, and `appendBatch` puts a
+   * batch's entries in one append: its record, its time and root indexes, one receipt per leaf
+   * and one reseal index per resealed root. So the log is unchanged exactly when it ends where
+   * that append ended.
+   */
+  async unsealedChanges (): Promise<boolean> {
+    const length = this.core.length
+    if (length <= 1) return false
+    const own = await this.latestReceipt(this.key)
+    // Never sealed: the first batch, built while the log was still empty, is the one to discount.
+    const base = own === null ? 1 : own.receipt.head.length
+    const batch = await this.getBatch(own === null ? 0 : own.batch)
+    if (batch === null) return length > base
+    return length > base + 3 + batch.leafCount + (batch.resealOf?.length ?? 0)
   }
 
   /** Batches sealed in [from, to), by block time. */
@@ -182,18 +194,25 @@ export class ReceiptsLog {
     })
   }
 
-  /** Records an incident; the same incident again is a no-op that returns the same id. */
-  async appendIncident (input: Incident): Promise<{ id: string, created: boolean }> {
+  /**
+   * Records an incident once per identity: its kind and its pair of heads (length, fork, tree
+   * hash; a fork's pair in either order), whenever and by whichever detector it was seen. The
+   * same incident again is a no-op that returns the one stored (`created` false).
+   */
+  async appendIncident (input: Incident): Promise<{ id: string, created: boolean, incident: Incident }> {
     const incident = asInput('incident', jsonValue('incident', input), parseIncident)
     const { key, detectedAt } = incident
+    const identity = incidentIdentity(incident)
     return this.bee.write(async (tx) => {
-      const siblings = await tx.range(K.prefixRange(`incident!${key}!${detectedAt}!`))
-      const same = siblings.find((s) => JSON.stringify(s.value) === JSON.stringify(incident))
-      if (same !== undefined) return { id: same.key, created: false }
-      const n = siblings.length
+      let n = 0
+      for (const entry of await tx.range(K.prefixRange(K.incidentPrefix(key)))) {
+        const known = asStored(entry.key, entry.value, parseIncident)
+        if (incidentIdentity(known) === identity) return { id: entry.key, created: false, incident: known }
+        if (known.detectedAt === detectedAt) n++
+      }
       await tx.putOnce(K.incidentKey(key, detectedAt, n), incident)
       await tx.putOnce(K.incidentTimeKey(detectedAt, key, n), incident)
-      return { id: K.incidentKey(key, detectedAt, n), created: true }
+      return { id: K.incidentKey(key, detectedAt, n), created: true, incident }
     })
   }
 

@@ -7,8 +7,8 @@ import { HeadsError, HeadWatcher, keyHex, parseKey } from '../heads'
 import { Journal, openDataDir, ReceiptsLog, type BatchRecord, type BatchSummary, type DataDir, type Page, type PageQuery, type ReceiptEntry } from '../ledger'
 import type { HeadJson, Incident } from '../seal'
 import {
-  createSealerMetrics, resolveUnfinished, runSealPass, scheduleSealPasses, SealerError, SingleFlight,
-  type FaultPoint, type SealerDeps, type SealerTiming
+  checkRecentSeals, recordIncident, resolveUnfinished, runSealPass, scheduleSealPasses, SealerError, SingleFlight,
+  type FaultPoint, type SealerDeps, type SealerMetrics, type SealerTiming
 } from '../sealer'
 import { createChainReader, type ChainReader } from '../chain'
 import { EvidenceCache, type PinnedTrust } from '../evidence'
@@ -17,6 +17,7 @@ import { errInfo, SILENT_LOGGER, type Logger } from '../util'
 import { resolveAdminToken } from './admin-token'
 import { connectChain, type ChainConnection } from './chain-connect'
 import { coreView, passResult } from './views'
+import { openMetrics } from './sealer-metrics'
 import { pageCores, watchCores } from './watch-list'
 import { verifyCore } from './verify-core'
 import type { Verdict } from '../verify'
@@ -52,6 +53,8 @@ export class HypersealService implements ServicePort {
   private readonly deps: SealerDeps
   private schedule: { stop: () => Promise<void> } | null = null
   private recovered = false
+  /** Whether the start-up check of recent seals ran; if the chain was down, the next pass runs it. */
+  private sealsChecked = false
   private readonly updateTimeoutMs: number
   private closed = false
   private readonly pinned: PinnedTrust
@@ -68,9 +71,10 @@ export class HypersealService implements ServicePort {
     private readonly logger: Logger,
     private readonly reader: ChainReader,
     replication: { host: string, port: number },
-    opts: ServiceOptions
+    opts: ServiceOptions,
+    metrics: { registry: Registry, sealer: SealerMetrics }
   ) {
-    this.registry = opts.registry ?? new Registry()
+    this.registry = metrics.registry
     this.updateTimeoutMs = opts.updateTimeoutMs ?? 10_000
     this.adminToken = resolveAdminToken(dataDir.dir, config.adminToken).token
     this.reportKey = loadReportKey(dataDir.dir)
@@ -81,7 +85,10 @@ export class HypersealService implements ServicePort {
       contract: chain.contract,
       confirmations: config.confirmations,
       logger,
-      metrics: createSealerMetrics(this.registry),
+      metrics: metrics.sealer,
+      passBudgetMs: config.passBudgetSeconds * 1000,
+      coreBudgetMs: this.updateTimeoutMs,
+      ...(chain.embedded !== null ? { persistChain: chain.embedded.persistState } : {}),
       ...(opts.timing ? { timing: opts.timing } : {}),
       ...(opts.fault ? { fault: opts.fault } : {})
     }
@@ -108,23 +115,26 @@ export class HypersealService implements ServicePort {
       undo.push(async () => { chain.client.close(); await chain.embedded?.stop() })
       const log = await ReceiptsLog.open(dataDir.store)
       undo.push(() => log.close())
-      const journal = await Journal.open(dataDir.store)
+      const journal = await Journal.open(dataDir.store, join(dataDir.dir, 'journal'))
       undo.push(() => journal.close())
+      const metrics = await openMetrics(opts.registry ?? new Registry(), log, journal)
       const watcher = new HeadWatcher(dataDir.store, {
         replicationPort: config.replicationPort,
         host: config.host,
         bootstrap: config.bootstrap,
         logger,
         updateTimeoutMs: opts.updateTimeoutMs ?? 10_000,
-        // Hypercore's conflict proofs are kept at once: Hypercore forgets them on restart. A
-        // truncate is only a hint; the seal pass's prefix check records the rewind with both
-        // signed heads, so recording the hint too would count one rewind twice.
+        // Hypercore's conflict proofs are kept at once (Hypercore forgets them on restart),
+        // through the one recording path: the same fork met again after a restart is not a new
+        // incident. A truncate is only a hint; the seal pass's prefix check records the rewind
+        // with both signed heads, so recording the hint too would count one rewind twice.
         onIncident: async (incident) => {
           if (incident.kind !== 'fork') {
             logger.warn({ key: incident.key, evidence: incident.evidence }, 'core truncated below a head it held; the next seal pass checks it against its seal')
             return
           }
-          await log.appendIncident(incident).catch((err: unknown) => logger.error({ err: errInfo(err) }, 'could not record an incident'))
+          await recordIncident({ log, logger, metrics: metrics.sealer }, incident)
+            .catch((err: unknown) => logger.error({ err: errInfo(err) }, 'could not record an incident'))
         }
       })
       undo.push(() => watcher.close())
@@ -134,7 +144,7 @@ export class HypersealService implements ServicePort {
       // sealer's client, says which contract counts.
       const reader = await createChainReader({ rpcUrl: chain.embedded?.rpcUrl ?? config.rpc!, expectedChainId: chain.chainId, ...(opts.rpcTimeoutMs !== undefined ? { timeoutMs: opts.rpcTimeoutMs } : {}) })
       undo.push(async () => { reader.close() })
-      const service = new HypersealService(config, dataDir, chain, watcher, log, journal, logger, reader, replication, opts)
+      const service = new HypersealService(config, dataDir, chain, watcher, log, journal, logger, reader, replication, opts, metrics)
       await service.recover()
       return service
     } catch (err) {
@@ -143,12 +153,21 @@ export class HypersealService implements ServicePort {
     }
   }
 
+  /**
+   * Settles unfinished batches, then checks the latest final seals on chain and seals again
+   * what the chain forgot (logged and recorded as `resealOf`). A chain that is down now leaves
+   * both to the first pass.
+   */
   private async recover (): Promise<void> {
     try {
-      await this.flight.run(() => resolveUnfinished(this.deps))
-      this.recovered = true
+      await this.flight.run(async () => {
+        await resolveUnfinished(this.deps)
+        this.recovered = true
+        await checkRecentSeals(this.deps)
+        this.sealsChecked = true
+      })
     } catch (err) {
-      this.logger.error({ err: errInfo(err) }, 'unfinished batches could not be settled at start; the next pass retries')
+      this.logger.error({ err: errInfo(err) }, 'unfinished batches or recent seals could not be settled at start; the next pass retries')
     }
   }
 
@@ -181,9 +200,10 @@ export class HypersealService implements ServicePort {
 
   async listCores (): Promise<CoreView[]> {
     const replicas = new Map(this.watcher.watched().map((w) => [w.key, w]))
+    const stale = await this.journal.staleMarks()
     const out: CoreView[] = []
     for (const entry of await this.journal.listWatched()) {
-      out.push(coreView(entry, replicas.get(entry.key), await this.log.latestReceipt(entry.key)))
+      out.push(coreView(entry, replicas.get(entry.key), await this.log.latestReceipt(entry.key), stale.get(entry.key) ?? null))
     }
     return out
   }
@@ -212,8 +232,9 @@ export class HypersealService implements ServicePort {
     const passes = this.deps.metrics!.passes
     return await this.flight.run(async () => {
       try {
-        const outcome = await runSealPass(this.deps)
+        const outcome = await runSealPass(this.deps, { checkSeals: !this.sealsChecked })
         this.recovered = true
+        this.sealsChecked = true
         passes.inc({ result: outcome.batch === null ? 'unchanged' : 'sealed' })
         return passResult(outcome)
       } catch (err) {

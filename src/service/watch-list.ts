@@ -36,9 +36,10 @@ export async function watchCores (deps: WatchListDeps, items: WatchItem[]): Prom
     latest.set(entry.key, entry)
   }
   const cores: CoreView[] = []
+  const stale = await deps.journal.staleMarks()
   for (const entry of latest.values()) {
     const replica = await deps.watcher.watch(entry.key, entry.peers)
-    cores.push(coreView(entry, replica, await deps.log.latestReceipt(entry.key)))
+    cores.push(coreView(entry, replica, await deps.log.latestReceipt(entry.key), stale.get(entry.key) ?? null))
   }
   return { created, merged: latest.size - created, cores }
 }
@@ -46,7 +47,8 @@ export async function watchCores (deps: WatchListDeps, items: WatchItem[]): Prom
 export async function pageCores (deps: WatchListDeps, page: PageQuery): Promise<Page<CoreView>> {
   const { items, next } = await deps.journal.pageWatched(page)
   const replicas = new Map(deps.watcher.watched().map((w) => [w.key, w]))
+  const stale = await deps.journal.staleMarks()
   const cores: CoreView[] = []
-  for (const entry of items) cores.push(coreView(entry, replicas.get(entry.key), await deps.log.latestReceipt(entry.key)))
+  for (const entry of items) cores.push(coreView(entry, replicas.get(entry.key), await deps.log.latestReceipt(entry.key), stale.get(entry.key) ?? null))
   return { items: cores, next }
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { Journal, openDataDir, ReceiptsLog, type DataDir, type Page, type PageQuery } from '../../src/ledger'
@@ -33,7 +34,7 @@ describe('ledger: pages and cursors', function () {
   beforeEach(async function () {
     dataDir = await openDataDir(dirs.make())
     log = await ReceiptsLog.open(dataDir.store)
-    journal = await Journal.open(dataDir.store)
+    journal = await Journal.open(dataDir.store, join(dataDir.dir, 'journal'))
     a = await HeadSource.create(dataDir.store, 'core-a')
   })
 
