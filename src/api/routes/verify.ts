@@ -16,6 +16,6 @@ export function verifyRoutes (app: FastifyInstance, { service, expensive }: Rout
   }, async (request) => {
     const version = parseLength(request.params.version)
     if (version === 0) throw new ApiError('BAD_REQUEST', 'version must be at least 1: version v means blocks 0..v-1.')
-    return await expensive.run(() => service.verify(request.params.key, version))
+    return service.cachedVerify(request.params.key, version) ?? await expensive.run(() => service.verify(request.params.key, version))
   })
 }
