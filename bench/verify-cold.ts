@@ -165,14 +165,16 @@ async function main (): Promise<void> {
       }))
     }
 
-    const phases = ['rpc-connect', 'log', 'log-check', 'replica-open', 'chain', 'replica', 'verify']
-    const work = results.map((r) => phases.reduce((sum, p) => sum + (r.timings[p] ?? 0), 0))
+    // The chain reader, the replica and the log open side by side: the CLI reports the wall time
+    // of the whole verification as 'work' (older builds without it: the sum of the steps).
+    const phases = ['rpc-connect', 'replica-open', 'log-open', 'log', 'log-check', 'chain', 'replica', 'verify']
+    const work = results.map((r) => r.timings.work ?? phases.reduce((sum, p) => sum + (r.timings[p] ?? 0), 0))
     const med = (f: (r: typeof results[number]) => number): number => median(results.map(f))
     printTable(['step (median of ' + results.length + ' cold runs)', 'time'], [
       ['process wall time (spawn to exit)', ms(med((r) => r.wall))],
       ['  start-up: until the verification begins', ms(med((r) => r.wall) - median(work))],
       ...phases.map((p) => [`  ${p}`, ms(med((r) => r.timings[p] ?? 0), 1)]),
-      ['  verification work (the steps above)', ms(median(work), 1)],
+      ['  verification work (wall; the three opens overlap)', ms(median(work), 1)],
       ['hyperseal --help (10 runs)', ms(median(helpRuns))],
       ['bare node -e 0 (10 runs)', ms(median(bareRuns))]
     ])

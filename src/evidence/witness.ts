@@ -10,7 +10,7 @@
  * its own: receipts are checked against the chain, incidents carry the writer's signatures.
  */
 import type { ChainReader } from '../chain'
-import { openRemoteCore, remoteReplica, type PeerAddress } from '../heads'
+import { openRemoteCore, remoteReplica, type PeerAddress, type RemoteCore } from '../heads'
 import { ReceiptsLog, type ReceiptEntry } from '../ledger'
 import type { Incident, Receipt } from '../seal'
 import { verify, type SealedRoots, type Verdict } from '../verify'
@@ -55,6 +55,8 @@ export interface WitnessRequest {
   trust: PinnedTrust
   /** Where the log is served; default: the trust root's peers for it. */
   peers: readonly PeerAddress[]
+  /** The log, already replicating (the caller opened it beside the replica and closes it); else it is opened here from `peers`. */
+  remote?: RemoteCore
   reader: ChainReader
   timeoutMs: number
   cache?: EvidenceCache
@@ -67,7 +69,7 @@ export async function readWitness (req: WitnessRequest): Promise<Witness> {
   if (named === undefined) throw new TypeError('readWitness needs a trust root that names a receipts log')
   const logKey = Buffer.from(named.key, 'hex')
   const started = performance.now()
-  const remote = await openRemoteCore(req.peers, logKey, req.timeoutMs)
+  const remote = req.remote ?? await openRemoteCore(req.peers, logKey, req.timeoutMs)
   try {
     // One fixed version of the log: appends landing meanwhile do not mix in.
     const snapshot = remote.core.snapshot()
@@ -96,6 +98,6 @@ export async function readWitness (req: WitnessRequest): Promise<Witness> {
       await log.close()
     }
   } finally {
-    await remote.close()
+    if (req.remote === undefined) await remote.close()
   }
 }
