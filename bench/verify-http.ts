@@ -47,6 +47,8 @@ const TARGET_P99_MS = 10
 /** anvil's first dev account: the embedded chain's sealer (src/chain/embedded.ts). */
 const DEV_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
 const SMALL_BLOCKS = 10
+const SHORT_RECEIPTS = 20
+const VERIFY_REPEATS = 50
 
 interface Cannon { rps: number, p50: number, p99: number, bytes: number, non2xx: number, errors: number }
 
@@ -202,8 +204,9 @@ async function main (): Promise<void> {
     const served = await serveCore(writers)
     undo.push(() => served.close())
     const small = writers.get({ name: 'small' })
+    const short = writers.get({ name: 'short' })
     const long = writers.get({ name: 'long' })
-    await Promise.all([small.ready(), long.ready()])
+    await Promise.all([small.ready(), short.ready(), long.ready()])
     const replicaAt = async (core: typeof small): Promise<void> => {
       const key = core.key.toString('hex')
       await until(() => service.watcher.watched().find((c) => c.key === key)?.length === core.length, `the service's replica of ${key} at ${core.length}`)
@@ -213,6 +216,9 @@ async function main (): Promise<void> {
     await service.watchCore(small.key.toString('hex'), [served.address])
     await replicaAt(small)
     if ((await service.sealNow()).batch === null) throw new Error('the seal pass sealed nothing')
+    await sealEveryLength(service, short, SHORT_RECEIPTS)
+    await service.watchCore(short.key.toString('hex'), [served.address])
+    await replicaAt(short)
     const fill = performance.now()
     await sealEveryLength(service, long, receiptCount)
     const fillMs = performance.now() - fill
@@ -236,6 +242,21 @@ async function main (): Promise<void> {
       if (res.status !== 200 || verdict.status !== 'verified' || !verdict.final) throw new Error(`${t.name}: expected a final verified verdict, got ${res.status} ${body.slice(0, 300)}`)
       if (service.cachedVerify(t.key, t.version) === null) throw new Error(`${t.name}: the verdict was not kept`)
     }
+
+    // Issue 11's test list: a verify of a core with 20,000 receipts within 20% of one with 20.
+    // The verdict computed afresh each time (not the verdict cache), chain answers cached.
+    const computeMs = async (key: string, version: number): Promise<number> => {
+      const times: number[] = []
+      for (let i = 0; i < VERIFY_REPEATS; i++) {
+        const started = performance.now()
+        await service.verify(key, version)
+        times.push(performance.now() - started)
+      }
+      return median(times)
+    }
+    await computeMs(short.key.toString('hex'), SHORT_RECEIPTS / 2)
+    const shortMs = await computeMs(short.key.toString('hex'), SHORT_RECEIPTS / 2)
+    const longMs = await computeMs(long.key.toString('hex'), Math.ceil(receiptCount / 2))
 
     const bareBody = (bytes: number): string => JSON.stringify({ pad: 'x'.repeat(bytes - 10) })
     const bare = Fastify()
@@ -270,6 +291,7 @@ async function main (): Promise<void> {
       return [label + (label.startsWith('verify') ? ` (${num(t.receipts)} receipts, version ${num(t.version)})` : ''), `${num(cold[t.name].bytes)} B`, num(med(label, (c) => c.rps)), ms(med(label, (c) => c.p50), 1), ms(med(label, (c) => c.p99), 1)]
     }))
     console.log(`cold verify (first request, index read + chain + replica): small ${ms(cold.small.ms)}, long ${ms(cold.long.ms)}`)
+    console.log(`verify computed afresh (median of ${VERIFY_REPEATS}, chain answers cached): ${num(SHORT_RECEIPTS)} receipts ${ms(shortMs, 2)}, ${num(longReceipts)} receipts ${ms(longMs, 2)}`)
     console.log(`JSON-RPC calls while the warm verify routes ran: ${rpcCalls}; non-2xx answers or errors in all runs: ${bad}`)
     const checks = targets.flatMap((t) => {
       const ratio = med(`verify ${t.name}`, (c) => c.rps) / med(`bare ${t.name}`, (c) => c.rps)
@@ -281,6 +303,7 @@ async function main (): Promise<void> {
     })
     printChecks([
       ...checks,
+      { ok: longMs <= shortMs * 1.2, text: `verify with ${num(longReceipts)} receipts ${ms(longMs, 2)} within 20% of ${num(SHORT_RECEIPTS)} receipts ${ms(shortMs, 2)} (×${(longMs / shortMs).toFixed(2)})` },
       { ok: rpcCalls === 0, text: `no JSON-RPC call from a warm verify (${rpcCalls})` },
       { ok: bad === 0, text: `every answer a 200 (${bad} not)` },
       { ok: longReceipts >= receiptCount, text: `the long core has ${num(longReceipts)} ≥ ${num(receiptCount)} receipts` }
