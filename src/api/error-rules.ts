@@ -135,5 +135,6 @@ export const API_RULES: Record<ApiErrorCode, Rule> = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   RATE_LIMITED: { status: 429, code: 'RATE_LIMITED', retry: true },
   NOT_READY: { status: 503, code: 'NOT_READY', message: 'The service is not ready; see `checks`.', retry: true },
+  PAGES_NOT_BUILT: { status: 503, code: 'PAGES_NOT_BUILT', message: 'The web pages are not built: the operator runs `npm run build`.', level: 'error' },
   INTERNAL
 }

@@ -27,6 +27,7 @@ export type ApiErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE' // the body is not application/json
   | 'RATE_LIMITED' // too many requests from one address on the public routes
   | 'NOT_READY' // /ready: a readiness check failed
+  | 'PAGES_NOT_BUILT' // a web page was asked for, but the pages were not built (npm run build)
   | 'INTERNAL' // anything unexpected (the message is never shown)
 
 export class ApiError extends CodedError<ApiErrorCode> {}

@@ -2,4 +2,4 @@
 export { buildApp } from './app'
 export type { ApiDeps } from './app'
 export { createLogger } from './logging'
-export type { AuditQuery, ServicePort, ServiceInfo, CoreView, PassResult, TimeRange } from './service-port'
+export type { AuditQuery, ServicePort, ServiceInfo, CoreView, PassResult, ReplicaProofs, SealerAccount, TimeRange } from './service-port'

@@ -1,10 +1,15 @@
 import type { FastifyRequest } from 'fastify'
 import type { Registry } from 'prom-client'
+import type { Role } from '../auth'
 import type { ServicePort } from '../service-port'
 
-/** What every group of routes gets: the service, the admin guard, the metrics registry. */
+/** What every group of routes gets: the service, the role guards and reader, the metrics registry. */
 export interface RouteContext {
   service: ServicePort
   admin: (request: FastifyRequest) => Promise<void>
+  /** The auditor or the admin token. */
+  auditor: (request: FastifyRequest) => Promise<void>
+  /** The caller's role on a route open to everyone (403 for a token valid for no role). */
+  role: (request: FastifyRequest) => Role
   metrics: Registry
 }

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import type { RouteContext } from './context'
+import { shownCore } from '../role-views'
 import { coreView, errorResponses, emptyQuery, keyParams, receipt, serviceInfo, watchBody } from '../schemas'
 
 /** The watched cores: list, watch (admin), unwatch (admin), and a core's receipts. */
-export function coreRoutes (app: FastifyInstance, { service, admin }: RouteContext): void {
+export function coreRoutes (app: FastifyInstance, { service, admin, role }: RouteContext): void {
   app.get('/v1/cores', {
     schema: {
       querystring: emptyQuery,
@@ -12,7 +13,11 @@ export function coreRoutes (app: FastifyInstance, { service, admin }: RouteConte
         ...errorResponses
       }
     }
-  }, async () => ({ cores: await service.listCores(), service: service.info() }))
+  }, async (request) => {
+    // Peer addresses only for auditors and admins (role-views.ts).
+    const shown = role(request)
+    return { cores: (await service.listCores()).map((c) => shownCore(shown, c)), service: service.info() }
+  })
 
   app.post<{ Body: { key: string, peers?: string[] } }>('/v1/cores', {
     onRequest: admin,

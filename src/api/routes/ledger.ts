@@ -3,9 +3,10 @@ import { ApiError } from '../errors'
 import { parseLength, parseRange } from '../query'
 import { batchRecord, errorResponses, incident, incidentQuery, emptyQuery, receipt, receiptParams, timeQuery } from '../schemas'
 import type { RouteContext } from './context'
+import { shownIncident } from '../role-views'
 
 /** Read-only views of the public receipts log: batches, incidents, one receipt. */
-export function ledgerRoutes (app: FastifyInstance, { service }: RouteContext): void {
+export function ledgerRoutes (app: FastifyInstance, { service, role }: RouteContext): void {
   app.get<{ Querystring: { from?: string, to?: string } }>('/v1/batches', {
     schema: {
       querystring: timeQuery,
@@ -21,7 +22,8 @@ export function ledgerRoutes (app: FastifyInstance, { service }: RouteContext): 
   }, async (request) => {
     const range = parseRange(request.query)
     const key = request.query.key
-    return { incidents: await service.listIncidents(key === undefined ? range : { ...range, key }) }
+    const shown = role(request)
+    return { incidents: (await service.listIncidents(key === undefined ? range : { ...range, key })).map((i) => shownIncident(shown, i)) }
   })
 
   app.get<{ Params: { key: string, length: string } }>('/v1/receipts/:key/:length', {
