@@ -31,7 +31,12 @@ const HTML: Record<keyof typeof ENTRIES, string> = { verify: 'verify.html', dash
 const NODE_ONLY = /node_modules\/(corestore|hypercore|hyperbee|hyperswarm|hyperdht|rocksdb-native|udx-native|fastify|@fastify|pino|pdfkit|sodium-native|@foundry-rs)\//
 
 export interface SiteFile { path: string, bytes: number, gzipBytes: number }
-export interface SiteBuild { dir: string, files: SiteFile[] }
+export interface SiteBuild {
+  dir: string
+  files: SiteFile[]
+  /** Each page's HTML file and the assets it loads (its entry, the chunks it imports, its style sheet), as paths in `dir`. */
+  pages: Record<string, string[]>
+}
 
 /** src/ files are side-effect free: importing a door does not keep its unused Node-only parts. */
 const pureSources: Plugin = {
@@ -76,12 +81,13 @@ export async function buildSite (opts: { outDir?: string, minify?: boolean } = {
     entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(CLIENT, file)])),
     outdir: assets,
     bundle: true,
-    splitting: true,
+    // One bundle per page, no shared chunk: esbuild splits by module, so a chunk shared with the
+    // verifier would make the dashboard load the verifier's crypto and ethers (5× its own size).
+    splitting: false,
     format: 'esm',
     platform: 'browser',
     target: ['chrome111', 'firefox115', 'safari16'],
     entryNames: '[name]-[hash]',
-    chunkNames: 'chunk-[hash]',
     assetNames: '[name]-[hash]',
     minify: opts.minify ?? true,
     legalComments: 'linked',
@@ -96,17 +102,29 @@ export async function buildSite (opts: { outDir?: string, minify?: boolean } = {
     plugins: [pureSources]
   })
   checkOutput(result.metafile)
+  const outputs = result.metafile.outputs
+  const pages: Record<string, string[]> = {}
+  const loads = (out: string, seen: Set<string>): void => {
+    if (seen.has(out)) return
+    seen.add(out)
+    for (const i of outputs[out].imports) if (!i.external && outputs[i.path] !== undefined) loads(i.path, seen)
+    const css = outputs[out].cssBundle
+    if (css !== undefined) seen.add(css)
+  }
   for (const [name, file] of Object.entries(HTML) as Array<[keyof typeof ENTRIES, string]>) {
     const entry = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint !== undefined && basename(o.entryPoint) === ENTRIES[name])
     if (entry === undefined) throw new Error(`esbuild wrote no output for ${name}`)
     const css = entry[1].cssBundle
+    const seen = new Set<string>()
+    loads(entry[0], seen)
+    pages[file] = [file, ...[...seen].map((f) => relative(dir, join(ROOT, f)))]
     writeFileSync(join(dir, file), pageHtml(readFileSync(join(__dirname, 'pages', file), 'utf8'), basename(entry[0]), css === undefined ? undefined : basename(css)))
   }
   const files = Object.keys(result.metafile.outputs).map((f) => join(ROOT, f)).concat(Object.values(HTML).map((f) => join(dir, f))).map((path) => {
     const bytes = readFileSync(path)
     return { path: relative(dir, path), bytes: bytes.byteLength, gzipBytes: gzipSync(bytes).byteLength }
   })
-  return { dir, files }
+  return { dir, files, pages }
 }
 
 if (require.main === module) {

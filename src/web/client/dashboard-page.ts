@@ -6,9 +6,8 @@ import './styles.css'
 import { html, render } from 'htm/preact'
 import type { VNode } from 'preact'
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
-import { pin } from '../../evidence'
 import type { Incident } from '../../seal'
-import { parseTrustRoot, shortFingerprint } from '../../trust'
+import { shortFingerprint } from '../../trust'
 import type { BatchRow, CoreRow, CoresPage, Role, SealerAccount, ServiceInfo } from './api-types'
 import { AccessPanel, ReportPanel, roleFor } from './dashboard-access'
 import { CoresTable } from './dashboard-cores'
@@ -23,6 +22,7 @@ const REFRESH_MS = 15_000
 
 interface Data {
   info: ServiceInfo
+  /** The trust root's fingerprint as the service states it (the verifier page computes it itself). */
   fingerprint: string
   cores: CoreRow[]
   nextCores: string | null
@@ -48,7 +48,7 @@ async function loadAll (token: string | null, period: Period, corePages: number)
     getAll<Incident>('/v1/incidents', 'incidents', {}, { ...opts, maxPages: 5 }),
     getAll<BatchRow>('/v1/batches', 'batches', { from: new Date(Date.now() - PERIODS[period].ms).toISOString() }, { maxPages: 10 })
   ])
-  return { info: info!, fingerprint: pin(parseTrustRoot(trust.body)).fingerprint, cores, nextCores: next, account: account.body, incidents, batches }
+  return { info: info!, fingerprint: trust.headers.get('x-hyperseal-trust-fingerprint') ?? 'unknown', cores, nextCores: next, account: account.body, incidents, batches }
 }
 
 function Identity ({ info, fingerprint }: { info: ServiceInfo, fingerprint: string }): VNode {
@@ -57,7 +57,7 @@ function Identity ({ info, fingerprint }: { info: ServiceInfo, fingerprint: stri
       <h2 id="service-title">Service</h2>
       <dl class="facts">
         <dt>Version</dt><dd>Hyperseal ${info.version}</dd>
-        <dt>Trust root</dt><dd><span class="fingerprint" data-fingerprint=${fingerprint}>${shortFingerprint(fingerprint)}</span> (<a href="/v1/trust">the document</a>; pin it in the verifier)</dd>
+        <dt>Trust root</dt><dd><span class="fingerprint" data-fingerprint=${fingerprint}>${shortFingerprint(fingerprint)}</span> as the service states it (<a href="/v1/trust">the document</a>; <a href="/verify">the verifier</a> computes it itself and can pin it)</dd>
         <dt>Chain</dt><dd>chain ${info.chainId}${info.embeddedChain ? html` <strong class="warn">(embedded development chain: its administrator can rewrite it)</strong>` : ''}</dd>
         <dt>Contract</dt><dd><code>${info.contract}</code></dd>
         <dt>Receipts log</dt><dd><code>${info.receiptsLog}</code></dd>

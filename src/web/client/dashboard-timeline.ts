@@ -50,7 +50,8 @@ function Chart ({ data }: { data: Buckets }): VNode {
       series: [
         {},
         { label: 'heads sealed', stroke: '#1d5fa8', fill: 'rgba(29,95,168,0.35)', paths: uPlot.paths.bars!({ size: [0.8, 60] }) },
-        { label: 'batches', stroke: '#a8551d', width: 2 }
+        // Batches as points: a line between buckets would suggest seals in between.
+        { label: 'batches', stroke: '#a8551d', width: 2, paths: () => null, points: { show: true, size: 9, fill: '#a8551d' } }
       ]
     }, [data.starts, data.heads, data.batches], el)
     return () => plot.destroy()
