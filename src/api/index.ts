@@ -2,4 +2,5 @@
 export { buildApp } from './app'
 export type { ApiDeps } from './app'
 export { createLogger } from './logging'
+export type { Role } from './auth'
 export type { AuditQuery, ServicePort, ServiceInfo, CoreView, PassResult, ReplicaProofs, SealerAccount, TimeRange } from './service-port'

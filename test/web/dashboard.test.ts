@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import type { Page } from 'playwright-core'
-import { appendN, localWriter, runCleanups, waitFor, type LocalWriter } from '../heads/helpers'
-import { openWeb, type WebFixture } from './helpers'
+import { appendN, localWriter, runCleanups, type LocalWriter } from '../heads/helpers'
+import { openWeb, replicaAt as waitReplica, type WebFixture } from './helpers'
 
 /**
  * The dashboard (/) in Chromium against a real service that sealed a writer's core, then saw the
@@ -14,8 +14,7 @@ describe('the dashboard in a real browser', function () {
   let writer: LocalWriter
   let peer: string
 
-  const replicaAt = (length: number, fork = 0): Promise<unknown> =>
-    waitFor(() => web.service.watcher.watched().some((w) => w.key === writer.key && w.length === length && w.fork === fork), `replica at ${length}/${fork}`, 60_000)
+  const replicaAt = (length: number, fork = 0): Promise<void> => waitReplica(web.service, writer.key, length, fork)
 
   before(async () => {
     web = await openWeb()

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
 import type { FastifyInstance } from 'fastify'
@@ -6,7 +7,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { buildApp } from '../../src/api'
 import { HypersealService } from '../../src/service'
 import { buildSite, type SiteBuild } from '../../src/web/build'
-import { onCleanup, tempDir } from '../heads/helpers'
+import { onCleanup, tempDir, waitFor } from '../heads/helpers'
 import { testConfig } from '../sealer/helpers'
 
 /** Screenshots of every page state the tests reach: test-artifacts/web/ (git-ignored). */
@@ -68,6 +69,11 @@ export async function openWeb (): Promise<WebFixture> {
   }
 }
 
+/** Waits until the service's replica of `key` is at (length, fork). */
+export async function replicaAt (service: HypersealService, key: string, length: number, fork = 0): Promise<void> {
+  await waitFor(() => service.watcher.watched().some((w) => w.key === key && w.length === length && w.fork === fork), `replica of ${key.slice(0, 8)} at ${length}/${fork}`, 60_000)
+}
+
 /** The verdict the page shows, once it shows one (the verifier runs in the page; wait for its result). */
 export async function shownStatus (page: Page): Promise<string> {
   const verdict = page.locator('[data-status]')
@@ -75,4 +81,33 @@ export async function shownStatus (page: Page): Promise<string> {
   await verdict.or(error).first().waitFor({ timeout: 90_000 })
   if (await error.count() > 0 && await verdict.count() === 0) throw new Error(`the page shows an error instead of a verdict: ${await error.first().innerText()}`)
   return (await verdict.getAttribute('data-status'))!
+}
+
+/**
+ * Another JSON-RPC origin for the same chain: a plain HTTP forwarder on 127.0.0.1 in front of
+ * `target` (any path, so an RPC URL can carry a key-like path), passing CORS through as the node
+ * answers it. Counts the requests it forwarded.
+ */
+export async function rpcForwarder (target: string): Promise<{ url: string, requests: () => number }> {
+  let requests = 0
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      requests++
+      const headers: Record<string, string> = {}
+      for (const name of ['content-type', 'origin', 'access-control-request-method', 'access-control-request-headers']) {
+        const v = req.headers[name]
+        if (typeof v === 'string') headers[name] = v
+      }
+      fetch(target, { method: req.method, headers, ...(req.method === 'POST' ? { body: Buffer.concat(chunks) } : {}) }).then(async (answer) => {
+        const out: Record<string, string> = {}
+        answer.headers.forEach((v, k) => { if (k !== 'content-length' && k !== 'content-encoding' && k !== 'transfer-encoding') out[k] = v })
+        res.writeHead(answer.status, out).end(Buffer.from(await answer.arrayBuffer()))
+      }, () => res.writeHead(502).end())
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  onCleanup(() => new Promise<void>((r) => server.close(() => r())))
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => requests }
 }

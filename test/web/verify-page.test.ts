@@ -2,8 +2,8 @@ import { expect } from 'chai'
 import type { Page } from 'playwright-core'
 import type { Receipt } from '../../src/seal'
 import type { TrustRoot } from '../../src/trust'
-import { appendN, localWriter, runCleanups, waitFor, type LocalWriter } from '../heads/helpers'
-import { openWeb, shownStatus, type WebFixture } from './helpers'
+import { appendN, localWriter, runCleanups, type LocalWriter } from '../heads/helpers'
+import { openWeb, replicaAt as waitReplica, rpcForwarder, shownStatus, type WebFixture } from './helpers'
 
 /** The checks the page lists, as [name, ok] pairs. */
 const checksOf = (page: Page): Promise<Array<[string, string]>> =>
@@ -20,8 +20,7 @@ describe('the /verify page in a real browser', function () {
   let web: WebFixture
   let writer: LocalWriter
 
-  const replicaAt = (length: number, fork = 0): Promise<unknown> =>
-    waitFor(() => web.service.watcher.watched().some((w) => w.key === writer.key && w.length === length && w.fork === fork), `replica at ${length}/${fork}`, 60_000)
+  const replicaAt = (length: number, fork = 0): Promise<void> => waitReplica(web.service, writer.key, length, fork)
 
   before(async () => {
     web = await openWeb()
@@ -82,6 +81,7 @@ describe('the /verify page in a real browser', function () {
   it('verifies a dropped receipt file (what `hyperseal receipts export` writes)', async () => {
     const receipts = (await web.app.inject({ method: 'GET', url: `/v1/cores/${writer.key}/receipts` })).json() as { receipts: Receipt[] }
     const { page, problems } = await web.open('/verify')
+    await page.locator('[data-trust-source]').waitFor() // the page has read the trust root
     await page.getByLabel('Or a receipt file').setInputFiles({ name: 'receipts.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(receipts)) })
     expect(await shownStatus(page)).to.equal('verified')
     expect(await page.getByLabel('Version').inputValue()).to.equal('4')
@@ -104,6 +104,44 @@ describe('the /verify page in a real browser', function () {
     // Forgetting the pinned root brings back the service's.
     await page.getByRole('button', { name: 'Forget the pinned root' }).click()
     await page.locator('[data-trust-source="service"]').waitFor()
+    expect(problems).to.deep.equal([])
+  })
+
+  it('reads the chain from an RPC the person picks: its origin in the page URL (and policy), its full URL never', async () => {
+    const forwarder = await rpcForwarder(web.service.trust().root.chains[0].rpc[0])
+    const chosen = `${forwarder.url}/v3/not-a-real-api-key`
+    const { page, problems } = await web.open(`/verify?key=${writer.key}&version=4`)
+    expect(await shownStatus(page)).to.equal('verified')
+    await page.getByLabel('JSON-RPC URL').fill(chosen)
+    await page.getByRole('button', { name: 'Use this endpoint' }).click()
+    await page.waitForURL((url) => url.searchParams.get('rpc') === forwarder.url)
+    expect(await shownStatus(page)).to.equal('verified')
+    expect(page.url()).to.not.include('not-a-real-api-key')
+    expect(await page.locator('.facts').innerText()).to.include(`chain answers from ${forwarder.url}`)
+    expect(await page.getByLabel('JSON-RPC URL').inputValue()).to.equal(chosen)
+    expect(forwarder.requests()).to.be.greaterThan(0)
+    expect(problems).to.deep.equal([])
+  })
+
+  it('works from the keyboard alone, and labels every control', async () => {
+    const { page, problems } = await web.open('/verify')
+    await page.locator('[data-trust-source]').waitFor() // the page has read the trust root
+    // (Runs in the page: a control's `labels`, a button's text.)
+    const unlabelled = await page.locator('input, select, button').evaluateAll((els) =>
+      els.filter((e) => {
+        if (e.tagName === 'BUTTON') return (e.textContent ?? '').trim() === ''
+        return ((e as unknown as { labels: { length: number } }).labels).length === 0
+      }).map((e) => e.outerHTML))
+    expect(unlabelled).to.deep.equal([])
+    // From the top: the skip link, the header's links, then the key.
+    const focused = (): Promise<string> => page.evaluate('document.activeElement ? document.activeElement.id : ""')
+    for (let i = 0; i < 8 && await focused() !== 'key'; i++) await page.keyboard.press('Tab')
+    expect(await focused()).to.equal('key')
+    await page.keyboard.type(writer.key)
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('2')
+    await page.keyboard.press('Enter')
+    expect(await shownStatus(page)).to.equal('verified')
     expect(problems).to.deep.equal([])
   })
 

@@ -1,42 +1,18 @@
 /**
- * The service's answers as the dashboard reads them (docs/formats.md, the README's routes).
- * Fields that newer services add (a core's `label` and `stale`, a list's `next`) are optional so
- * that an older service's answers still show.
+ * The service's answers as the pages read them: the API's own types (src/api/service-port.ts;
+ * type-only imports, erased from the bundle). A core's `label` and `stale` are optional here so
+ * that a service from before they existed still shows; its `peers` only reach an auditor or admin.
  */
-export interface ServiceInfo {
-  version: string
-  chainId: number
-  contract: string
-  sealer: string | null
-  receiptsLog: string
-  schedule: string
-  confirmations: number
-  embeddedChain: boolean
-  reportKey: string
-}
+import type { CoreView, ServiceInfo } from '../../api'
+export type { ReplicaProofs, Role, SealerAccount, ServiceInfo } from '../../api'
 
-export interface CoreRow {
-  key: string
-  /** Only for auditors and admins. */
+export type CoreRow = Omit<CoreView, 'peers'> & {
   peers?: string[]
-  length: number
-  fork: number
-  addedAt: string
   label?: string | null
-  lastSeal: { length: number, fork: number, root: string, sealedAt: string } | null
   stale?: { since: string, lastHead: { length: number, fork: number } | null, reason: string } | null
 }
 
 export interface CoresPage { cores: CoreRow[], service: ServiceInfo, next?: string | null }
 
+/** A batch as `GET /v1/batches` lists it (the fields the timeline reads). */
 export interface BatchRow { seq: number, root: string, leafCount: number, sealedAt: string, seal: { txHash: string, blockNumber: number } }
-
-export interface SealerAccount {
-  address: string | null
-  balanceWei: string | null
-  recent: Array<{ seq: number, txHash: string, blockNumber: number, sealedAt: string, leafCount: number, gasUsed: string | null, feeWei: string | null }>
-  spendPerDayWei: string | null
-  daysLeft: number | null
-}
-
-export type Role = 'public' | 'auditor' | 'admin'

@@ -130,7 +130,7 @@ function App (): VNode {
           <input id="version" name="version" inputmode="numeric" required value=${version} onInput=${(e: Event) => setVersion((e.target as HTMLInputElement).value)} /></div>
         <button type="submit" disabled=${trust === null || run.state === 'running'}>Verify</button>
         <div class="field drop"><label for="receipt-file">Or a receipt file (<code>hyperseal receipts export</code>)</label>
-          <input id="receipt-file" type="file" accept="application/json,.json" onChange=${(e: Event) => { const f = (e.target as HTMLInputElement).files?.[0]; if (f !== undefined) void onDrop(f) }} /></div>
+          <input id="receipt-file" type="file" accept="application/json,.json" disabled=${trust === null} onChange=${(e: Event) => { const f = (e.target as HTMLInputElement).files?.[0]; if (f !== undefined) void onDrop(f) }} /></div>
       </form>
       <div class="status" role="status" aria-live="polite">${run.state === 'running' ? run.step : ''}</div>
       ${run.state === 'error' ? html`<p class="error" role="alert">${run.message}</p>` : null}

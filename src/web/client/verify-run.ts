@@ -14,14 +14,8 @@ import { gatherVerifyInput, pin, type PinnedTrust, type ReplicaSource } from '..
 import type { Incident, Receipt } from '../../seal'
 import { parseTrustRoot } from '../../trust'
 import { verify, type SealedRoots, type UpgradeProof, type Verdict } from '../../verify'
+import type { ReplicaProofs } from './api-types'
 import { getAll, getJson } from './http'
-
-export interface ProofsAnswer {
-  key: string
-  head: { length: number, fork: number, treeHash: string | null }
-  proofs: Record<string, UpgradeProof>
-  sealedRoots: SealedRoots[]
-}
 
 export interface VerifyRequest {
   key: string
@@ -52,12 +46,12 @@ const proofsPath = (key: string): string => `/v1/cores/${key}/proofs`
 
 /** The service's replica as a ReplicaSource: its head as read first, then proofs at the planned lengths. */
 async function serviceReplica (key: string, kept: SealedRoots[]): Promise<ReplicaSource> {
-  const { body: first } = await getJson<ProofsAnswer>(proofsPath(key))
+  const { body: first } = await getJson<ReplicaProofs>(proofsPath(key))
   return {
     head: () => ({ length: first.head.length, fork: first.head.fork }),
     view: async (lengths) => {
       const wanted = [...new Set(lengths)].filter((l) => l >= 1)
-      const { body } = await getJson<ProofsAnswer>(proofsPath(key), wanted.length > 0 ? { lengths: wanted.join(',') } : {})
+      const { body } = await getJson<ReplicaProofs>(proofsPath(key), wanted.length > 0 ? { lengths: wanted.join(',') } : {})
       kept.push(...body.sealedRoots)
       const proofs: Record<number, UpgradeProof> = {}
       for (const [length, proof] of Object.entries(body.proofs)) proofs[Number(length)] = proof
