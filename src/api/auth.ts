@@ -86,11 +86,6 @@ export function holds (role: Role, min: Role): boolean {
   return RANK[role] >= RANK[min]
 }
 
-/** An onRequest hook that lets only the admin token through. */
-export function adminOnly (adminToken: string): (request: FastifyRequest) => Promise<void> {
-  return requireRole({ admin: adminToken }, 'admin')
-}
-
 /** True when the request carries the admin token (admin callers are not rate limited). */
 export function carriesAdminToken (adminToken: string): (request: FastifyRequest) => boolean {
   const read = credentialOf({ admin: adminToken })

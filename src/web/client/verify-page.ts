@@ -47,7 +47,7 @@ function initialRpc (trust: TrustState): string {
   const saved = savedRpc()
   if (named !== null && saved !== null && originOf(saved) === originOf(named)) return saved
   if (named !== null) return named
-  return trust.used.root.chains[0]?.rpc[0] ?? ''
+  return trust.used.root.chains[0]?.rpc[0] ?? trust.service?.root.chains[0]?.rpc[0] ?? ''
 }
 
 /** Origins this page's policy lets it reach: the service's RPC hints and the one its URL names. */
