@@ -13,11 +13,12 @@
  * alike (bare node too), so the second check carries the ratio to the quiet machine's 81 ms:
  * 81 ms × (command / bare node) ≤ 150 ms.
  */
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { ensureBuilt } from './support/build'
 import { machine, median, ms, printChecks, printTable } from './support/measure'
 
 const ROOT = join(__dirname, '..')
@@ -32,29 +33,6 @@ const COMMANDS: Array<{ name: string, args: string[] }> = [
   { name: 'hyperseal verify --help', args: [BIN, 'verify', '--help'] },
   { name: 'hyperseal start --help', args: [BIN, 'start', '--help'] }
 ]
-
-function newestMtime (dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs)
-  }
-  return newest
-}
-
-function ensureBuilt (): void {
-  const main = join(ROOT, 'dist', 'cli', 'main.js')
-  let built = 0
-  try {
-    built = statSync(main).mtimeMs
-  } catch {
-    built = 0
-  }
-  if (built >= newestMtime(join(ROOT, 'src'))) return
-  console.log('dist/ is missing or older than src/: building it (tsc -p tsconfig.build.json)…')
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' })
-  if (tsc.status !== 0) throw new Error('the build failed')
-}
 
 const TIME = '/usr/bin/time'
 const scratch = mkdtempSync(join(tmpdir(), 'hs-cli-start-'))

@@ -18,6 +18,7 @@
 // whole child process (setup included) <= 1 GB. Exits 1 when a target fails.
 // Profiles of the passes alone: BENCH_CPU_PROF=<dir> and/or BENCH_HEAP_PROF=<dir> (support/profile.ts).
 import { spawn } from 'node:child_process'
+import { join } from 'node:path'
 import { Contract, JsonRpcProvider } from 'ethers'
 import { Registry } from 'prom-client'
 import { createChainClient, HYPERSEAL_ABI, startEmbeddedChain } from '../src/chain'
@@ -56,7 +57,7 @@ async function runSize (n: number): Promise<SizeResult> {
 
     const log = await ReceiptsLog.open(dataDir.store)
     undo.push(() => log.close())
-    const journal = await Journal.open(dataDir.store)
+    const journal = await Journal.open(dataDir.store, join(dataDir.dir, 'journal'))
     undo.push(() => journal.close())
     const watcher = new HeadWatcher(dataDir.store, {
       replicationPort: 0,

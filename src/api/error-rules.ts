@@ -53,6 +53,7 @@ export const LEDGER_RULES: Record<LedgerErrorCode, Rule> = {
   DATA_DIR_LOCKED: { status: 503, code: 'DATA_DIR_LOCKED', message: 'The data directory is held by another process.', retry: true },
   DATA_DIR_UNUSABLE: { status: 503, code: 'DATA_DIR_UNUSABLE', message: 'The service\'s storage cannot be used; the operator can find why in its log.', level: 'error' },
   BAD_INPUT: { status: 400, code: 'BAD_INPUT' },
+  BAD_CURSOR: { status: 400, code: 'BAD_CURSOR' },
   APPEND_ONLY: INTERNAL,
   BAD_TRANSITION: INTERNAL,
   NOT_FOUND: { status: 404, code: 'NOT_FOUND' },
@@ -134,6 +135,7 @@ export const API_RULES: Record<ApiErrorCode, Rule> = {
   PAYLOAD_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   RATE_LIMITED: { status: 429, code: 'RATE_LIMITED', retry: true },
+  BUSY: { status: 503, code: 'BUSY', message: 'Too many expensive requests (verify, replica proofs, receipt lists, batch leaves, reports) are running; try again in a few seconds.', retry: true },
   NOT_READY: { status: 503, code: 'NOT_READY', message: 'The service is not ready; see `checks`.', retry: true },
   PAGES_NOT_BUILT: { status: 503, code: 'PAGES_NOT_BUILT', message: 'The web pages are not built: the operator runs `npm run build`.', level: 'error' },
   INTERNAL

@@ -26,6 +26,7 @@ export type ApiErrorCode =
   | 'PAYLOAD_TOO_LARGE' // the body is over the limit
   | 'UNSUPPORTED_MEDIA_TYPE' // the body is not application/json
   | 'RATE_LIMITED' // too many requests from one address on the public routes
+  | 'BUSY' // the expensive routes are at their concurrency cap; try again shortly
   | 'NOT_READY' // /ready: a readiness check failed
   | 'PAGES_NOT_BUILT' // a web page was asked for, but the pages were not built (npm run build)
   | 'INTERNAL' // anything unexpected (the message is never shown)

@@ -2,6 +2,7 @@
  * Parsers for the URL values that a schema can only shape-check: time bounds and lengths.
  * Each failure is an ApiError BAD_REQUEST that names the parameter and the accepted forms.
  */
+import { PAGE_DEFAULT, PAGE_MAX, type PageQuery } from '../ledger'
 import type { TimeRange } from './service-port'
 import { ApiError } from './errors'
 
@@ -43,4 +44,13 @@ export function parseLength (value: string): number {
     throw new ApiError('BAD_REQUEST', `length must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(value.slice(0, 40))}.`)
   }
   return n
+}
+
+/** `limit` (1 to PAGE_MAX, default PAGE_DEFAULT) and `cursor` of a list route. */
+export function parsePage (query: { limit?: string, cursor?: string }): PageQuery {
+  const limit = query.limit === undefined ? PAGE_DEFAULT : Number(query.limit)
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > PAGE_MAX) {
+    throw new ApiError('BAD_REQUEST', `limit must be an integer from 1 to ${PAGE_MAX}, got ${JSON.stringify(String(query.limit).slice(0, 20))}.`)
+  }
+  return query.cursor === undefined ? { limit } : { limit, cursor: query.cursor }
 }

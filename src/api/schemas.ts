@@ -39,18 +39,8 @@ export const receiptParams = {
   properties: { key, length: { type: 'string', pattern: LENGTH_PATTERN } }
 } as const
 
-/** `from` / `to`: ISO 8601 or epoch seconds (parsed in time-query.ts). */
-const time = { type: 'string', minLength: 1, maxLength: 40 } as const
-export const timeQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { from: time, to: time }
-} as const
-export const incidentQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { from: time, to: time, key }
-} as const
+/** `from` / `to`: ISO 8601 or epoch seconds (parsed in query.ts). */
+export const time = { type: 'string', minLength: 1, maxLength: 40 } as const
 /** The audit report's query; `key` may repeat or hold a comma-separated list (checked by the route). */
 export const reportQuery = {
   type: 'object',
@@ -64,20 +54,13 @@ export const reportQuery = {
 } as const
 export const emptyQuery = { type: 'object', additionalProperties: false, properties: {} } as const
 
-export const watchBody = {
-  type: 'object',
-  required: ['key'],
-  additionalProperties: false,
-  properties: {
-    key: { type: 'string', maxLength: 64 },
-    peers: { type: 'array', maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 300 } }
-  }
-} as const
+const treeNode = { type: 'object', required: ['index', 'size', 'hash'], properties: { index: uint, size: uint, hash: hex } } as const
 
-const headJson = {
+export const headJson = {
   type: 'object',
   required: ['key', 'length', 'fork', 'treeHash', 'signature', 'manifest'],
-  properties: { key: hex, length: uint, fork: uint, treeHash: hex, signature: hex, manifest: hex }
+  // roots: only on heads whose quorum signature carries a patch (docs/formats.md)
+  properties: { key: hex, length: uint, fork: uint, treeHash: hex, signature: hex, manifest: hex, roots: { type: 'array', items: treeNode } }
 } as const
 
 const sealInfo = {
@@ -92,8 +75,6 @@ export const receipt = {
   properties: { v: { type: 'integer' }, head: headJson, seal: sealInfo, proof: { type: 'array', items: hex } }
 } as const
 
-const treeNode = { type: 'object', required: ['index', 'size', 'hash'], properties: { index: uint, size: uint, hash: hex } } as const
-
 export const incident = {
   type: 'object',
   required: ['key', 'kind', 'detectedAt', 'sealed', 'observed', 'evidence'],
@@ -103,10 +84,11 @@ export const incident = {
     detectedAt: iso,
     sealed: headJson,
     observed: headJson,
+    // Where the two histories part (seal/agreement.ts), and where the sealed head was sealed.
     agreed: {
       type: 'object',
       required: ['length', 'roots', 'sealedNodes', 'observedNodes'],
-      properties: { length: uint, roots: { type: 'array', items: treeNode }, sealedNodes: { type: 'array', items: treeNode }, observedNodes: { type: 'array', items: treeNode } }
+      properties: { length: uint, roots: { type: 'array', items: treeNode }, sealedNodes: { type: 'array', items: treeNode }, observedNodes: { type: 'array', items: treeNode }, sealedHead: headJson }
     },
     sealedIn: { type: 'object', required: ['root', 'txHash', 'blockNumber'], properties: { root: hex, txHash: hex, blockNumber: uint } },
     // Free-form JSON evidence (Hypercore's conflict proof, tree hashes compared, source).
@@ -128,24 +110,35 @@ export const batchRecord = {
     contradictions: {
       type: 'array',
       items: { type: 'object', required: ['key', 'length', 'kind'], properties: { key: hex, length: uint, kind: { type: 'string' } } }
-    }
+    },
+    resealOf: { type: 'array', items: hex }
   }
 } as const
 
 export const coreView = {
   type: 'object',
   // `peers` only for auditors and admins (role-views.ts).
-  required: ['key', 'length', 'fork', 'addedAt', 'lastSeal'],
+  required: ['key', 'length', 'fork', 'addedAt', 'lastSeal', 'stale'],
   properties: {
     key: hex,
     peers: { type: 'array', items: { type: 'string' } },
     length: uint,
     fork: uint,
     addedAt: iso,
+    label: { type: ['string', 'null'] },
     lastSeal: {
       type: ['object', 'null'],
       required: ['length', 'fork', 'root', 'sealedAt'],
       properties: { length: uint, fork: uint, root: hex, sealedAt: iso }
+    },
+    stale: {
+      type: ['object', 'null'],
+      required: ['since', 'lastHead', 'reason'],
+      properties: {
+        since: iso,
+        lastHead: { type: ['object', 'null'], required: ['length', 'fork'], properties: { length: uint, fork: uint } },
+        reason: { type: 'string' }
+      }
     }
   }
 } as const
@@ -168,7 +161,7 @@ export const serviceInfo = {
 
 export const passResult = {
   type: 'object',
-  required: ['batch', 'skipped', 'incidents', 'startedAt', 'finishedAt'],
+  required: ['batch', 'resealed', 'skipped', 'incidents', 'startedAt', 'finishedAt'],
   properties: {
     batch: {
       type: ['object', 'null'],
@@ -183,6 +176,8 @@ export const passResult = {
         heads: { type: 'array', items: { type: 'object', required: ['key', 'length', 'fork'], properties: { key: hex, length: uint, fork: uint } } }
       }
     },
+    // Acknowledged seals the chain had forgotten, sealed again (old roots, and the new batch's root).
+    resealed: { type: 'array', items: { type: 'object', required: ['roots', 'by'], properties: { roots: { type: 'array', items: hex }, by: hex } } },
     skipped: { type: 'array', items: { type: 'object', required: ['key', 'reason'], properties: { key: hex, reason: { type: 'string' } } } },
     incidents: { type: 'array', items: incident },
     startedAt: iso,

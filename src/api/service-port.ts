@@ -6,8 +6,8 @@
  * Methods throw the domains' coded errors (HeadsError, LedgerError, ChainError, SealerError…);
  * the API maps their codes to HTTP statuses in one table (errors.ts).
  */
-import type { Incident } from '../seal'
-import type { BatchRecord, ReceiptEntry } from '../ledger'
+import type { HeadJson, Incident } from '../seal'
+import type { BatchSummary, Page, PageQuery, ReceiptEntry } from '../ledger'
 import type { SealedRoots, UpgradeProof, Verdict } from '../verify'
 import type { PassOutcome } from '../sealer'
 import type { SignedReport } from '../report'
@@ -35,8 +35,15 @@ export interface CoreView {
   length: number
   fork: number
   addedAt: string
+  /** The operator's label for the core, null when none was given. */
+  label: string | null
   /** The latest sealed head of this core, if any. */
   lastSeal: { length: number, fork: number, root: string, sealedAt: string } | null
+  /**
+   * Set while the core is stale: a pass could not get what it needed from its peers in time
+   * (since when, the last head seen, why); it is skipped, never holding up the others.
+   */
+  stale: { since: string, lastHead: { length: number, fork: number } | null, reason: string } | null
 }
 
 /** A pass as the API shows it: the sealer's outcome, with the seal in ISO time and its finality. */
@@ -88,21 +95,39 @@ export interface SealerAccount {
   daysLeft: number | null
 }
 
+/** One core of a bulk watch: as the single watch takes it. */
+export interface WatchItem { key: string, peers?: string[], label?: string }
+
+/** At most this many cores in one bulk watch. */
+export const BULK_WATCH_MAX = 10_000
+
 export interface ServicePort {
   info (): ServiceInfo
   /** The service's trust root (docs/formats.md) and its fingerprint. */
   trust (): { root: TrustRoot, fingerprint: string }
-  listCores (): Promise<CoreView[]>
-  /** `created` false when the key was watched already (its peers are merged). */
-  watchCore (key: string, peers: string[]): Promise<{ created: boolean, core: CoreView }>
+  /** The watched cores a page at a time, by key. */
+  pageCores (page: PageQuery): Promise<Page<CoreView>>
+  /**
+   * `created` false when the key was watched already (its peers are merged). A label replaces
+   * the core's label; no label keeps it.
+   */
+  watchCore (key: string, peers: string[], label?: string): Promise<{ created: boolean, core: CoreView }>
+  /**
+   * Up to BULK_WATCH_MAX cores at once, written to the journal in one write; every item is
+   * checked before anything is written. A key given twice counts once (as created or merged).
+   */
+  watchCores (items: WatchItem[]): Promise<{ created: number, merged: number, cores: CoreView[] }>
   /** Throws HeadsError NOT_WATCHED when the key is not watched. */
   unwatchCore (key: string): Promise<void>
   /** Runs a pass now; throws SealerError PASS_RUNNING while one runs. */
   sealNow (): Promise<PassResult>
-  listBatches (range: TimeRange): Promise<BatchRecord[]>
-  listIncidents (range: TimeRange & { key?: string }): Promise<Incident[]>
-  /** Every receipt of a core, oldest first; throws HeadsError NOT_WATCHED for a core never watched nor sealed. */
-  coreReceipts (key: string): Promise<ReceiptEntry[]>
+  /** Batches sealed in the range, by block time, without their leaves. */
+  pageBatches (range: TimeRange, page: PageQuery): Promise<Page<BatchSummary>>
+  /** The leaves of batch `seq` in batch order; throws LedgerError NOT_FOUND for no such batch. */
+  pageBatchLeaves (seq: number, page: PageQuery): Promise<Page<HeadJson>>
+  pageIncidents (range: TimeRange & { key?: string }, page: PageQuery): Promise<Page<Incident>>
+  /** A core's receipts, oldest first; throws HeadsError NOT_WATCHED for a core never watched nor sealed. */
+  pageReceipts (key: string, page: PageQuery): Promise<Page<ReceiptEntry>>
   /** The receipt of the head sealed at exactly `length`; null when none. */
   receiptAt (key: string, length: number): Promise<ReceiptEntry | null>
   /**
@@ -110,6 +135,12 @@ export interface ServicePort {
    * throws HeadsError NOT_WATCHED for a core it does not watch.
    */
   verify (key: string, version: number): Promise<Verdict>
+  /**
+   * The verdict `verify` would give, when one was computed on exactly the same replica and
+   * ledger state and cannot change with the chain (final or unsealed); null otherwise. Cheap: it
+   * reads nothing, so it is not an expensive request.
+   */
+  cachedVerify (key: string, version: number): Verdict | null
   /**
    * The signed audit report of DESIGN.md's cores over [from, to), re-verified against the
    * chain now; throws HeadsError BAD_KEY for a malformed key.

@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { join, resolve } from 'node:path'
 import { resolveAnvilCommand } from './anvil-binary'
 import { clearStaleAnvil, removePidFile, writePidFile } from './anvil-pidfile'
 import { spawnAnvil, type AnvilProcess } from './anvil-process'
+import { stateSaver } from './anvil-state'
 import { createChainClient } from './client'
 import { deployHyperSeal } from './deploy'
 import { ChainError } from './errors'
@@ -23,11 +24,6 @@ export interface EmbeddedChainOptions {
   host?: string
   logger?: ChainLogger
   startTimeoutMs?: number
-  /**
-   * Seconds between state dumps. anvil writes its state only on exit or on this interval, so a
-   * SIGKILL loses at most the last interval; the seal pass's recovery resends lost roots.
-   */
-  stateIntervalSec?: number
 }
 
 /** How the contract came to be: deployed on the first start, found again, or redeployed on lost state. */
@@ -42,6 +38,12 @@ export interface EmbeddedChain {
   /** Holds DEFAULT_ADMIN_ROLE and SEALER_ROLE. */
   sealerKey: string
   pid: number
+  /**
+   * Writes the chain's current state to its state file (atomically, see anvil-state.ts): what
+   * is on chain now survives any kill from here on. The sealer calls it before acknowledging a
+   * seal; `stop()` calls it too.
+   */
+  persistState (): Promise<void>
   stop (): Promise<void>
 }
 
@@ -67,47 +69,56 @@ function writeRemembered (file: string, value: Remembered): void {
   renameSync(file + '.tmp', file)
 }
 
-function checkOptions (opts: EmbeddedChainOptions): { host: string, port: number, interval: number } {
+function checkOptions (opts: EmbeddedChainOptions): { host: string, port: number } {
   const host = opts.host ?? '127.0.0.1'
   if (isIP(host) === 0) throw new ChainError('INVALID_CONFIG', `The embedded chain's host must be an IP address, got ${JSON.stringify(host)}`)
   const port = opts.port ?? 0
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ChainError('INVALID_CONFIG', `The embedded chain's port must be 0-65535, got ${String(port)}`)
-  const interval = opts.stateIntervalSec ?? 1
-  if (!Number.isInteger(interval) || interval < 1 || interval > 3600) throw new ChainError('INVALID_CONFIG', `stateIntervalSec must be 1-3600, got ${String(interval)}`)
-  return { host, port, interval }
+  return { host, port }
 }
 
 /**
  * Starts anvil on <dataDir>/chain/state.json and makes sure a HyperSeal contract is there:
  * deployed on the first start, found again at the address in contract.json on later ones, or
- * redeployed (origin 'redeployed', logged) when the state was lost.
+ * redeployed (origin 'redeployed', logged) when the state was lost. anvil only reads the state
+ * file; we write it (`persistState`), so no anvil write can lose a seal or tear the file.
  */
 export async function startEmbeddedChain (opts: EmbeddedChainOptions): Promise<EmbeddedChain> {
-  const { host, port, interval } = checkOptions(opts)
+  const { host, port } = checkOptions(opts)
   const logger = opts.logger ?? SILENT_LOGGER
   const chainDir = join(resolve(opts.dataDir), 'chain')
   const stateFile = join(chainDir, 'state.json')
   const contractFile = join(chainDir, 'contract.json')
+  // anvil's on-disk cache of old states; its path in anvil's command line also tells this
+  // data directory's anvil from any other (anvil-pidfile.ts).
+  const cacheDir = join(chainDir, 'cache')
   mkdirSync(chainDir, { recursive: true })
-  await clearStaleAnvil(chainDir, stateFile, logger)
+  await clearStaleAnvil(chainDir, [cacheDir, stateFile], stateFile, logger)
 
   const anvil = await spawnAnvil({
     command: resolveAnvilCommand(),
-    args: ['--chain-id', String(ANVIL_CHAIN_ID), '--mnemonic', DEV_MNEMONIC, '--state', stateFile, '--state-interval', String(interval)],
+    args: ['--chain-id', String(ANVIL_CHAIN_ID), '--mnemonic', DEV_MNEMONIC, '--cache-path', cacheDir, ...(existsSync(stateFile) ? ['--load-state', stateFile] : [])],
     host,
     port,
     startTimeoutMs: opts.startTimeoutMs ?? 30_000,
     logger
   })
-  writePidFile(chainDir, { pid: anvil.pid, parentPid: process.pid, stateFile })
+  writePidFile(chainDir, { pid: anvil.pid, parentPid: process.pid, stateFile, rpcUrl: anvil.rpcUrl })
+  const persistState = stateSaver(anvil.rpcUrl, stateFile)
+  let deployed = false
   const stop = async (): Promise<void> => {
+    // Blocks since the last seal (none acknowledged) are kept too when anvil still answers.
+    if (deployed) await persistState().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'the embedded chain state could not be saved at stop'))
     await anvil.stop()
     removePidFile(chainDir)
   }
   try {
     if (anvil.chainId !== ANVIL_CHAIN_ID) throw new ChainError('ANVIL_FAILED', `anvil answered chain id ${anvil.chainId}, not ${ANVIL_CHAIN_ID}.`)
     const { remembered, origin } = await ensureContract(anvil, contractFile, logger)
-    return { rpcUrl: anvil.rpcUrl, chainId: ANVIL_CHAIN_ID, contractAddress: remembered.address, deployBlock: remembered.deployBlock, origin, sealerKey: DEV_KEY, pid: anvil.pid, stop }
+    // A new contract must be on disk before its address is used for anything.
+    if (origin !== 'existing') await persistState()
+    deployed = true
+    return { rpcUrl: anvil.rpcUrl, chainId: ANVIL_CHAIN_ID, contractAddress: remembered.address, deployBlock: remembered.deployBlock, origin, sealerKey: DEV_KEY, pid: anvil.pid, persistState, stop }
   } catch (err) {
     await stop()
     throw err

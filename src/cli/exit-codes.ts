@@ -112,6 +112,7 @@ export const LEDGER_EXIT: Record<LedgerErrorCode, ExitCode> = {
   DATA_DIR_LOCKED: FAILED,
   DATA_DIR_UNUSABLE: FAILED,
   BAD_INPUT,
+  BAD_CURSOR: BAD_INPUT, // a --cursor or a page cursor that is not one of this list
   APPEND_ONLY: FAILED,
   BAD_TRANSITION: FAILED,
   NOT_FOUND: FAILED,

@@ -37,7 +37,7 @@ export function registerStart (program: Command): void {
     .option('--log-level <level>', 'trace, debug, info, warn, error or fatal', 'info')
     .action(async (opts: StartOptions) => runCommand(opts, async () => {
       // Loaded here, not above: declaring the command must stay cheap (`--help`).
-      const { buildApp, createLogger } = await import('../api')
+      const { apiLimits, buildApp, createLogger } = await import('../api')
       const { loadConfig, redactConfig } = await import('../config')
       const { faultFromEnv } = await import('../sealer')
       const { HypersealService } = await import('../service')
@@ -56,7 +56,7 @@ export function registerStart (program: Command): void {
       const logger = createLogger({ level: opts.logLevel ?? 'info' })
       logger.info({ config: redactConfig(config) }, 'starting Hyperseal')
       const service = await HypersealService.open(config, { logger, fault: faultFromEnv() })
-      const app = buildApp({ service, adminToken: service.adminToken, auditorToken: service.auditorToken, logger, metrics: service.registry })
+      const app = buildApp({ service, adminToken: service.adminToken, auditorToken: service.auditorToken, logger, metrics: service.registry, ...apiLimits(config) })
       try {
         await app.listen({ host: config.host, port: config.port })
       } catch (err) {

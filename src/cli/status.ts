@@ -12,14 +12,17 @@ export function registerStatus (program: Command): void {
     .description('show the running service: chain and contract, readiness, watched cores and their last seals, incidents')
   addClientOptions(cmd, 30).action(async (opts: ClientOptions) => runCommand(opts, async () => {
     const { apiBase, request, timeoutMs } = await import('./http-client')
+    const { countAll, walkAll } = await import('./pages')
     const base = apiBase(opts, process.env)
     const ms = timeoutMs(opts, 30)
-    const { cores, service } = (await request(base, { method: 'GET', path: '/v1/cores', timeoutMs: ms })).body as { cores: CoreView[], service: ServiceInfo }
+    let service: ServiceInfo | undefined
+    const cores = await walkAll<CoreView>(base, '/v1/cores', 'cores', { timeoutMs: ms, onPage: (page) => { service = page.service as ServiceInfo } })
     // 503 is /ready's answer when a check fails: part of the status, not a failure of this command.
     const readiness = (await request(base, { method: 'GET', path: '/ready', timeoutMs: ms, accept: [503] })).body as Readiness
-    const incidents = ((await request(base, { method: 'GET', path: '/v1/incidents', timeoutMs: ms })).body as { incidents: unknown[] }).incidents.length
+    // Counted page by page (1,000 a request), not kept: exact, and bounded in memory.
+    const incidents = await countAll(base, '/v1/incidents', 'incidents', { timeoutMs: ms })
     const ready = { ready: readiness.ready, checks: readiness.checks }
-    printResult(opts.json, { service, ready, cores, incidents }, () => statusLines(service, ready, cores, incidents))
+    printResult(opts.json, { service, ready, cores, incidents }, () => statusLines(service!, ready, cores, incidents))
   }))
 }
 
@@ -33,11 +36,15 @@ function statusLines (service: ServiceInfo, readiness: Readiness, cores: CoreVie
     `receipts log  ${service.receiptsLog}`,
     `ready         ${readiness.ready ? 'yes' : `no: ${failed.join(', ')}`}`,
     `incidents     ${incidents}`,
-    `cores         ${cores.length} watched`
+    `cores         ${cores.length} watched, ${cores.filter((c) => c.stale !== null).length} stale`
   ]
   for (const c of cores) {
     const seal = c.lastSeal === null ? 'never sealed' : `last sealed at length ${c.lastSeal.length} fork ${c.lastSeal.fork}, ${c.lastSeal.sealedAt}`
-    lines.push(`  ${c.key}  length ${c.length} fork ${c.fork}  ${seal}`)
+    lines.push(`  ${c.key}  length ${c.length} fork ${c.fork}  ${seal}${c.label === null || c.label === undefined ? '' : `  "${c.label}"`}`)
+    if (c.stale !== null && c.stale !== undefined) {
+      const head = c.stale.lastHead === null ? 'no head seen' : `last head length ${c.stale.lastHead.length} fork ${c.stale.lastHead.fork}`
+      lines.push(`    STALE since ${c.stale.since} (${head}): ${c.stale.reason}`)
+    }
   }
   return lines
 }

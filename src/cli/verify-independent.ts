@@ -11,7 +11,7 @@
 import { createChainReader } from '../chain'
 import { gatherVerifyInput, readWitness, type PinnedTrust } from '../evidence'
 import { openRemoteReplica, openStorageReplica, parsePeer, type OpenReplica, type PeerAddress } from '../heads'
-import { verify, type Verdict } from '../verify'
+import { verify, type SealedRoots, type Verdict } from '../verify'
 import { CliError } from './errors'
 import { loadReceipts } from './receipt-files'
 
@@ -26,6 +26,8 @@ export interface IndependentOptions {
   peers: string[]
   logPeers: string[]
   timeoutMs: number
+  /** Told how long each step took, in ms (HYPERSEAL_TIMINGS; bench/verify-cold.ts). */
+  onPhase?: (phase: string, ms: number) => void
 }
 
 export interface IndependentResult {
@@ -53,29 +55,41 @@ export async function verifyIndependently (key: string, version: number, opts: I
   if (opts.offline && opts.storage === undefined && opts.peers.length === 0) throw new CliError('BAD_INPUT', 'Give the replica: --storage <dir> (your own Corestore) or --peer <host:port> (a remote one).')
   if (opts.storage !== undefined && opts.peers.length > 0) throw new CliError('BAD_INPUT', 'Give the replica as one of --storage <dir> or --peer <host:port>, not both.')
 
+  const connecting = performance.now()
   const reader = await createChainReader({ rpcUrl, timeoutMs: opts.timeoutMs })
+  opts.onPhase?.('rpc-connect', performance.now() - connecting)
   let replica: OpenReplica | undefined
   try {
+    // The replica's head first: which receipts a verify needs depends on it.
+    const keyBuf = Buffer.from(key, 'hex')
+    const opening = performance.now()
+    replica = opts.storage !== undefined
+      ? await openStorageReplica(opts.storage, keyBuf, opts.timeoutMs)
+      : await openRemoteReplica(peersOf(opts.peers.length > 0 ? opts.peers : logPeers), keyBuf, opts.timeoutMs)
+    opts.onPhase?.('replica-open', performance.now() - opening)
     let receipts
     let incidents
+    let sealedRoots: SealedRoots[] = []
     let log: IndependentResult['log'] = null
     if (opts.offline) {
       receipts = loadReceipts(opts.receipt!, key)
       if (receipts.length === 0) throw new CliError('BAD_INPUT', `${opts.receipt} holds no receipt of core ${key}.`)
       incidents = [] as const
     } else {
-      const witness = await readWitness({ key, trust: opts.trust, peers: peersOf(logPeers), reader, timeoutMs: opts.timeoutMs })
+      const witness = await readWitness({
+        key, version, replicaLength: replica.head().length, trust: opts.trust, peers: peersOf(logPeers), reader, timeoutMs: opts.timeoutMs, ...(opts.onPhase ? { onPhase: opts.onPhase } : {})
+      })
       if (witness.logVerdict !== null && witness.logVerdict.status !== 'verified') return { verdict: logFailure(key, version, witness.logVerdict, opts.trust.fingerprint), offline: false, log: null }
       receipts = witness.receipts
       incidents = witness.incidents
+      sealedRoots = witness.sealedRoots
       log = { key: witness.log.key, length: witness.log.length, sealed: witness.logVerdict === null ? 'unsealed' : 'verified' }
     }
-    const keyBuf = Buffer.from(key, 'hex')
-    replica = opts.storage !== undefined
-      ? await openStorageReplica(opts.storage, keyBuf, opts.timeoutMs)
-      : await openRemoteReplica(peersOf(opts.peers.length > 0 ? opts.peers : logPeers), keyBuf, opts.timeoutMs)
-    const { input } = await gatherVerifyInput({ key, version, receipts, incidents }, { replica, chain: reader, trust: opts.trust })
-    return { verdict: verify(input), offline: opts.offline, log }
+    const { input } = await gatherVerifyInput({ key, version, receipts, incidents, sealedRoots }, { replica, chain: reader, trust: opts.trust, ...(opts.onPhase ? { onPhase: opts.onPhase } : {}) })
+    const start = performance.now()
+    const verdict = verify(input)
+    opts.onPhase?.('verify', performance.now() - start)
+    return { verdict, offline: opts.offline, log }
   } finally {
     await replica?.close()
     reader.close()

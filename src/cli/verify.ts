@@ -76,12 +76,17 @@ async function runVerify (keyText: string, versionText: string, opts: VerifyOpti
   if (trust === null) throw new CliError('BAD_INPUT', `An independent verify needs a trust root. ${NO_TRUST}`)
   const { shortFingerprint } = await import('../trust')
   const { verifyIndependently } = await import('./verify-independent')
+  // HYPERSEAL_TIMINGS=1: one JSON line on stderr with how long each step took (bench/verify-cold.ts).
+  const timings: Record<string, number> = {}
+  const onPhase = process.env.HYPERSEAL_TIMINGS === '1' ? (phase: string, ms: number): void => { timings[phase] = (timings[phase] ?? 0) + ms } : undefined
   const result = await verifyIndependently(key, version, {
     trust, offline: opts.offline === true, peers: opts.peer ?? [], logPeers: opts.logPeer ?? [], timeoutMs: wait,
+    ...(onPhase !== undefined ? { onPhase } : {}),
     ...(opts.rpc !== undefined ? { rpc: opts.rpc } : {}),
     ...(opts.receipt !== undefined ? { receipt: opts.receipt } : {}),
     ...(opts.storage !== undefined ? { storage: opts.storage } : {})
   })
+  if (onPhase !== undefined) process.stderr.write(JSON.stringify({ timings, uptimeMs: Math.round(process.uptime() * 1000) }) + '\n')
   const notes = [`trusted:   ${trust.root.name} (trust root ${shortFingerprint(trust.fingerprint)})`]
   if (result.offline) notes.push('offline:   later incidents were NOT checked (receipts from files, no receipts log): a rewind or fork the service recorded after these receipts would not show here.')
   if (result.log !== null) notes.push(`witness:   receipts log ${result.log.key.slice(0, 16)}… at length ${result.log.length}${result.log.sealed === 'verified' ? ', its history checked against its own seal on chain' : ', not sealed yet (its entries are only the service\'s word until it is)'}`)

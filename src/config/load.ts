@@ -3,8 +3,8 @@ import { resolve } from 'node:path'
 import { validate as validateCron } from 'node-cron'
 import { ConfigError } from './errors'
 import {
-  parseAddress, parseHost, parseHostPortList, parseNonNegativeInt, parsePort, parsePrivateKey,
-  parseSchedule, parseToken, parseUrl
+  parseAddress, parseBoundedInt, parseHost, parseHostPortList, parseNonNegativeInt, parsePort, parsePositiveInt, parsePrivateKey,
+  parseRateLimit, parseSchedule, parseToken, parseUrl
 } from './parse'
 
 /** The validated configuration, read once at start and passed to every part. */
@@ -26,6 +26,15 @@ export interface Config {
   keystore?: { path: string, password: string }
   confirmations: number
   bootstrap: string[]
+  /** Requests a minute per client address on the public API routes; 0: no limit. */
+  rateLimit: number
+  /** Expensive requests (verify, receipt lists, batch leaves, reports) served at once; past it, 503 BUSY. */
+  expensiveRequests: number
+  /**
+   * Seconds a seal pass may take up to sending its transaction: cores whose peers do not
+   * deliver in time are skipped (stale). Waiting for confirmations has its own timeouts.
+   */
+  passBudgetSeconds: number
 }
 
 export const DEFAULTS = {
@@ -34,7 +43,15 @@ export const DEFAULTS = {
   port: 8480,
   replicationPort: 8481,
   schedule: '* * * * *',
-  confirmations: 1
+  confirmations: 1,
+  // 10 a second per address: a person's verify page or a paging script stays far below it,
+  // while one address alone cannot fill the expensive-request cap for long. See the README.
+  rateLimit: 600,
+  // Four per core of the 2-core machine this is sized for: each verify or report is mostly
+  // waiting on a peer or the chain, but holds memory while it does.
+  expensiveRequests: 8,
+  // Well inside the default every-minute schedule, with room for the transaction.
+  passBudgetSeconds: 45
 } as const
 
 /**
@@ -49,7 +66,7 @@ export const AUDITOR_TOKEN_FILE = 'auditor-token'
 /** Settings that may come from the config file or a flag (camelCase, like Config). */
 export type ConfigInput = Partial<Record<Exclude<keyof Config, 'sealerKey' | 'keystore'> | 'keystore', string | number | string[]>>
 
-const FILE_FIELDS = new Set(['dataDir', 'host', 'port', 'adminToken', 'auditorToken', 'replicationPort', 'schedule', 'rpc', 'contract', 'keystore', 'confirmations', 'bootstrap'])
+const FILE_FIELDS = new Set(['dataDir', 'host', 'port', 'adminToken', 'auditorToken', 'replicationPort', 'schedule', 'rpc', 'contract', 'keystore', 'confirmations', 'bootstrap', 'rateLimit', 'expensiveRequests', 'passBudgetSeconds'])
 
 const ENV: Record<string, keyof ConfigInput> = {
   HYPERSEAL_DATA: 'dataDir',
@@ -63,7 +80,10 @@ const ENV: Record<string, keyof ConfigInput> = {
   HYPERSEAL_CONTRACT: 'contract',
   HYPERSEAL_KEYSTORE: 'keystore',
   HYPERSEAL_CONFIRMATIONS: 'confirmations',
-  HYPERSEAL_BOOTSTRAP: 'bootstrap'
+  HYPERSEAL_BOOTSTRAP: 'bootstrap',
+  HYPERSEAL_RATE_LIMIT: 'rateLimit',
+  HYPERSEAL_EXPENSIVE_REQUESTS: 'expensiveRequests',
+  HYPERSEAL_PASS_BUDGET: 'passBudgetSeconds'
 }
 
 export function readConfigFile (path: string): ConfigInput {
@@ -118,7 +138,10 @@ function validate (raw: ConfigInput, env: NodeJS.ProcessEnv): Config {
     replicationPort: parsePort('HYPERSEAL_REPLICATION_PORT', str('replicationPort') ?? DEFAULTS.replicationPort, true),
     schedule: parseSchedule('HYPERSEAL_SCHEDULE', str('schedule') ?? DEFAULTS.schedule, validateCron),
     confirmations: parseNonNegativeInt('HYPERSEAL_CONFIRMATIONS', str('confirmations') ?? DEFAULTS.confirmations, 1000),
-    bootstrap: raw.bootstrap === undefined ? [] : parseHostPortList('HYPERSEAL_BOOTSTRAP', raw.bootstrap as string | string[])
+    bootstrap: raw.bootstrap === undefined ? [] : parseHostPortList('HYPERSEAL_BOOTSTRAP', raw.bootstrap as string | string[]),
+    rateLimit: parseRateLimit('HYPERSEAL_RATE_LIMIT', str('rateLimit') ?? DEFAULTS.rateLimit),
+    expensiveRequests: parsePositiveInt('HYPERSEAL_EXPENSIVE_REQUESTS', str('expensiveRequests') ?? DEFAULTS.expensiveRequests, 1024),
+    passBudgetSeconds: parseBoundedInt('HYPERSEAL_PASS_BUDGET', str('passBudgetSeconds') ?? DEFAULTS.passBudgetSeconds, 1, 3600)
   }
   const token = str('adminToken')
   if (token !== undefined) config.adminToken = parseToken('HYPERSEAL_ADMIN_TOKEN', token)

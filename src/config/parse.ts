@@ -22,11 +22,31 @@ export function parseHost (name: string, raw: string): string {
 }
 
 export function parseNonNegativeInt (name: string, raw: string | number, max: number): number {
+  return parseBoundedInt(name, raw, 0, max)
+}
+
+export function parseBoundedInt (name: string, raw: string | number, min: number, max: number): number {
   const n = typeof raw === 'number' ? raw : /^\d+$/.test(raw.trim()) ? Number(raw) : NaN
-  if (!Number.isSafeInteger(n) || n < 0 || n > max) {
-    throw new ConfigError('INVALID_VALUE', `${name} must be an integer from 0 to ${max}, got ${JSON.stringify(raw)}`)
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError('INVALID_VALUE', `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`)
   }
   return n
+}
+
+export function parsePositiveInt (name: string, raw: string | number, max: number): number {
+  const n = parseNonNegativeInt(name, raw, max)
+  if (n === 0) throw new ConfigError('INVALID_VALUE', `${name} must be an integer from 1 to ${max}, got ${JSON.stringify(raw)}`)
+  return n
+}
+
+/** Requests a minute per address: an integer up to 1,000,000, or `0` / `off` for no limit. */
+export function parseRateLimit (name: string, raw: string | number): number {
+  if (typeof raw === 'string' && raw.trim().toLowerCase() === 'off') return 0
+  try {
+    return parseNonNegativeInt(name, raw, 1_000_000)
+  } catch {
+    throw new ConfigError('INVALID_VALUE', `${name} must be requests a minute per address (an integer from 1 to 1000000), or 0 or off for no limit, got ${JSON.stringify(raw)}`)
+  }
 }
 
 export function parseUrl (name: string, raw: string, protocols: string[]): string {

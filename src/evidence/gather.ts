@@ -46,6 +46,18 @@ export interface EvidenceSources {
   chain: ChainReader
   trust: PinnedTrust
   cache?: EvidenceCache
+  /** Told how long the chain's answers and the replica's tree took, in ms (benchmarks). */
+  onPhase?: (phase: 'chain' | 'replica', ms: number) => void
+}
+
+async function timed<T> (phase: 'chain' | 'replica', sources: EvidenceSources, step: () => Promise<T>): Promise<T> {
+  if (sources.onPhase === undefined) return await step()
+  const start = performance.now()
+  try {
+    return await step()
+  } finally {
+    sources.onPhase(phase, performance.now() - start)
+  }
 }
 
 /** How often the replica may move between its head and its tree before the gathering gives up. */
@@ -59,8 +71,8 @@ export async function gatherVerifyInput (question: VerifyQuestion, sources: Evid
   for (let attempt = 1; ; attempt++) {
     const plan = planFor(head)
     const trust = policyOf(sources.trust, [plan.receipt, ...plan.seals.map((s) => byRoot.get(s.root) ?? null)])
-    const chain = await gatherChain(sources.chain, plan, trust, sources.cache)
-    const replica = await sources.replica.view(plan.lengths)
+    const chain = await timed('chain', sources, () => gatherChain(sources.chain, plan, trust, sources.cache))
+    const replica = await timed('replica', sources, () => sources.replica.view(plan.lengths))
     // A live replica may have moved since its head was read: the plan still holds when the seals
     // it needs for the replica as read are among those gathered.
     const moved = replica.length !== head.length || replica.fork !== head.fork

@@ -11,9 +11,9 @@
  */
 import type { ChainReader } from '../chain'
 import { openRemoteCore, remoteReplica, type PeerAddress } from '../heads'
-import { ReceiptsLog } from '../ledger'
+import { ReceiptsLog, type ReceiptEntry } from '../ledger'
 import type { Incident, Receipt } from '../seal'
-import { verify, type Verdict } from '../verify'
+import { verify, type SealedRoots, type Verdict } from '../verify'
 import type { EvidenceCache } from './chain'
 import { gatherVerifyInput, type PinnedTrust } from './gather'
 
@@ -24,22 +24,49 @@ export interface Witness {
   logVerdict: Verdict | null
   receipts: Receipt[]
   incidents: Incident[]
+  /** The roots the log kept for the core's sealed heads: they decide a longer peer's mismatch. */
+  sealedRoots: SealedRoots[]
+}
+
+/**
+ * What a verify of `version` needs of a core's seals, read by the log's seal index (a few blocks,
+ * whatever the history), or every receipt when the log has no index (an older service).
+ */
+async function sealsFor (log: ReceiptsLog, key: string, version: number, replicaLength: number): Promise<{ receipts: Receipt[], sealedRoots: SealedRoots[] }> {
+  const indexed = await log.verifyReceipts(key, version, replicaLength)
+  if (indexed !== null) return standing(indexed, new Set())
+  return standing(await log.receipts(key), await log.resealedRoots())
+}
+
+/** Receipts the log still stands by (a batch the chain forgot and that was sealed again is superseded), with their kept roots. */
+function standing (entries: ReceiptEntry[], resealed: Set<string>): { receipts: Receipt[], sealedRoots: SealedRoots[] } {
+  const kept = entries.filter((e) => !resealed.has(e.receipt.seal.root))
+  return {
+    receipts: kept.map((e) => e.receipt),
+    sealedRoots: kept.flatMap((e) => (e.roots === undefined ? [] : [{ length: e.receipt.head.length, treeHash: e.receipt.head.treeHash, roots: e.roots }]))
+  }
 }
 
 export interface WitnessRequest {
   key: string
+  /** The version asked and the replica's length: the receipts read are those a verify of it needs (by the log's seal index when it has one). */
+  version: number
+  replicaLength: number
   trust: PinnedTrust
   /** Where the log is served; default: the trust root's peers for it. */
   peers: readonly PeerAddress[]
   reader: ChainReader
   timeoutMs: number
   cache?: EvidenceCache
+  /** Told how long replicating and reading the log, and checking it against its seal, took (ms). */
+  onPhase?: (phase: 'log' | 'log-check', ms: number) => void
 }
 
 export async function readWitness (req: WitnessRequest): Promise<Witness> {
   const named = req.trust.root.receiptsLogs[0]
   if (named === undefined) throw new TypeError('readWitness needs a trust root that names a receipts log')
   const logKey = Buffer.from(named.key, 'hex')
+  const started = performance.now()
   const remote = await openRemoteCore(req.peers, logKey, req.timeoutMs)
   try {
     // One fixed version of the log: appends landing meanwhile do not mix in.
@@ -47,18 +74,24 @@ export async function readWitness (req: WitnessRequest): Promise<Witness> {
     await snapshot.ready()
     const log = await ReceiptsLog.openReadOnly(snapshot)
     try {
-      const logReceipts = (await log.receipts(named.key)).map((e) => e.receipt)
-      const receipts = (await log.receipts(req.key)).map((e) => e.receipt)
+      // The log's own latest seal: the longest head of it sealed, and what a verify of that needs.
+      const latest = await log.latestReceipt(named.key)
+      const sealedLength = latest === null ? 0 : latest.receipt.head.length
+      const own = sealedLength === 0 ? { receipts: [], sealedRoots: [] } : await sealsFor(log, named.key, sealedLength, snapshot.length)
+      const logReceipts = own.receipts
+      const { receipts, sealedRoots } = await sealsFor(log, req.key, req.version, req.replicaLength)
       const incidents = await log.listIncidents({ key: req.key })
-      const sealedLength = logReceipts.reduce((max, r) => Math.max(max, r.head.length), 0)
+      req.onPhase?.('log', performance.now() - started)
+      const checking = performance.now()
       let logVerdict: Verdict | null = null
       if (sealedLength > 0) {
-        const { input } = await gatherVerifyInput({ key: named.key, version: sealedLength, receipts: logReceipts }, {
+        const { input } = await gatherVerifyInput({ key: named.key, version: sealedLength, receipts: logReceipts, sealedRoots: own.sealedRoots }, {
           replica: remoteReplica(remote, req.timeoutMs, { freeze: false }), chain: req.reader, trust: req.trust, ...(req.cache ? { cache: req.cache } : {})
         })
         logVerdict = verify(input)
       }
-      return { log: { key: named.key, length: snapshot.length, fork: snapshot.fork }, logVerdict, receipts, incidents }
+      req.onPhase?.('log-check', performance.now() - checking)
+      return { log: { key: named.key, length: snapshot.length, fork: snapshot.fork }, logVerdict, receipts, incidents, sealedRoots }
     } finally {
       await log.close()
     }

@@ -1,6 +1,6 @@
 import type { ConflictProof } from 'hypercore'
 import { MerkleTree } from 'hypercore/lib/merkle-tree'
-import { verifyHeadSignature, type Head } from '../seal'
+import { headNeedsRoots, verifyHeadSignature, type Head } from '../seal'
 
 /**
  * Any value made JSON-safe for an incident's evidence: bytes become lowercase hex, bigints
@@ -47,6 +47,7 @@ export function conflictRemoteHead (key: Buffer, manifest: Buffer, proof: Confli
       signature: Buffer.from(proof.upgrade.signature),
       manifest: Buffer.from(manifest)
     }
+    if (headNeedsRoots(head)) head.roots = batch.roots.map((r) => ({ index: r.index, size: r.size, hash: Buffer.from(r.hash) }))
     verifyHeadSignature(head)
     return head
   } catch {

@@ -145,18 +145,24 @@ async function checkOnce (core: Hypercore, sealed: PrefixResult['sealed'], opts:
   const observed = readVerifiedHead(core) ?? undefined
   const replica = { length: state.length, fork: state.fork, ...(state.length > 0 ? { treeHash: Buffer.from(state.hash()) } : {}) }
   const base = { sealed, replica, ...(observed ? { observed } : {}) }
-  if (opts.conflictSeen === true) {
-    return { ...base, status: 'fork', conflictSeen: true, reason: 'Hypercore detected two conflicting signed histories for this core.' }
-  }
+  const conflict = { status: 'fork', conflictSeen: true, reason: 'Hypercore detected two conflicting signed histories for this core.' } as const
   if (sealed.length > replica.length) {
+    if (opts.conflictSeen === true) return { ...base, ...conflict }
     return replica.fork > sealed.fork
       ? { ...base, status: 'rewind', reason: `The writer truncated below the sealed length ${sealed.length} (replica length ${replica.length}, fork ${sealed.fork} → ${replica.fork}).` }
       : { ...base, status: 'behind', reason: `The replica (length ${replica.length}) is shorter than the sealed length ${sealed.length}; it cannot be checked yet.` }
   }
+  // Only lengths up to the replica's own are read: above it, stored tree nodes may be stale
+  // ones from before a truncation (research note, pitfall 2). Hypercore deletes the nodes of a
+  // truncated range when the replica follows the new fork, and the fork id is checked again
+  // after the read, so a tree hash never mixes two histories.
   const treeHashAtSealed = await treeHashOf(core, sealed.length, replica.length, replica.treeHash, opts.timeoutMs)
   // Appends do not change the tree at an old length, but a truncate-and-append would.
   if (core.fork !== replica.fork) return null
   const at = { ...base, treeHashAtSealed }
+  // The tree is compared all the same, so the caller can tell a conflict elsewhere in the
+  // core's history (recorded from Hypercore's proof) from one at this seal.
+  if (opts.conflictSeen === true) return { ...at, ...conflict }
   if (treeHashAtSealed.equals(sealed.treeHash)) {
     return { ...at, status: 'ok', reason: `The replica's tree at length ${sealed.length} matches the sealed tree hash.` }
   }

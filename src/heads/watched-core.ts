@@ -1,9 +1,10 @@
 import type Corestore from 'corestore'
 import type Hypercore from 'hypercore'
 import type { ConflictProof } from 'hypercore'
-import { headToJson, type Head, type Incident } from '../seal'
+import { headToJson, NO_AGREEMENT, type Agreement, type Head, type Incident, type TreeNode } from '../seal'
+import { findAgreement, rootsProver, toTreeNode } from './agreement'
 import { conflictRemoteHead, conflictTreeHash, toJsonSafe } from './conflict-proof'
-import { readVerifiedHead } from './head-read'
+import { readHeadAndRoots, readVerifiedHead } from './head-read'
 import { errInfo, type HeadsLogger } from './logger'
 import { checkCorePrefix } from './prefix'
 
@@ -120,7 +121,9 @@ export class WatchedCore {
       this.deps.log.error({ key: this.hex, evidence }, 'conflict detected but its heads could not be rebuilt')
       return
     }
-    this.emit({ key: this.hex, kind: 'fork', detectedAt: new Date().toISOString(), sealed: headToJson(local), observed: headToJson(remote), evidence })
+    const detectedAt = new Date().toISOString()
+    const agreed = conflictAgreement(local, localRoots(core, local), remote, proof)
+    void agreed.then((a) => this.emit({ key: this.hex, kind: 'fork', detectedAt, sealed: headToJson(local), observed: headToJson(remote), agreed: a, evidence }))
   }
 
   private emit (incident: Incident): void {
@@ -149,4 +152,25 @@ export class WatchedCore {
     this.closing = true
     await this.core.close().catch(() => {})
   }
+}
+
+/** The roots of our head at the conflict, read before Hypercore closes the session; null if it moved. */
+function localRoots (core: Hypercore, local: Head): TreeNode[] | null {
+  try {
+    const read = readHeadAndRoots(core)
+    return read !== null && read.head.length === local.length && read.head.treeHash.equals(local.treeHash) ? read.roots : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Where our history and the conflicting one part, from what the conflict leaves in hand: our
+ * head's roots, and the proof's roots at the conflict length with the nodes to the other head.
+ * No block is fetched (a fetch could meet the other history again); a lower bound.
+ */
+async function conflictAgreement (local: Head, roots: TreeNode[] | null, remote: Head, proof: ConflictProof): Promise<Agreement> {
+  if (roots === null || proof.upgrade === null) return NO_AGREEMENT
+  const other = rootsProver(proof.upgrade.nodes.map(toTreeNode), (proof.upgrade.additionalNodes ?? []).map(toTreeNode))
+  return await findAgreement({ head: headToJson(local), prover: rootsProver(roots) }, { head: headToJson(remote), prover: other }, Number.POSITIVE_INFINITY)
 }

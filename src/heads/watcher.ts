@@ -1,14 +1,16 @@
 import type Corestore from 'corestore'
-import type { Head } from '../seal'
+import { headToJson, treeNodesFromJson, NO_AGREEMENT, type Agreement, type Head, type HeadJson, type TreeNode, type TreeNodeJson } from '../seal'
+import { findAgreement, replicaProver, rootsProver } from './agreement'
 import { SwarmDiscovery } from './discovery'
 import { HeadsError } from './errors'
 import { boundedUpdate, captureCoreHead } from './head-read'
+import { holdBlock, timeLeft } from './hold'
 import { SILENT_LOGGER, type HeadsLogger } from './logger'
 import { parseKey, parsePeer, type PeerAddress } from './parse'
 import { PeerLink, type LinkOptions, type PeerStatus } from './peer-link'
 import { checkCorePrefix, parseSealedRef, type PrefixResult, type SealedRef } from './prefix'
+import { PeerProber } from './peer-probe'
 import { localReplica, proofReplica, type ReplicaSource } from './replica-sources'
-import { probePeerHead } from './peer-probe'
 import { ReplicationServer } from './replication-server'
 import { WatchedCore, type IncidentSink } from './watched-core'
 
@@ -28,6 +30,14 @@ export interface HeadWatcherOptions {
   updateTimeoutMs?: number
   /** Reconnect backoff and idle timeout of peer connections. */
   reconnect?: Partial<LinkOptions>
+}
+
+/** A peer's signed head that contradicts ours at the same length and fork (a split view). */
+export interface SplitView {
+  peer: string
+  head: Head
+  /** Where our history and the peer's part (length 0 when nothing could be proven in time). */
+  agreed: Agreement
 }
 
 export interface WatchedInfo {
@@ -52,6 +62,7 @@ export class HeadWatcher {
   private readonly log: HeadsLogger
   private readonly linkOpts: LinkOptions
   private readonly updateTimeoutMs: number
+  private readonly prober = new PeerProber()
   private closed = false
 
   constructor (private readonly store: Corestore, private readonly opts: HeadWatcherOptions = {}) {
@@ -144,6 +155,17 @@ export class HeadWatcher {
     return [...this.links.values()].map((l) => l.status())
   }
 
+  /**
+   * What the replica of a watched core holds, as a string that changes whenever its length,
+   * fork or conflict state does (a verdict cache's key, src/service/verdict-cache.ts); null for a
+   * core not watched or whose session is not open.
+   */
+  replicaStamp (key: string): string | null {
+    const entry = this.cores.get(key)
+    if (entry === undefined || !entry.core.opened || entry.core.closed) return null
+    return `${entry.core.state.length}:${entry.core.state.fork}:${entry.conflictSeen ? 1 : 0}`
+  }
+
   /** The last verified signed head captured or seen on the core, or null. */
   lastHead (key: unknown): Head | null {
     return this.entry(key).lastHead
@@ -157,21 +179,70 @@ export class HeadWatcher {
 
   /** Fetches the newest head from the peers (bounded wait) and returns it, verified. */
   async captureHead (key: unknown): Promise<Head> {
-    const entry = this.entry(key)
-    await entry.ready
-    const { head, updated } = await captureCoreHead(entry.core, { updateTimeoutMs: this.updateTimeoutMs })
-    if (updated === 'timeout') this.log.warn({ key: entry.hex, length: head.length }, 'no newer head within the update timeout; captured the one held')
-    entry.noteHead(head)
-    return head
+    return (await this.capture(key)).head
   }
 
-  /** Compares a sealed head with this replica (after a bounded update); see `checkCorePrefix`. */
-  async checkPrefix (key: unknown, sealed: SealedRef): Promise<PrefixResult> {
+  /**
+   * The newest verified head after a bounded update from the peers, with the roots of its
+   * length (read together with it). `deadline` (ms since the epoch) bounds the wait further;
+   * `waitForPeers: false` does not wait for a peer to connect (a core known unreachable).
+   */
+  async capture (key: unknown, opts: { deadline?: number, waitForPeers?: boolean } = {}): Promise<{ head: Head, roots: TreeNode[] }> {
+    const entry = this.entry(key)
+    await entry.ready
+    const wait = opts.deadline === undefined ? this.updateTimeoutMs : Math.min(this.updateTimeoutMs, timeLeft(opts.deadline, `update core ${entry.hex}`))
+    const { head, roots, updated } = await captureCoreHead(entry.core, { updateTimeoutMs: wait, waitForPeers: opts.waitForPeers })
+    if (updated === 'timeout') this.log.warn({ key: entry.hex, length: head.length }, 'no newer head within the update timeout; captured the one held')
+    entry.noteHead(head)
+    return { head, roots }
+  }
+
+  /**
+   * Makes sure the replica stores the last block of `head` (fetched from a peer by `deadline`),
+   * so the tree at that length stays computable without any peer: true once it is held.
+   * UPDATE_TIMEOUT when no peer sends it in time; with `failFast`, at once when no peer is
+   * connected. False when the fetch met another history signed by the key (Hypercore proved a
+   * conflict and closed the session): the peers answered, they disagree, and the fork is
+   * recorded from the conflict proof.
+   */
+  async holdBlock (key: unknown, head: Pick<Head, 'length' | 'fork'>, opts: { deadline: number, failFast?: boolean }): Promise<boolean> {
+    const entry = this.entry(key)
+    await entry.ready
+    if (entry.core.fork !== head.fork || entry.core.length < head.length) {
+      throw new HeadsError('CORE_FAILED', `Core ${entry.hex} moved off the head at length ${head.length}, fork ${head.fork} while it was read; retry.`)
+    }
+    try {
+      await holdBlock(entry.core, head.length, { deadline: opts.deadline, failFast: opts.failFast === true })
+      return true
+    } catch (err) {
+      if (err instanceof HeadsError && err.code === 'CORE_FAILED' && entry.conflictSeen) return false
+      throw err
+    }
+  }
+
+  /**
+   * Compares a sealed head with this replica (after a bounded update); see `checkCorePrefix`.
+   * `deadline` bounds the update and the fetch of the block the check may need.
+   */
+  async checkPrefix (key: unknown, sealed: SealedRef, opts: { deadline?: number } = {}): Promise<PrefixResult> {
     const entry = this.entry(key)
     parseSealedRef(sealed)
     await entry.ready
-    await boundedUpdate(entry.core, this.updateTimeoutMs)
-    return await checkCorePrefix(entry.core, sealed, { timeoutMs: this.updateTimeoutMs, conflictSeen: entry.conflictSeen })
+    const bound = (): number => opts.deadline === undefined ? this.updateTimeoutMs : Math.min(this.updateTimeoutMs, timeLeft(opts.deadline, `check the seal of core ${entry.hex}`))
+    await boundedUpdate(entry.core, bound())
+    return await checkCorePrefix(entry.core, sealed, { timeoutMs: bound(), conflictSeen: entry.conflictSeen })
+  }
+
+  /**
+   * Where a sealed head and the replica's current head part (incidents' `agreed`): the sealed
+   * side from the roots kept with its receipt, the current side from the replica. Length 0 when
+   * nothing is proven by `deadline` (or the roots were not kept).
+   */
+  async agreement (key: unknown, sealed: { head: HeadJson, roots: TreeNodeJson[] | undefined }, observed: HeadJson, deadline: number): Promise<Agreement> {
+    const entry = this.entry(key)
+    if (sealed.roots === undefined) return NO_AGREEMENT
+    await entry.ready
+    return await findAgreement({ head: sealed.head, prover: rootsProver(treeNodesFromJson(sealed.roots)) }, { head: observed, prover: replicaProver(entry.core) }, deadline)
   }
 
   /**
@@ -198,18 +269,24 @@ export class HeadWatcher {
   }
 
   /**
-   * Each direct peer's own signed head of the core, read apart from the shared replica (see
-   * peer-probe.ts). Only for cores with two or more peers: with one, the replica is its view.
+   * The direct peers' own signed heads of the core that contradict `ours` (same length and
+   * fork, another tree), each read apart from the shared replica (peer-probe.ts), with where the
+   * two histories part: our side from `ours`'s roots, theirs from the peer's own throwaway
+   * replica (which talks to that peer only, so proving never meets the other history). Only for
+   * cores with two or more peers: with one, the replica is its view. Peers are probed in
+   * parallel by `deadline`; a silent peer backs off.
    */
-  async peerHeads (key: unknown): Promise<Array<{ peer: string, head: Head }>> {
+  async splitViews (key: unknown, ours: { head: Head, roots: TreeNode[] }, opts: { deadline: number }): Promise<SplitView[]> {
     const entry = this.entry(key)
     if (entry.peers.size < 2) return []
-    const out: Array<{ peer: string, head: Head }> = []
-    for (const address of entry.peers) {
-      const head = await probePeerHead(entry.key, parsePeer(address), this.updateTimeoutMs)
-      if (head !== null) out.push({ peer: address, head })
-    }
-    return out
+    const peers = [...entry.peers].map((p) => parsePeer(p))
+    const mine = { head: headToJson(ours.head), prover: rootsProver(ours.roots) }
+    const found = await this.prober.probe(entry.key, peers, opts.deadline, async (peer, core, head): Promise<SplitView | null> => {
+      if (head.length !== ours.head.length || head.fork !== ours.head.fork || head.treeHash.equals(ours.head.treeHash)) return null
+      const agreed = await findAgreement(mine, { head: headToJson(head), prover: replicaProver(core) }, opts.deadline)
+      return { peer: peer.address, head, agreed }
+    })
+    return found.filter((v): v is SplitView => v !== null)
   }
 
   /** Waits until the swarm has looked up every watched core once (no-op without discovery). */

@@ -5,19 +5,24 @@
  * caller hands the batch seal built for exactly these leaves in this process), and each
  * receipt must be the one that batch gives for its head.
  */
-import { batchFromJson, parseReceipt, parseSealInfo, type Batch, type HeadJson, type IncidentKind, type Receipt, type SealInfo } from '../seal'
+import { batchFromJson, parseReceipt, parseSealInfo, type Batch, type HeadJson, type IncidentKind, type Receipt, type SealInfo, type TreeNodeJson } from '../seal'
 import { LedgerError } from './errors'
 import { isoTime } from './keys'
-import type { BatchRecord, Contradiction, ReceiptEntry } from './log-records'
-import { array, asInput, head, Invalid, oneOf } from './validate'
+import { roots as rootsOf, type BatchRecord, type Contradiction, type ReceiptEntry } from './log-records'
+import { array, asInput, head, Invalid, oneOf, text } from './validate'
 
 export interface BatchInput {
   /** Every head of the batch, in any order. */
   leaves: HeadJson[]
   /** Where the root was sealed; `seal.root` is the batch root. */
   seal: SealInfo
-  /** Receipts to store, one per head at most (heads without one are allowed). */
-  receipts: Array<{ receipt: Receipt, contradicts?: IncidentKind }>
+  /**
+   * Receipts to store, one per head at most (heads without one are allowed), each with the
+   * roots of its head's length when known (checked against the head's tree hash).
+   */
+  receipts: Array<{ receipt: Receipt, contradicts?: IncidentKind, roots?: TreeNodeJson[] }>
+  /** Roots of earlier batches the chain forgot, whose heads this batch seals again. */
+  resealOf?: string[]
   /**
    * The batch of these leaves as seal's `buildBatch` made it in this process, if the caller has
    * it: then its signature checks are not repeated (see `batchFromJson`). Anything else is
@@ -29,7 +34,9 @@ export interface BatchInput {
 export interface PreparedBatch {
   root: string
   sealedAt: string
-  record (seq: number): BatchRecord
+  resealOf: string[]
+  /** The record of batch `seq`; `indexEntries`: the seal index entries its write appends (seal-index.ts). */
+  record (seq: number, indexEntries?: number): BatchRecord
   receipts (seq: number): ReceiptEntry[]
 }
 
@@ -58,7 +65,7 @@ export function prepareBatch (input: BatchInput): PreparedBatch {
   })
   const used = new Set<number>()
   const receipts = asInput('receipt list', input.receipts, (v) => array(v, 'receipts', (item, where) => {
-    const { receipt: raw, contradicts } = (item ?? {}) as { receipt?: unknown, contradicts?: unknown }
+    const { receipt: raw, contradicts, roots: rawRoots } = (item ?? {}) as { receipt?: unknown, contradicts?: unknown, roots?: unknown }
     const receipt = parseReceipt(raw)
     if (!sameSeal(receipt.seal, seal)) throw new Invalid(`${where} is for another seal`)
     const index = indexOf.get(JSON.stringify(receipt.head))
@@ -67,8 +74,10 @@ export function prepareBatch (input: BatchInput): PreparedBatch {
     used.add(index)
     if (!sameList(receipt.proof, batch.proofFor(index))) throw new Invalid(`${where} has a proof that is not the batch's proof for its head`)
     const kind = contradicts === undefined ? undefined : oneOf(contradicts, `${where}.contradicts`, ['rewind', 'fork'] as const)
-    return { receipt, contradicts: kind }
+    const roots = rawRoots === undefined ? undefined : rootsOf(rawRoots, receipt.head, `${where}.roots`)
+    return { receipt, contradicts: kind, roots }
   }))
+  const resealOf = input.resealOf === undefined ? [] : asInput('list of resealed roots', input.resealOf, (v) => array(v, 'resealOf', (r, where) => text(r, where, /^0x[0-9a-f]{64}$/)))
 
   const contradictions: Contradiction[] = receipts
     .filter((r) => r.contradicts !== undefined)
@@ -77,7 +86,8 @@ export function prepareBatch (input: BatchInput): PreparedBatch {
   return {
     root: seal.root,
     sealedAt,
-    record: (seq) => ({
+    resealOf,
+    record: (seq, indexEntries) => ({
       v: 1,
       seq,
       root: seal.root,
@@ -85,12 +95,15 @@ export function prepareBatch (input: BatchInput): PreparedBatch {
       leaves,
       seal,
       sealedAt,
-      ...(contradictions.length > 0 ? { contradictions } : {})
+      ...(contradictions.length > 0 ? { contradictions } : {}),
+      ...(resealOf.length > 0 ? { resealOf } : {}),
+      ...(indexEntries !== undefined && indexEntries > 0 ? { indexEntries } : {})
     }),
-    receipts: (seq) => receipts.map(({ receipt, contradicts }) => ({
+    receipts: (seq) => receipts.map(({ receipt, contradicts, roots }) => ({
       receipt,
       batch: seq,
-      ...(contradicts !== undefined ? { contradicts } : {})
+      ...(contradicts !== undefined ? { contradicts } : {}),
+      ...(roots !== undefined ? { roots } : {})
     }))
   }
 }

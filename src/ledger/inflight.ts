@@ -11,7 +11,7 @@
  *
  * The functions are pure: they return the next record or throw BAD_TRANSITION.
  */
-import type { HeadJson } from '../seal'
+import type { HeadJson, TreeNodeJson } from '../seal'
 import { LedgerError } from './errors'
 
 export type InflightState = 'prepared' | 'sent' | 'mined' | 'final'
@@ -54,7 +54,13 @@ export interface ReorgInfo {
 export interface InflightBatch {
   id: string
   root: string
+  /** Prepare order: batches are settled oldest first. */
+  seq: number
   leaves: HeadJson[]
+  /** The roots of each leaf's length (null where unknown), kept with its receipt. */
+  roots: Array<TreeNodeJson[] | null>
+  /** Set on a batch that seals again the heads of batches the chain forgot (their roots). */
+  resealOf?: string[]
   state: InflightState
   createdAt: string
   updatedAt: string

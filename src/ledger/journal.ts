@@ -1,16 +1,22 @@
 /**
- * The journal: a private Hyperbee of the watch list, the in-flight batches and a little
- * service state. Unlike the receipts log it may change and delete entries. Every
- * read-modify-write runs under the bee's write lock, so transitions never interleave.
+ * The journal: private state of the service. A Hyperbee holds the watch list, stale marks and a
+ * little service state; it may change and delete entries, and every read-modify-write runs
+ * under the bee's write lock. In-flight batches live in files (inflight-store.ts), so that a
+ * finished batch frees its bytes: nothing a pass writes stays in the journal once its batch is
+ * final. Only stale transitions add to the Hyperbee, one small record per core that goes
+ * stale or comes back.
  */
 import type Corestore from 'corestore'
-import type { HeadJson } from '../seal'
+import type { HeadJson, TreeNodeJson } from '../seal'
 import { LedgerError } from './errors'
 import * as T from './inflight'
+import { InflightStore } from './inflight-store'
 import * as K from './keys'
-import { LedgerBee, type WriteTx } from './ledger-bee'
-import { parseFinal, parseInflight, parseMined, parseTx, parseWatch, peer, type WatchEntry } from './journal-records'
-import { array, asInput, asStored, head, jsonValue } from './validate'
+import { LedgerBee } from './ledger-bee'
+import { inflightParts, parseFinal, parseLabel, parseLegacyInflight, parseMined, parseStale, parseTx, parseWatch, peer, type StaleMark, type WatchEntry, type WatchInput } from './journal-records'
+import { roots as rootsOf } from './log-records'
+import { readPage, type Page, type PageQuery } from './pages'
+import { array, asInput, asStored, head, jsonValue, text } from './validate'
 
 export const JOURNAL_CORE = 'hyperseal/journal'
 
@@ -21,26 +27,78 @@ export type TxInput = Omit<T.TxInfo, 'sentAt' | 'maxFeePerGas' | 'maxPriorityFee
   sentAt?: string
 }
 
+export interface PrepareInput {
+  root: string
+  leaves: HeadJson[]
+  /** The roots of each leaf's length (null or absent where unknown). */
+  roots?: Array<TreeNodeJson[] | null>
+  /** Roots of forgotten batches whose heads this batch seals again. */
+  resealOf?: string[]
+  /** Defaults to the root. */
+  id?: string
+}
+
 const now = (): string => new Date().toISOString()
 
 export class Journal {
-  private constructor (private readonly bee: LedgerBee) {}
+  private constructor (private readonly bee: LedgerBee, private readonly inflight: InflightStore) {}
 
-  static async open (store: Corestore, coreName = JOURNAL_CORE): Promise<Journal> {
-    return new Journal(await LedgerBee.open(store, coreName, { appendOnly: false, what: 'journal' }))
+  /**
+   * Opens the journal on `store` (its Hyperbee) and `dir` (its in-flight batch files). In-flight
+   * batches a journal of an earlier version kept in the Hyperbee are moved to the files.
+   */
+  static async open (store: Corestore, dir: string, coreName = JOURNAL_CORE): Promise<Journal> {
+    const bee = await LedgerBee.open(store, coreName, { appendOnly: false, what: 'journal' })
+    const inflight = new InflightStore(dir)
+    const journal = new Journal(bee, inflight)
+    try {
+      await inflight.clean()
+      await journal.moveLegacyInflight()
+    } catch (err) {
+      await bee.close()
+      throw err
+    }
+    return journal
   }
 
-  /** Adds a core, or merges new peers into a watched one; `added` is true for a new core. */
-  async addWatch (key: string | Buffer, peers: string[] = []): Promise<{ added: boolean, entry: WatchEntry }> {
-    const k = K.keyHex(key)
-    const wanted = asInput('peer list', peers, (v) => array(v, 'peers', peer))
+  /** Adds a core, or merges new peers into a watched one (and sets its label); `added` is true for a new core. */
+  async addWatch (key: string | Buffer, peers: string[] = [], label?: string): Promise<{ added: boolean, entry: WatchEntry }> {
+    const [result] = await this.addWatches([{ key, peers, ...(label === undefined ? {} : { label }) }])
+    return result
+  }
+
+  /**
+   * `addWatch` for many cores in one write, so one flush whatever their number. Results come
+   * in the order of `items`; a key given twice is merged (its second result has `added` false).
+   * A label replaces the core's label; no label leaves it as it was.
+   */
+  async addWatches (items: WatchInput[]): Promise<Array<{ added: boolean, entry: WatchEntry }>> {
+    const wanted = items.map((item) => ({
+      key: K.keyHex(item.key),
+      peers: asInput('peer list', item.peers ?? [], (v) => array(v, 'peers', peer)),
+      label: item.label === undefined ? undefined : parseLabel(item.label)
+    }))
+    if (wanted.length === 0) return []
+    // Read and written in key order: neighbouring keys share the tree nodes a get or put walks.
+    const sorted = [...new Set(wanted.map((w) => w.key))].sort()
     return this.bee.write(async (tx) => {
-      const existing = await tx.get(K.watchKey(k))
-      const old = existing === undefined ? undefined : asStored(K.watchKey(k), existing, parseWatch)
-      const merged = [...new Set([...(old?.peers ?? []), ...wanted])]
-      const entry: WatchEntry = { key: k, peers: merged, addedAt: old?.addedAt ?? now() }
-      if (old === undefined || merged.length !== old.peers.length) await tx.put(K.watchKey(k), entry)
-      return { added: old === undefined, entry }
+      const entries = new Map<string, WatchEntry | undefined>()
+      for (const key of sorted) {
+        const stored = await tx.get(K.watchKey(key))
+        entries.set(key, stored === undefined ? undefined : asStored(K.watchKey(key), stored, parseWatch))
+      }
+      const changed = new Set<string>()
+      const results = wanted.map((w) => {
+        const old = entries.get(w.key)
+        const entry: WatchEntry = { key: w.key, peers: [...new Set([...(old?.peers ?? []), ...w.peers])], addedAt: old?.addedAt ?? now() }
+        const label = w.label ?? old?.label
+        if (label !== undefined) entry.label = label
+        if (old === undefined || entry.peers.length !== old.peers.length || label !== old.label) changed.add(w.key)
+        entries.set(w.key, entry)
+        return { added: old === undefined, entry }
+      })
+      for (const key of sorted) if (changed.has(key)) await tx.put(K.watchKey(key), entries.get(key))
+      return results
     })
   }
 
@@ -50,6 +108,7 @@ export class Journal {
     return this.bee.write(async (tx) => {
       if (await tx.get(k) === undefined) return false
       await tx.del(k)
+      await tx.del(K.staleKey(K.keyHex(key)))
       return true
     })
   }
@@ -60,25 +119,40 @@ export class Journal {
     return value === undefined ? null : asStored(k, value, parseWatch)
   }
 
+  /** The watched cores a page at a time, by key. */
+  async pageWatched (page: PageQuery): Promise<Page<WatchEntry>> {
+    const index = K.prefixRange('watch!')
+    return readPage((r) => this.bee.range(r), { name: 'cores', index, range: index }, page, (e) => asStored(e.key, e.value, parseWatch))
+  }
+
   async listWatched (): Promise<WatchEntry[]> {
     return (await this.bee.range(K.prefixRange('watch!'))).map((e) => asStored(e.key, e.value, parseWatch))
   }
 
-  /** Records a batch before its transaction is sent. The id defaults to the root. */
-  async prepareBatch (input: { root: string, leaves: HeadJson[], id?: string }): Promise<T.InflightBatch> {
+  /** Records a batch before its transaction is sent: its leaves are written once, here. */
+  async prepareBatch (input: PrepareInput): Promise<T.InflightBatch> {
     const root = K.rootHex(input.root)
     const id = K.name(input.id ?? root, 'in-flight batch id')
     const leaves = asInput('batch leaves', input.leaves, (v) => array(v, 'leaves', head))
     if (leaves.length === 0) throw new LedgerError('BAD_INPUT', 'An in-flight batch needs at least one leaf.')
-    return this.bee.write(async (tx) => {
-      const existing = await this.inflightIn(tx, id)
+    const roots = asInput('leaf roots', input.roots ?? leaves.map(() => null), (v) => {
+      if (!Array.isArray(v) || v.length !== leaves.length) throw new Error('there must be one entry per leaf')
+      return v.map((r: unknown, i) => r === null || r === undefined ? null : rootsOf(r, leaves[i], `roots[${i}]`))
+    })
+    const resealOf = input.resealOf === undefined ? undefined : asInput('resealed roots', input.resealOf, (v) => array(v, 'resealOf', (r, w) => text(r, w, /^0x[0-9a-f]{64}$/)))
+    return this.inflight.exclusive(async () => {
+      const existing = await this.inflight.read(id)
       if (existing !== null) {
         if (existing.root === root && JSON.stringify(existing.leaves) === JSON.stringify(leaves)) return existing
         throw new LedgerError('BAD_TRANSITION', `The in-flight batch ${id} exists with other content; pick another id.`)
       }
       const at = now()
-      const batch: T.InflightBatch = { id, root, leaves, state: 'prepared', createdAt: at, updatedAt: at, attempts: 0, reorgs: [] }
-      await tx.put(K.inflightKey(id), batch)
+      const batch: T.InflightBatch = {
+        id, root, seq: await this.inflight.nextSeq(), leaves, roots, ...(resealOf !== undefined ? { resealOf } : {}),
+        state: 'prepared', createdAt: at, updatedAt: at, attempts: 0, reorgs: []
+      }
+      const parts = inflightParts(batch)
+      await this.inflight.create(parts.leaves, parts.state)
       return batch
     })
   }
@@ -109,23 +183,38 @@ export class Journal {
   }
 
   async getInflight (id: string): Promise<T.InflightBatch | null> {
-    const key = K.inflightKey(id)
-    const value = await this.bee.get(key)
-    return value === undefined ? null : asStored(key, value, parseInflight)
+    return await this.inflight.read(K.name(id, 'in-flight batch id'))
   }
 
   /** Every batch not yet final, oldest first: what a restart must resolve against the chain. */
   async listUnfinished (): Promise<T.InflightBatch[]> {
-    const all = (await this.bee.range(K.prefixRange('inflight!'))).map((e) => asStored(e.key, e.value, parseInflight))
-    return all.filter((b) => b.state !== 'final').sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0))
+    return (await this.inflight.list()).filter((b) => b.state !== 'final')
   }
 
-  /** Deletes a final batch once its receipts are in the receipts log. */
+  /** Deletes a final batch once its receipts are in the receipts log: its files are gone. */
   async removeInflight (id: string): Promise<void> {
-    await this.bee.write(async (tx) => {
-      const batch = await this.mustGet(tx, id)
+    await this.inflight.exclusive(async () => {
+      const batch = await this.mustGet(id)
       if (batch.state !== 'final') throw new LedgerError('BAD_TRANSITION', `The in-flight batch ${id} is ${batch.state}; only a final batch can be removed.`)
-      await tx.del(K.inflightKey(id))
+      await this.inflight.remove(id)
+    })
+  }
+
+  /** Every stale mark, by core key. */
+  async staleMarks (): Promise<Map<string, StaleMark>> {
+    const entries = await this.bee.range(K.prefixRange('stale!'))
+    return new Map(entries.map((e) => [e.key.slice('stale!'.length), asStored(e.key, e.value, parseStale)]))
+  }
+
+  /** Sets (a mark) or clears (null) the stale marks of several cores in one write. */
+  async updateStale (changes: ReadonlyMap<string, StaleMark | null>): Promise<void> {
+    if (changes.size === 0) return
+    const checked = [...changes].map(([key, mark]) => [K.keyHex(key), mark === null ? null : asInput('stale mark', jsonValue('stale mark', mark), parseStale)] as const)
+    await this.bee.write(async (tx) => {
+      for (const [key, mark] of checked) {
+        if (mark === null) await tx.del(K.staleKey(key))
+        else await tx.put(K.staleKey(key), mark)
+      }
     })
   }
 
@@ -144,24 +233,35 @@ export class Journal {
     return this.bee.close()
   }
 
-  private async inflightIn (tx: WriteTx, id: string): Promise<T.InflightBatch | null> {
-    const value = await tx.get(K.inflightKey(id))
-    return value === undefined ? null : asStored(K.inflightKey(id), value, parseInflight)
-  }
-
-  private async mustGet (tx: WriteTx, id: string): Promise<T.InflightBatch> {
-    const batch = await this.inflightIn(tx, id)
+  private async mustGet (id: string): Promise<T.InflightBatch> {
+    const batch = await this.inflight.read(K.name(id, 'in-flight batch id'))
     if (batch === null) throw new LedgerError('NOT_FOUND', `There is no in-flight batch ${id}.`)
     return batch
   }
 
   private async transition (id: string, step: (b: T.InflightBatch, at: string) => T.InflightBatch): Promise<T.InflightBatch> {
-    const key = K.inflightKey(id)
-    return this.bee.write(async (tx) => {
-      const batch = await this.mustGet(tx, id)
+    return this.inflight.exclusive(async () => {
+      const batch = await this.mustGet(id)
       const next = step(batch, now())
-      if (next !== batch) await tx.put(key, next)
+      if (next !== batch) await this.inflight.writeState(id, inflightParts(next).state)
       return next
+    })
+  }
+
+  /** Moves in-flight batches an earlier version kept in the Hyperbee to the files. */
+  private async moveLegacyInflight (): Promise<void> {
+    const legacy = await this.bee.range(K.prefixRange('inflight!'))
+    if (legacy.length === 0) return
+    let seq = await this.inflight.nextSeq()
+    for (const entry of legacy.sort((a, b) => String((a.value as { createdAt?: unknown })?.createdAt).localeCompare(String((b.value as { createdAt?: unknown })?.createdAt)))) {
+      const batch = asStored(entry.key, entry.value, (v) => parseLegacyInflight(v, seq++))
+      if (await this.inflight.read(batch.id) === null) {
+        const parts = inflightParts(batch)
+        await this.inflight.create(parts.leaves, parts.state)
+      }
+    }
+    await this.bee.write(async (tx) => {
+      for (const entry of legacy) await tx.del(entry.key)
     })
   }
 }

@@ -10,7 +10,8 @@
  *   receipt!<key>!<length>!<seq>!<fork>  → ReceiptEntry (by core, length, then batch = time)
  *   incident!<key>!<detectedAt>!<n>      → Incident
  *   incident-t!<detectedAt>!<key>!<n>    → Incident     (incidents by time)
- *   watch!<key> · inflight!<id> · state!<name>          (journal)
+ *   reseal!<0xroot>                      → seq          (the batch that sealed a forgotten root's heads again)
+ *   watch!<key> · stale!<key> · state!<name>            (journal; in-flight batches are files)
  *
  * `~` (0x7e) sorts after every digit, hex letter and `!`, so `<prefix>~` closes a range.
  */
@@ -83,7 +84,10 @@ export const incidentPrefix = (key: string): string => `incident!${key}!`
 export const incidentKey = (key: string, iso: string, n: number): string => `incident!${key}!${iso}!${pad(n)}`
 export const incidentTimeKey = (iso: string, key: string, n: number): string => `incident-t!${iso}!${key}!${pad(n)}`
 
+export const resealKey = (root: string): string => `reseal!${rootHex(root)}`
+
 export const watchKey = (key: string): string => `watch!${key}`
+export const staleKey = (key: string): string => `stale!${key}`
 export const inflightKey = (id: string): string => `inflight!${name(id, 'in-flight batch id')}`
 export const stateKey = (entry: string): string => `state!${name(entry, 'state name')}`
 

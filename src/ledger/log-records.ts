@@ -2,7 +2,7 @@
  * The records of the public receipts log and their parsers. Everything read back is parsed
  * again, so a tampered entry surfaces as CORRUPT_ENTRY (see validate.ts).
  */
-import { checkAgreement, parseReceipt, parseSealInfo, type HeadJson, type Incident, type IncidentKind, type Receipt, type SealInfo, type SealRef } from '../seal'
+import { checkAgreement, checkRoots, parseReceipt, parseSealInfo, type HeadJson, type Incident, type IncidentKind, type Receipt, type SealInfo, type SealRef, type TreeNodeJson } from '../seal'
 import { keyHex } from './keys'
 import { array, head, Invalid, iso, object, oneOf, record, text, uint } from './validate'
 
@@ -29,6 +29,14 @@ export interface BatchRecord {
   /** The block time of the seal, as ISO 8601. */
   sealedAt: string
   contradictions?: Contradiction[]
+  /**
+   * Roots of earlier batches that the chain no longer held where their receipts said (found at
+   * start, see sealer/reseal.ts): this batch sealed their heads again, and their receipts are
+   * superseded by this batch's.
+   */
+  resealOf?: string[]
+  /** The seal index entries written with the batch (seal-index.ts); absent before the index. */
+  indexEntries?: number
 }
 
 export interface ReceiptEntry {
@@ -37,6 +45,12 @@ export interface ReceiptEntry {
   batch: number
   /** Set when the head was sealed despite a detected rewind or fork of its core. */
   contradicts?: IncidentKind
+  /**
+   * The roots of the head's length, left to right (treeHashOf(roots) is the head's tree hash):
+   * the sealed tree, checkable and provable without any peer. Absent on entries written before
+   * roots were kept.
+   */
+  roots?: TreeNodeJson[]
 }
 
 function contradiction (value: unknown, where: string): Contradiction {
@@ -44,28 +58,55 @@ function contradiction (value: unknown, where: string): Contradiction {
   return { key: text(json.key, `${where}.key`, KEY), length: uint(json.length, `${where}.length`), kind: oneOf(json.kind, `${where}.kind`, KINDS) }
 }
 
-export function parseBatchRecord (value: unknown): BatchRecord {
-  const json = record(value, 'the batch', ['v', 'seq', 'root', 'leafCount', 'leaves', 'seal', 'sealedAt'], ['contradictions'])
+/** A batch as lists show it: everything but its leaves. */
+export type BatchSummary = Omit<BatchRecord, 'leaves'>
+
+/**
+ * A stored batch without parsing its leaves (only their count): what a page of batches needs,
+ * at a cost that does not grow with each leaf's checks. `leaves` comes back unparsed.
+ */
+export function parseBatchSummary (value: unknown): { summary: BatchSummary, leaves: unknown[] } {
+  const json = record(value, 'the batch', ['v', 'seq', 'root', 'leafCount', 'leaves', 'seal', 'sealedAt'], ['contradictions', 'resealOf', 'indexEntries'])
   if (json.v !== 1) throw new Invalid(`batch version ${String(json.v)} is not 1`)
-  const out: BatchRecord = {
+  if (!Array.isArray(json.leaves)) throw new Invalid('leaves must be an array')
+  const summary: BatchSummary = {
     v: 1,
     seq: uint(json.seq, 'seq'),
     root: text(json.root, 'root', ROOT),
     leafCount: uint(json.leafCount, 'leafCount'),
-    leaves: array(json.leaves, 'leaves', head),
     seal: parseSealInfo(json.seal),
     sealedAt: iso(json.sealedAt, 'sealedAt')
   }
-  if (out.leaves.length !== out.leafCount || out.seal.leafCount !== out.leafCount) throw new Invalid('leafCount does not match the leaves and the seal')
-  if (out.seal.root !== out.root) throw new Invalid('the seal is for another root')
-  if (json.contradictions !== undefined) out.contradictions = array(json.contradictions, 'contradictions', contradiction)
+  if (json.leaves.length !== summary.leafCount || summary.seal.leafCount !== summary.leafCount) throw new Invalid('leafCount does not match the leaves and the seal')
+  if (summary.seal.root !== summary.root) throw new Invalid('the seal is for another root')
+  if (json.contradictions !== undefined) summary.contradictions = array(json.contradictions, 'contradictions', contradiction)
+  if (json.resealOf !== undefined) summary.resealOf = array(json.resealOf, 'resealOf', (v, where) => text(v, where, ROOT))
+  if (json.indexEntries !== undefined) summary.indexEntries = uint(json.indexEntries, 'indexEntries')
+  return { summary, leaves: json.leaves }
+}
+
+export function parseBatchRecord (value: unknown): BatchRecord {
+  const { summary: s, leaves } = parseBatchSummary(value)
+  // The stored field order, so a record read back serialises as it was written.
+  const out: BatchRecord = { v: 1, seq: s.seq, root: s.root, leafCount: s.leafCount, leaves: array(leaves, 'leaves', head), seal: s.seal, sealedAt: s.sealedAt }
+  if (s.contradictions !== undefined) out.contradictions = s.contradictions
+  if (s.resealOf !== undefined) out.resealOf = s.resealOf
+  if (s.indexEntries !== undefined) out.indexEntries = s.indexEntries
   return out
 }
 
+/** A head's roots as a receipt entry keeps them; they must hash to the head's tree hash. */
+export function roots (value: unknown, owner: Pick<HeadJson, 'length' | 'treeHash'>, where: string): TreeNodeJson[] {
+  const check = checkRoots(value, owner)
+  if (!check.ok) throw new Invalid(`${where}: ${check.reason}`)
+  return check.roots
+}
+
 export function parseReceiptEntry (value: unknown): ReceiptEntry {
-  const json = record(value, 'the receipt entry', ['receipt', 'batch'], ['contradicts'])
+  const json = record(value, 'the receipt entry', ['receipt', 'batch'], ['contradicts', 'roots'])
   const out: ReceiptEntry = { receipt: parseReceipt(json.receipt), batch: uint(json.batch, 'batch') }
   if (json.contradicts !== undefined) out.contradicts = oneOf(json.contradicts, 'contradicts', KINDS)
+  if (json.roots !== undefined) out.roots = roots(json.roots, out.receipt.head, 'roots')
   return out
 }
 
@@ -90,4 +131,15 @@ export function parseIncident (value: unknown): Incident {
   }
   if (json.sealedIn !== undefined) out.sealedIn = sealRef(json.sealedIn, 'sealedIn')
   return out
+}
+
+/**
+ * What makes two incidents the same incident: kind and the pair of heads (length, fork, tree
+ * hash). A fork has no direction, so its pair is taken in either order.
+ */
+export function incidentIdentity (i: Pick<Incident, 'key' | 'kind' | 'sealed' | 'observed'>): string {
+  const h = (x: HeadJson): string => `${x.length}:${x.fork}:${x.treeHash}`
+  const pair = [h(i.sealed), h(i.observed)]
+  if (i.kind === 'fork') pair.sort()
+  return `${i.key}|${i.kind}|${pair.join('|')}`
 }

@@ -5,29 +5,22 @@
  */
 import type Corestore from 'corestore'
 import type Hypercore from 'hypercore'
-import type { Incident } from '../seal'
+import type { HeadJson, Incident } from '../seal'
 import { prepareBatch, type BatchInput } from './batch-input'
 import { LedgerError } from './errors'
 import * as K from './keys'
-import { LedgerBee, type Entry, type LazyEntry, type Range } from './ledger-bee'
-import { parseBatchRecord, parseIncident, parseReceiptEntry, type BatchRecord, type ReceiptEntry } from './log-records'
+import { LedgerBee, type LazyEntry, type Range } from './ledger-bee'
+import { slice } from './log-ranges'
+import { ensureSealIndex, INDEX_MARKER, planSealIndex, verifySealKeys } from './seal-index'
+import { batchOf, incidentOf, receiptOf } from './log-entries'
+import { pageBatchLeaves, pageBatches, pageIncidents, pageReceipts } from './log-pages'
+import { incidentIdentity, parseIncident, type BatchRecord, type BatchSummary, type ReceiptEntry } from './log-records'
+import type { Page, PageQuery } from './pages'
+import { timeBounds, type TimeFilter } from './time-filter'
 import { asInput, asStored, jsonValue, uint } from './validate'
 
 export const RECEIPTS_CORE = 'hyperseal/receipts'
-
-export interface TimeFilter {
-  /** Inclusive lower bound. */
-  from?: string | Date
-  /** Exclusive upper bound. */
-  to?: string | Date
-}
-
-function timeBounds (filter: TimeFilter): { from?: string, to?: string } {
-  return {
-    from: filter.from === undefined ? undefined : K.isoTime(filter.from, 'from time'),
-    to: filter.to === undefined ? undefined : K.isoTime(filter.to, 'to time')
-  }
-}
+export type { TimeFilter } from './time-filter'
 
 /** Every seal of one core, read at once; see `ReceiptsLog.receiptsViews`. */
 export interface ReceiptsView {
@@ -37,32 +30,18 @@ export interface ReceiptsView {
   all (): ReceiptEntry[]
 }
 
-/**
- * The entries of a range read that fall in [gte, lt), found by binary search. Hyperbee orders
- * keys by their UTF-8 bytes; against bounds that are ASCII, as every bound here is,
- * JavaScript's string order gives the same answers (a non-ASCII character sorts after every
- * ASCII one in both orders), so `key >= bound` holds for a suffix of the entries.
- */
-function slice (entries: LazyEntry[], { gte, lt }: { gte: string, lt: string }): LazyEntry[] {
-  const firstAtLeast = (bound: string): number => {
-    let lo = 0
-    let hi = entries.length
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (entries[mid].key >= bound) hi = mid
-      else lo = mid + 1
-    }
-    return lo
-  }
-  const from = firstAtLeast(gte)
-  return entries.slice(from, Math.max(from, firstAtLeast(lt)))
-}
-
 export class ReceiptsLog {
   private constructor (private readonly bee: LedgerBee) {}
 
   static async open (store: Corestore, coreName = RECEIPTS_CORE): Promise<ReceiptsLog> {
-    return new ReceiptsLog(await LedgerBee.open(store, coreName, { appendOnly: true, what: 'receipts log' }))
+    const bee = await LedgerBee.open(store, coreName, { appendOnly: true, what: 'receipts log' })
+    try {
+      await ensureSealIndex(bee)
+    } catch (err) {
+      await bee.close()
+      throw err
+    }
+    return new ReceiptsLog(bee)
   }
 
   /** Another service's receipts log, read-only (e.g. a sparse replica from its peers): every record is parsed and checked as on our own. */
@@ -89,17 +68,23 @@ export class ReceiptsLog {
         seq = asStored(K.rootKey(batch.root), known, (v) => uint(v, 'seq'))
       } else {
         const [last] = await tx.range({ ...K.prefixRange('batch!'), reverse: true, limit: 1 })
-        seq = last === undefined ? 0 : this.batchOf(last).seq + 1
+        seq = last === undefined ? 0 : batchOf(last).seq + 1
       }
+      const receipts = batch.receipts(seq)
+      const index = await planSealIndex(tx, seq, receipts.map(({ receipt: { head } }) => ({ key: head.key, length: head.length, fork: head.fork, receiptKey: K.receiptKey(head.key, head.length, seq, head.fork) })))
       const writes = [
-        await tx.putOnce(K.batchKey(seq), batch.record(seq)),
+        await tx.putOnce(K.batchKey(seq), batch.record(seq, index.length)),
         await tx.putOnce(K.batchTimeKey(batch.sealedAt, seq), seq),
         await tx.putOnce(K.rootKey(batch.root), seq)
       ]
-      for (const entry of batch.receipts(seq)) {
+      for (const entry of receipts) {
         const { key, length, fork } = entry.receipt.head
         writes.push(await tx.putOnce(K.receiptKey(key, length, seq, fork), entry))
       }
+      for (const [k, v] of index) writes.push(await tx.putOnce(k, v))
+      // Batch 0 of a new log says the log is indexed (a log that had receipts got it at open).
+      if (seq === 0) writes.push(await tx.putOnce(INDEX_MARKER, 'v1'))
+      for (const root of batch.resealOf) writes.push(await tx.putOnce(K.resealKey(root), seq))
       return { seq, created: writes.includes('written') }
     })
   }
@@ -107,7 +92,7 @@ export class ReceiptsLog {
   async getBatch (seq: number): Promise<BatchRecord | null> {
     const key = K.batchKey(seq)
     const value = await this.bee.get(key)
-    return value === undefined ? null : this.batchOf({ key, value })
+    return value === undefined ? null : batchOf({ key, value })
   }
 
   async batchByRoot (root: string): Promise<BatchRecord | null> {
@@ -121,7 +106,39 @@ export class ReceiptsLog {
 
   async latestBatch (): Promise<BatchRecord | null> {
     const [last] = await this.bee.range({ ...K.prefixRange('batch!'), reverse: true, limit: 1 })
-    return last === undefined ? null : this.batchOf(last)
+    return last === undefined ? null : batchOf(last)
+  }
+
+  /** The latest `limit` batches, newest first. */
+  async recentBatches (limit: number): Promise<BatchRecord[]> {
+    return (await this.bee.range({ ...K.prefixRange('batch!'), reverse: true, limit })).map((e) => batchOf(e))
+  }
+
+  /** Roots whose batch the chain forgot and a later batch sealed again (`BatchRecord.resealOf`). */
+  async resealedRoots (): Promise<Set<string>> {
+    return new Set((await this.bee.range(K.prefixRange('reseal!'))).map((e) => e.key.slice('reseal!'.length)))
+  }
+
+  /**
+   * Whether the log holds writes that its latest sealed head does not cover, other than the
+   * receipts of the batch that sealed that head (written right after it, always: sealing them
+   * too would take one more batch, forever). An incident recorded since counts.
+   *
+   * Hyperbee stores one block per entry put, after its header block, and `appendBatch` puts a
+   * batch's entries in one append: its record, its time and root indexes, one receipt per leaf
+   * and one reseal index per resealed root. So the log is unchanged exactly when it ends where
+   * that append ended.
+   */
+  async unsealedChanges (): Promise<boolean> {
+    const length = this.core.length
+    if (length <= 1) return false
+    const own = await this.latestReceipt(this.key)
+    // Never sealed: the first batch, built while the log was still empty, is the one to discount.
+    const base = own === null ? 1 : own.receipt.head.length
+    const batch = await this.getBatch(own === null ? 0 : own.batch)
+    if (batch === null) return length > base
+    const marker = batch.seq === 0 && batch.indexEntries !== undefined ? 1 : 0
+    return length > base + 3 + batch.leafCount + (batch.resealOf?.length ?? 0) + (batch.indexEntries ?? 0) + marker
   }
 
   /** Batches sealed in [from, to), by block time. */
@@ -155,6 +172,28 @@ export class ReceiptsLog {
     return this.receiptList(K.prefixRange(K.receiptLengthPrefix(K.keyHex(key), length) + K.SEP))
   }
 
+  /**
+   * What a verify of `version` needs of a core's seals (seal-index.ts): the earliest seal covering
+   * it and the latest one within `replicaLength`, read by index, whatever the core's history.
+   * Null when they cannot be read that way (a log without the index, or a resealed root among
+   * them): then read every receipt.
+   */
+  async verifyReceipts (key: string | Buffer, version: number, replicaLength?: number): Promise<ReceiptEntry[] | null> {
+    const keys = await verifySealKeys(this.bee, K.keyHex(key), version, replicaLength)
+    if (keys === null) return null
+    const entries: ReceiptEntry[] = []
+    for (const receiptKey of keys) {
+      const value = await this.bee.get(receiptKey)
+      if (value === undefined) throw new LedgerError('CORRUPT_ENTRY', `The seal index points to ${receiptKey}, which holds no receipt.`)
+      entries.push(receiptOf({ key: receiptKey, value }))
+    }
+    if (entries.length > 0) {
+      const resealed = await this.resealedRoots()
+      if (entries.some((e) => resealed.has(e.receipt.seal.root))) return null
+    }
+    return entries
+  }
+
   /** Every seal of the core, by length then time. */
   async receipts (key: string | Buffer): Promise<ReceiptEntry[]> {
     return this.receiptList(K.prefixRange(K.receiptPrefix(K.keyHex(key))))
@@ -181,18 +220,25 @@ export class ReceiptsLog {
     })
   }
 
-  /** Records an incident; the same incident again is a no-op that returns the same id. */
-  async appendIncident (input: Incident): Promise<{ id: string, created: boolean }> {
+  /**
+   * Records an incident once per identity: its kind and its pair of heads (length, fork, tree
+   * hash; a fork's pair in either order), whenever and by whichever detector it was seen. The
+   * same incident again is a no-op that returns the one stored (`created` false).
+   */
+  async appendIncident (input: Incident): Promise<{ id: string, created: boolean, incident: Incident }> {
     const incident = asInput('incident', jsonValue('incident', input), parseIncident)
     const { key, detectedAt } = incident
+    const identity = incidentIdentity(incident)
     return this.bee.write(async (tx) => {
-      const siblings = await tx.range(K.prefixRange(`incident!${key}!${detectedAt}!`))
-      const same = siblings.find((s) => JSON.stringify(s.value) === JSON.stringify(incident))
-      if (same !== undefined) return { id: same.key, created: false }
-      const n = siblings.length
+      let n = 0
+      for (const entry of await tx.range(K.prefixRange(K.incidentPrefix(key)))) {
+        const known = asStored(entry.key, entry.value, parseIncident)
+        if (incidentIdentity(known) === identity) return { id: entry.key, created: false, incident: known }
+        if (known.detectedAt === detectedAt) n++
+      }
       await tx.putOnce(K.incidentKey(key, detectedAt, n), incident)
       await tx.putOnce(K.incidentTimeKey(detectedAt, key, n), incident)
-      return { id: K.incidentKey(key, detectedAt, n), created: true }
+      return { id: K.incidentKey(key, detectedAt, n), created: true, incident }
     })
   }
 
@@ -203,48 +249,34 @@ export class ReceiptsLog {
       ? K.prefixRange('incident-t!', from, to)
       : K.prefixRange(K.incidentPrefix(K.keyHex(filter.key)), from, to)
     const entries = await this.bee.range(range)
-    return entries.map((e) => {
-      const incident = asStored(e.key, e.value, parseIncident)
-      const n = Number(e.key.slice(e.key.lastIndexOf(K.SEP) + 1))
-      const expected = !Number.isSafeInteger(n) || n < 0
-        ? null
-        : filter.key === undefined ? K.incidentTimeKey(incident.detectedAt, incident.key, n) : K.incidentKey(incident.key, incident.detectedAt, n)
-      if (e.key !== expected) throw new LedgerError('CORRUPT_ENTRY', `The ledger entry ${e.key} holds an incident of ${incident.key} detected at ${incident.detectedAt}.`)
-      return incident
-    })
+    return entries.map((e) => incidentOf(e, filter.key !== undefined))
   }
 
   close (): Promise<void> {
     return this.bee.close()
   }
 
-  private batchOf (entry: Entry): BatchRecord {
-    const batch = asStored(entry.key, entry.value, parseBatchRecord)
-    if (entry.key !== K.batchKey(batch.seq)) throw new LedgerError('CORRUPT_ENTRY', `The ledger entry ${entry.key} holds batch ${batch.seq}.`)
-    return batch
-  }
-
-  private receiptOf (entry: Entry): ReceiptEntry {
-    const receipt = asStored(entry.key, entry.value, parseReceiptEntry)
-    const { key, length, fork } = receipt.receipt.head
-    if (entry.key !== K.receiptKey(key, length, receipt.batch, fork)) {
-      throw new LedgerError('CORRUPT_ENTRY', `The ledger entry ${entry.key} holds the receipt of ${key} at length ${length}.`)
-    }
-    return receipt
-  }
-
   private async first (range: Range): Promise<ReceiptEntry | null> {
     const [entry] = await this.bee.range(range)
-    return entry === undefined ? null : this.receiptOf(entry)
+    return entry === undefined ? null : receiptOf(entry)
   }
 
   /** As `receiptList` does it: every value decoded first, then each entry parsed. */
   private parseAll (entries: LazyEntry[]): ReceiptEntry[] {
     const decoded = entries.map((e) => ({ key: e.key, value: e.value() }))
-    return decoded.map((e) => this.receiptOf(e))
+    return decoded.map((e) => receiptOf(e))
   }
 
   private async receiptList (range: Range): Promise<ReceiptEntry[]> {
-    return (await this.bee.range(range)).map((e) => this.receiptOf(e))
+    return (await this.bee.range(range)).map((e) => receiptOf(e))
   }
+
+  /** Batches sealed in [from, to), by block time, without their leaves. */
+  async pageBatches (filter: TimeFilter, page: PageQuery): Promise<Page<BatchSummary>> { return await pageBatches(this.bee, filter, page) }
+  /** The leaves of batch `seq`, in batch order; NOT_FOUND when there is no such batch. */
+  async pageBatchLeaves (seq: number, page: PageQuery): Promise<Page<HeadJson>> { return await pageBatchLeaves(this.bee, seq, page) }
+  /** Incidents detected in [from, to), oldest first, of one core or of all. */
+  async pageIncidents (filter: TimeFilter & { key?: string | Buffer }, page: PageQuery): Promise<Page<Incident>> { return await pageIncidents(this.bee, filter, page) }
+  /** The seals of one core, by length then time (as `receipts`). */
+  async pageReceipts (key: string | Buffer, page: PageQuery): Promise<Page<ReceiptEntry>> { return await pageReceipts(this.bee, key, page) }
 }

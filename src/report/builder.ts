@@ -56,7 +56,8 @@ function coreReport (key: string, input: ReportInput, checks: Map<string, Report
     first: point(seals[0]),
     last: point(seals[seals.length - 1]),
     latestHead,
-    incidents: own.length
+    incidents: own.length,
+    stale: input.stale?.[key] ?? null
   }
 }
 

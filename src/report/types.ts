@@ -51,10 +51,19 @@ export interface ReportInput {
   costs: Record<string, BatchCost | null>
   /** Incidents detected in the period. */
   incidents: Incident[]
+  /** Cores that are stale now, by key (absent: none). */
+  stale?: Record<string, StaleInfo>
   /** The chain now: the raw answers for every receipt of the period (src/evidence gatherChain). */
   chain: ChainEvidence
   /** The service's own trust policy: the pinned chain and contract receipts are checked against. */
   trust: TrustPolicy
+}
+
+/** A core a seal pass could not reach in time, as the service knew it at `generatedAt`. */
+export interface StaleInfo {
+  since: string
+  lastHead: { length: number, fork: number } | null
+  reason: string
 }
 
 export interface ReportSeal {
@@ -79,6 +88,8 @@ export interface ReportCore {
   last: { length: number, fork: number, sealedAt: string } | null
   latestHead: { length: number, fork: number, sealedAt: string, status: HeadStatus } | { status: 'unsealed' }
   incidents: number
+  /** Set when the core was stale at `generatedAt`: passes skip it until its peers answer. */
+  stale: StaleInfo | null
 }
 
 export interface ReportIncident extends Incident {

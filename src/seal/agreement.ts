@@ -58,6 +58,11 @@ export function treeNodeToJson (node: TreeNode): TreeNodeJson {
   return { index: node.index, size: node.size, hash: node.hash.toString('hex') }
 }
 
+/** Nodes already checked (by `checkRoots` or `checkAgreement`) back to tree nodes. */
+export function treeNodesFromJson (nodes: readonly TreeNodeJson[]): TreeNode[] {
+  return nodes.map((n) => ({ index: n.index, size: n.size, hash: Buffer.from(n.hash, 'hex') }))
+}
+
 function nodesFromJson (value: unknown, where: string, max: number): TreeNode[] {
   if (!Array.isArray(value) || value.length > max) throw new TreeFault(`${where} must be an array of at most ${max} nodes`)
   return value.map((n, i) => {
@@ -86,6 +91,26 @@ function earlierHead (value: unknown, sealed: HeadJson): HeadJson {
   if (head.key !== sealed.key) throw new TreeFault('sealedHead is of another core')
   if (head.length > sealed.length) throw new TreeFault('sealedHead is longer than the sealed head')
   return head
+}
+
+/**
+ * The roots of a head's own length, left to right, as a receipt entry keeps them: exactly the
+ * root indexes of `head.length`, hashing (treeHash) to the head's signed tree hash. With them
+ * the sealed tree stays checkable, and provable to others, without any peer.
+ */
+export function checkRoots (value: unknown, head: Pick<HeadJson, 'length' | 'treeHash'>): { ok: true, roots: TreeNodeJson[] } | { ok: false, reason: string } {
+  try {
+    const roots = nodesFromJson(value, 'roots', MAX_ROOTS)
+    const expected = rootIndexes(head.length)
+    if (roots.length !== expected.length || roots.some((n, i) => n.index !== expected[i])) {
+      throw new TreeFault(`they must be the roots of length ${head.length} (indexes ${expected.join(', ')})`)
+    }
+    if (treeHashOf(roots).toString('hex') !== head.treeHash) throw new TreeFault(`they do not hash to the tree hash of the head at length ${head.length}`)
+    return { ok: true, roots: roots.map(treeNodeToJson) }
+  } catch (err) {
+    if (err instanceof TreeFault) return { ok: false, reason: `the roots are not valid: ${err.message}` }
+    throw err
+  }
 }
 
 export type AgreementCheck = { ok: true, agreement: Agreement } | { ok: false, reason: string }

@@ -2,9 +2,9 @@ import { CodedError } from '../util'
 
 export type SealErrorCode =
   | 'BAD_HEAD' // a head (or its JSON) has a malformed field
-  | 'BAD_MANIFEST' // the manifest cannot be decoded or is not a single Ed25519 signer, quorum 1
+  | 'BAD_MANIFEST' // the manifest is not a canonical Hypercore 11 manifest, or no head of it can be valid
   | 'KEY_MISMATCH' // the core key is not BLAKE2b(MANIFEST ‖ manifest)
-  | 'BAD_SIGNATURE' // the signature is malformed or does not sign this head
+  | 'BAD_SIGNATURE' // the signature (or quorum blob) is malformed or does not make this head valid
   | 'EMPTY_BATCH' // a batch needs at least one head
   | 'DUPLICATE_LEAF' // the same (key, length, fork, treeHash) twice in one batch
   | 'BAD_INDEX' // a leaf index outside the batch

@@ -1,10 +1,13 @@
+import { treeNodeToJson, type TreeNodeJson } from './agreement'
 import { SealError } from './errors'
-import { assertHeadShape } from './head-signature'
+import { assertHeadRoots, assertHeadShape } from './head-signature'
+import { MAX_ROOTS, type TreeNode } from './hypercore-tree'
 import type { Head, HeadJson } from './types'
 
 const HEX32 = /^[0-9a-f]{64}$/
 const HEX = /^(?:[0-9a-f]{2})*$/
-const HEAD_FIELDS = ['key', 'length', 'fork', 'treeHash', 'signature', 'manifest']
+const HEAD_FIELDS = ['key', 'length', 'fork', 'treeHash', 'signature', 'manifest', 'roots']
+const NODE_FIELDS = ['index', 'size', 'hash']
 
 /** Hypercore bytes are lowercase hex without 0x in JSON (DESIGN.md). */
 export function headToJson (head: Head): HeadJson {
@@ -15,7 +18,8 @@ export function headToJson (head: Head): HeadJson {
     fork: head.fork,
     treeHash: head.treeHash.toString('hex'),
     signature: head.signature.toString('hex'),
-    manifest: head.manifest.toString('hex')
+    manifest: head.manifest.toString('hex'),
+    ...(head.roots === undefined ? {} : { roots: head.roots.map(treeNodeToJson) })
   }
 }
 
@@ -41,6 +45,27 @@ function uintField (json: Record<string, unknown>, field: string): number {
   return value
 }
 
+function nodeOf (json: TreeNodeJson): TreeNode {
+  return { index: json.index, size: json.size, hash: Buffer.from(json.hash, 'hex') }
+}
+
+/** Optional `roots`: the tree roots at `length`, which must hash to `treeHash`. */
+function rootsField (json: Record<string, unknown>, length: number, treeHash: string): TreeNodeJson[] | undefined {
+  const value = json.roots
+  if (value === undefined) return undefined
+  if (!Array.isArray(value) || value.length > MAX_ROOTS) throw bad(`roots must be an array of at most ${MAX_ROOTS} nodes`)
+  const roots = value.map((n: unknown, i): TreeNodeJson => {
+    if (!isRecord(n) || Object.keys(n).some((k) => !NODE_FIELDS.includes(k))) throw bad(`roots[${i}] must be { index, size, hash }`)
+    return { index: uintField(n, 'index'), size: uintField(n, 'size'), hash: hexText(n, 'hash', HEX32, '64 lowercase hex characters') }
+  })
+  try {
+    assertHeadRoots(length, Buffer.from(treeHash, 'hex'), roots.map(nodeOf))
+  } catch {
+    throw bad(`roots must be the flat-tree roots of length ${length}, hashing to its tree hash`)
+  }
+  return roots
+}
+
 /**
  * Checks untrusted head JSON and returns a copy in canonical form (lowercase hex, safe
  * integers, no other field): what `headToJson(headFromJson(json))` gives, without the trip
@@ -54,13 +79,17 @@ export function canonicalHeadJson (json: unknown): HeadJson {
   const manifest = hexText(json, 'manifest', HEX, 'lowercase hex')
   if (signature.length === 0) throw bad('signature must not be empty')
   if (manifest.length === 0) throw bad('manifest must not be empty')
+  const length = uintField(json, 'length')
+  const treeHash = hexText(json, 'treeHash', HEX32, '64 lowercase hex characters')
+  const roots = rootsField(json, length, treeHash)
   return {
     key: hexText(json, 'key', HEX32, '64 lowercase hex characters'),
-    length: uintField(json, 'length'),
+    length,
     fork: uintField(json, 'fork'),
-    treeHash: hexText(json, 'treeHash', HEX32, '64 lowercase hex characters'),
+    treeHash,
     signature,
-    manifest
+    manifest,
+    ...(roots === undefined ? {} : { roots })
   }
 }
 
@@ -73,6 +102,7 @@ export function headFromJson (json: unknown): Head {
     fork: checked.fork,
     treeHash: Buffer.from(checked.treeHash, 'hex'),
     signature: Buffer.from(checked.signature, 'hex'),
-    manifest: Buffer.from(checked.manifest, 'hex')
+    manifest: Buffer.from(checked.manifest, 'hex'),
+    ...(checked.roots === undefined ? {} : { roots: checked.roots.map(nodeOf) })
   }
 }

@@ -1,28 +1,72 @@
-import sodium from 'sodium-native'
 import { SealError } from './errors'
-import { HASH_BYTES, manifestHash, treeSignable } from './hypercore-caps'
-import { decodeManifest, unwrapSignature } from './manifest'
+import { HASH_BYTES, manifestHash } from './hypercore-caps'
+import { MAX_ROOTS, MAX_TREE_LENGTH, rootIndexes, treeHashOf, type TreeNode } from './hypercore-tree'
+import { decodeManifest, type Manifest } from './manifest'
 import type { Head } from './types'
+import { isCompat, needsRoots, verifySigned } from './verifier'
 
 function isUint (n: unknown): n is number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0
 }
 
-/** Checks the in-memory shape of a head (Buffers of the right size, safe integers). */
-export function assertHeadShape (head: Head): void {
-  const bad = (field: string, what: string): SealError =>
-    new SealError('BAD_HEAD', `The head's ${field} must be ${what}.`)
-  if (!Buffer.isBuffer(head.key) || head.key.byteLength !== HASH_BYTES) throw bad('key', 'a 32-byte Buffer')
-  if (!Buffer.isBuffer(head.treeHash) || head.treeHash.byteLength !== HASH_BYTES) throw bad('treeHash', 'a 32-byte Buffer')
-  if (!isUint(head.length)) throw bad('length', 'a safe non-negative integer')
-  if (!isUint(head.fork)) throw bad('fork', 'a safe non-negative integer')
-  if (!Buffer.isBuffer(head.signature)) throw bad('signature', 'a Buffer')
-  if (!Buffer.isBuffer(head.manifest)) throw bad('manifest', 'a Buffer')
+function badHead (field: string, what: string): SealError {
+  return new SealError('BAD_HEAD', `The head's ${field} must be ${what}.`)
 }
 
-/** The writer's Ed25519 public key, from the head's manifest. */
-export function headPublicKey (head: Head): Buffer {
-  return decodeManifest(head.manifest).publicKey
+/**
+ * Roots, when a head carries them (a patched quorum signature needs them), must be the roots
+ * of its tree: the flat-tree root indexes of its length, hashing to its tree hash.
+ */
+export function assertHeadRoots (length: number, treeHash: Buffer, roots: readonly TreeNode[]): void {
+  const expected = length <= MAX_TREE_LENGTH ? rootIndexes(length) : []
+  if (roots.length !== expected.length || roots.some((r, i) => r.index !== expected[i])) {
+    throw badHead('roots', `the ${expected.length} roots of length ${length} (flat-tree indexes ${expected.join(', ')})`)
+  }
+  if (!treeHashOf(roots).equals(treeHash)) throw badHead('roots', 'the roots its tree hash is made of')
+}
+
+function isNode (n: unknown): n is TreeNode {
+  if (typeof n !== 'object' || n === null) return false
+  const node = n as Record<string, unknown>
+  return isUint(node.index) && isUint(node.size) && Buffer.isBuffer(node.hash) && node.hash.byteLength === HASH_BYTES
+}
+
+/** Checks the in-memory shape of a head (Buffers of the right size, safe integers, roots). */
+export function assertHeadShape (head: Head): void {
+  if (!Buffer.isBuffer(head.key) || head.key.byteLength !== HASH_BYTES) throw badHead('key', 'a 32-byte Buffer')
+  if (!Buffer.isBuffer(head.treeHash) || head.treeHash.byteLength !== HASH_BYTES) throw badHead('treeHash', 'a 32-byte Buffer')
+  if (!isUint(head.length)) throw badHead('length', 'a safe non-negative integer')
+  if (!isUint(head.fork)) throw badHead('fork', 'a safe non-negative integer')
+  if (!Buffer.isBuffer(head.signature)) throw badHead('signature', 'a Buffer')
+  if (!Buffer.isBuffer(head.manifest)) throw badHead('manifest', 'a Buffer')
+  if (head.roots !== undefined) {
+    if (!Array.isArray(head.roots) || head.roots.length > MAX_ROOTS || !head.roots.every(isNode)) {
+      throw badHead('roots', `an array of at most ${MAX_ROOTS} tree nodes`)
+    }
+    assertHeadRoots(head.length, head.treeHash, head.roots)
+  }
+}
+
+/**
+ * The manifest of a core, checked against its key as Hypercore does: the key is the manifest's
+ * hash, or (a compat core) the public key of its single signer. Throws BAD_MANIFEST or
+ * KEY_MISMATCH.
+ */
+export function manifestOfKey (key: Buffer, manifest: Uint8Array): Manifest {
+  const decoded = decodeManifest(manifest)
+  if (!isCompat(key, decoded) && !manifestHash(manifest).equals(key)) {
+    throw new SealError('KEY_MISMATCH', 'The head\'s manifest does not hash to its key (nor is the key its single signer\'s public key): the manifest belongs to another core. Capture the manifest from the same core.')
+  }
+  return decoded
+}
+
+/** Whether this head needs its tree roots to be verified (its quorum signature has a patch). */
+export function headNeedsRoots (head: Pick<Head, 'key' | 'manifest' | 'signature'>): boolean {
+  try {
+    return needsRoots(head.key, decodeManifest(head.manifest), head.signature)
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -33,25 +77,19 @@ export function headPublicKey (head: Head): Buffer {
 const verifiedHeads = new WeakMap<Head, string>()
 
 function fingerprint (head: Head): string {
-  return `${head.key.toString('hex')}.${head.length}.${head.fork}.${head.treeHash.toString('hex')}.${head.signature.toString('hex')}.${head.manifest.toString('hex')}`
+  const roots = head.roots?.map((r) => `${r.index}:${r.size}:${r.hash.toString('hex')}`).join(',') ?? '-'
+  return `${head.key.toString('hex')}.${head.length}.${head.fork}.${head.treeHash.toString('hex')}.${head.signature.toString('hex')}.${head.manifest.toString('hex')}.${roots}`
 }
 
 /**
- * Throws a SealError unless the head is what its writer signed: the key is the manifest's
- * hash (so the manifest names the core's real signer) and the signer's Ed25519 signature
- * covers (key, treeHash, length, fork).
+ * Throws a SealError unless the head is what its core's signers signed, checked as Hypercore 11
+ * checks it (verifier.ts): the manifest belongs to the key, and the signature (or the prologue)
+ * makes this key, tree hash, length and fork valid.
  */
 export function verifyHeadSignature (head: Head): void {
   assertHeadShape(head)
-  const { publicKey } = decodeManifest(head.manifest)
-  if (!manifestHash(head.manifest).equals(head.key)) {
-    throw new SealError('KEY_MISMATCH', 'The head\'s manifest does not hash to its key: the manifest belongs to another core. Capture the manifest from the same core.')
-  }
-  const signature = unwrapSignature(head.signature)
-  const signable = treeSignable(head.key, head.treeHash, head.length, head.fork)
-  if (!sodium.crypto_sign_verify_detached(signature, signable, publicKey)) {
-    throw new SealError('BAD_SIGNATURE', 'The head\'s signature does not sign this key, tree hash, length and fork: the head was altered or captured from a different state.')
-  }
+  const manifest = manifestOfKey(head.key, head.manifest)
+  verifySigned(head, manifest, head.signature)
   verifiedHeads.set(head, fingerprint(head))
 }
 

@@ -1,108 +1,198 @@
 /**
- * Decoding of the two Hypercore structures a head carries, with compact-encoding, in the
- * layouts of hypercore 11 `lib/messages.js` (`manifest`, `multiSignature`). Only what a
- * default writer produces is accepted: manifest v1, BLAKE2b, quorum 1, one Ed25519 signer, no
- * patch/prologue/linked/userData; signature = multisig with one proof by signer 0 and no patch.
+ * Hypercore 11's manifest, decoded and encoded with compact-encoding in the layouts of
+ * hypercore 11.37.1 `lib/messages.js` (`manifest`, `manifestv0`, `signer`, `prologue`).
+ * Every `uint` is compact-encoding's varint (1 byte below 0xfd, then 0xfd+u16, 0xfe+u32,
+ * 0xff+u64, all little-endian).
  *
- *   manifest v1 = uint version(1) ‖ uint flags(0) ‖ uint hash(0=blake2b) ‖ uint quorum(1)
- *                 ‖ uint signerCount(1) ‖ [uint sigType(0=ed25519) ‖ namespace(32) ‖ publicKey(32)]
- *   multisig    = uint proofCount(1) ‖ [uint signer(0) ‖ signature(64) ‖ uint patch(0)] ‖ uint patchNodes(0)
+ *   signer      = uint sigType(0 = ed25519) ‖ namespace(32) ‖ publicKey(32)
+ *   prologue    = treeHash(32) ‖ uint length
+ *
+ *   v1, v2, v3  = uint version ‖ uint flags ‖ uint hash(0 = blake2b) ‖ uint quorum
+ *                 ‖ uint signerCount ‖ signer*
+ *                 ‖ [prologue]                        when flags & 2
+ *                 ‖ [uint linkedCount ‖ key(32)*]     when flags & 4
+ *                 ‖ [uint byteLength ‖ userData]      when flags & 8
+ *                 flags: 1 = allowPatch, 2 = prologue, 4 = linked, 8 = userData
+ *
+ *   v0          = uint version(0) ‖ uint hash(0) ‖ uint type, then by type:
+ *                 0: prologueHash(32)            (no signers, quorum 0, prologue length 0)
+ *                 1: signer                      (quorum 1, no patch)
+ *                 2: uint flags(1 = allowPatch) ‖ uint quorum ‖ uint signerCount ‖ signer*
+ *
+ * Versions 2 and 3 differ from 1 only in what Hypercore lets a writer put in them (linked cores,
+ * user data); they are signed the same way. Hypercore's decoder ignores unknown flag bits and
+ * trailing bytes, then hashes its own re-encoding for the key; we accept only the canonical
+ * encoding (the bytes our encoder gives back), so the key we hash is the key Hypercore hashes.
  */
-import c from 'compact-encoding'
 import { SealError } from './errors'
+import { DEFAULT_NAMESPACE } from './hypercore-caps'
+import { decodeWith, encodeWith, type DecodeState, type Writer } from './compact'
 
-const ED25519_SIGNATURE_BYTES = 64
+export const MANIFEST_VERSIONS = [0, 1, 2, 3] as const
 
-export interface SingleSignerManifest {
-  version: 1
+const FLAG_PATCH = 1
+const FLAG_PROLOGUE = 2
+const FLAG_LINKED = 4
+const FLAG_USER_DATA = 8
+const KNOWN_FLAGS = FLAG_PATCH | FLAG_PROLOGUE | FLAG_LINKED | FLAG_USER_DATA
+
+const V0_STATIC = 0
+const V0_SINGLE = 1
+const V0_MULTI = 2
+
+const SIGNER_BYTES = 1 + 32 + 32
+
+export interface ManifestSigner {
   namespace: Buffer
   publicKey: Buffer
 }
 
-type DecodeState = { start: number, end: number, buffer: Uint8Array }
-
-function stateOf (bytes: Uint8Array): DecodeState {
-  return { start: 0, end: bytes.byteLength, buffer: bytes }
+/** A prefix of the core, fixed by its tree hash: heads up to its length need no signature. */
+export interface Prologue {
+  hash: Buffer
+  length: number
 }
 
-/** Runs a compact-encoding read, turning its "Out of bounds" throws into our coded error. */
-function read<T> (fn: () => T, fail: (why: string) => SealError): T {
-  try {
-    return fn()
-  } catch (err) {
-    throw fail(`it is truncated or malformed (${(err as Error).message})`)
-  }
+export interface Manifest {
+  version: 0 | 1 | 2 | 3
+  allowPatch: boolean
+  quorum: number
+  signers: ManifestSigner[]
+  prologue: Prologue | null
+  linked: Buffer[] | null
+  userData: Buffer | null
 }
 
 function manifestError (why: string): SealError {
-  return new SealError('BAD_MANIFEST', `The head's manifest is not supported: ${why}. Only default Hypercore writers (manifest v1, one Ed25519 signer, quorum 1) can be sealed.`)
+  return new SealError('BAD_MANIFEST', `The head's manifest is not a Hypercore 11 manifest: ${why}.`)
 }
 
-export function decodeManifest (bytes: Uint8Array): SingleSignerManifest {
-  const state = stateOf(bytes)
-  const uint = (): number => read(() => c.uint.decode(state), manifestError)
-  const fixed32 = (): Buffer => Buffer.from(read(() => c.fixed32.decode(state), manifestError))
-
-  const version = uint()
-  if (version !== 1) throw manifestError(`version ${version}`)
-  const flags = uint()
-  if (flags !== 0) throw manifestError(`flags ${flags} (patch, prologue, linked or user data)`)
-  const hash = uint()
-  if (hash !== 0) throw manifestError(`hash id ${hash} is not BLAKE2b`)
-  const quorum = uint()
-  if (quorum !== 1) throw manifestError(`quorum ${quorum}`)
-  const signers = uint()
-  if (signers !== 1) throw manifestError(`${signers} signers`)
-  const signatureType = uint()
-  if (signatureType !== 0) throw manifestError(`signature type ${signatureType} is not Ed25519`)
-  const namespace = fixed32()
-  const publicKey = fixed32()
-  if (state.start !== state.end) throw manifestError(`${state.end - state.start} trailing bytes`)
-  return { version: 1, namespace, publicKey }
+function readSigners (s: DecodeState): ManifestSigner[] {
+  const count = s.count(SIGNER_BYTES)
+  const signers: ManifestSigner[] = []
+  for (let i = 0; i < count; i++) signers.push(readSigner(s))
+  return signers
 }
 
-/** The v1 manifest of a default writer (what `getManifest({ raw: true })` returns). */
-export function encodeManifest (publicKey: Uint8Array, namespace: Uint8Array): Buffer {
-  const state = { start: 0, end: 6 + 32 + 32, buffer: Buffer.alloc(6 + 32 + 32) }
-  for (const field of [1, 0, 0, 1, 1, 0]) c.uint.encode(state, field) // version, flags, hash, quorum, signers, type
-  c.fixed32.encode(state, namespace)
-  c.fixed32.encode(state, publicKey)
-  return state.buffer
+function readSigner (s: DecodeState): ManifestSigner {
+  const type = s.uint()
+  if (type !== 0) throw s.fail(`signature type ${type} is not Ed25519 (0)`)
+  return { namespace: s.fixed32(), publicKey: s.fixed32() }
 }
 
-function signatureError (why: string): SealError {
-  return new SealError('BAD_SIGNATURE', `The head's signature is malformed: ${why}. Capture the head again from the writer's core.`)
+function readHashId (s: DecodeState): void {
+  const hash = s.uint()
+  if (hash !== 0) throw s.fail(`hash id ${hash} is not BLAKE2b (0)`)
 }
 
-/**
- * The raw Ed25519 signature inside what Hypercore stores: a raw 64-byte signature is taken
- * as is; anything else must be a v1 multisig blob with exactly one proof by signer 0.
- */
-export function unwrapSignature (bytes: Uint8Array): Buffer {
-  if (bytes.byteLength === ED25519_SIGNATURE_BYTES) return Buffer.from(bytes)
-
-  const state = stateOf(bytes)
-  const uint = (): number => read(() => c.uint.decode(state), signatureError)
-
-  const proofs = uint()
-  if (proofs !== 1) throw signatureError(`${proofs} proofs, expected 1`)
-  const signer = uint()
-  if (signer !== 0) throw signatureError(`signer index ${signer}, expected 0`)
-  const signature = Buffer.from(read(() => c.fixed64.decode(state), signatureError))
-  const patch = uint()
-  if (patch !== 0) throw signatureError(`a patch of ${patch}`)
-  const patchNodes = uint()
-  if (patchNodes !== 0) throw signatureError(`${patchNodes} patch nodes`)
-  if (state.start !== state.end) throw signatureError(`${state.end - state.start} trailing bytes`)
-  return signature
+function decodeV0 (s: DecodeState): Manifest {
+  readHashId(s)
+  const type = s.uint()
+  const base = { version: 0 as const, linked: null, userData: null }
+  if (type === V0_STATIC) {
+    return { ...base, allowPatch: false, quorum: 0, signers: [], prologue: { hash: s.fixed32(), length: 0 } }
+  }
+  if (type === V0_SINGLE) return { ...base, allowPatch: false, quorum: 1, signers: [readSigner(s)], prologue: null }
+  if (type !== V0_MULTI) throw s.fail(`v0 type ${type} is unknown`)
+  const flags = s.uint()
+  if ((flags & ~FLAG_PATCH) !== 0) throw s.fail(`v0 flags ${flags} are unknown`)
+  return { ...base, allowPatch: flags === FLAG_PATCH, quorum: s.uint(), signers: readSigners(s), prologue: null }
 }
 
-/** The 68-byte blob Hypercore stores for a quorum-1 single-signer head (`multisig.assemble`). */
-export function wrapSignature (signature: Uint8Array): Buffer {
-  if (signature.byteLength !== ED25519_SIGNATURE_BYTES) throw signatureError(`${signature.byteLength} bytes`)
-  const out = Buffer.alloc(68)
-  out[0] = 1
-  out[1] = 0
-  out.set(signature, 2)
-  return out
+function decodeV1 (s: DecodeState, version: 1 | 2 | 3): Manifest {
+  const flags = s.uint()
+  if ((flags & ~KNOWN_FLAGS) !== 0) throw s.fail(`flags ${flags} have unknown bits`)
+  readHashId(s)
+  const quorum = s.uint()
+  const signers = readSigners(s)
+  const prologue = (flags & FLAG_PROLOGUE) !== 0 ? { hash: s.fixed32(), length: s.uint() } : null
+  let linked: Buffer[] | null = null
+  if ((flags & FLAG_LINKED) !== 0) {
+    const count = s.count(32)
+    linked = []
+    for (let i = 0; i < count; i++) linked.push(s.fixed32())
+  }
+  const userData = (flags & FLAG_USER_DATA) !== 0 ? s.buffer() : null
+  return { version, allowPatch: (flags & FLAG_PATCH) !== 0, quorum, signers, prologue, linked, userData }
+}
+
+/** Decodes a manifest; throws BAD_MANIFEST for anything but a canonical encoding. */
+export function decodeManifest (bytes: Uint8Array): Manifest {
+  const manifest = decodeWith(bytes, manifestError, (s) => {
+    const version = s.uint()
+    if (version === 0) return decodeV0(s)
+    if (version === 1 || version === 2 || version === 3) return decodeV1(s, version)
+    throw s.fail(`version ${version} is unknown (Hypercore 11 knows 0 to 3)`)
+  })
+  if (!encodeManifest(manifest).equals(bytes)) throw manifestError('it is not in canonical form (as Hypercore would re-encode it)')
+  return manifest
+}
+
+function writeSigner (w: Writer, signer: ManifestSigner): void {
+  w.uint(0)
+  w.fixed32(signer.namespace)
+  w.fixed32(signer.publicKey)
+}
+
+/** The v0 type Hypercore's encoder picks for this manifest. */
+function v0Type (m: Manifest): number {
+  if (m.prologue !== null && m.signers.length === 0) return V0_STATIC
+  if (m.quorum === 1 && m.signers.length === 1 && !m.allowPatch) return V0_SINGLE
+  return V0_MULTI
+}
+
+function writeV0 (w: Writer, m: Manifest): void {
+  w.uint(0) // hash: blake2b
+  const type = v0Type(m)
+  w.uint(type)
+  if (type === V0_STATIC) {
+    w.fixed32((m.prologue as Prologue).hash)
+  } else if (type === V0_SINGLE) {
+    writeSigner(w, m.signers[0])
+  } else {
+    w.uint(m.allowPatch ? FLAG_PATCH : 0)
+    w.uint(m.quorum)
+    w.uint(m.signers.length)
+    for (const signer of m.signers) writeSigner(w, signer)
+  }
+}
+
+function writeV1 (w: Writer, m: Manifest): void {
+  w.uint((m.allowPatch ? FLAG_PATCH : 0) | (m.prologue !== null ? FLAG_PROLOGUE : 0) |
+    (m.linked !== null ? FLAG_LINKED : 0) | (m.userData !== null ? FLAG_USER_DATA : 0))
+  w.uint(0) // hash: blake2b
+  w.uint(m.quorum)
+  w.uint(m.signers.length)
+  for (const signer of m.signers) writeSigner(w, signer)
+  if (m.prologue !== null) {
+    w.fixed32(m.prologue.hash)
+    w.uint(m.prologue.length)
+  }
+  if (m.linked !== null) {
+    w.uint(m.linked.length)
+    for (const key of m.linked) w.fixed32(key)
+  }
+  if (m.userData !== null) w.buffer(m.userData)
+}
+
+/** The manifest's bytes, as Hypercore's `getManifest({ raw: true })` gives them. */
+export function encodeManifest (manifest: Manifest): Buffer {
+  return encodeWith((w) => {
+    w.uint(manifest.version)
+    if (manifest.version === 0) writeV0(w, manifest)
+    else writeV1(w, manifest)
+  })
+}
+
+/** The manifest of a default writer (`new Hypercore()`, `store.get({ name })`). */
+export function defaultManifest (publicKey: Uint8Array, namespace: Uint8Array = DEFAULT_NAMESPACE): Manifest {
+  return {
+    version: 1,
+    allowPatch: false,
+    quorum: 1,
+    signers: [{ namespace: Buffer.from(namespace), publicKey: Buffer.from(publicKey) }],
+    prologue: null,
+    linked: null,
+    userData: null
+  }
 }

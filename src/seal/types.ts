@@ -2,11 +2,12 @@
  * The data formats of DESIGN.md ("Formats", v1). Binary fields are Buffers in memory and
  * lowercase hex in JSON (no 0x for Hypercore bytes, 0x for EVM bytes, as in DESIGN.md).
  */
-import type { Agreement } from './agreement'
+import type { Agreement, TreeNodeJson } from './agreement'
+import type { TreeNode } from './hypercore-tree'
 
 /** What the writer signed, captured at the moment it is sealed (Hypercore keeps only the latest). */
 export interface Head {
-  /** 32-byte core key = BLAKE2b(MANIFEST ‖ manifest). */
+  /** 32-byte core key = BLAKE2b(MANIFEST ‖ manifest), or a compat core's public key. */
   key: Buffer
   /** The core's length (version); a safe integer. */
   length: number
@@ -14,10 +15,15 @@ export interface Head {
   fork: number
   /** 32-byte BLAKE2b tree hash of blocks 0..length-1. */
   treeHash: Buffer
-  /** The stored signature as Hypercore keeps it (68-byte multisig blob or raw 64 bytes). */
+  /** The stored signature as Hypercore keeps it (multisig blob, or raw 64 bytes for v0/compat). */
   signature: Buffer
   /** The encoded manifest (Hypercore `getManifest({ raw: true })`). */
   manifest: Buffer
+  /**
+   * The roots of the tree at `length` (they hash to `treeHash`). Only when the signature is a
+   * quorum whose signers signed longer trees (a patch): checking it needs them. Not in the leaf.
+   */
+  roots?: TreeNode[]
 }
 
 export interface HeadJson {
@@ -27,6 +33,7 @@ export interface HeadJson {
   treeHash: string
   signature: string
   manifest: string
+  roots?: TreeNodeJson[]
 }
 
 /** Where and when a batch root was sealed on chain. */

@@ -3,16 +3,24 @@
  * check each changed head against the core's last sealed head. A rewind or fork becomes an
  * incident; the head is still sealed, marked as a contradiction (a sealed contradiction is
  * public evidence).
+ *
+ * Each core gets a deadline inside the pass. Whatever its peers do not deliver by then (the
+ * last block of an announced head, the block a prefix check needs) makes the core `stale` for
+ * this pass: it is skipped, marked, and never holds up the others. A core already stale with no
+ * peer connected is not waited for again until one connects.
  */
-import { headToJson, type Head, type HeadJson, type Incident, type IncidentKind } from '../seal'
-import type { PrefixResult } from '../heads'
-import type { ReceiptEntry, ReceiptsLog, ReceiptsView } from '../ledger'
+import { headToJson, type Agreement, type Head, type HeadJson, type Incident, type IncidentKind, type TreeNode } from '../seal'
+import { HeadsError, type PrefixResult, type SplitView } from '../heads'
+import type { ReceiptEntry, ReceiptsLog, ReceiptsView, StaleMark } from '../ledger'
 import { errInfo } from '../util'
 import type { SealerDeps } from './deps'
+import { recordIncident } from './incidents'
 import { mapLimit } from './map-limit'
 
 export interface Candidate {
   head: Head
+  /** The roots of the head's length, kept with its receipt. */
+  roots: TreeNode[]
   contradicts?: IncidentKind
 }
 
@@ -20,6 +28,8 @@ export interface Collected {
   candidates: Candidate[]
   skipped: Array<{ key: string, reason: string }>
   incidents: Incident[]
+  /** Stale marks to set (a mark) or clear (null), by core. */
+  stale: Map<string, StaleMark | null>
 }
 
 const sameHead = (a: HeadJson, b: HeadJson): boolean =>
@@ -44,7 +54,7 @@ function lastSealed (entries: ReceiptEntry[]): ReceiptEntry | null {
 }
 
 /**
- * Cores probed at once. A probe mostly waits (tree nodes from storage, a peer's newer head),
+ * Cores probed at once. A probe mostly waits (tree nodes from storage, a peer's block or head),
  * so probes overlap; their results are then taken one by one in watch order, so the outcome
  * (and the incidents written) is what probing one at a time gives.
  */
@@ -55,43 +65,101 @@ const PROBE_CONCURRENCY = 16
  */
 const READ_CHUNK = 256
 
-/** What a core's probe found; `failed` holds an error the pass throws when it reaches the core. */
+/** What a core's probe found. Reads and waits only; the results loop writes. */
 type Probe =
-  | { kind: 'no-head', key: string, err: unknown }
-  | { kind: 'unchanged', key: string, head: Head }
-  | { kind: 'first', key: string, head: Head }
-  | { kind: 'checked', key: string, head: Head, last: ReceiptEntry, prefix: PrefixResult }
-  | { kind: 'failed', key: string, err: unknown }
+  | { kind: 'stale', key: string, reason: string, lastHead: Head | null }
+  | { kind: 'skipped', key: string, reason: string }
+  | { kind: 'unchanged', key: string, head: Head, splits: SplitView[] }
+  | { kind: 'candidate', key: string, head: Head, roots: TreeNode[], splits: SplitView[], check?: Check }
+
+/** A changed head compared with the core's last seal. */
+interface Check { last: ReceiptEntry, prefix: PrefixResult, agreed?: Agreement }
 
 /** The core's seals, or why the log read that holds them failed. */
 type SealsRead = { view: ReceiptsView } | { err: unknown }
 
-/** Captures the core's head and compares it with its last seal; reads only, writes nothing. */
-async function probe (deps: SealerDeps, key: string, seals: SealsRead): Promise<Probe> {
-  let head: Head
+interface ProbeContext {
+  /** The pass's collect deadline (ms since the epoch). */
+  passDeadline: number
+  coreBudgetMs: number
+  wasStale: boolean
+}
+
+/** The last head the watcher saw of a core, if any (null once it is unwatched). */
+function heldHead (deps: SealerDeps, key: string): Head | null {
   try {
-    head = await deps.watcher.captureHead(key)
-  } catch (err) {
-    return { kind: 'no-head', key, err }
+    return deps.watcher.lastHead(key)
+  } catch {
+    return null
   }
+}
+
+const timedOut = (err: unknown): boolean => err instanceof HeadsError && (err.code === 'UPDATE_TIMEOUT' || err.code === 'NO_HEAD')
+
+/** Captures the core's head, makes it checkable, compares it with its last seal. */
+async function probe (deps: SealerDeps, key: string, seals: SealsRead, ctx: ProbeContext): Promise<Probe> {
+  if (Date.now() >= ctx.passDeadline) return { kind: 'skipped', key, reason: 'not reached within the pass budget' }
+  const deadline = Math.min(ctx.passDeadline, Date.now() + ctx.coreBudgetMs)
+  let captured: { head: Head, roots: TreeNode[] }
+  try {
+    captured = await deps.watcher.capture(key, { deadline, waitForPeers: !ctx.wasStale })
+  } catch (err) {
+    if (timedOut(err)) return { kind: 'stale', key, reason: errInfo(err).message, lastHead: heldHead(deps, key) }
+    return { kind: 'skipped', key, reason: errInfo(err).message }
+  }
+  const { head, roots } = captured
   try {
     if ('err' in seals) throw seals.err
     // The core's seals answer both questions: alreadySealed, then lastSealed.
     const json = headToJson(head)
-    if (seals.view.at(json.length).some((e) => sameHead(e.receipt.head, json))) return { kind: 'unchanged', key, head }
-    const last = lastSealed(seals.view.all())
-    if (last === null) return { kind: 'first', key, head }
-    const sealed = last.receipt.head
-    const prefix = await deps.watcher.checkPrefix(key, { length: sealed.length, fork: sealed.fork, treeHash: sealed.treeHash })
-    return { kind: 'checked', key, head, last, prefix }
+    if (seals.view.at(json.length).some((e) => sameHead(e.receipt.head, json))) {
+      return { kind: 'unchanged', key, head, splits: await deps.watcher.splitViews(key, captured, { deadline }) }
+    }
+    // The peer probes read each peer apart from our replica, so they run beside the rest: a
+    // silent peer delays no other step, and a block fetched from the other side of a split view
+    // (which makes Hypercore close our session) does not hide the split from the probes.
+    const [splits, check] = await Promise.all([
+      deps.watcher.splitViews(key, captured, { deadline }),
+      checkChanged(deps, key, head, json, seals.view, { deadline, wasStale: ctx.wasStale })
+    ])
+    return { kind: 'candidate', key, head, roots, splits, ...(check !== undefined ? { check } : {}) }
   } catch (err) {
-    return { kind: 'failed', key, err }
+    if (timedOut(err)) return { kind: 'stale', key, reason: errInfo(err).message, lastHead: head }
+    return { kind: 'skipped', key, reason: errInfo(err).message }
   }
 }
 
 /**
+ * A changed head: its last block (with its Merkle path) is stored before the head is sealed,
+ * so the sealed prefix stays checkable without any peer. It is also the pass's question to the
+ * peers: a head they announced but cannot deliver is not sealed (the core is stale). Then the
+ * head is compared with the core's last seal, if any.
+ */
+async function checkChanged (deps: SealerDeps, key: string, head: Head, json: HeadJson, seals: ReceiptsView, opts: { deadline: number, wasStale: boolean }): Promise<Check | undefined> {
+  await deps.watcher.holdBlock(key, head, { deadline: opts.deadline, failFast: opts.wasStale })
+  const last = lastSealed(seals.all())
+  if (last === null) return undefined
+  const sealed = last.receipt.head
+  const prefix = await deps.watcher.checkPrefix(key, { length: sealed.length, fork: sealed.fork, treeHash: sealed.treeHash }, { deadline: opts.deadline })
+  const check: Check = { last, prefix }
+  if (recordable(prefix)) check.agreed = await deps.watcher.agreement(key, { head: sealed, roots: last.roots }, json, opts.deadline)
+  return check
+}
+
+/**
+ * A rewind or fork this check itself proves. With a Hypercore conflict seen on the core, its
+ * fork is the conflict's incident (recorded from the proof); a check that finds the sealed tree
+ * intact adds no second one.
+ */
+function recordable (prefix: PrefixResult): boolean {
+  if (prefix.status !== 'rewind' && prefix.status !== 'fork') return false
+  if (prefix.conflictSeen !== true) return true
+  return prefix.treeHashAtSealed !== undefined && !prefix.treeHashAtSealed.equals(prefix.sealed.treeHash)
+}
+
+/**
  * The seals of a chunk of cores in one read. If that read fails (a damaged log), they are read
- * core by core, so that only the cores whose own seals cannot be read fail, as before.
+ * core by core, so that only the cores whose own seals cannot be read are skipped.
  */
 async function readSeals (deps: SealerDeps, chunk: string[]): Promise<SealsRead[]> {
   try {
@@ -101,65 +169,80 @@ async function readSeals (deps: SealerDeps, chunk: string[]): Promise<SealsRead[
   }
 }
 
-async function probeAll (deps: SealerDeps, keys: string[]): Promise<Probe[]> {
+async function probeAll (deps: SealerDeps, keys: string[], stale: Map<string, StaleMark>, ctx: Omit<ProbeContext, 'wasStale'>): Promise<Probe[]> {
   const probes: Probe[] = []
   for (let i = 0; i < keys.length; i += READ_CHUNK) {
     const chunk = keys.slice(i, i + READ_CHUNK)
     const reads = await readSeals(deps, chunk)
-    probes.push(...await mapLimit(chunk.map((key, j) => ({ key, seals: reads[j] })), PROBE_CONCURRENCY, ({ key, seals }) => probe(deps, key, seals)))
+    probes.push(...await mapLimit(chunk.map((key, j) => ({ key, seals: reads[j] })), PROBE_CONCURRENCY,
+      ({ key, seals }) => probe(deps, key, seals, { ...ctx, wasStale: stale.has(key) })))
   }
   return probes
 }
 
-export async function collectHeads (deps: SealerDeps): Promise<Collected> {
-  const out: Collected = { candidates: [], skipped: [], incidents: [] }
-  const probes = await probeAll(deps, (await deps.journal.listWatched()).map((w) => w.key))
+/** A core's new stale mark; undefined when the one it holds still says it all (no journal write). */
+function nextStaleMark (prev: StaleMark | undefined, reason: string, lastHead: Head | null): StaleMark | undefined {
+  const head = lastHead === null ? prev?.lastHead ?? null : { length: lastHead.length, fork: lastHead.fork }
+  if (prev !== undefined && prev.reason === reason && prev.lastHead?.length === head?.length && prev.lastHead?.fork === head?.fork) return undefined
+  return { since: prev?.since ?? new Date().toISOString(), lastHead: head, reason }
+}
+
+export async function collectHeads (deps: SealerDeps, opts: { deadline: number, coreBudgetMs: number }): Promise<Collected> {
+  const out: Collected = { candidates: [], skipped: [], incidents: [], stale: new Map() }
+  const stale = await deps.journal.staleMarks()
+  const probes = await probeAll(deps, (await deps.journal.listWatched()).map((w) => w.key), stale, { passDeadline: opts.deadline, coreBudgetMs: opts.coreBudgetMs })
   for (const p of probes) {
     const { key } = p
-    if (p.kind === 'failed') throw p.err
-    if (p.kind === 'no-head') {
-      out.skipped.push({ key, reason: errInfo(p.err).message })
-      deps.logger.warn({ key, err: errInfo(p.err) }, 'no head captured; the core is left for the next pass')
+    if (p.kind === 'stale') {
+      const mark = nextStaleMark(stale.get(key), p.reason, p.lastHead)
+      if (mark !== undefined) out.stale.set(key, mark)
+      out.skipped.push({ key, reason: `stale: ${p.reason}` })
+      deps.logger.warn({ key, reason: p.reason }, 'core stale: skipped for this pass')
       continue
     }
-    const head = p.head
-    const split = await splitViewIncident(deps, key, head)
-    if (split !== null) out.incidents.push(split)
+    if (p.kind === 'skipped') {
+      out.skipped.push({ key, reason: p.reason })
+      deps.logger.warn({ key, reason: p.reason }, 'core skipped for this pass')
+      continue
+    }
+    // It answered: whatever made it stale is over.
+    if (stale.has(key)) out.stale.set(key, null)
+    for (const split of p.splits) out.incidents.push(await splitViewIncident(deps, key, p.head, split))
     if (p.kind === 'unchanged') {
-      out.skipped.push({ key, reason: `unchanged since its seal at length ${head.length}` })
+      out.skipped.push({ key, reason: `unchanged since its seal at length ${p.head.length}` })
       continue
     }
-    if (p.kind === 'first') {
-      out.candidates.push({ head })
-      continue
-    }
-    const { last, prefix } = p
-    const sealed = last.receipt.head
-    if (prefix.status === 'ok') {
-      out.candidates.push({ head })
-    } else if (prefix.status === 'behind') {
-      out.skipped.push({ key, reason: `the replica (length ${prefix.replica.length}) is behind its last seal (length ${sealed.length})` })
+    const { head, roots, check } = p
+    if (check === undefined || check.prefix.status === 'ok') {
+      out.candidates.push({ head, roots })
+    } else if (check.prefix.status === 'behind') {
+      out.skipped.push({ key, reason: `the replica (length ${check.prefix.replica.length}) is behind its last seal (length ${check.last.receipt.head.length})` })
     } else {
-      const incident = await recordIncident(deps, {
-        key,
-        kind: prefix.status,
-        detectedAt: new Date().toISOString(),
-        sealed,
-        observed: headToJson(head),
-        evidence: {
-          source: 'seal-pass prefix check',
-          reason: prefix.reason,
-          sealedIn: { root: last.receipt.seal.root, txHash: last.receipt.seal.txHash, blockNumber: last.receipt.seal.blockNumber },
-          replica: { length: prefix.replica.length, fork: prefix.replica.fork },
-          ...(prefix.treeHashAtSealed ? { treeHashAtSealedLength: prefix.treeHashAtSealed.toString('hex') } : {}),
-          ...(prefix.conflictSeen ? { hypercoreConflict: true } : {})
-        }
-      })
-      out.incidents.push(incident)
-      out.candidates.push({ head, contradicts: prefix.status })
+      if (recordable(check.prefix)) out.incidents.push(await prefixIncident(deps, key, head, check))
+      out.candidates.push({ head, roots, contradicts: check.prefix.status })
     }
   }
   return out
+}
+
+async function prefixIncident (deps: SealerDeps, key: string, head: Head, { last, prefix, agreed }: Check): Promise<Incident> {
+  const seal = last.receipt.seal
+  return await recordIncident(deps, {
+    key,
+    kind: prefix.status as IncidentKind,
+    detectedAt: new Date().toISOString(),
+    sealed: last.receipt.head,
+    observed: headToJson(head),
+    ...(agreed !== undefined ? { agreed } : {}),
+    sealedIn: { root: seal.root, txHash: seal.txHash, blockNumber: seal.blockNumber },
+    evidence: {
+      source: 'seal-pass prefix check',
+      reason: prefix.reason,
+      replica: { length: prefix.replica.length, fork: prefix.replica.fork },
+      ...(prefix.treeHashAtSealed ? { treeHashAtSealedLength: prefix.treeHashAtSealed.toString('hex') } : {}),
+      ...(prefix.conflictSeen ? { hypercoreConflict: true } : {})
+    }
+  })
 }
 
 /**
@@ -167,39 +250,18 @@ export async function collectHeads (deps: SealerDeps): Promise<Collected> {
  * and fork as the head we hold (see heads/peer-probe.ts). Recorded with both signed heads; the
  * peer's head is not sealed (the ledger keeps one receipt per key, length and fork per batch).
  */
-async function splitViewIncident (deps: SealerDeps, key: string, ours: Head): Promise<Incident | null> {
-  for (const { peer, head } of await deps.watcher.peerHeads(key)) {
-    if (head.length !== ours.length || head.fork !== ours.fork || head.treeHash.equals(ours.treeHash)) continue
-    return await recordIncident(deps, {
-      key,
-      kind: 'fork',
-      detectedAt: new Date().toISOString(),
-      sealed: headToJson(ours),
-      observed: headToJson(head),
-      evidence: {
-        source: 'seal-pass peer head probe',
-        peer,
-        reason: `Two signatures by this core's key for length ${head.length}, fork ${head.fork}, over different trees: the key signed two histories.`
-      }
-    })
-  }
-  return null
-}
-
-/**
- * Appends the incident unless the log already holds one of the same kind for the same pair of
- * heads (a pass that failed after detecting it runs again on the next tick).
- */
-async function recordIncident (deps: SealerDeps, incident: Incident): Promise<Incident> {
-  const known = await deps.log.listIncidents({ key: incident.key })
-  // A fork has no direction: the same two heads seen the other way round are the same fork.
-  const samePair = (i: Incident): boolean => (sameHead(i.sealed, incident.sealed) && sameHead(i.observed, incident.observed)) ||
-    (incident.kind === 'fork' && sameHead(i.sealed, incident.observed) && sameHead(i.observed, incident.sealed))
-  const same = known.find((i) => i.kind === incident.kind && samePair(i))
-  if (same !== undefined) return same
-  await deps.log.appendIncident(incident)
-  deps.metrics?.incidents.inc({ kind: incident.kind })
-  deps.logger.error({ key: incident.key, kind: incident.kind, sealedLength: incident.sealed.length, observedLength: incident.observed.length },
-    `${incident.kind.toUpperCase()} detected: the writer's history no longer matches its seal`)
-  return incident
+async function splitViewIncident (deps: SealerDeps, key: string, ours: Head, split: SplitView): Promise<Incident> {
+  return await recordIncident(deps, {
+    key,
+    kind: 'fork',
+    detectedAt: new Date().toISOString(),
+    sealed: headToJson(ours),
+    observed: headToJson(split.head),
+    agreed: split.agreed,
+    evidence: {
+      source: 'seal-pass peer head probe',
+      peer: split.peer,
+      reason: `Two signatures by this core's key for length ${split.head.length}, fork ${split.head.fork}, over different trees: the key signed two histories.`
+    }
+  })
 }

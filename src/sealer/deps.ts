@@ -17,6 +17,11 @@ export interface SealerTiming {
 /** The steps of a pass, in order, as `onPhase` names them. */
 export type SealPhase = 'recover' | 'collect' | 'build' | 'journal' | 'chain' | 'receipts'
 
+/** A pass's budget up to sending its transaction: well inside the default every-minute schedule. */
+export const DEFAULT_PASS_BUDGET_MS = 45_000
+/** What one core's peers get inside a pass (an update, a block, the peer probes), at most. */
+export const DEFAULT_CORE_BUDGET_MS = 10_000
+
 export const DEFAULT_TIMING: SealerTiming = {
   minedTimeoutMs: 120_000,
   confirmTimeoutMs: 30 * 60_000,
@@ -40,6 +45,15 @@ export interface SealerDeps {
   onPhase?: (phase: SealPhase, ms: number) => void
   /** Test-only crash points (HYPERSEAL_FAULT); a no-op in production. */
   fault?: (point: FaultPoint) => void
+  /** Bound on a pass up to sending its transaction (ms); DEFAULT_PASS_BUDGET_MS when absent. */
+  passBudgetMs?: number
+  /** Bound on waiting for one core's peers inside a pass (ms); DEFAULT_CORE_BUDGET_MS when absent. */
+  coreBudgetMs?: number
+  /**
+   * Makes the chain state that holds a final seal durable, before its receipts are written and
+   * the pass answers (the embedded chain writes its state file); absent for a real chain.
+   */
+  persistChain?: () => Promise<void>
 }
 
 export function timingOf (deps: SealerDeps): SealerTiming {

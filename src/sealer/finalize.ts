@@ -29,12 +29,16 @@ export async function contradictionsOf (deps: SealerDeps, leaves: HeadJson[]): P
  * restart there is none and the batch is rebuilt, and checked, from the journal's leaves.
  */
 export async function finalizeBatch (deps: SealerDeps, b: InflightBatch, seal: SealInfo, contradictions: Contradictions, built?: Batch): Promise<void> {
+  // Nothing is acknowledged (receipts written, the pass answered) before the chain state that
+  // holds the seal is on disk: a development chain killed now keeps it.
+  await deps.persistChain?.()
   const batch = batchFromJson({ v: 1, root: b.root, heads: b.leaves }, built)
   const receipts = b.leaves.map((leaf, i) => {
     const kind = contradictions.get(contradictionKey(leaf))
-    return { receipt: batch.receiptFor(i, seal), ...(kind ? { contradicts: kind } : {}) }
+    const roots = b.roots[i]
+    return { receipt: batch.receiptFor(i, seal), ...(kind ? { contradicts: kind } : {}), ...(roots !== null ? { roots } : {}) }
   })
-  const { created } = await deps.log.appendBatch({ leaves: b.leaves, seal, receipts, batch })
+  const { created } = await deps.log.appendBatch({ leaves: b.leaves, seal, receipts, batch, ...(b.resealOf !== undefined ? { resealOf: b.resealOf } : {}) })
   deps.fault?.('after-receipts')
   await deps.journal.markFinal(b.id, { blockNumber: seal.blockNumber, blockHash: seal.blockHash })
   await deps.journal.removeInflight(b.id)

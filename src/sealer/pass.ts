@@ -1,9 +1,10 @@
 import type { InflightBatch } from '../ledger'
-import { buildBatch, headToJson, type Head, type Incident, type SealInfo } from '../seal'
-import { readHead } from '../heads'
+import { buildBatch, headToJson, treeNodeToJson, type Head, type Incident, type SealInfo, type TreeNode } from '../seal'
+import { readHeadAndRoots } from '../heads'
 import { alreadySealed, collectHeads } from './collect'
-import type { SealerDeps, SealPhase } from './deps'
+import { DEFAULT_CORE_BUDGET_MS, DEFAULT_PASS_BUDGET_MS, type SealerDeps, type SealPhase } from './deps'
 import { contradictionKey, contradictionsOf, finalizeBatch, type Contradictions } from './finalize'
+import { checkRecentSeals, type Resealed } from './reseal'
 import { driveToFinal } from './submit'
 
 export interface PassOutcome {
@@ -15,11 +16,16 @@ export interface PassOutcome {
   } | null
   /** Batches left unfinished by an earlier pass or process, settled before this pass. */
   recovered: string[]
+  /** Acknowledged seals the chain had forgotten, sealed again before this pass. */
+  resealed: Resealed[]
   skipped: Array<{ key: string, reason: string }>
   incidents: Incident[]
   startedAt: string
   finishedAt: string
 }
+
+/** Share of the pass budget for collecting heads; the rest is for building, journaling and sending. */
+const COLLECT_SHARE = 0.8
 
 /**
  * Settles every batch the journal holds unfinished: after a crash, or a pass that failed
@@ -51,38 +57,58 @@ async function timed<T> (deps: SealerDeps, phase: SealPhase, step: () => Promise
   }
 }
 
-/** The receipts log's own head, when it moved since its last seal: sealed with every batch. */
-async function logHead (deps: SealerDeps): Promise<Head | null> {
-  const head = readHead(deps.log.core)
-  if (head === null || await alreadySealed(deps.log, headToJson(head))) return null
-  return head
+/**
+ * The receipts log's own head, when this batch must carry it: with every batch of changed
+ * cores, and alone when the log changed since its last seal by more than that seal's own
+ * receipts (an incident). Never for those receipts alone: that would seal the log forever.
+ */
+async function logHead (deps: SealerDeps, withOthers: boolean): Promise<{ head: Head, roots: TreeNode[] } | null> {
+  if (!withOthers && !await deps.log.unsealedChanges()) return null
+  const own = readHeadAndRoots(deps.log.core)
+  if (own === null) return null
+  return await alreadySealed(deps.log, headToJson(own.head)) ? null : own
+}
+
+export interface PassOptions {
+  /** Check recent final seals on chain first (the start-up check, when the service's did not run). */
+  checkSeals?: boolean
 }
 
 /**
- * One seal pass: settle unfinished batches; capture every watched head; skip the unchanged;
- * check the changed against their last seal (incidents); build one batch of them plus the
- * receipts log's head; journal it; seal it; wait for finality; write the receipts.
+ * One seal pass: settle unfinished batches; capture every watched head within the pass budget
+ * (stale cores skipped and marked); skip the unchanged; check the changed against their last
+ * seal (incidents); build one batch of them plus the receipts log's head; journal it; seal it;
+ * wait for finality; write the receipts. The budget bounds everything up to sending the
+ * transaction; settling earlier batches and waiting for confirmations have their own timeouts.
  * Throws when the chain fails: the batch stays journaled and the next pass settles it.
  */
-export async function runSealPass (deps: SealerDeps): Promise<PassOutcome> {
+export async function runSealPass (deps: SealerDeps, opts: PassOptions = {}): Promise<PassOutcome> {
   const startedAt = new Date().toISOString()
   const recovered = await timed(deps, 'recover', () => resolveUnfinished(deps))
-  const collected = await timed(deps, 'collect', () => collectHeads(deps))
+  const resealed = opts.checkSeals === true ? await timed(deps, 'recover', () => checkRecentSeals(deps)) : []
+  const budget = deps.passBudgetMs ?? DEFAULT_PASS_BUDGET_MS
+  const deadline = Date.now() + budget * COLLECT_SHARE
+  const coreBudgetMs = Math.min(deps.coreBudgetMs ?? DEFAULT_CORE_BUDGET_MS, budget * COLLECT_SHARE)
+  const collected = await timed(deps, 'collect', () => collectHeads(deps, { deadline, coreBudgetMs }))
+  await deps.journal.updateStale(collected.stale)
+  deps.metrics?.staleCores.set((await deps.journal.staleMarks()).size)
   const done = (batch: PassOutcome['batch']): PassOutcome =>
-    ({ batch, recovered, skipped: collected.skipped, incidents: collected.incidents, startedAt, finishedAt: new Date().toISOString() })
-  if (collected.candidates.length === 0) return done(null)
+    ({ batch, recovered, resealed, skipped: collected.skipped, incidents: collected.incidents, startedAt, finishedAt: new Date().toISOString() })
 
-  const { batch, leaves, contradictions } = await timed(deps, 'build', async () => {
-    const own = await logHead(deps)
-    const heads = collected.candidates.map((c) => c.head).concat(own === null ? [] : [own])
+  const own = await logHead(deps, collected.candidates.length > 0)
+  if (collected.candidates.length === 0 && own === null) return done(null)
+  const { batch, roots, contradictions } = await timed(deps, 'build', async () => {
+    const heads = collected.candidates.map((c) => c.head).concat(own === null ? [] : [own.head])
+    const roots = collected.candidates.map((c) => c.roots).concat(own === null ? [] : [own.roots]).map((r) => r.map(treeNodeToJson))
     const batch = buildBatch(heads)
     const contradictions: Contradictions = new Map()
     for (const c of collected.candidates) {
       if (c.contradicts) contradictions.set(contradictionKey(headToJson(c.head)), c.contradicts)
     }
-    return { batch, leaves: [...batch.headsJson], contradictions }
+    return { batch, roots, contradictions }
   })
-  const inflight = await timed(deps, 'journal', () => deps.journal.prepareBatch({ root: batch.root, leaves }))
+  const leaves = [...batch.headsJson]
+  const inflight = await timed(deps, 'journal', () => deps.journal.prepareBatch({ root: batch.root, leaves, roots }))
   deps.fault?.('after-journal')
   // settle(), split so that the chain and the receipts are timed apart.
   const seal = await timed(deps, 'chain', () => driveToFinal(deps, inflight))

@@ -79,6 +79,7 @@ export async function auditReport (deps: AuditDeps, query: AuditQuery): Promise<
     batches: batches.map((b) => ({ seq: b.seq, root: b.root, leafCount: b.leafCount, leaves: b.leaves, sealedAt: b.sealedAt, txHash: b.seal.txHash, blockNumber: b.seal.blockNumber })),
     costs,
     incidents,
+    stale: Object.fromEntries(await deps.journal.staleMarks()),
     chain,
     trust
   })

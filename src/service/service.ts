@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Registry } from 'prom-client'
-import type { AuditQuery, CoreView, PassResult, ReplicaProofs, SealerAccount, ServiceInfo, ServicePort, TimeRange } from '../api'
+import type { AuditQuery, CoreView, PassResult, ReplicaProofs, SealerAccount, ServiceInfo, ServicePort, TimeRange, WatchItem } from '../api'
 import type { Config } from '../config'
-import { HeadsError, HeadWatcher, keyHex, parseKey, parsePeer } from '../heads'
-import { Journal, openDataDir, ReceiptsLog, type BatchRecord, type DataDir, type ReceiptEntry } from '../ledger'
-import type { Incident } from '../seal'
+import { HeadsError, HeadWatcher, keyHex, parseKey } from '../heads'
+import { Journal, openDataDir, ReceiptsLog, type BatchRecord, type BatchSummary, type DataDir, type Page, type PageQuery, type ReceiptEntry } from '../ledger'
+import type { HeadJson, Incident } from '../seal'
 import {
-  createSealerMetrics, resolveUnfinished, runSealPass, scheduleSealPasses, SealerError, SingleFlight,
-  type FaultPoint, type SealerDeps, type SealerTiming
+  checkRecentSeals, recordIncident, resolveUnfinished, runSealPass, scheduleSealPasses, SealerError, SingleFlight,
+  type FaultPoint, type SealerDeps, type SealerMetrics, type SealerTiming
 } from '../sealer'
 import { createChainReader, type ChainReader } from '../chain'
 import { EvidenceCache, type PinnedTrust } from '../evidence'
@@ -17,7 +17,10 @@ import { errInfo, SILENT_LOGGER, type Logger } from '../util'
 import { resolveAdminToken, resolveAuditorToken } from './admin-token'
 import { connectChain, type ChainConnection } from './chain-connect'
 import { coreView, passResult } from './views'
+import { openMetrics } from './sealer-metrics'
+import { pageCores, watchCores } from './watch-list'
 import { verifyCore } from './verify-core'
+import { VerdictCache } from './verdict-cache'
 import type { Verdict } from '../verify'
 import type { SignedReport } from '../report'
 import { auditReport } from './report-audit'
@@ -56,12 +59,16 @@ export class HypersealService implements ServicePort {
   private readonly deps: SealerDeps
   private schedule: { stop: () => Promise<void> } | null = null
   private recovered = false
+  /** Whether the start-up check of recent seals ran; if the chain was down, the next pass runs it. */
+  private sealsChecked = false
   private readonly updateTimeoutMs: number
   private closed = false
   private readonly pinned: PinnedTrust
   /** Chain answers about final seals: they cannot change, so verifying them again needs no RPC call. */
   private readonly evidence = new EvidenceCache()
   private readonly account: SealerAccountReader
+  /** Lasting verdicts by their inputs: a warm verify answers without reading the replica, ledger or chain. */
+  private readonly verdicts = new VerdictCache()
 
   private constructor (
     private readonly config: Config,
@@ -73,9 +80,10 @@ export class HypersealService implements ServicePort {
     private readonly logger: Logger,
     private readonly reader: ChainReader,
     replication: { host: string, port: number },
-    opts: ServiceOptions
+    opts: ServiceOptions,
+    metrics: { registry: Registry, sealer: SealerMetrics }
   ) {
-    this.registry = opts.registry ?? new Registry()
+    this.registry = metrics.registry
     this.updateTimeoutMs = opts.updateTimeoutMs ?? 10_000
     this.adminToken = resolveAdminToken(dataDir.dir, config.adminToken).token
     this.auditorToken = resolveAuditorToken(dataDir.dir, config.auditorToken, this.adminToken).token
@@ -87,7 +95,10 @@ export class HypersealService implements ServicePort {
       contract: chain.contract,
       confirmations: config.confirmations,
       logger,
-      metrics: createSealerMetrics(this.registry),
+      metrics: metrics.sealer,
+      passBudgetMs: config.passBudgetSeconds * 1000,
+      coreBudgetMs: this.updateTimeoutMs,
+      ...(chain.embedded !== null ? { persistChain: chain.embedded.persistState } : {}),
       ...(opts.timing ? { timing: opts.timing } : {}),
       ...(opts.fault ? { fault: opts.fault } : {})
     }
@@ -115,23 +126,26 @@ export class HypersealService implements ServicePort {
       undo.push(async () => { chain.client.close(); await chain.embedded?.stop() })
       const log = await ReceiptsLog.open(dataDir.store)
       undo.push(() => log.close())
-      const journal = await Journal.open(dataDir.store)
+      const journal = await Journal.open(dataDir.store, join(dataDir.dir, 'journal'))
       undo.push(() => journal.close())
+      const metrics = await openMetrics(opts.registry ?? new Registry(), log, journal)
       const watcher = new HeadWatcher(dataDir.store, {
         replicationPort: config.replicationPort,
         host: config.host,
         bootstrap: config.bootstrap,
         logger,
         updateTimeoutMs: opts.updateTimeoutMs ?? 10_000,
-        // Hypercore's conflict proofs are kept at once: Hypercore forgets them on restart. A
-        // truncate is only a hint; the seal pass's prefix check records the rewind with both
-        // signed heads, so recording the hint too would count one rewind twice.
+        // Hypercore's conflict proofs are kept at once (Hypercore forgets them on restart),
+        // through the one recording path: the same fork met again after a restart is not a new
+        // incident. A truncate is only a hint; the seal pass's prefix check records the rewind
+        // with both signed heads, so recording the hint too would count one rewind twice.
         onIncident: async (incident) => {
           if (incident.kind !== 'fork') {
             logger.warn({ key: incident.key, evidence: incident.evidence }, 'core truncated below a head it held; the next seal pass checks it against its seal')
             return
           }
-          await log.appendIncident(incident).catch((err: unknown) => logger.error({ err: errInfo(err) }, 'could not record an incident'))
+          await recordIncident({ log, logger, metrics: metrics.sealer }, incident)
+            .catch((err: unknown) => logger.error({ err: errInfo(err) }, 'could not record an incident'))
         }
       })
       undo.push(() => watcher.close())
@@ -141,7 +155,7 @@ export class HypersealService implements ServicePort {
       // sealer's client, says which contract counts.
       const reader = await createChainReader({ rpcUrl: chain.embedded?.rpcUrl ?? config.rpc!, expectedChainId: chain.chainId, ...(opts.rpcTimeoutMs !== undefined ? { timeoutMs: opts.rpcTimeoutMs } : {}) })
       undo.push(async () => { reader.close() })
-      const service = new HypersealService(config, dataDir, chain, watcher, log, journal, logger, reader, replication, opts)
+      const service = new HypersealService(config, dataDir, chain, watcher, log, journal, logger, reader, replication, opts, metrics)
       await service.recover()
       return service
     } catch (err) {
@@ -150,12 +164,21 @@ export class HypersealService implements ServicePort {
     }
   }
 
+  /**
+   * Settles unfinished batches, then checks the latest final seals on chain and seals again
+   * what the chain forgot (logged and recorded as `resealOf`). A chain that is down now leaves
+   * both to the first pass.
+   */
   private async recover (): Promise<void> {
     try {
-      await this.flight.run(() => resolveUnfinished(this.deps))
-      this.recovered = true
+      await this.flight.run(async () => {
+        await resolveUnfinished(this.deps)
+        this.recovered = true
+        await checkRecentSeals(this.deps)
+        this.sealsChecked = true
+      })
     } catch (err) {
-      this.logger.error({ err: errInfo(err) }, 'unfinished batches could not be settled at start; the next pass retries')
+      this.logger.error({ err: errInfo(err) }, 'unfinished batches or recent seals could not be settled at start; the next pass retries')
     }
   }
 
@@ -188,22 +211,25 @@ export class HypersealService implements ServicePort {
 
   async listCores (): Promise<CoreView[]> {
     const replicas = new Map(this.watcher.watched().map((w) => [w.key, w]))
+    const stale = await this.journal.staleMarks()
     const out: CoreView[] = []
     for (const entry of await this.journal.listWatched()) {
-      out.push(coreView(entry, replicas.get(entry.key), await this.log.latestReceipt(entry.key)))
+      out.push(coreView(entry, replicas.get(entry.key), await this.log.latestReceipt(entry.key), stale.get(entry.key) ?? null))
     }
     return out
   }
 
-  async watchCore (key: string, peers: string[]): Promise<{ created: boolean, core: CoreView }> {
-    const hex = keyHex(parseKey(key))
-    if (!Array.isArray(peers)) throw new HeadsError('BAD_PEER', 'Peers must be a list of host:port strings.')
-    const parsed = peers.map((p) => parsePeer(p))
-    // The journal first: once we answer, the watch survives a restart.
-    const { added, entry } = await this.journal.addWatch(hex, parsed.map((p) => `${p.host}:${p.port}`))
-    await this.watcher.watch(hex, entry.peers)
-    const replica = this.watcher.watched().find((w) => w.key === hex)
-    return { created: added, core: coreView(entry, replica, await this.log.latestReceipt(hex)) }
+  async pageCores (page: PageQuery): Promise<Page<CoreView>> {
+    return await pageCores(this, page)
+  }
+
+  async watchCore (key: string, peers: string[], label?: string): Promise<{ created: boolean, core: CoreView }> {
+    const { created, cores } = await this.watchCores([{ key, peers, ...(label === undefined ? {} : { label }) }])
+    return { created: created === 1, core: cores[0] }
+  }
+
+  async watchCores (items: WatchItem[]): Promise<{ created: number, merged: number, cores: CoreView[] }> {
+    return await watchCores(this, items)
   }
 
   async unwatchCore (key: string): Promise<void> {
@@ -217,8 +243,9 @@ export class HypersealService implements ServicePort {
     const passes = this.deps.metrics!.passes
     return await this.flight.run(async () => {
       try {
-        const outcome = await runSealPass(this.deps)
+        const outcome = await runSealPass(this.deps, { checkSeals: !this.sealsChecked })
         this.recovered = true
+        this.sealsChecked = true
         passes.inc({ result: outcome.batch === null ? 'unchanged' : 'sealed' })
         return passResult(outcome)
       } catch (err) {
@@ -246,13 +273,52 @@ export class HypersealService implements ServicePort {
     return receipts
   }
 
+  async pageBatches (range: TimeRange, page: PageQuery): Promise<Page<BatchSummary>> {
+    return await this.log.pageBatches(range, page)
+  }
+
+  async pageBatchLeaves (seq: number, page: PageQuery): Promise<Page<HeadJson>> {
+    return await this.log.pageBatchLeaves(seq, page)
+  }
+
+  async pageIncidents (range: TimeRange & { key?: string }, page: PageQuery): Promise<Page<Incident>> {
+    const key = range.key === undefined ? undefined : keyHex(parseKey(range.key))
+    return await this.log.pageIncidents({ ...range, ...(key ? { key } : {}) }, page)
+  }
+
+  async pageReceipts (key: string, page: PageQuery): Promise<Page<ReceiptEntry>> {
+    const hex = keyHex(parseKey(key))
+    const found = await this.log.pageReceipts(hex, page)
+    if (page.cursor === undefined && found.items.length === 0 && await this.journal.getWatch(hex) === null) {
+      throw new HeadsError('NOT_WATCHED', `Core ${hex} was never watched by this service.`)
+    }
+    return found
+  }
+
   async receiptAt (key: string, length: number): Promise<ReceiptEntry | null> {
     const entries = await this.log.receiptsAt(keyHex(parseKey(key)), length)
     return entries.reduce<ReceiptEntry | null>((newest, e) => (newest === null || e.batch > newest.batch ? e : newest), null)
   }
 
+  cachedVerify (key: string, version: number): Verdict | null {
+    const hex = keyHex(parseKey(key))
+    const stamp = this.verifyStamp(hex)
+    return stamp === null ? null : this.verdicts.get(hex, version, stamp)
+  }
+
   async verify (key: string, version: number): Promise<Verdict> {
-    return await verifyCore({ watcher: this.watcher, log: this.log, journal: this.journal, reader: this.reader, trust: this.pinned, cache: this.evidence, updateTimeoutMs: this.updateTimeoutMs }, key, version)
+    const hex = keyHex(parseKey(key))
+    const before = this.verifyStamp(hex)
+    const verdict = await verifyCore({ watcher: this.watcher, log: this.log, journal: this.journal, reader: this.reader, trust: this.pinned, cache: this.evidence, updateTimeoutMs: this.updateTimeoutMs }, hex, version)
+    // Kept only when nothing it rests on moved while it was computed: then the stamp names its inputs.
+    if (before !== null && before === this.verifyStamp(hex)) this.verdicts.set(hex, version, before, verdict)
+    return verdict
+  }
+
+  /** The inputs of a verify of `hex` (replica state, ledger length) as one string; null when they cannot be named. */
+  private verifyStamp (hex: string): string | null {
+    const replica = this.watcher.replicaStamp(hex)
+    return replica === null ? null : `${replica}:${this.log.core.length}`
   }
 
   async auditReport (query: AuditQuery): Promise<SignedReport> {

@@ -1,15 +1,16 @@
 import type { CoreView, PassResult } from '../api'
 import type { WatchedInfo } from '../heads'
-import type { ReceiptEntry, WatchEntry } from '../ledger'
+import type { ReceiptEntry, StaleMark, WatchEntry } from '../ledger'
 import type { PassOutcome } from '../sealer'
 
-export function coreView (entry: WatchEntry, replica: WatchedInfo | undefined, last: ReceiptEntry | null): CoreView {
+export function coreView (entry: WatchEntry, replica: WatchedInfo | undefined, last: ReceiptEntry | null, stale: StaleMark | null): CoreView {
   return {
     key: entry.key,
     peers: entry.peers,
     length: replica?.length ?? 0,
     fork: replica?.fork ?? 0,
     addedAt: entry.addedAt,
+    label: entry.label ?? null,
     lastSeal: last === null
       ? null
       : {
@@ -17,7 +18,8 @@ export function coreView (entry: WatchEntry, replica: WatchedInfo | undefined, l
           fork: last.receipt.head.fork,
           root: last.receipt.seal.root,
           sealedAt: new Date(last.receipt.seal.timestamp * 1000).toISOString()
-        }
+        },
+    stale
   }
 }
 
@@ -36,6 +38,7 @@ export function passResult (outcome: PassOutcome): PassResult {
           heads: b.heads
         },
     recovered: outcome.recovered,
+    resealed: outcome.resealed,
     skipped: outcome.skipped,
     incidents: outcome.incidents,
     startedAt: outcome.startedAt,

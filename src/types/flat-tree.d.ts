@@ -4,6 +4,8 @@ declare module 'flat-tree' {
   /** The roots of a tree of `index / 2` leaves (`index` must be even), left to right. */
   export function fullRoots (index: number, result?: number[]): number[]
   export function depth (index: number): number
+  export function parent (index: number, depth?: number): number
+  export function sibling (index: number, depth?: number): number
   export function leftChild (index: number, depth?: number): number
   export function rightChild (index: number, depth?: number): number
   /** The lowest leaf index (even) under `index`. */

@@ -24,8 +24,29 @@ declare module 'hypercore' {
     fork: number
     /** The latest head signature (multisig blob for v1 manifests), null before the first append. */
     signature: Buffer | null
+    /** The roots of `length`, left to right (the tree nodes `hash()` is computed from). */
+    roots: TreeNode[]
     /** BLAKE2b tree hash of the session's current roots, computed in memory. */
     hash (): Buffer
+  }
+
+  /** A Merkle tree node: flat-tree index, byte size of the blocks under it, BLAKE2b hash. */
+  export interface TreeNode {
+    index: number
+    size: number
+    hash: Buffer
+  }
+
+  /** What `proof({ upgrade })` gives: the roots of `length` and the nodes growing them into the signed head. */
+  export interface UpgradeProof {
+    fork: number
+    upgrade: {
+      start: number
+      length: number
+      nodes: TreeNode[]
+      additionalNodes: TreeNode[]
+      signature: Buffer
+    } | null
   }
 
   export interface ManifestSigner {
@@ -81,6 +102,8 @@ declare module 'hypercore' {
     readonly closing: Promise<void> | null
     readonly manifest: Manifest | null
     readonly state: SessionState
+    /** The replication peers this session has a channel with now. */
+    readonly peers: readonly unknown[]
     ready (): Promise<void>
     close (): Promise<void>
     update (opts?: { wait?: boolean, force?: boolean }): Promise<boolean>
@@ -111,6 +134,7 @@ declare module 'hypercore/lib/merkle-tree' {
   export interface MerkleTreeBatch {
     length: number
     fork: number
+    roots: Array<{ index: number, size: number, hash: Buffer }>
     signature: Buffer | null
     hash (): Buffer
   }

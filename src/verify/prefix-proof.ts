@@ -21,7 +21,7 @@
  * root of B (always when B = A) is a mismatch fully signed; replica-check.ts decides the rest.
  */
 import {
-  decodeManifest, foldRoots, headToJson, manifestHash, MAX_ADDITIONAL, MAX_ROOTS, MAX_TREE_LENGTH, rootIndexes, SealError, treeHashOf, TreeFault,
+  foldRoots, headNeedsRoots, headToJson, manifestOfKey, MAX_ADDITIONAL, MAX_ROOTS, MAX_TREE_LENGTH, rootIndexes, SealError, treeHashOf, TreeFault,
   treeNodeToJson, verifyHeadSignature, type Head, type HeadJson, type TreeNode, type TreeNodeJson
 } from '../seal'
 import { VerifyError } from './errors'
@@ -132,12 +132,12 @@ export function verifyPrefixProof (req: PrefixProofRequest): PrefixProofCheck {
     throw new VerifyError('BAD_INPUT', `The sealed length must be an integer from 1 to ${MAX_PROOF_LENGTH}.`)
   }
   try {
-    decodeManifest(manifest)
+    manifestOfKey(key, manifest) // its hash is the key, or (a compat core) its signer's public key
   } catch (err) {
+    if (err instanceof SealError && err.code === 'KEY_MISMATCH') {
+      throw new VerifyError('BAD_INPUT', 'The manifest given for the prefix proof check does not hash to the core key; pass the manifest of the sealed head.', { cause: err })
+    }
     throw new VerifyError('BAD_INPUT', `The manifest given for the prefix proof check is not usable: ${(err as Error).message}`, { cause: err })
-  }
-  if (!manifestHash(manifest).equals(key)) {
-    throw new VerifyError('BAD_INPUT', 'The manifest given for the prefix proof check does not hash to the core key; pass the manifest of the sealed head.')
   }
 
   let remote: Head
@@ -154,6 +154,7 @@ export function verifyPrefixProof (req: PrefixProofRequest): PrefixProofCheck {
     const headRoots = new Set(head.roots.map((r) => r.index))
     signedRoots = proof.rootsA.every((r) => headRoots.has(r.index))
     remote = { key, length: head.length, fork: proof.fork, treeHash: treeHashOf(head.roots), signature: proof.signature, manifest }
+    if (headNeedsRoots(remote)) remote.roots = head.roots // a quorum signature with a patch is checked against them
   } catch (err) {
     if (err instanceof TreeFault) return { ok: false, code: 'BAD_PROOF', reason: `The replica's upgrade proof is malformed: ${err.message}.` }
     throw err

@@ -18,6 +18,7 @@ const ROUTES: Record<string, string[]> = {
   '/v1/receipts/{key}/{length}': ['get'],
   '/v1/seal': ['post'],
   '/v1/batches': ['get'],
+  '/v1/batches/{seq}/leaves': ['get'],
   '/v1/incidents': ['get'],
   '/v1/reports/audit': ['get'],
   '/health': ['get'],
@@ -53,6 +54,10 @@ describe('GET /docs (OpenAPI)', function () {
     expect(verifyOp.parameters!.map((p) => `${p.in}:${p.name}`)).to.include.members(['path:key', 'path:version'])
     expect(verifyOp.responses).to.have.property('200')
     expect(verifyOp.responses).to.have.property('4XX')
+    // Every list documents its paging parameters.
+    for (const path of ['/v1/cores', '/v1/batches', '/v1/batches/{seq}/leaves', '/v1/incidents', '/v1/cores/{key}/receipts']) {
+      expect(doc.paths[path].get.parameters!.map((p) => `${p.in}:${p.name}`), path).to.include.members(['query:limit', 'query:cursor'])
+    }
   })
 
   it('/docs answers the Swagger UI as HTML, and the API still answers as before', async () => {

@@ -16,7 +16,7 @@ import { ApiError, DOMAINS, toErrorAnswer, type ApiErrorCode } from '../../src/a
 // the typecheck, so the runtime assertions below cover every code.
 type Exact<L extends readonly string[], U extends string> = [Exclude<U, L[number]>] extends [never] ? ([Exclude<L[number], U>] extends [never] ? true : false) : false
 const HEADS = ['BAD_KEY', 'BAD_PEER', 'BAD_LENGTH', 'NOT_WATCHED', 'NO_HEAD', 'UNVERIFIED_HEAD', 'UPDATE_TIMEOUT', 'CLOSED', 'LISTEN_FAILED', 'CORE_FAILED', 'PEER_UNREACHABLE', 'BAD_STORAGE'] as const
-const LEDGER = ['DATA_DIR_LOCKED', 'DATA_DIR_UNUSABLE', 'BAD_INPUT', 'APPEND_ONLY', 'BAD_TRANSITION', 'NOT_FOUND', 'CORRUPT_ENTRY', 'CLOSED'] as const
+const LEDGER = ['DATA_DIR_LOCKED', 'DATA_DIR_UNUSABLE', 'BAD_INPUT', 'BAD_CURSOR', 'APPEND_ONLY', 'BAD_TRANSITION', 'NOT_FOUND', 'CORRUPT_ENTRY', 'CLOSED'] as const
 const CHAIN = ['INVALID_CONFIG', 'INVALID_INPUT', 'RPC_UNREACHABLE', 'RPC_TIMEOUT', 'RPC_BAD_ANSWER', 'RPC_ERROR', 'CHAIN_ID_MISMATCH', 'NO_CONTRACT',
   'NO_SIGNER', 'REVERTED_ALREADY_SEALED', 'REVERTED_EMPTY_BATCH', 'REVERTED_UNAUTHORIZED', 'REVERTED_OTHER', 'NONCE_EXPIRED',
   'REPLACEMENT_UNDERPRICED', 'INSUFFICIENT_FUNDS', 'WAIT_TIMEOUT', 'TX_DROPPED', 'REORGED', 'ANVIL_FAILED'] as const
@@ -24,7 +24,7 @@ const SEAL = ['BAD_HEAD', 'BAD_MANIFEST', 'KEY_MISMATCH', 'BAD_SIGNATURE', 'EMPT
 const SEALER = ['PASS_RUNNING', 'NOT_READY', 'CLOSED', 'FAULT_INJECTED'] as const
 const CONFIG = ['INVALID_VALUE', 'BAD_FILE', 'UNKNOWN_FIELD', 'SECRET_IN_FILE'] as const
 const VERIFY = ['BAD_INPUT', 'MISSING_ANSWER'] as const
-const API = ['BAD_REQUEST', 'TOKEN_IN_QUERY', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'NOT_READY', 'PAGES_NOT_BUILT', 'INTERNAL'] as const
+const API = ['BAD_REQUEST', 'TOKEN_IN_QUERY', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'BUSY', 'NOT_READY', 'PAGES_NOT_BUILT', 'INTERNAL'] as const
 const COMPLETE: [
   Exact<typeof HEADS, HeadsErrorCode>, Exact<typeof LEDGER, LedgerErrorCode>, Exact<typeof CHAIN, ChainErrorCode>, Exact<typeof SEAL, SealErrorCode>,
   Exact<typeof SEALER, SealerErrorCode>, Exact<typeof CONFIG, ConfigErrorCode>, Exact<typeof VERIFY, VerifyErrorCode>, Exact<typeof API, ApiErrorCode>
@@ -40,12 +40,12 @@ const make = (cls: Cls, code: string, message = 'DOMAIN-DETAIL /secret/path http
 /** What the issue fixes; every other code is decided in src/api/error-rules.ts. */
 const REQUIRED: Array<[Cls, string, number, string?]> = [
   [HeadsError, 'BAD_KEY', 400], [HeadsError, 'BAD_PEER', 400], [HeadsError, 'BAD_LENGTH', 400], [HeadsError, 'NOT_WATCHED', 404],
-  [HeadsError, 'UPDATE_TIMEOUT', 504], [LedgerError, 'NOT_FOUND', 404], [LedgerError, 'BAD_INPUT', 400],
+  [HeadsError, 'UPDATE_TIMEOUT', 504], [LedgerError, 'NOT_FOUND', 404], [LedgerError, 'BAD_INPUT', 400], [LedgerError, 'BAD_CURSOR', 400],
   [LedgerError, 'CORRUPT_ENTRY', 500, 'LEDGER_CORRUPT'], [LedgerError, 'DATA_DIR_LOCKED', 503],
   [ChainError, 'RPC_UNREACHABLE', 503], [ChainError, 'RPC_TIMEOUT', 503], [ChainError, 'RPC_ERROR', 503], [ChainError, 'RPC_BAD_ANSWER', 503],
   [SealerError, 'PASS_RUNNING', 409], [SealerError, 'NOT_READY', 503], [SealerError, 'CLOSED', 503],
   [ApiError, 'BAD_REQUEST', 400], [ApiError, 'UNAUTHORIZED', 401], [ApiError, 'FORBIDDEN', 403], [ApiError, 'NOT_FOUND', 404],
-  [ApiError, 'PAYLOAD_TOO_LARGE', 413], [ApiError, 'UNSUPPORTED_MEDIA_TYPE', 415], [ApiError, 'INTERNAL', 500]
+  [ApiError, 'PAYLOAD_TOO_LARGE', 413], [ApiError, 'UNSUPPORTED_MEDIA_TYPE', 415], [ApiError, 'BUSY', 503], [ApiError, 'INTERNAL', 500]
 ]
 
 describe('API error table (src/api/errors.ts, error-rules.ts)', () => {
@@ -135,14 +135,17 @@ function throwingServiceDouble (current: () => Error): ServicePort {
   return {
     info: () => { throw current() },
     trust: () => { throw current() },
-    listCores: fail,
+    pageCores: fail,
     watchCore: fail,
+    watchCores: fail,
     unwatchCore: fail,
     sealNow: fail,
-    listBatches: fail,
-    listIncidents: fail,
-    coreReceipts: fail,
+    pageBatches: fail,
+    pageBatchLeaves: fail,
+    pageIncidents: fail,
+    pageReceipts: fail,
     receiptAt: fail,
+    cachedVerify: () => null,
     verify: fail,
     auditReport: fail,
     replicaProofs: fail,
@@ -158,7 +161,8 @@ describe('API error plumbing through HTTP (throwing ServicePort test double)', (
   const routes = [
     { method: 'GET', url: '/v1/cores' }, { method: 'POST', url: '/v1/cores', payload: { key } }, { method: 'DELETE', url: `/v1/cores/${key}` },
     { method: 'POST', url: '/v1/seal' }, { method: 'GET', url: '/v1/batches' }, { method: 'GET', url: '/v1/incidents' },
-    { method: 'GET', url: `/v1/cores/${key}/receipts` }, { method: 'GET', url: `/v1/receipts/${key}/3` }, { method: 'GET', url: '/health' }, { method: 'GET', url: '/ready' }
+    { method: 'GET', url: `/v1/cores/${key}/receipts` }, { method: 'GET', url: `/v1/receipts/${key}/3` }, { method: 'GET', url: '/health' },
+    { method: 'POST', url: '/v1/cores', payload: { cores: [{ key }] } }, { method: 'GET', url: '/v1/batches/0/leaves' }
   ] as const
 
   it('every route answers a thrown domain error with its table status, code and headers, and logs it at its level', async () => {
@@ -187,6 +191,11 @@ describe('API error plumbing through HTTP (throwing ServicePort test double)', (
       const corrupt = lines.filter((l) => l.answer === 'LEDGER_CORRUPT')
       expect(corrupt).to.have.length(routes.length)
       expect(corrupt.every((l) => l.level === 50 && l.err?.code === 'CORRUPT_ENTRY' && l.err.message === 'DOMAIN-DETAIL')).to.equal(true)
+      // /ready answers from its background check, which turns any failure into "not ready".
+      const ready = await app.inject({ method: 'GET', url: '/ready' })
+      expect(ready.statusCode).to.equal(503)
+      expect(ready.json().error.code).to.equal('NOT_READY')
+      expect(ready.json().checks.service).to.deep.equal({ ok: false, detail: 'the readiness check failed' })
     } finally {
       await app.close()
     }

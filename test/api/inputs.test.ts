@@ -76,7 +76,7 @@ describe('API inputs on a real service: auth, schemas, limits, logs, fuzz', func
       await fx.app.inject({ method: 'DELETE', url: `/v1/cores/${HEX}`, headers: { authorization: `Bearer ${marker}-wrong` } })
       await fx.admin({ method: 'DELETE', url: `/v1/cores/${HEX}` }) // 404 NOT_WATCHED, logged with the request
       const text = fx.logs.join('')
-      expect(text).to.include('incoming request') // the request logs are really captured
+      expect(text).to.include('request completed') // the request logs are really captured
       expect(text).to.include('[Redacted]')
       expect(text).to.not.include(fx.token)
       expect(text).to.not.include(marker)
@@ -118,7 +118,8 @@ describe('API inputs on a real service: auth, schemas, limits, logs, fuzz', func
 
     it('rejects bad time filters and unknown query parameters with 400', async () => {
       for (const q of ['from=yesterday', 'from=2026-02-31', 'from=2026-13-01', 'to=2026-01-01T25:00:00Z', 'from=2026-01-01T10:00:00',
-        'from=-1', 'from=1.5', 'from=2000&to=1000', 'limit=3', 'from=1&from=2', `from=${'1'.repeat(41)}`]) {
+        'from=-1', 'from=1.5', 'from=2000&to=1000', 'limit=0', 'limit=1001', 'limit=01', 'limit=-1', 'limit=1e2', 'limit=2&limit=3',
+        'cursor=a&cursor=b', 'from=1&from=2', `from=${'1'.repeat(41)}`]) {
         const res = await fx.app.inject({ method: 'GET', url: `/v1/batches?${q}` })
         expect(res.statusCode, q).to.equal(400)
         expect(errorCode(res)).to.equal('BAD_REQUEST')
@@ -161,7 +162,8 @@ describe('API inputs on a real service: auth, schemas, limits, logs, fuzz', func
         expect(res.statusCode, type).to.equal(415)
         expect(errorCode(res)).to.equal('UNSUPPORTED_MEDIA_TYPE')
       }
-      const huge = JSON.stringify({ key: HEX, peers: Array(10_000).fill('127.0.0.1:8481') })
+      // Past the watch route's own limit (room for a bulk watch of 10,000 cores).
+      const huge = JSON.stringify({ key: HEX, peers: Array(300_000).fill('127.0.0.1:8481') })
       const res = await fx.admin({ method: 'POST', url: '/v1/cores', payload: huge, headers: json })
       expect(res.statusCode).to.equal(413)
       expect(errorCode(res)).to.equal('PAYLOAD_TOO_LARGE')
@@ -181,7 +183,7 @@ describe('API inputs on a real service: auth, schemas, limits, logs, fuzz', func
     it('answers only the schema\'s fields: a watched core\'s answer has exactly the CoreView fields', async () => {
       const writer = await localWriter()
       const res = await fx.admin({ method: 'POST', url: '/v1/cores', payload: { key: writer.key } })
-      expect(Object.keys(res.json().core).sort()).to.deep.equal(['addedAt', 'fork', 'key', 'lastSeal', 'length', 'peers'])
+      expect(Object.keys(res.json().core).sort()).to.deep.equal(['addedAt', 'fork', 'key', 'label', 'lastSeal', 'length', 'peers', 'stale'])
       expect((await fx.admin({ method: 'DELETE', url: `/v1/cores/${writer.key}` })).statusCode).to.equal(204)
     })
   })

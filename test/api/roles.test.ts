@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import { randomBytes } from 'node:crypto'
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LightMyRequestResponse } from 'fastify'
@@ -45,6 +46,31 @@ describe('roles: public, auditor, admin', function () {
     expect((await as(fx.token, 'GET', '/v1/cores')).json().cores[0].peers).to.deep.equal([peer])
   })
 
+  it('GET /v1/cores pages: no peer address on any public page, every page has them for the auditor', async () => {
+    // A second core, watched in bulk with a label, so that the list has two pages of one.
+    const other = randomBytes(32).toString('hex')
+    const bulk = await as(fx.token, 'POST', '/v1/cores', { cores: [{ key: other, peers: [peer], label: 'second' }] })
+    expect(bulk.statusCode, bulk.body).to.equal(201)
+    const walk = async (token: string | null): Promise<Array<Record<string, unknown>>> => {
+      const seen: Array<Record<string, unknown>> = []
+      let cursor: string | null = null
+      do {
+        const res = await as(token, 'GET', `/v1/cores?limit=1${cursor === null ? '' : `&cursor=${cursor}`}`)
+        expect(res.statusCode, res.body).to.equal(200)
+        if (token === null) expect(res.body).to.not.include(peer)
+        seen.push(...res.json().cores)
+        cursor = res.json().next
+      } while (cursor !== null)
+      return seen
+    }
+    const pub = await walk(null)
+    expect(pub.map((c) => c.key).sort()).to.deep.equal([writer.key, other].sort())
+    expect(pub.find((c) => c.key === other)).to.include({ label: 'second' })
+    for (const core of pub) expect(core).to.not.have.property('peers')
+    for (const core of await walk(fx.service.auditorToken)) expect(core.peers).to.deep.equal([peer])
+    await fx.service.unwatchCore(other)
+  })
+
   it('a token valid for no role is refused on public routes too (403), not read as public', async () => {
     const res = await as('x'.repeat(32), 'GET', '/v1/cores')
     expect(res.statusCode).to.equal(403)
@@ -65,6 +91,15 @@ describe('roles: public, auditor, admin', function () {
     const verdict = (await as(null, 'GET', `/v1/verify/${writer.key}/3`)).json()
     expect(verdict.status).to.equal('rewind')
     expect(verdict.incidents[0].evidence).to.have.property('withheld')
+    // A kept verdict is written once per view: the auditor's never reaches the public, nor the reverse.
+    expect(fx.service.cachedVerify(writer.key, 3), 'the rewind verdict is kept').to.not.equal(null)
+    for (let i = 0; i < 2; i++) {
+      const byAuditor = (await as(fx.service.auditorToken, 'GET', `/v1/verify/${writer.key}/3`)).json()
+      expect(byAuditor.incidents[0].evidence).to.not.have.property('withheld')
+      expect(byAuditor.incidents[0].evidence).to.deep.equal(full[0].evidence)
+      const byPublic = (await as(null, 'GET', `/v1/verify/${writer.key}/3`)).json()
+      expect(byPublic.incidents[0].evidence).to.deep.equal(pub[0].evidence)
+    }
   })
 
   it('reports: 401 without a token, 403 with a wrong one, 200 for the auditor and the admin', async () => {

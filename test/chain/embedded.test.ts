@@ -56,6 +56,27 @@ describe('chain: embedded anvil launcher', function () {
     expect((await again.waitMined((await again.seal(randomRoot(), 1)).txHash, 5000)).status).to.equal('success')
   })
 
+  it('keeps exactly what persistState saved through a SIGKILL of anvil; anvil never writes the file itself', async () => {
+    const dataDir = fx.dir()
+    const first = await fx.start({ dataDir })
+    const argv = readFileSync(`/proc/${first.pid}/cmdline`, 'utf8').split('\0')
+    expect(argv.filter((a) => /^--(state|dump-state|state-interval)$/.test(a)), 'no state writes by anvil').to.deep.equal([])
+    const client = await fx.client(first)
+    const saved = randomRoot()
+    await client.waitMined((await client.seal(saved, 1)).txHash, 5000)
+    await first.persistState()
+    const unsaved = randomRoot()
+    await client.waitMined((await client.seal(unsaved, 1)).txHash, 5000)
+    process.kill(first.pid, 'SIGKILL')
+    await waitPidGone(first.pid)
+
+    const second = await fx.start({ dataDir })
+    expect(second.origin).to.equal('existing')
+    const again = await fx.client(second)
+    expect(await again.sealedAt(saved)).to.not.equal(null)
+    expect(await again.sealedAt(unsaved)).to.equal(null)
+  })
+
   it('redeploys, and says so, when the state file was lost', async () => {
     const dataDir = fx.dir()
     const first = await fx.start({ dataDir })

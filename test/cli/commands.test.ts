@@ -3,7 +3,8 @@ import { appendN, localWriter, runCleanups, waitFor, type LocalWriter } from '..
 import { expectOneErrorLine, lines, mineBlock, runCli, startService, type LiveService } from './helpers'
 
 describe('hyperseal watch / seal / status / unwatch against a real service (node bin/hyperseal.js)', function () {
-  this.timeout(120_000)
+  // Ten CLI processes in a row, each started from source (ts-node): 15–25 s apiece on a busy 2-core machine.
+  this.timeout(400_000)
   let live: LiveService
   let writer: LocalWriter
 

@@ -35,7 +35,8 @@ export async function runNode (argv: string[], opts: { env?: Record<string, stri
   let stderr = ''
   child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+  // A backstop for a hung process, not a timing check: starting from source takes 15–25 s on a busy machine.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 180_000)
   const code = await exited
   clearTimeout(timer)
   // 'exit' can come before the pipes are drained.

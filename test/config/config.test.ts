@@ -23,7 +23,7 @@ describe('config', () => {
   it('uses the embedded defaults when nothing is set', () => {
     const c = loadConfig({ env: {} })
     expect(c.dataDir).to.equal(resolve(DEFAULTS.dataDir))
-    expect(c).to.include({ host: '127.0.0.1', port: 8480, replicationPort: 8481, schedule: '* * * * *', confirmations: 1 })
+    expect(c).to.include({ host: '127.0.0.1', port: 8480, replicationPort: 8481, schedule: '* * * * *', confirmations: 1, passBudgetSeconds: 45 })
     expect(c.rpc).to.equal(undefined)
     expect(c.adminToken).to.equal(undefined)
     expect(c.bootstrap).to.deep.equal([])
@@ -42,13 +42,21 @@ describe('config', () => {
         HYPERSEAL_CONTRACT: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
         HYPERSEAL_SEALER_KEY: 'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
         HYPERSEAL_CONFIRMATIONS: '12',
-        HYPERSEAL_BOOTSTRAP: '127.0.0.1:49737, localhost:49738'
+        HYPERSEAL_BOOTSTRAP: '127.0.0.1:49737, localhost:49738',
+        HYPERSEAL_PASS_BUDGET: '20'
       }
     })
-    expect(c).to.include({ dataDir: join(dir, 'data'), host: '0.0.0.0', port: 9000, replicationPort: 9001, confirmations: 12 })
+    expect(c).to.include({ dataDir: join(dir, 'data'), host: '0.0.0.0', port: 9000, replicationPort: 9001, confirmations: 12, passBudgetSeconds: 20 })
     expect(c.schedule).to.equal('*/5 * * * *')
     expect(c.sealerKey).to.equal('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80')
     expect(c.bootstrap).to.deep.equal(['127.0.0.1:49737', 'localhost:49738'])
+  })
+
+  it('refuses a pass budget that is not a whole number of seconds from 1 to 3600', () => {
+    for (const bad of ['0', '3601', '1.5', '-4', 'ten']) {
+      expect(codeOf(() => loadConfig({ env: { HYPERSEAL_PASS_BUDGET: bad } })), bad).to.equal('INVALID_VALUE')
+    }
+    expect(loadConfig({ env: { HYPERSEAL_PASS_BUDGET: '' } }).passBudgetSeconds).to.equal(45)
   })
 
   it('lets flags override the environment, and the environment override the file', () => {

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process'
-import { resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Contract, JsonRpcProvider } from 'ethers'
 import { HYPERSEAL_ABI } from '../../src/chain'
-import { onCleanup } from '../heads/helpers'
+import { onCleanup, waitFor } from '../heads/helpers'
 
 const SCRIPT = resolve(__dirname, '../support/service-child.ts')
 
@@ -63,4 +64,17 @@ export async function sealCount (rpc: string, contract: string): Promise<number>
   } finally {
     provider.destroy()
   }
+}
+
+/** Waits until the service child's replica of `key` is at `length`. */
+export async function childReplicaAt (service: ServiceChild, key: string, length: number): Promise<void> {
+  await waitFor(async () => {
+    const cores = await service.send('cores') as Array<{ key: string, length: number }> | null
+    return Array.isArray(cores) && cores.some((c) => c.key === key && c.length === length)
+  }, `the service's replica at length ${length}`, 30_000)
+}
+
+/** The pid of the embedded anvil of the service on `dataDir` (from its pid file). */
+export function embeddedAnvilPid (dataDir: string): number {
+  return (JSON.parse(readFileSync(join(dataDir, 'chain', 'anvil.pid'), 'utf8')) as { pid: number }).pid
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { FAULT_POINTS } from '../../src/sealer'
 import { appendN, localWriter, runCleanups, tempDir } from '../heads/helpers'
-import { sealCount, startServiceChild, type ServiceChild } from './helpers'
+import { childReplicaAt, sealCount, startServiceChild, type ServiceChild } from './helpers'
 import { crashTrial } from './trial'
 
 interface Receipt { length: number, root: string }
@@ -33,6 +33,7 @@ describe('crash recovery (service in a child process, SIGKILL)', function () {
 
       const doomed = await startServiceChild(dataDir, point)
       await doomed.send(`watch ${writer.key} 127.0.0.1:${writer.port}`)
+      await childReplicaAt(doomed, writer.key, 5)
       const answer = await doomed.send('seal')
       expect(answer, 'the process died at the fault point').to.equal(null)
       expect((await doomed.exited).signal).to.equal('SIGKILL')

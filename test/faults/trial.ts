@@ -5,7 +5,7 @@
  */
 import type { LocalWriter } from '../heads/helpers'
 import { appendN } from '../heads/helpers'
-import { sealCount, startServiceChild } from './helpers'
+import { childReplicaAt, sealCount, startServiceChild } from './helpers'
 
 export type TrialMode = 'after-journal' | 'after-send' | 'after-mined' | 'after-receipts' | 'random'
 
@@ -31,6 +31,8 @@ export async function crashTrial (dataDir: string, writer: LocalWriter, mode: Tr
   await appendN(writer.core, 1)
   const doomed = await startServiceChild(dataDir, mode === 'random' ? undefined : mode)
   if (watch) await doomed.send(`watch ${writer.key} 127.0.0.1:${writer.port}`)
+  // The pass to cut must hold the new head: wait for the replica, not for the clock.
+  await childReplicaAt(doomed, writer.key, writer.core.length)
   const pass = doomed.send('seal')
   if (mode === 'random') {
     await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 250)))
@@ -45,6 +47,7 @@ export async function crashTrial (dataDir: string, writer: LocalWriter, mode: Tr
   const service = await startServiceChild(dataDir)
   await service.send('seal')
   await appendN(writer.core, 1)
+  await childReplicaAt(service, writer.key, writer.core.length)
   const normal = await service.send('seal') as { batch?: { heads: Array<{ key: string, length: number }> } } | null
   for (const h of normal?.batch?.heads ?? []) if (h.key === writer.key) acked.push(h.length)
   const receipts = listAnswer<Receipt>(await service.send(`receipts ${writer.key}`), 'receipts')

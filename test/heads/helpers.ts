@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type AddressInfo, type Server } from 'node:net'
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -193,4 +193,47 @@ export async function twoWritersOneKey (base: number): Promise<{ w1: ChildWriter
   const w2 = await childWriter({ storage: copy, primaryKey: original.primaryKey, label: 'two' })
   if (w2.key !== w1.key) throw new Error('the copied storage did not give the same key')
   return { w1, w2 }
+}
+
+/**
+ * A TCP relay on 127.0.0.1 to `port`. `blackhole()` stops forwarding in both directions while
+ * keeping every connection open: a peer that went silent without closing its socket.
+ */
+export async function tcpRelay (port: number): Promise<{ port: number, blackhole: () => void }> {
+  let silent = false
+  const sockets = new Set<Socket>()
+  const server = createServer((inbound) => {
+    const outbound = connect(port, '127.0.0.1')
+    for (const s of [inbound, outbound]) {
+      sockets.add(s)
+      s.on('error', () => {})
+      s.on('close', () => { sockets.delete(s); inbound.destroy(); outbound.destroy() })
+    }
+    inbound.on('data', (d: Buffer) => { if (!silent) outbound.write(d) })
+    outbound.on('data', (d: Buffer) => { if (!silent) inbound.write(d) })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  onCleanup(async () => {
+    for (const s of sockets) s.destroy()
+    await new Promise<void>((r) => server.close(() => r()))
+  })
+  return { port: (server.address() as AddressInfo).port, blackhole: () => { silent = true } }
+}
+
+/** A TCP server on 127.0.0.1 that accepts connections and never sends a byte. */
+export async function silentPeer (): Promise<{ port: number, accepted: () => number }> {
+  let accepted = 0
+  const sockets = new Set<Socket>()
+  const server = createServer((socket) => {
+    accepted++
+    sockets.add(socket)
+    socket.on('error', () => {})
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  onCleanup(async () => {
+    for (const s of sockets) s.destroy()
+    await new Promise<void>((r) => server.close(() => r()))
+  })
+  return { port: (server.address() as AddressInfo).port, accepted: () => accepted }
 }

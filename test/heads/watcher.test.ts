@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import sodium from 'sodium-native'
-import { verifyHeadSignature } from '../../src/seal'
+import { decodeMultiSignature, encodeMultiSignature, verifyHeadSignature } from '../../src/seal'
 import { appendN, childWriter, codeOf, localWriter, onCleanup, openWatcher, runCleanups, waitFor } from './helpers'
 
 describe('heads: watcher and replication over TCP', function () {
@@ -170,15 +170,21 @@ describe('heads: watcher and replication over TCP', function () {
     expect(bad?.connected).to.equal(false)
   })
 
-  it('refuses a head it cannot verify with UNVERIFIED_HEAD (a manifest Hyperseal does not seal)', async () => {
+  it('refuses a head it cannot verify with UNVERIFIED_HEAD (a signature Hypercore tolerates and Hyperseal does not)', async () => {
     const writer = await localWriter()
     const keyPair = { publicKey: Buffer.alloc(sodium.crypto_sign_PUBLICKEYBYTES), secretKey: Buffer.alloc(sodium.crypto_sign_SECRETKEYBYTES) }
     sodium.crypto_sign_keypair(keyPair.publicKey, keyPair.secretKey)
-    // A v2 manifest with user data: Hypercore replicates it, Hyperseal's verifier refuses it.
-    const manifest = { version: 2, quorum: 1, signers: [{ signature: 'ed25519', publicKey: keyPair.publicKey }], userData: Buffer.from('hello') }
-    const core = writer.store.get({ manifest, keyPair })
+    // The writer's valid blob with a patch added: Hypercore ignores a patch on a manifest without
+    // allowPatch and replicates the head; Hyperseal refuses it (docs/decisions.md).
+    const manifest = { version: 1, quorum: 1, signers: [{ signature: 'ed25519', publicKey: keyPair.publicKey }] }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- named sessions and the verifier are untyped internals
+    const core = writer.store.get({ manifest } as never) as any
     await core.ready()
-    await core.append(Buffer.from('x'))
+    const unsigned = core.session({ name: 'unsigned' })
+    await unsigned.append(Buffer.from('x'))
+    const blob = decodeMultiSignature(core.core.verifier.sign(unsigned.state.createTreeBatch(), keyPair), 1)
+    await unsigned.close()
+    await core.append(Buffer.from('x'), { signature: encodeMultiSignature({ ...blob, proofs: [{ ...blob.proofs[0], patch: 1 }] }) })
 
     const { watcher } = await openWatcher()
     await watcher.watch(core.key, [`127.0.0.1:${writer.port}`])

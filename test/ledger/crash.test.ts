@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { expect } from 'chai'
 import { Journal, openDataDir, ReceiptsLog, type DataDir } from '../../src/ledger'
 import { Child } from '../support/ledger-child'
@@ -38,7 +39,7 @@ describe('ledger: crash durability', function () {
 
       dataDir = await openDataDir(dir) // also takes over the dead writer's lock
       const log = await ReceiptsLog.open(dataDir.store)
-      const journal = await Journal.open(dataDir.store)
+      const journal = await Journal.open(dataDir.store, join(dataDir.dir, 'journal'))
       for (const [, i, root, watchKey] of acked) {
         const batch = await log.getBatch(Number(i))
         expect(batch?.root, `batch ${i} (killed after ${acked.length} acks)`).to.equal(root)
@@ -61,7 +62,7 @@ describe('ledger: crash durability', function () {
     const head = await source.at(3)
     expect(await inMemtable()).to.be.above(0) // a plain Hypercore append stays in the memtable + WAL
     const log = await ReceiptsLog.open(dataDir.store)
-    const journal = await Journal.open(dataDir.store)
+    const journal = await Journal.open(dataDir.store, join(dataDir.dir, 'journal'))
     await log.appendBatch(sealedBatch([head], at('2026-01-01T00:00:00.000Z')))
     expect(await inMemtable()).to.equal(0) // flushed to an fsynced SST before the promise resolved
     await journal.addWatch(head.key)

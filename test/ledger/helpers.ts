@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type Corestore from 'corestore'
 import type Hypercore from 'hypercore'
-import { buildBatch, headFromJson, headToJson, type HeadJson, type IncidentKind, type SealInfo } from '../../src/seal'
+import { buildBatch, headFromJson, headToJson, treeNodeToJson, type HeadJson, type IncidentKind, type SealInfo, type TreeNodeJson } from '../../src/seal'
 import type { BatchInput } from '../../src/ledger'
 
 export class TempDirs {
@@ -44,6 +44,11 @@ export async function captureHead (core: Hypercore): Promise<HeadJson> {
   }
 }
 
+/** The roots of the core's current length, left to right, as a receipt entry keeps them. */
+export async function rootsOf (core: Hypercore): Promise<TreeNodeJson[]> {
+  return core.state.roots.map((n) => treeNodeToJson({ index: n.index, size: n.size, hash: Buffer.from(n.hash) }))
+}
+
 /** Signed heads of one real core at growing lengths (captured once, then cached). */
 export class HeadSource {
   private readonly heads = new Map<number, HeadJson>()
@@ -55,7 +60,18 @@ export class HeadSource {
     return new HeadSource(core)
   }
 
+  /** A source for a core another part writes (e.g. the receipts log): `now()` is its head now. */
+  static async fromCore (core: Hypercore): Promise<HeadSource> {
+    await core.ready()
+    return new HeadSource(core)
+  }
+
   get key (): string { return this.core.key.toString('hex') }
+
+  /** The core's head as it is now. */
+  async now (): Promise<HeadJson> {
+    return await captureHead(this.core)
+  }
 
   /** The head at `length`; lengths must be asked in increasing order the first time. */
   async at (length: number): Promise<HeadJson> {

@@ -1,6 +1,9 @@
 import { expect } from 'chai'
-import { Journal, openDataDir, type DataDir } from '../../src/ledger'
-import { expectCode, HeadSource, hex32, TempDirs } from './helpers'
+import { readdirSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Hyperbee from 'hyperbee'
+import { Journal, JOURNAL_CORE, openDataDir, type DataDir, type StaleMark } from '../../src/ledger'
+import { expectCode, HeadSource, hex32, rootsOf, TempDirs } from './helpers'
 
 const KEY = 'ab'.repeat(32)
 const KEY2 = 'cd'.repeat(32)
@@ -13,7 +16,7 @@ describe('ledger: journal', function () {
 
   beforeEach(async function () {
     dataDir = await openDataDir(dirs.make())
-    journal = await Journal.open(dataDir.store)
+    journal = await Journal.open(dataDir.store, join(dataDir.dir, 'journal'))
     source = await HeadSource.create(dataDir.store, 'core-a')
   })
 
@@ -147,12 +150,88 @@ describe('ledger: journal', function () {
       await expectCode(journal.prepareBatch({ root: '0x1234', leaves }), 'BAD_INPUT')
     })
 
+    it('keeps each batch in two files (leaves once, a small state) and frees them when it is removed', async function () {
+      const dir = join(dataDir.dir, 'journal')
+      const leaves = [await source.at(3)]
+      const roots = [await rootsOf(source.core)]
+      const root = hex32()
+      await journal.prepareBatch({ root, leaves, roots, resealOf: [hex32()] })
+      const leavesFile = join(dir, `${root}.leaves.json`)
+      const stateFile = join(dir, `${root}.state.json`)
+      const written = statSync(leavesFile).mtimeMs
+      await journal.markSent(root, tx(1))
+      await journal.markMined(root, block(2))
+      expect(statSync(leavesFile).mtimeMs, 'leaves written once').to.equal(written)
+      expect(statSync(stateFile).size, 'a small state record').to.be.below(1000)
+      const b = await journal.getInflight(root)
+      expect(b?.roots).to.deep.equal(roots)
+      expect(b?.resealOf).to.have.length(1)
+      await journal.markFinal(root, { blockNumber: 3, blockHash: hex32() })
+      await journal.removeInflight(root)
+      expect(readdirSync(dir)).to.deep.equal([])
+      await expectCode(journal.prepareBatch({ root: hex32(), leaves, roots: [roots[0].slice(1)] }), 'BAD_INPUT')
+    })
+
+    it('survives torn writes: a leftover temp file and a prepare cut before its state are dropped at open', async function () {
+      const dir = join(dataDir.dir, 'journal')
+      const { id } = await prepared()
+      writeFileSync(join(dir, `${id}.state.json.tmp`), '{"v":1,"sta')
+      const orphan = hex32()
+      writeFileSync(join(dir, `${orphan}.leaves.json`), '{"v":1')
+      // A prepare in progress (leaves, no state yet) is not listed, nor removed under its feet.
+      expect((await journal.listUnfinished()).map((b) => b.id)).to.deep.equal([id])
+      expect(readdirSync(dir)).to.include(`${orphan}.leaves.json`)
+      await journal.close()
+      journal = await Journal.open(dataDir.store, dir)
+      expect((await journal.listUnfinished()).map((b) => b.id)).to.deep.equal([id])
+      expect(readdirSync(dir).sort()).to.deep.equal([`${id}.leaves.json`, `${id}.state.json`])
+      writeFileSync(join(dir, `${id}.state.json`), '{"v":1,"state":"flying"}')
+      await expectCode(journal.listUnfinished(), 'CORRUPT_ENTRY')
+    })
+
+    it('moves in-flight batches an earlier version kept in the Hyperbee to the files', async function () {
+      const leaves = [await source.at(2)]
+      const root = hex32()
+      const legacy = { id: root, root, leaves, state: 'sent', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:01.000Z', attempts: 1, reorgs: [], tx: { hash: hex32(), nonce: 4, sentAt: '2026-01-01T00:00:01.000Z', replaced: [] } }
+      await journal.close()
+      const raw = new Hyperbee(dataDir.store.get({ name: JOURNAL_CORE }), { keyEncoding: 'utf-8', valueEncoding: 'json' })
+      await raw.ready()
+      await raw.put(`inflight!${root}`, legacy)
+      await raw.close()
+      journal = await Journal.open(dataDir.store, join(dataDir.dir, 'journal'))
+      const [moved] = await journal.listUnfinished()
+      expect(moved).to.deep.include({ id: root, state: 'sent', attempts: 1 })
+      expect(moved.roots).to.deep.equal([null])
+      expect(moved.tx?.nonce).to.equal(4)
+      await journal.close()
+      const check = new Hyperbee(dataDir.store.get({ name: JOURNAL_CORE }), { keyEncoding: 'utf-8', valueEncoding: 'json' })
+      await check.ready()
+      expect(await check.get(`inflight!${root}`)).to.equal(null)
+      await check.close()
+      journal = await Journal.open(dataDir.store, join(dataDir.dir, 'journal'))
+    })
+
     it('lists unfinished batches oldest first', async function () {
       const ids = []
       for (const id of ['zz', 'aa', 'mm']) ids.push((await prepared(id)).id)
       await journal.markMined('aa', block(1))
       await journal.markFinal('aa', { blockNumber: 2, blockHash: hex32() })
       expect((await journal.listUnfinished()).map((b) => b.id)).to.deep.equal(['zz', 'mm'])
+    })
+  })
+
+  describe('stale marks', function () {
+    it('sets and clears marks in one write, and drops a core\'s mark when it is unwatched', async function () {
+      const mark: StaleMark = { since: '2026-01-01T00:00:00.000Z', lastHead: { length: 6, fork: 0 }, reason: 'no peer sent block 5 in time' }
+      await journal.addWatch(KEY)
+      await journal.updateStale(new Map<string, StaleMark>([[KEY, mark], [KEY2, { ...mark, lastHead: null }]]))
+      expect(await journal.staleMarks()).to.deep.equal(new Map<string, StaleMark>([[KEY, mark], [KEY2, { ...mark, lastHead: null }]]))
+      await journal.updateStale(new Map([[KEY2, null]]))
+      expect([...(await journal.staleMarks()).keys()]).to.deep.equal([KEY])
+      await journal.removeWatch(KEY)
+      expect((await journal.staleMarks()).size).to.equal(0)
+      await expectCode(journal.updateStale(new Map([[KEY, { ...mark, since: 'now' }]])), 'BAD_INPUT')
+      await expectCode(journal.updateStale(new Map([[KEY, { ...mark, reason: '' }]])), 'BAD_INPUT')
     })
   })
 
@@ -167,13 +246,13 @@ describe('ledger: journal', function () {
     const dir = dataDir.dir
     await dataDir.close()
     dataDir = await openDataDir(dir)
-    journal = await Journal.open(dataDir.store)
+    journal = await Journal.open(dataDir.store, join(dataDir.dir, 'journal'))
     expect(await journal.getState('lastPass')).to.deep.equal({ at: '2026-01-01T00:00:00.000Z', heads: 3 })
     expect(await journal.getState('never')).to.equal(undefined)
     expect((await journal.getWatch(KEY))?.peers).to.deep.equal(['127.0.0.1:1'])
     expect((await journal.getInflight(id))?.state).to.equal('sent')
     await journal.close()
     await expectCode(journal.getState('lastPass'), 'CLOSED')
-    journal = await Journal.open(dataDir.store)
+    journal = await Journal.open(dataDir.store, join(dataDir.dir, 'journal'))
   })
 })

@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import Hyperbee from 'hyperbee'
 import { checkReceipt, type HeadJson } from '../../src/seal'
 import { openDataDir, ReceiptsLog, RECEIPTS_CORE, type DataDir } from '../../src/ledger'
-import { at, expectCode, HeadSource, sealedBatch, sealOf, TempDirs } from './helpers'
+import { at, expectCode, HeadSource, rootsOf, sealedBatch, sealOf, TempDirs } from './helpers'
 
 const T0 = '2026-01-01T00:00:00.000Z'
 const T1 = '2026-01-02T00:00:00.000Z'
@@ -126,33 +126,97 @@ describe('ledger: receipts log', function () {
     expect((await log.latestReceipt(a.key))?.contradicts).to.equal(undefined)
   })
 
-  it('records incidents once and lists them by time and by core', async function () {
-    const [a1, a2] = await a.all([1, 2])
+  it('records an incident once per identity (kind and pair of heads) and lists them by time and by core', async function () {
+    const [a1, a2, a3] = await a.all([1, 2, 3])
     const [b1, b2] = await b.all([1, 2])
     const ia = { key: a.key, kind: 'rewind' as const, detectedAt: T1, sealed: a2, observed: a1, evidence: { note: 'truncated' } }
     const ib = { key: b.key, kind: 'fork' as const, detectedAt: T0, sealed: b1, observed: b2, evidence: {} }
-    const ia2 = { ...ia, detectedAt: T2 }
-    const ia3 = { ...ia, evidence: { note: 'same time, other evidence' } }
+    const ic = { key: a.key, kind: 'rewind' as const, detectedAt: T1, sealed: a3, observed: a1, evidence: {} }
+    const id = { key: a.key, kind: 'fork' as const, detectedAt: T2, sealed: a3, observed: a2, evidence: {} }
     expect((await log.appendIncident(ia)).created).to.equal(true)
     expect((await log.appendIncident(ib)).created).to.equal(true)
-    expect((await log.appendIncident(ia2)).created).to.equal(true)
-    const third = await log.appendIncident(ia3)
-    const again = await log.appendIncident(structuredClone(ia))
+    const second = await log.appendIncident(ic)
+    expect(second.created).to.equal(true) // same time, another pair
+    expect((await log.appendIncident(id)).created).to.equal(true) // same pair, another kind
+
+    // Seen again later, by another detector, with other evidence: the same incident.
+    const again = await log.appendIncident({ ...ia, detectedAt: T2, evidence: { note: 'seen by another path' } })
     expect(again.created).to.equal(false)
-    expect(third.id).to.not.equal(again.id)
+    expect(again.incident).to.deep.equal(ia)
+    expect((await log.appendIncident(structuredClone(ia))).id).to.equal(again.id)
+    // A fork has no direction: its heads the other way round are the same fork.
+    const swapped = await log.appendIncident({ ...ib, sealed: b2, observed: b1, detectedAt: T2 })
+    expect(swapped).to.deep.include({ created: false, incident: ib })
+    // A rewind has one: the other way round is another claim.
+    expect((await log.appendIncident({ ...ia, sealed: a1, observed: a2 })).created).to.equal(true)
+    expect(second.id).to.not.equal(again.id)
 
     const times = (list: Array<{ detectedAt: string, key: string }>): string[] => list.map((i) => `${i.key.slice(0, 4)}@${i.detectedAt.slice(8, 10)}`)
     const ka = a.key.slice(0, 4)
     const kb = b.key.slice(0, 4)
-    expect(times(await log.listIncidents())).to.deep.equal([`${kb}@01`, `${ka}@02`, `${ka}@02`, `${ka}@03`])
-    expect(times(await log.listIncidents({ key: a.key }))).to.deep.equal([`${ka}@02`, `${ka}@02`, `${ka}@03`])
-    expect(times(await log.listIncidents({ from: T1, to: T2 }))).to.deep.equal([`${ka}@02`, `${ka}@02`])
+    expect(times(await log.listIncidents())).to.deep.equal([`${kb}@01`, `${ka}@02`, `${ka}@02`, `${ka}@02`, `${ka}@03`])
+    expect(times(await log.listIncidents({ key: a.key }))).to.deep.equal([`${ka}@02`, `${ka}@02`, `${ka}@02`, `${ka}@03`])
+    expect(times(await log.listIncidents({ from: T1, to: T2 }))).to.deep.equal([`${ka}@02`, `${ka}@02`, `${ka}@02`])
     expect(times(await log.listIncidents({ key: b.key, from: T1 }))).to.deep.equal([])
     expect((await log.listIncidents({ key: a.key, to: T2 }))[0]).to.deep.equal(ia)
 
     await expectCode(log.appendIncident({ ...ia, observed: b1 }), 'BAD_INPUT')
     await expectCode(log.appendIncident({ ...ia, detectedAt: 'tuesday' }), 'BAD_INPUT')
     await expectCode(log.appendIncident({ ...ia, evidence: { big: 1n } as unknown as Record<string, unknown> }), 'BAD_INPUT')
+  })
+
+  it('keeps the roots of each sealed head, checked on write and on read', async function () {
+    const s = await HeadSource.create(dataDir.store, 'core-roots')
+    const head = await s.at(10)
+    const roots = await rootsOf(s.core)
+    const input = sealedBatch([head], at(T0))
+    const withRoots = { ...input, receipts: [{ ...input.receipts[0], roots }] }
+    const wrong = roots.map((r, i) => (i === 0 ? { ...r, size: r.size + 1 } : r))
+    await expectCode(log.appendBatch({ ...input, receipts: [{ ...input.receipts[0], roots: wrong }] }), 'BAD_INPUT')
+    await expectCode(log.appendBatch({ ...input, receipts: [{ ...input.receipts[0], roots: roots.slice(1) }] }), 'BAD_INPUT')
+    await log.appendBatch(withRoots)
+    expect((await log.latestReceipt(s.key))?.roots).to.deep.equal(roots)
+
+    // Rewritten behind the log's back: the roots no longer give the head's tree hash.
+    await log.close()
+    const raw = new Hyperbee(dataDir.store.get({ name: RECEIPTS_CORE }), { keyEncoding: 'utf-8', valueEncoding: 'json' })
+    await raw.ready()
+    for await (const e of raw.createReadStream({ gte: `receipt!${s.key}!`, lt: `receipt!${s.key}!~` })) {
+      await raw.put(e.key, { ...(e.value as object), roots: wrong })
+    }
+    await raw.close()
+    log = await ReceiptsLog.open(dataDir.store)
+    await expectCode(log.latestReceipt(s.key), 'CORRUPT_ENTRY')
+  })
+
+  it('records a reseal: the new batch names the roots it seals again, found by resealedRoots', async function () {
+    const [first] = await threeBatches()
+    const old = (await log.getBatch(first.seq))!
+    expect(await log.resealedRoots()).to.deep.equal(new Set())
+    const again = { ...sealedBatch(old.leaves.concat([await a.at(21)]), at(T2)), resealOf: [first.root] }
+    const { seq } = await log.appendBatch(again)
+    expect((await log.getBatch(seq))?.resealOf).to.deep.equal([first.root])
+    expect(await log.resealedRoots()).to.deep.equal(new Set([first.root]))
+    expect((await log.recentBatches(2)).map((x) => x.seq)).to.deep.equal([seq, seq - 1])
+    await expectCode(log.appendBatch({ ...again, resealOf: ['0x12'] }), 'BAD_INPUT')
+  })
+
+  it('tells when the log changed since its own last seal, beyond that seal\'s own receipts', async function () {
+    expect(await log.unsealedChanges()).to.equal(false) // empty
+    // The first batch cannot hold the log's head (the log was empty): its receipts are discounted.
+    await log.appendBatch(sealedBatch([await a.at(1)], at(T0)))
+    expect(await log.unsealedChanges()).to.equal(false)
+    // A batch that seals the log's head: its own receipts, written after that head, do not count.
+    const own = await HeadSource.fromCore(log.core)
+    await log.appendBatch(sealedBatch([await a.at(2), await own.now()], at(T1)))
+    expect(await log.unsealedChanges()).to.equal(false)
+    // An incident written since does.
+    const [b1, b2] = await b.all([1, 2])
+    await log.appendIncident({ key: b.key, kind: 'fork', detectedAt: T1, sealed: b1, observed: b2, evidence: {} })
+    expect(await log.unsealedChanges()).to.equal(true)
+    // Sealed with it, the log is quiet again.
+    await log.appendBatch(sealedBatch([await own.now()], at(T2)))
+    expect(await log.unsealedChanges()).to.equal(false)
   })
 
   it('keeps everything across close and reopen, under the same public key', async function () {

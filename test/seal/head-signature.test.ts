@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { headFromJson, headPublicKey, headToJson, verifyHeadSignature, type Head } from '../../src/seal'
+import { decodeManifest, headFromJson, headToJson, verifyHeadSignature, type Head } from '../../src/seal'
 import { codeOf, flipByte as flip, signHead, writerFromKeyPair } from './helpers'
 import { appendBlocks, captureHead, openTempStore, type TempStore } from '../support/seal-real-core'
 
@@ -28,7 +28,7 @@ describe('seal: head signatures from a real Hypercore', () => {
     expect(head.fork).to.equal(0)
     expect(head.signature.byteLength).to.equal(68)
     expect(() => verifyHeadSignature(head)).not.to.throw()
-    expect(headPublicKey(head).equals(publicKey)).to.equal(true)
+    expect(decodeManifest(head.manifest).signers[0].publicKey.equals(publicKey)).to.equal(true)
     expect(head.key.equals(publicKey)).to.equal(false)
   })
 
@@ -38,9 +38,9 @@ describe('seal: head signatures from a real Hypercore', () => {
     expect(() => verifyHeadSignature(truncated)).not.to.throw()
   })
 
-  it('accepts the raw 64-byte signature inside the multisig blob', () => {
+  it('refuses the raw 64-byte signature of a v1 core, as Hypercore does (it reads only the multisig blob)', () => {
     const raw = head.signature.subarray(2, 66)
-    expect(() => verifyHeadSignature({ ...head, signature: Buffer.from(raw) })).not.to.throw()
+    expect(codeOf(() => verifyHeadSignature({ ...head, signature: Buffer.from(raw) }))).to.equal('BAD_SIGNATURE')
   })
 
   it('rejects a head whose signed fields were changed', () => {
@@ -67,13 +67,18 @@ describe('seal: head signatures from a real Hypercore', () => {
 
   it('rejects a key that is not the manifest hash', () => {
     expect(codeOf(() => verifyHeadSignature({ ...head, key: flip(head.key, 0) }))).to.equal('KEY_MISMATCH')
-    expect(codeOf(() => verifyHeadSignature({ ...head, key: publicKey }))).to.equal('KEY_MISMATCH')
+    // key = the signer's public key makes it a compat core, whose signature is a raw compat one.
+    expect(codeOf(() => verifyHeadSignature({ ...head, key: publicKey }))).to.equal('BAD_SIGNATURE')
   })
 
-  it('rejects manifests it does not support', () => {
-    // version, flags, hash id, quorum, signer count, signature type
-    for (const at of [0, 1, 2, 3, 4, 5]) {
+  it('rejects manifests that do not decode, and valid manifests of other cores', () => {
+    // version (1 -> 0: a v0 static manifest with trailing bytes), hash id, signer count, signature type
+    for (const at of [0, 2, 4, 5]) {
       expect(codeOf(() => verifyHeadSignature({ ...head, manifest: flip(head.manifest, at) }))).to.equal('BAD_MANIFEST')
+    }
+    // flags (allowPatch) and quorum (0): valid manifests, of another key
+    for (const at of [1, 3]) {
+      expect(codeOf(() => verifyHeadSignature({ ...head, manifest: flip(head.manifest, at) }))).to.equal('KEY_MISMATCH')
     }
     expect(codeOf(() => verifyHeadSignature({ ...head, manifest: head.manifest.subarray(0, 69) }))).to.equal('BAD_MANIFEST')
     expect(codeOf(() => verifyHeadSignature({ ...head, manifest: Buffer.concat([head.manifest, Buffer.from([0])]) }))).to.equal('BAD_MANIFEST')

@@ -9,7 +9,7 @@ import { expect } from 'chai'
 import fc from 'fast-check'
 import sodium from 'sodium-native'
 import {
-  DEFAULT_NAMESPACE, SealError, encodeManifest, manifestHash, treeSignable, wrapSignature, type Head
+  SealError, defaultManifest, encodeManifest, encodeMultiSignature, manifestHash, treeSignable, type Head
 } from '../../src/seal'
 
 export interface Writer {
@@ -20,7 +20,7 @@ export interface Writer {
 }
 
 export function writerFromKeyPair (publicKey: Buffer, secretKey: Buffer): Writer {
-  const manifest = encodeManifest(publicKey, DEFAULT_NAMESPACE)
+  const manifest = encodeManifest(defaultManifest(publicKey))
   return { publicKey, secretKey, manifest, key: manifestHash(manifest) }
 }
 
@@ -30,6 +30,11 @@ export function makeWriter (seed?: Buffer): Writer {
   if (seed) sodium.crypto_sign_seed_keypair(publicKey, secretKey, seed)
   else sodium.crypto_sign_keypair(publicKey, secretKey)
   return writerFromKeyPair(publicKey, secretKey)
+}
+
+/** The 68-byte blob Hypercore stores for a single-signer head: one proof by signer 0, no patch. */
+export function wrapSignature (signature: Buffer): Buffer {
+  return encodeMultiSignature({ version: 1, proofs: [{ signer: 0, signature, patch: 0 }], nodes: [] })
 }
 
 export function signHead (writer: Writer, length: number, fork: number, treeHash: Buffer): Head {

@@ -116,7 +116,7 @@ describe('seal: receipts', () => {
     expect(codeOfCheck(MUTATIONS.signature(r, 20))).to.equal('BAD_SIGNATURE')
     expect(codeOfCheck(MUTATIONS.length(r, 0))).to.equal('BAD_SIGNATURE')
     expect(codeOfCheck(MUTATIONS.key(r, 3))).to.equal('KEY_MISMATCH')
-    expect(codeOfCheck({ ...r, head: { ...r.head, manifest: '02' + r.head.manifest.slice(2) } })).to.equal('BAD_MANIFEST')
+    expect(codeOfCheck({ ...r, head: { ...r.head, manifest: '04' + r.head.manifest.slice(2) } })).to.equal('BAD_MANIFEST')
     expect(codeOfCheck(MUTATIONS.root(r, 3))).to.equal('BAD_PROOF')
     expect(codeOfCheck(MUTATIONS.proof(r, 3))).to.equal('BAD_PROOF')
     // A 5-leaf tree has proofs of 2 or 3 nodes.

@@ -79,8 +79,11 @@ describe('seal pass under chain faults', function () {
   })
 
   it('loses nothing when the RPC goes down after the transaction was sent, while waiting for it', async () => {
-    // The wait keeps polling through RPC errors until the mined timeout, then reports the outage.
-    const env = await serviceOnOwnChain({}, { minedTimeoutMs: 3000 })
+    // An RPC error ends the wait for the transaction at once (RPC_UNREACHABLE). The mined timeout
+    // must outlast stopping the node (which saves its state first): were it to expire while the
+    // node still answers, the pass would replace the transaction instead, racing the stop. It
+    // also bounds the next pass's wait for the transaction the restarted node no longer knows.
+    const env = await serviceOnOwnChain({}, { minedTimeoutMs: 15_000 })
     const key = await watchedWriter(env.service, 3)
     await env.rpc('evm_setAutomine', [false])
     const pass = env.service.sealNow()

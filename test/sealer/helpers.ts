@@ -3,15 +3,28 @@ import { HypersealService, type ServiceOptions } from '../../src/service'
 import type { Receipt } from '../../src/seal'
 import { appendN, localWriter, onCleanup, tempDir, waitFor, type LocalWriter } from '../heads/helpers'
 
+/** The service's replication address, for a writer that dials in (`dial host:port`). */
+export async function replicationAddress (service: HypersealService): Promise<string> {
+  const { host, port } = await service.watcher.listen()
+  return `${host}:${port}`
+}
+
+/** Waits until the service's replica of `key` is at `length` (and `fork`, when given). */
+export async function replicaAt (service: HypersealService, key: string, length: number, fork?: number): Promise<void> {
+  await waitFor(() => service.watcher.watched().some((w) => w.key === key && w.length === length && (fork === undefined || w.fork === fork)),
+    `the replica of ${key.slice(0, 8)} at length ${length}${fork === undefined ? '' : `, fork ${fork}`}`, 20_000)
+}
+
 /** A config for a service in `dataDir` on the embedded chain, with ports picked by the OS. */
 export function testConfig (dataDir: string, env: Record<string, string> = {}): Config {
   return loadConfig({ env: { HYPERSEAL_DATA: dataDir, HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_PORT: '0', ...env } })
 }
 
 /** A real service (embedded anvil, Corestore, TCP replication) in a temp dir, closed after the test. */
-export async function openService (opts: ServiceOptions & { dataDir?: string } = {}): Promise<{ service: HypersealService, dataDir: string }> {
-  const dataDir = opts.dataDir ?? tempDir('hs-service-')
-  const service = await HypersealService.open(testConfig(dataDir), { updateTimeoutMs: 2000, ...opts })
+export async function openService (opts: ServiceOptions & { dataDir?: string, env?: Record<string, string> } = {}): Promise<{ service: HypersealService, dataDir: string }> {
+  const { dataDir: given, env, ...options } = opts
+  const dataDir = given ?? tempDir('hs-service-')
+  const service = await HypersealService.open(testConfig(dataDir, env), { updateTimeoutMs: 2000, ...options })
   onCleanup(() => service.close())
   return { service, dataDir }
 }

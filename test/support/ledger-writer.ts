@@ -5,6 +5,7 @@
  * both writes resolved. The test SIGKILLs it at a random moment.
  */
 import { createHash } from 'node:crypto'
+import { join } from 'node:path'
 import { Journal, openDataDir, ReceiptsLog } from '../../src/ledger'
 import { HeadSource, sealedBatch } from '../ledger/helpers'
 
@@ -16,7 +17,7 @@ async function main (): Promise<void> {
   const [dir, count] = process.argv.slice(2)
   const dataDir = await openDataDir(dir)
   const log = await ReceiptsLog.open(dataDir.store)
-  const journal = await Journal.open(dataDir.store)
+  const journal = await Journal.open(dataDir.store, join(dataDir.dir, 'journal'))
   const source = await HeadSource.create(dataDir.store, 'crash-test-core')
   process.stdout.write('ready\n')
   const start = (await log.latestBatch())?.seq ?? -1

@@ -7,6 +7,7 @@
  *   receipts <key>            the core's receipts: [{ length, root }]
  *   batches                   every batch in the log: [{ root, leafCount }]
  *   verify <key> <version>    the verdict's status: { status, reason }
+ *   cores                     the watched cores: [{ key, length, fork, stale }]
  *   exit                      close cleanly
  * Run with: node -r ts-node/register/transpile-only test/support/service-child.ts
  */
@@ -30,7 +31,8 @@ async function main (): Promise<void> {
       else if (cmd === 'verify') {
         const v = await service.verify(args[0], Number(args[1]))
         say({ status: v.status, reason: v.reason })
-      } else if (cmd === 'exit') break
+      } else if (cmd === 'cores') say((await service.listCores()).map((c) => ({ key: c.key, length: c.length, fork: c.fork, stale: c.stale })))
+      else if (cmd === 'exit') break
       else say({ error: `unknown command ${cmd}` })
     } catch (err) {
       say({ error: (err as Error).message, code: (err as { code?: string }).code })

@@ -1,9 +1,11 @@
 import type { FastifyRequest } from 'fastify'
 import type { Registry } from 'prom-client'
 import type { Role } from '../auth'
+import type { Capacity } from '../capacity'
+import type { ReadinessCache } from '../readiness'
 import type { ServicePort } from '../service-port'
 
-/** What every group of routes gets: the service, the role guards and reader, the metrics registry. */
+/** What every group of routes gets: the service, the role guards and reader, the metrics registry, the shared caps. */
 export interface RouteContext {
   service: ServicePort
   admin: (request: FastifyRequest) => Promise<void>
@@ -12,4 +14,7 @@ export interface RouteContext {
   /** The caller's role on a route open to everyone (403 for a token valid for no role). */
   role: (request: FastifyRequest) => Role
   metrics: Registry
+  /** Runs the work of an expensive request under the cap (BUSY past it). */
+  expensive: Capacity
+  readiness: ReadinessCache
 }

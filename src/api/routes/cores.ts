@@ -1,37 +1,43 @@
 import type { FastifyInstance } from 'fastify'
 import type { RouteContext } from './context'
+import { coresPage, pageQuery, receiptsPage, watchBody, watchMany, watchOne } from '../list-schemas'
+import { parsePage } from '../query'
 import { shownCore } from '../role-views'
-import { coreView, errorResponses, emptyQuery, keyParams, receipt, serviceInfo, watchBody } from '../schemas'
+import { errorResponses, emptyQuery, keyParams } from '../schemas'
+import type { WatchItem } from '../service-port'
 
-/** The watched cores: list, watch (admin), unwatch (admin), and a core's receipts. */
-export function coreRoutes (app: FastifyInstance, { service, admin, role }: RouteContext): void {
-  app.get('/v1/cores', {
-    schema: {
-      querystring: emptyQuery,
-      response: {
-        200: { type: 'object', required: ['cores', 'service'], properties: { cores: { type: 'array', items: coreView }, service: serviceInfo } },
-        ...errorResponses
-      }
-    }
+/** Room for BULK_WATCH_MAX cores with a peer and a label each (~160 bytes a core). */
+export const WATCH_BODY_LIMIT = 4 * 1024 * 1024
+
+type WatchBody = WatchItem | { cores: WatchItem[] }
+type PageParams = { limit?: string, cursor?: string }
+
+/** The watched cores: list, watch one or many (admin), unwatch (admin), and a core's receipts. */
+export function coreRoutes (app: FastifyInstance, { service, admin, expensive, role }: RouteContext): void {
+  app.get<{ Querystring: PageParams }>('/v1/cores', {
+    schema: { querystring: pageQuery, response: { 200: coresPage, ...errorResponses } }
   }, async (request) => {
     // Peer addresses only for auditors and admins (role-views.ts).
     const shown = role(request)
-    return { cores: (await service.listCores()).map((c) => shownCore(shown, c)), service: service.info() }
+    const { items, next } = await service.pageCores(parsePage(request.query))
+    return { cores: items.map((c) => shownCore(shown, c)), next, service: service.info() }
   })
 
-  app.post<{ Body: { key: string, peers?: string[] } }>('/v1/cores', {
+  app.post<{ Body: WatchBody }>('/v1/cores', {
     onRequest: admin,
+    bodyLimit: WATCH_BODY_LIMIT,
     schema: {
       querystring: emptyQuery,
       body: watchBody,
-      response: {
-        200: { type: 'object', required: ['core'], properties: { core: coreView } },
-        201: { type: 'object', required: ['core'], properties: { core: coreView } },
-        ...errorResponses
-      }
+      response: { 200: { anyOf: [watchOne, watchMany] }, 201: { anyOf: [watchOne, watchMany] }, ...errorResponses }
     }
   }, async (request, reply) => {
-    const { created, core } = await service.watchCore(request.body.key, request.body.peers ?? [])
+    const body = request.body
+    if ('cores' in body) {
+      const result = await service.watchCores(body.cores)
+      return reply.code(result.created > 0 ? 201 : 200).send(result)
+    }
+    const { created, core } = await service.watchCore(body.key, body.peers ?? [], body.label)
     return reply.code(created ? 201 : 200).send({ core })
   })
 
@@ -43,11 +49,11 @@ export function coreRoutes (app: FastifyInstance, { service, admin, role }: Rout
     return reply.code(204).send()
   })
 
-  app.get<{ Params: { key: string } }>('/v1/cores/:key/receipts', {
-    schema: {
-      params: keyParams,
-      querystring: emptyQuery,
-      response: { 200: { type: 'object', required: ['receipts'], properties: { receipts: { type: 'array', items: receipt } } }, ...errorResponses }
-    }
-  }, async (request) => ({ receipts: (await service.coreReceipts(request.params.key)).map((e) => e.receipt) }))
+  // Plain v1 receipts, so a page saved to a file is what `hyperseal verify --receipt` reads.
+  app.get<{ Params: { key: string }, Querystring: PageParams }>('/v1/cores/:key/receipts', {
+    schema: { params: keyParams, querystring: pageQuery, response: { 200: receiptsPage, ...errorResponses } }
+  }, async (request) => await expensive.run(async () => {
+    const { items, next } = await service.pageReceipts(request.params.key, parsePage(request.query))
+    return { receipts: items.map((e) => e.receipt), next }
+  }))
 }

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import { API_RULES } from '../error-rules'
 import { RETRY_AFTER_SECONDS } from '../errors'
-import { errorResponses, emptyQuery, notReady, readiness } from '../schemas'
+import { errorResponses, emptyQuery, notReady, readiness as readinessSchema } from '../schemas'
 import type { RouteContext } from './context'
 
 /** Liveness, readiness and Prometheus metrics: no auth (no secrets in them), for probes and scrapers. */
-export function opsRoutes (app: FastifyInstance, { service, metrics }: RouteContext): void {
+export function opsRoutes (app: FastifyInstance, { service, metrics, readiness }: RouteContext): void {
   app.get('/health', {
     schema: {
       querystring: emptyQuery,
@@ -14,9 +14,10 @@ export function opsRoutes (app: FastifyInstance, { service, metrics }: RouteCont
   }, async () => service.health())
 
   app.get('/ready', {
-    schema: { querystring: emptyQuery, response: { ...errorResponses, 200: readiness, 503: notReady } }
+    schema: { querystring: emptyQuery, response: { ...errorResponses, 200: readinessSchema, 503: notReady } }
   }, async (_request, reply) => {
-    const { ready, checks } = await service.ready()
+    // The latest background check (readiness.ts): a probe never waits on the chain.
+    const { ready, checks } = await readiness.current()
     if (ready) return { ready, checks }
     const failed = Object.entries(checks).filter(([, c]) => !c.ok).map(([name, c]) => (c.detail ? `${name} (${c.detail})` : name))
     const rule = API_RULES.NOT_READY

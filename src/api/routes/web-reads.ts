@@ -17,7 +17,7 @@ function parseLengths (value: string | undefined): number[] {
 }
 
 /**
- * What the browser pages read beside the lists, all public:
+ * What the browser pages read beside the lists, all public (the proofs under the expensive cap):
  * - `GET /v1/cores/:key/proofs?lengths=a,b`: the service's replica as an untrusted verifier reads
  *   it (its head, Hypercore upgrade proofs at those lengths, kept sealed roots), so the browser
  *   checks the tree itself exactly as `hyperseal verify --peer` does. Lengths past the replica's
@@ -26,10 +26,14 @@ function parseLengths (value: string | undefined): number[] {
  * - `GET /v1/role`: the role the request's token gives (403 for a token valid for no role), so a
  *   page can say what a token unlocks before it is used.
  */
-export function webReadRoutes (app: FastifyInstance, { service, role }: RouteContext): void {
+export function webReadRoutes (app: FastifyInstance, { service, role, expensive }: RouteContext): void {
   app.get<{ Params: { key: string }, Querystring: { lengths?: string } }>('/v1/cores/:key/proofs', {
     schema: { params: proofsParams, querystring: proofsQuery, response: { 200: replicaProofs, ...errorResponses } }
-  }, async (request) => await service.replicaProofs(request.params.key, parseLengths(request.query.lengths)))
+  }, async (request) => {
+    const lengths = parseLengths(request.query.lengths)
+    // A bounded update from the peers and up to 8 proofs: as costly as a verify, under the same cap.
+    return await expensive.run(async () => await service.replicaProofs(request.params.key, lengths))
+  })
 
   app.get('/v1/sealer', {
     schema: { querystring: emptyQuery, response: { 200: sealerAccount, ...errorResponses } }
