@@ -79,7 +79,7 @@ describe('API: the cap on expensive requests, and probes under load (real HTTP o
     const held = [fetch(`${base}/v1/verify/${KEY}/3`), fetch(`${base}/v1/verify/${KEY}/4`)]
     await waitFor(() => slow.started() === 2, 'two verifies in flight')
 
-    for (const path of [`/v1/verify/${KEY}/5`, `/v1/cores/${KEY}/receipts`, '/v1/batches/0/leaves', `/v1/cores/${KEY}/receipts?limit=5`]) {
+    for (const path of [`/v1/verify/${KEY}/5`, `/v1/cores/${KEY}/receipts`, '/v1/batches/0/leaves', `/v1/cores/${KEY}/receipts?limit=5`, `/v1/cores/${KEY}/proofs?lengths=3`]) {
       const res = await fetch(base + path)
       expect(res.status, path).to.equal(503)
       expect(res.headers.get('retry-after'), path).to.equal('5')

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import type { Page } from 'playwright-core'
-import { appendN, localWriter, runCleanups, type LocalWriter } from '../heads/helpers'
+import { appendN, childWriter, localWriter, runCleanups, type LocalWriter } from '../heads/helpers'
 import { openWeb, replicaAt as waitReplica, type WebFixture } from './helpers'
 
 /**
@@ -96,6 +96,31 @@ describe('the dashboard in a real browser', function () {
     await appendN(other.core, 1)
     await web.service.watchCore(other.key, [`127.0.0.1:${other.port}`])
     await page.locator(`tr[data-key="${other.key}"]`).waitFor({ timeout: 60_000 })
+    expect(problems).to.deep.equal([])
+  })
+
+  it('labels and stale cores: found by label, a writer gone after announcing a head shows stale since when', async () => {
+    const gone = await childWriter()
+    await gone.send('append 3')
+    await web.service.watchCore(gone.key, [`127.0.0.1:${gone.port}`], 'gone writer')
+    await waitReplica(web.service, gone.key, 3)
+    await web.service.sealNow()
+    await gone.send('append 1') // announced: the replica takes the head, not its last block
+    await waitReplica(web.service, gone.key, 4)
+    await gone.exit()
+    const pass = await web.service.sealNow()
+    expect(pass.skipped.find((s) => s.key === gone.key)?.reason).to.match(/^stale: /)
+
+    const { page, problems } = await web.open('/')
+    await loaded(page)
+    const row = page.locator(`tr[data-key="${gone.key}"]`)
+    await row.waitFor()
+    expect(await row.innerText()).to.match(/gone writer/).and.match(/stale since /)
+    expect(await page.locator(`tr[data-key="${writer.key}"]`).innerText()).to.match(/live/)
+    await page.getByLabel('Search by key or label').fill('GONE wri')
+    await page.locator(`tr[data-key="${writer.key}"]`).waitFor({ state: 'detached' })
+    expect(await page.locator('table.cores tbody tr').count()).to.equal(1)
+    await web.shot(page, 'dashboard-stale-search')
     expect(problems).to.deep.equal([])
   })
 })

@@ -78,6 +78,21 @@ describe('the /verify page in a real browser', function () {
     await page.close()
   })
 
+  it('tries again after Retry-After when the service is at its cap on expensive requests (503 BUSY)', async () => {
+    const { page, problems } = await web.open('/verify')
+    let busy = 0
+    await page.route(`**/v1/cores/${writer.key}/proofs**`, async (route) => {
+      if (busy++ > 0) return await route.continue()
+      await route.fulfill({ status: 503, headers: { 'content-type': 'application/json', 'retry-after': '1' }, body: JSON.stringify({ error: { code: 'BUSY', message: 'busy' } }) })
+    })
+    await page.goto(`${web.base}/verify?key=${writer.key}&version=4`)
+    expect(await shownStatus(page)).to.equal('verified')
+    expect(busy).to.be.at.least(2)
+    // The one BUSY answer is the only thing the browser logs.
+    expect(problems.filter((p) => !/status of 503/.test(p))).to.deep.equal([])
+    await page.close()
+  })
+
   it('verifies a dropped receipt file (what `hyperseal receipts export` writes)', async () => {
     const receipts = (await web.app.inject({ method: 'GET', url: `/v1/cores/${writer.key}/receipts` })).json() as { receipts: Receipt[] }
     const { page, problems } = await web.open('/verify')

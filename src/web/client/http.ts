@@ -5,7 +5,8 @@
  */
 
 export class HttpError extends Error {
-  constructor (readonly status: number, readonly code: string, message: string) {
+  /** `retryAfter`: seconds, from the answer's Retry-After header. */
+  constructor (readonly status: number, readonly code: string, message: string, readonly retryAfter?: number) {
     super(message)
   }
 }
@@ -22,8 +23,26 @@ function query (params: Record<string, string | number | undefined>): string {
   return text === '' ? '' : `?${text}`
 }
 
-/** GET a JSON answer; a non-2xx answer is an HttpError carrying the service's own code and message. */
+/** Tries of a request the service answered 503 BUSY (its cap on expensive requests), and the longest wait between them. */
+const BUSY_TRIES = 3
+const BUSY_WAIT_MAX_MS = 5_000
+
+/**
+ * GET a JSON answer; a non-2xx answer is an HttpError carrying the service's own code and
+ * message. A 503 BUSY is tried again after its Retry-After (at most BUSY_TRIES in all).
+ */
 export async function getJson<T> (path: string, params: Record<string, string | number | undefined> = {}, opts: GetOptions = {}): Promise<{ body: T, headers: Headers }> {
+  for (let tried = 1; ; tried++) {
+    try {
+      return await getJsonOnce<T>(path, params, opts)
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.code !== 'BUSY' || tried >= BUSY_TRIES) throw err
+      await new Promise((resolve) => setTimeout(resolve, Math.min(BUSY_WAIT_MAX_MS, 1000 * (err.retryAfter ?? 1))))
+    }
+  }
+}
+
+async function getJsonOnce<T> (path: string, params: Record<string, string | number | undefined>, opts: GetOptions): Promise<{ body: T, headers: Headers }> {
   const headers: Record<string, string> = { accept: 'application/json' }
   if (opts.token) headers.authorization = `Bearer ${opts.token}`
   let res: Response
@@ -40,8 +59,10 @@ export async function getJson<T> (path: string, params: Record<string, string | 
   }
   if (!res.ok) {
     const error = (body as { error?: { code?: unknown, message?: unknown } } | null)?.error
+    const retryAfter = Number(res.headers.get('retry-after'))
     throw new HttpError(res.status, typeof error?.code === 'string' ? error.code : `HTTP_${res.status}`,
-      typeof error?.message === 'string' ? error.message : `The service answered HTTP ${res.status}.`)
+      typeof error?.message === 'string' ? error.message : `The service answered HTTP ${res.status}.`,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined)
   }
   return { body: body as T, headers: res.headers }
 }
