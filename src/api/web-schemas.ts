@@ -2,18 +2,10 @@
  * JSON schemas of the routes the browser pages use beside the lists: the replica's upgrade
  * proofs, the sealer account and the caller's role.
  */
-import { KEY_PATTERN } from './schemas'
 
 const hex = { type: 'string' } as const
 const uint = { type: 'integer', minimum: 0 } as const
 const wei = { type: ['string', 'null'], pattern: '^[0-9]+$' } as const
-
-export const proofsParams = {
-  type: 'object',
-  required: ['key'],
-  additionalProperties: false,
-  properties: { key: { type: 'string', pattern: KEY_PATTERN } }
-} as const
 
 /** `lengths`: comma-separated decimal lengths (shape only here; parsed and bounded by the route). */
 export const proofsQuery = {

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { ApiError } from '../errors'
 import { parseLength } from '../query'
-import { emptyQuery, errorResponses } from '../schemas'
+import { emptyQuery, errorResponses, keyParams } from '../schemas'
 import { PROOF_LENGTHS_MAX } from '../service-port'
-import { proofsParams, proofsQuery, replicaProofs, roleAnswer, sealerAccount } from '../web-schemas'
+import { proofsQuery, replicaProofs, roleAnswer, sealerAccount } from '../web-schemas'
 import type { RouteContext } from './context'
 
 /** `1,5,9` → [1, 5, 9]: distinct safe integers ≥ 1, at most PROOF_LENGTHS_MAX. */
@@ -28,7 +28,7 @@ function parseLengths (value: string | undefined): number[] {
  */
 export function webReadRoutes (app: FastifyInstance, { service, role, expensive }: RouteContext): void {
   app.get<{ Params: { key: string }, Querystring: { lengths?: string } }>('/v1/cores/:key/proofs', {
-    schema: { params: proofsParams, querystring: proofsQuery, response: { 200: replicaProofs, ...errorResponses } }
+    schema: { params: keyParams, querystring: proofsQuery, response: { 200: replicaProofs, ...errorResponses } }
   }, async (request) => {
     const lengths = parseLengths(request.query.lengths)
     // A bounded update from the peers and up to 8 proofs: as costly as a verify, under the same cap.
