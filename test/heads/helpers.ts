@@ -84,6 +84,13 @@ export async function localWriter (dir = tempDir('hs-writer-'), opts: { primaryK
   const store = opts.primaryKey ? new Corestore(dir, { primaryKey: opts.primaryKey, unsafe: true }) : new Corestore(dir)
   const core = store.get({ name: 'writer' })
   await core.ready()
+  const { server, port } = await serveStore(store)
+  const head = async (): Promise<HeadInfo> => ({ length: core.length, fork: core.fork, treeHash: (await core.treeHash()).toString('hex') })
+  return { store, core, port, server, key: core.key.toString('hex'), head }
+}
+
+/** Serves a Corestore's replication over TCP on 127.0.0.1; the server and the store close at cleanup. */
+export async function serveStore (store: Corestore): Promise<{ server: Server, port: number }> {
   const open = new Set<() => void>()
   const server = createServer((socket) => {
     const s = store.replicate(false)
@@ -101,9 +108,7 @@ export async function localWriter (dir = tempDir('hs-writer-'), opts: { primaryK
     await new Promise<void>((r) => server.close(() => r()))
     await store.close()
   })
-  const port = (server.address() as AddressInfo).port
-  const head = async (): Promise<HeadInfo> => ({ length: core.length, fork: core.fork, treeHash: (await core.treeHash()).toString('hex') })
-  return { store, core, port, server, key: core.key.toString('hex'), head }
+  return { server, port: (server.address() as AddressInfo).port }
 }
 
 export async function appendN (core: Hypercore, n: number, label = 'block'): Promise<void> {
