@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client'
 import { ConfigError, DEFAULTS, type Config } from '../config'
 import { errInfo } from '../util'
 import rateLimit from '@fastify/rate-limit'
-import { adminOnly, carriesAdminToken, refuseTokenInQuery } from './auth'
+import { carriesAdminToken, refuseTokenInQuery, requireRole, roleOf } from './auth'
 import { Capacity } from './capacity'
 import { registerDocs } from './docs'
 import { ApiError, toErrorAnswer } from './errors'
@@ -14,16 +14,22 @@ import { ReadinessCache, type ReadinessOptions } from './readiness'
 import { coreRoutes } from './routes/cores'
 import { ledgerRoutes } from './routes/ledger'
 import { opsRoutes } from './routes/ops'
+import { pageRoutes } from './routes/pages'
 import { reportRoutes } from './routes/reports'
 import { sealRoutes } from './routes/seal'
 import { trustRoutes } from './routes/trust'
 import { verifyRoutes } from './routes/verify'
+import { webReadRoutes } from './routes/web-reads'
 import type { ServicePort } from './service-port'
 
 export interface ApiDeps {
   service: ServicePort
   /** The bearer token of the admin routes (at least 16 characters). */
   adminToken: string
+  /** The auditor's token (reports, incident evidence, peer addresses); unset: only the admin reads those. */
+  auditorToken?: string
+  /** The built web pages (`npm run build`: dist/site); false: no pages. */
+  site?: string | false
   /** A pino logger (wrapped with the API's redaction), or false / unset for none. */
   logger?: PinoLogger | false
   /** The Prometheus registry served at /metrics; the API adds its HTTP metrics to it. */
@@ -53,6 +59,9 @@ export function apiLimits (config: Pick<Config, 'rateLimit' | 'expensiveRequests
 export function buildApp (deps: ApiDeps): FastifyInstance {
   if (typeof deps.adminToken !== 'string' || deps.adminToken.length < 16) {
     throw new ConfigError('INVALID_VALUE', 'The admin token must be at least 16 characters (value not shown).')
+  }
+  if (deps.auditorToken !== undefined && (deps.auditorToken.length < 16 || deps.auditorToken === deps.adminToken)) {
+    throw new ConfigError('INVALID_VALUE', 'The auditor token must be at least 16 characters and differ from the admin token (values not shown).')
   }
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: apiLogger(deps.logger) } : { logger: false }),
@@ -100,17 +109,20 @@ export function buildApp (deps: ApiDeps): FastifyInstance {
         new ApiError('RATE_LIMITED', `Too many requests from this address: at most ${context.max} per ${context.after}; try again in ${context.after}.`)
     })
   }
+  const tokens = { admin: deps.adminToken, ...(deps.auditorToken !== undefined ? { auditor: deps.auditorToken } : {}) }
   const readiness = new ReadinessCache(() => deps.service.ready(), deps.readiness)
   app.addHook('onClose', async () => readiness.close())
   const ctx = {
     service: deps.service,
-    admin: adminOnly(deps.adminToken),
+    admin: requireRole(tokens, 'admin'),
+    auditor: requireRole(tokens, 'auditor'),
+    role: roleOf(tokens),
     metrics: deps.metrics,
     expensive: new Capacity(deps.expensiveRequests ?? DEFAULTS.expensiveRequests),
     readiness
   }
   // Before the routes, so that every route's schema is collected.
-  registerDocs(app, { admin: ctx.admin })
+  registerDocs(app, { guards: [ctx.admin, ctx.auditor] })
   // As a plugin, so the routes are added after the docs plugin has loaded and sees each one.
   void app.register(async (routes) => {
     coreRoutes(routes, ctx)
@@ -120,6 +132,9 @@ export function buildApp (deps: ApiDeps): FastifyInstance {
     verifyRoutes(routes, ctx)
     reportRoutes(routes, ctx)
     trustRoutes(routes, ctx)
+    webReadRoutes(routes, ctx)
   })
+  const site = deps.site
+  if (site !== false) void app.register(async (pages) => await pageRoutes(pages, ctx, site))
   return app
 }

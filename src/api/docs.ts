@@ -15,24 +15,24 @@ export const DOCS_PREFIX = '/docs'
 // src/api and dist/api both sit two levels below the package root.
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
 
-export function registerDocs (app: FastifyInstance, opts: { admin: unknown }): void {
-  const isAdmin = (route: RouteOptions): boolean => {
+export function registerDocs (app: FastifyInstance, opts: { guards: unknown[] }): void {
+  const isGuarded = (route: RouteOptions): boolean => {
     const hooks = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]
-    return (hooks as unknown[]).includes(opts.admin)
+    return (hooks as unknown[]).some((hook) => opts.guards.includes(hook))
   }
   void app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
       info: {
         title: 'Hyperseal',
-        description: 'Seals Hypercore heads on an EVM chain and proves, later, that a replica\'s history matches what was sealed. Admin routes need `Authorization: Bearer <token>`.',
+        description: 'Seals Hypercore heads on an EVM chain and proves, later, that a replica\'s history matches what was sealed. Admin routes need `Authorization: Bearer <admin token>`; reports need the auditor or the admin token, which also shows peer addresses and incident evidence.',
         version: VERSION
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'The admin token (HYPERSEAL_ADMIN_TOKEN, or <data dir>/admin-token).' } } }
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'The admin token (HYPERSEAL_ADMIN_TOKEN, or <data dir>/admin-token), or on reading routes the auditor token (HYPERSEAL_AUDITOR_TOKEN, or <data dir>/auditor-token).' } } }
     },
     transform: ({ schema, url, route }) => ({
       url,
-      schema: isAdmin(route) ? { ...schema, security: [{ bearerAuth: [] }] } as typeof schema : schema
+      schema: isGuarded(route) ? { ...schema, security: [{ bearerAuth: [] }] } as typeof schema : schema
     })
   })
   void app.register(swaggerUi, { routePrefix: DOCS_PREFIX })

@@ -135,7 +135,8 @@ export const API_RULES: Record<ApiErrorCode, Rule> = {
   PAYLOAD_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   RATE_LIMITED: { status: 429, code: 'RATE_LIMITED', retry: true },
-  BUSY: { status: 503, code: 'BUSY', message: 'Too many expensive requests (verify, receipt lists, batch leaves, reports) are running; try again in a few seconds.', retry: true },
+  BUSY: { status: 503, code: 'BUSY', message: 'Too many expensive requests (verify, replica proofs, receipt lists, batch leaves, reports) are running; try again in a few seconds.', retry: true },
   NOT_READY: { status: 503, code: 'NOT_READY', message: 'The service is not ready; see `checks`.', retry: true },
+  PAGES_NOT_BUILT: { status: 503, code: 'PAGES_NOT_BUILT', message: 'The web pages are not built: the operator runs `npm run build`.', level: 'error' },
   INTERNAL
 }

@@ -28,6 +28,7 @@ export type ApiErrorCode =
   | 'RATE_LIMITED' // too many requests from one address on the public routes
   | 'BUSY' // the expensive routes are at their concurrency cap; try again shortly
   | 'NOT_READY' // /ready: a readiness check failed
+  | 'PAGES_NOT_BUILT' // a web page was asked for, but the pages were not built (npm run build)
   | 'INTERNAL' // anything unexpected (the message is never shown)
 
 export class ApiError extends CodedError<ApiErrorCode> {}

@@ -2,6 +2,7 @@
 export { buildApp, apiLimits } from './app'
 export type { ApiDeps } from './app'
 export { createLogger } from './logging'
-export type { AuditQuery, ServicePort, ServiceInfo, CoreView, PassResult, TimeRange, WatchItem } from './service-port'
+export type { Role } from './auth'
+export type { AuditQuery, ServicePort, ServiceInfo, CoreView, PassResult, ReplicaProofs, SealerAccount, TimeRange, WatchItem } from './service-port'
 export { BULK_WATCH_MAX } from './service-port'
 export type { ReadinessOptions } from './readiness'

@@ -117,7 +117,8 @@ export const batchRecord = {
 
 export const coreView = {
   type: 'object',
-  required: ['key', 'peers', 'length', 'fork', 'addedAt', 'lastSeal', 'stale'],
+  // `peers` only for auditors and admins (role-views.ts).
+  required: ['key', 'length', 'fork', 'addedAt', 'lastSeal', 'stale'],
   properties: {
     key: hex,
     peers: { type: 'array', items: { type: 'string' } },

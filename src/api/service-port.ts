@@ -8,7 +8,7 @@
  */
 import type { HeadJson, Incident } from '../seal'
 import type { BatchSummary, Page, PageQuery, ReceiptEntry } from '../ledger'
-import type { Verdict } from '../verify'
+import type { SealedRoots, UpgradeProof, Verdict } from '../verify'
 import type { PassOutcome } from '../sealer'
 import type { SignedReport } from '../report'
 import type { TrustRoot } from '../trust'
@@ -66,6 +66,35 @@ export interface TimeRange { from?: Date, to?: Date }
 /** An audit report's period [from, to) and, optionally, the cores it covers (all when none). */
 export interface AuditQuery { from: Date, to: Date, keys?: string[] }
 
+/** At most this many lengths in one proofs request: a verify plan names at most three. */
+export const PROOF_LENGTHS_MAX = 8
+
+/**
+ * The service's replica as an untrusted verifier reads it: its head, Hypercore upgrade proofs
+ * `{ start: 0, length }` at the lengths asked (bytes as lowercase hex), and the roots the ledger
+ * kept for sealed heads at those lengths (checked by the verifier against the sealed tree hash).
+ */
+export interface ReplicaProofs {
+  key: string
+  head: { length: number, fork: number, treeHash: string | null }
+  /** By length; lengths past the head are absent (the replica cannot prove them). */
+  proofs: Record<string, UpgradeProof>
+  sealedRoots: SealedRoots[]
+}
+
+/** The sealer account and what sealing cost lately (wei as decimal strings). */
+export interface SealerAccount {
+  /** Null when the service has no sealer key (it verifies but cannot seal). */
+  address: string | null
+  balanceWei: string | null
+  /** The most recent batches (newest first) with their transaction's gas and fee. */
+  recent: Array<{ seq: number, txHash: string, blockNumber: number, sealedAt: string, leafCount: number, gasUsed: string | null, feeWei: string | null }>
+  /** Fees of `recent` per day, over the time from the oldest of them to now; null without any. */
+  spendPerDayWei: string | null
+  /** How long the balance lasts at that rate; null when nothing was spent or there is no sealer. */
+  daysLeft: number | null
+}
+
 /** One core of a bulk watch: as the single watch takes it. */
 export interface WatchItem { key: string, peers?: string[], label?: string }
 
@@ -117,6 +146,10 @@ export interface ServicePort {
    * chain now; throws HeadsError BAD_KEY for a malformed key.
    */
   auditReport (query: AuditQuery): Promise<SignedReport>
+  /** Head and upgrade proofs of the service's replica (at most PROOF_LENGTHS_MAX lengths); HeadsError NOT_WATCHED when not watched. */
+  replicaProofs (key: string, lengths: number[]): Promise<ReplicaProofs>
+  /** The sealer account's balance and recent spend. */
+  sealerAccount (): Promise<SealerAccount>
   /** Liveness: the process answers. */
   health (): { status: 'ok', uptimeSeconds: number }
   /** Readiness: storage open, chain answering, recovery done. */

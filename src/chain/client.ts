@@ -117,6 +117,15 @@ export class ChainClient {
     return { gasUsed: wei('gas used', receipt.gasUsed), effectiveGasPrice: wei('effective gas price', receipt.gasPrice) }
   }
 
+  /** The balance in wei of `address` (default: the sealer account); what the dashboard shows and divides by the spend rate. */
+  async balance (address?: string): Promise<bigint> {
+    const at = address ?? this.signerAddress
+    if (at === null) throw new ChainError('NO_SIGNER', 'This client has no sealer key, so it has no account whose balance to read.')
+    const wei = await this.rpc(`to read the balance of ${at}`, () => this.provider.getBalance(at))
+    if (typeof wei !== 'bigint' || wei < 0n) throw new ChainError('RPC_BAD_ANSWER', `The node answered an invalid balance for ${at}; check the RPC endpoint.`)
+    return wei
+  }
+
   /** When `root` was sealed, or null if it never was. */
   async sealedAt (root: Bytes32): Promise<SealedAt | null> {
     const [timestamp, blockNumber] = await this.view('sealedAt', [parseBytes32('root', root)])

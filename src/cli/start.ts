@@ -56,7 +56,7 @@ export function registerStart (program: Command): void {
       const logger = createLogger({ level: opts.logLevel ?? 'info' })
       logger.info({ config: redactConfig(config) }, 'starting Hyperseal')
       const service = await HypersealService.open(config, { logger, fault: faultFromEnv() })
-      const app = buildApp({ service, adminToken: service.adminToken, logger, metrics: service.registry, ...apiLimits(config) })
+      const app = buildApp({ service, adminToken: service.adminToken, auditorToken: service.auditorToken, logger, metrics: service.registry, ...apiLimits(config) })
       try {
         await app.listen({ host: config.host, port: config.port })
       } catch (err) {
@@ -69,7 +69,8 @@ export function registerStart (program: Command): void {
       const info = service.info()
       logger.info({ api: url, contract: info.contract, chainId: info.chainId, receiptsLog: info.receiptsLog, schedule: info.schedule }, 'Hyperseal is running')
       process.stderr.write(`Hyperseal ${info.version} is running\n` +
-        `  API            ${url}  (admin token: HYPERSEAL_ADMIN_TOKEN or ${config.dataDir}/admin-token)\n` +
+        `  API            ${url}  (admin token: HYPERSEAL_ADMIN_TOKEN or ${config.dataDir}/admin-token; auditor token: HYPERSEAL_AUDITOR_TOKEN or ${config.dataDir}/auditor-token)\n` +
+        `  pages          ${url}/ (dashboard) and ${url}/verify (verifier)\n` +
         `  chain          ${info.embeddedChain ? 'embedded anvil' : 'remote'} ${service.rpcUrl ?? ''} (chain ${info.chainId})\n` +
         `  contract       ${info.contract}\n` +
         `  receipts log   ${info.receiptsLog}\n` +

@@ -4,7 +4,7 @@ import { validate as validateCron } from 'node-cron'
 import { ConfigError } from './errors'
 import {
   parseAddress, parseBoundedInt, parseHost, parseHostPortList, parseNonNegativeInt, parsePort, parsePositiveInt, parsePrivateKey,
-  parseRateLimit, parseSchedule, parseUrl
+  parseRateLimit, parseSchedule, parseToken, parseUrl
 } from './parse'
 
 /** The validated configuration, read once at start and passed to every part. */
@@ -14,6 +14,8 @@ export interface Config {
   port: number
   /** Undefined: the service generates one and keeps it in the data directory. */
   adminToken?: string
+  /** The auditor's read-only token (reports, evidence, peers); undefined: generated like the admin token. */
+  auditorToken?: string
   replicationPort: number
   schedule: string
   /** Undefined: the embedded local chain (anvil) in the data directory. */
@@ -58,16 +60,20 @@ export const DEFAULTS = {
  */
 export const ADMIN_TOKEN_FILE = 'admin-token'
 
+/** The auditor token's file in the data directory, when HYPERSEAL_AUDITOR_TOKEN is unset (as the admin token's). */
+export const AUDITOR_TOKEN_FILE = 'auditor-token'
+
 /** Settings that may come from the config file or a flag (camelCase, like Config). */
 export type ConfigInput = Partial<Record<Exclude<keyof Config, 'sealerKey' | 'keystore'> | 'keystore', string | number | string[]>>
 
-const FILE_FIELDS = new Set(['dataDir', 'host', 'port', 'adminToken', 'replicationPort', 'schedule', 'rpc', 'contract', 'keystore', 'confirmations', 'bootstrap', 'rateLimit', 'expensiveRequests', 'passBudgetSeconds'])
+const FILE_FIELDS = new Set(['dataDir', 'host', 'port', 'adminToken', 'auditorToken', 'replicationPort', 'schedule', 'rpc', 'contract', 'keystore', 'confirmations', 'bootstrap', 'rateLimit', 'expensiveRequests', 'passBudgetSeconds'])
 
 const ENV: Record<string, keyof ConfigInput> = {
   HYPERSEAL_DATA: 'dataDir',
   HYPERSEAL_HOST: 'host',
   HYPERSEAL_PORT: 'port',
   HYPERSEAL_ADMIN_TOKEN: 'adminToken',
+  HYPERSEAL_AUDITOR_TOKEN: 'auditorToken',
   HYPERSEAL_REPLICATION_PORT: 'replicationPort',
   HYPERSEAL_SCHEDULE: 'schedule',
   HYPERSEAL_RPC: 'rpc',
@@ -138,11 +144,12 @@ function validate (raw: ConfigInput, env: NodeJS.ProcessEnv): Config {
     passBudgetSeconds: parseBoundedInt('HYPERSEAL_PASS_BUDGET', str('passBudgetSeconds') ?? DEFAULTS.passBudgetSeconds, 1, 3600)
   }
   const token = str('adminToken')
-  if (token !== undefined) {
-    if (token.length < 16 || /\s/.test(token)) {
-      throw new ConfigError('INVALID_VALUE', 'HYPERSEAL_ADMIN_TOKEN must be at least 16 characters without spaces (value not shown)')
-    }
-    config.adminToken = token
+  if (token !== undefined) config.adminToken = parseToken('HYPERSEAL_ADMIN_TOKEN', token)
+  const auditor = str('auditorToken')
+  if (auditor !== undefined) {
+    config.auditorToken = parseToken('HYPERSEAL_AUDITOR_TOKEN', auditor)
+    // One token for both roles would make every auditor an admin.
+    if (auditor === config.adminToken) throw new ConfigError('INVALID_VALUE', 'HYPERSEAL_AUDITOR_TOKEN must differ from HYPERSEAL_ADMIN_TOKEN (values not shown)')
   }
   const rpc = str('rpc')
   if (rpc !== undefined) config.rpc = parseUrl('HYPERSEAL_RPC', rpc, ['http:', 'https:', 'ws:', 'wss:'])
@@ -164,6 +171,7 @@ export function redactConfig (config: Config): Record<string, unknown> {
   return {
     ...config,
     adminToken: config.adminToken === undefined ? undefined : '[redacted]',
+    auditorToken: config.auditorToken === undefined ? undefined : '[redacted]',
     sealerKey: config.sealerKey === undefined ? undefined : '[redacted]',
     keystore: config.keystore === undefined ? undefined : { path: config.keystore.path, password: '[redacted]' }
   }

@@ -69,6 +69,12 @@ export function parseAddress (name: string, raw: string): string {
   return raw.trim()
 }
 
+/** A bearer token: at least 16 characters without spaces; never echoed back in the error. */
+export function parseToken (name: string, raw: string): string {
+  if (raw.length < 16 || /\s/.test(raw)) throw new ConfigError('INVALID_VALUE', `${name} must be at least 16 characters without spaces (value not shown)`)
+  return raw
+}
+
 /** A private key is checked for shape only, and never echoed back in the error. */
 export function parsePrivateKey (name: string, raw: string): string {
   const key = raw.trim()

@@ -161,8 +161,23 @@ export async function openRemoteReplica (peers: readonly PeerAddress[], key: Buf
  * are in, the connection is dropped (`freeze`, the default) so the proven state cannot move.
  */
 export function remoteReplica (remote: RemoteCore, timeoutMs: number, opts: { freeze?: boolean } = {}): ReplicaSource {
-  const { core, peer } = remote
-  const hex = core.key.toString('hex')
+  const hex = remote.core.key.toString('hex')
+  return proofReplica(remote.core, {
+    timeoutMs,
+    missing: (index) => `The peer ${remote.peer.address} did not send block ${index} of core ${hex} within ${timeoutMs / 1000} s.`,
+    // From here on the sparse replica is what the peer proved; stop it from moving under us.
+    ...(opts.freeze !== false ? { beforeProofs: remote.disconnect } : {})
+  })
+}
+
+/**
+ * A replica as an untrusted verifier reads it: its head, then for each planned length L up to it,
+ * block L−1 (fetched with a bound when missing: it brings the Merkle path) and Hypercore's upgrade
+ * proof `{ start: 0, length: L }`, which src/verify checks independently of Hypercore. A remote
+ * peer is read this way (`remoteReplica`); the service hands out its own replica this way
+ * (GET /v1/cores/:key/proofs), so a browser checks it exactly as `verify --peer` does.
+ */
+export function proofReplica (core: Hypercore, opts: { timeoutMs: number, missing: (index: number) => string, beforeProofs?: () => void }): ReplicaSource {
   const head = { length: core.state.length, fork: core.state.fork }
   return {
     head: () => head,
@@ -170,12 +185,11 @@ export function remoteReplica (remote: RemoteCore, timeoutMs: number, opts: { fr
       const wanted = [...new Set(lengths)].filter((l) => l >= 1 && l <= head.length)
       for (const length of wanted) {
         if (await core.has(length - 1)) continue
-        await core.get(length - 1, { timeout: timeoutMs }).catch((err: unknown) => {
-          throw new HeadsError('UPDATE_TIMEOUT', `The peer ${peer.address} did not send block ${length - 1} of core ${hex} within ${timeoutMs / 1000} s.`, { cause: err })
+        await core.get(length - 1, { timeout: opts.timeoutMs }).catch((err: unknown) => {
+          throw new HeadsError('UPDATE_TIMEOUT', opts.missing(length - 1), { cause: err })
         })
       }
-      // From here on the sparse replica is what the peer proved; stop it from moving under us.
-      if (opts.freeze !== false) remote.disconnect()
+      opts.beforeProofs?.()
       const state = core.state
       const proofs: Record<number, UpgradeProof> = {}
       for (const length of wanted) {

@@ -10,7 +10,7 @@ import { parseKey, parsePeer, type PeerAddress } from './parse'
 import { PeerLink, type LinkOptions, type PeerStatus } from './peer-link'
 import { checkCorePrefix, parseSealedRef, type PrefixResult, type SealedRef } from './prefix'
 import { PeerProber } from './peer-probe'
-import { localReplica, type ReplicaSource } from './replica-sources'
+import { localReplica, proofReplica, type ReplicaSource } from './replica-sources'
 import { ReplicationServer } from './replication-server'
 import { WatchedCore, type IncidentSink } from './watched-core'
 
@@ -254,6 +254,18 @@ export class HeadWatcher {
     await entry.ready
     await boundedUpdate(entry.core, this.updateTimeoutMs)
     return localReplica(entry.core, { timeoutMs: this.updateTimeoutMs, conflictSeen: entry.conflictSeen })
+  }
+
+  /**
+   * The replica as an untrusted verifier reads it (after a bounded update): its head, then
+   * Hypercore upgrade proofs at the lengths asked (GET /v1/cores/:key/proofs, for the browser).
+   */
+  async proofSource (key: unknown): Promise<ReplicaSource> {
+    const entry = this.entry(key)
+    await entry.ready
+    await boundedUpdate(entry.core, this.updateTimeoutMs)
+    const timeoutMs = this.updateTimeoutMs
+    return proofReplica(entry.core, { timeoutMs, missing: (index) => `No peer sent block ${index} of core ${entry.hex} within ${timeoutMs / 1000} s, so its tree there cannot be proven yet.` })
   }
 
   /**

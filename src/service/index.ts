@@ -11,4 +11,4 @@
  */
 export { HypersealService } from './service'
 export type { ServiceOptions } from './service'
-export { resolveAdminToken } from './admin-token'
+export { resolveAdminToken, resolveAuditorToken } from './admin-token'

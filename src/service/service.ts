@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Registry } from 'prom-client'
-import type { AuditQuery, CoreView, PassResult, ServiceInfo, ServicePort, TimeRange, WatchItem } from '../api'
+import type { AuditQuery, CoreView, PassResult, ReplicaProofs, SealerAccount, ServiceInfo, ServicePort, TimeRange, WatchItem } from '../api'
 import type { Config } from '../config'
 import { HeadsError, HeadWatcher, keyHex, parseKey } from '../heads'
 import { Journal, openDataDir, ReceiptsLog, type BatchRecord, type BatchSummary, type DataDir, type Page, type PageQuery, type ReceiptEntry } from '../ledger'
@@ -14,7 +14,7 @@ import { createChainReader, type ChainReader } from '../chain'
 import { EvidenceCache, type PinnedTrust } from '../evidence'
 import type { TrustRoot } from '../trust'
 import { errInfo, SILENT_LOGGER, type Logger } from '../util'
-import { resolveAdminToken } from './admin-token'
+import { resolveAdminToken, resolveAuditorToken } from './admin-token'
 import { connectChain, type ChainConnection } from './chain-connect'
 import { coreView, passResult } from './views'
 import { openMetrics } from './sealer-metrics'
@@ -26,6 +26,9 @@ import type { SignedReport } from '../report'
 import { auditReport } from './report-audit'
 import { loadReportKey } from './report-key'
 import { serviceTrustRoot } from './trust-root'
+import { replicaProofs } from './replica-proofs'
+import { SealerAccountReader } from './sealer-account'
+import { readiness, type Readiness } from './readiness'
 
 export interface ServiceOptions {
   logger?: Logger
@@ -48,6 +51,8 @@ const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.js
 export class HypersealService implements ServicePort {
   readonly registry: Registry
   readonly adminToken: string
+  /** Reads what an auditor may (reports, incident evidence, peer addresses); never writes. */
+  readonly auditorToken: string
   private readonly reportKey: { secretKey: Buffer, publicKey: Buffer }
   private readonly flight = new SingleFlight()
   private readonly startedAt = Date.now()
@@ -61,6 +66,7 @@ export class HypersealService implements ServicePort {
   private readonly pinned: PinnedTrust
   /** Chain answers about final seals: they cannot change, so verifying them again needs no RPC call. */
   private readonly evidence = new EvidenceCache()
+  private readonly account: SealerAccountReader
   /** Lasting verdicts by their inputs: a warm verify answers without reading the replica, ledger or chain. */
   private readonly verdicts = new VerdictCache()
 
@@ -80,6 +86,7 @@ export class HypersealService implements ServicePort {
     this.registry = metrics.registry
     this.updateTimeoutMs = opts.updateTimeoutMs ?? 10_000
     this.adminToken = resolveAdminToken(dataDir.dir, config.adminToken).token
+    this.auditorToken = resolveAuditorToken(dataDir.dir, config.auditorToken, this.adminToken).token
     this.reportKey = loadReportKey(dataDir.dir)
     this.deps = {
       watcher, log, journal,
@@ -95,6 +102,7 @@ export class HypersealService implements ServicePort {
       ...(opts.timing ? { timing: opts.timing } : {}),
       ...(opts.fault ? { fault: opts.fault } : {})
     }
+    this.account = new SealerAccountReader({ chain: chain.client, log })
     this.pinned = serviceTrustRoot({
       info: this.info(),
       deployBlock: chain.embedded?.deployBlock ?? 0,
@@ -328,21 +336,15 @@ export class HypersealService implements ServicePort {
     }, query)
   }
 
+  async replicaProofs (key: string, lengths: number[]): Promise<ReplicaProofs> { return await replicaProofs(this, key, lengths) }
+  async sealerAccount (): Promise<SealerAccount> { return await this.account.read() }
+
   health (): { status: 'ok', uptimeSeconds: number } {
     return { status: 'ok', uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000) }
   }
 
-  async ready (): Promise<{ ready: boolean, checks: Record<string, { ok: boolean, detail?: string }> }> {
-    const checks: Record<string, { ok: boolean, detail?: string }> = {
-      storage: this.closed ? { ok: false, detail: 'closed' } : { ok: true },
-      recovery: this.recovered ? { ok: true } : { ok: false, detail: 'unfinished batches wait for the chain' }
-    }
-    try {
-      checks.chain = { ok: true, detail: `block ${await this.chain.client.blockNumber()}` }
-    } catch (err) {
-      checks.chain = { ok: false, detail: errInfo(err).message }
-    }
-    return { ready: Object.values(checks).every((c) => c.ok), checks }
+  async ready (): Promise<Readiness> {
+    return await readiness({ closed: this.closed, recovered: this.recovered, chain: this.chain.client })
   }
 
   /** Stops the schedule, lets a running pass end, then closes everything in reverse order. */

@@ -43,6 +43,8 @@ function slowService (): { service: ServicePort, started: () => number, release:
     cachedVerify: () => null,
     verify: async (key, version) => await slow({ key, version, status: 'pending', sealedAt: null, final: false, receipt: null, replica: { length: 0, fork: 0, treeHash: null }, incidents: [], reason: 'not sealed yet', chain: null, trust: 'ab'.repeat(32), checks: [] } as unknown as Verdict),
     auditReport: unused,
+    replicaProofs: unused,
+    sealerAccount: unused,
     health: () => ({ status: 'ok', uptimeSeconds: 1 }),
     ready: async () => {
       const r = readiness
@@ -77,7 +79,7 @@ describe('API: the cap on expensive requests, and probes under load (real HTTP o
     const held = [fetch(`${base}/v1/verify/${KEY}/3`), fetch(`${base}/v1/verify/${KEY}/4`)]
     await waitFor(() => slow.started() === 2, 'two verifies in flight')
 
-    for (const path of [`/v1/verify/${KEY}/5`, `/v1/cores/${KEY}/receipts`, '/v1/batches/0/leaves', `/v1/cores/${KEY}/receipts?limit=5`]) {
+    for (const path of [`/v1/verify/${KEY}/5`, `/v1/cores/${KEY}/receipts`, '/v1/batches/0/leaves', `/v1/cores/${KEY}/receipts?limit=5`, `/v1/cores/${KEY}/proofs?lengths=3`]) {
       const res = await fetch(base + path)
       expect(res.status, path).to.equal(503)
       expect(res.headers.get('retry-after'), path).to.equal('5')

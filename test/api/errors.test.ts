@@ -24,7 +24,7 @@ const SEAL = ['BAD_HEAD', 'BAD_MANIFEST', 'KEY_MISMATCH', 'BAD_SIGNATURE', 'EMPT
 const SEALER = ['PASS_RUNNING', 'NOT_READY', 'CLOSED', 'FAULT_INJECTED'] as const
 const CONFIG = ['INVALID_VALUE', 'BAD_FILE', 'UNKNOWN_FIELD', 'SECRET_IN_FILE'] as const
 const VERIFY = ['BAD_INPUT', 'MISSING_ANSWER'] as const
-const API = ['BAD_REQUEST', 'TOKEN_IN_QUERY', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'BUSY', 'NOT_READY', 'INTERNAL'] as const
+const API = ['BAD_REQUEST', 'TOKEN_IN_QUERY', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'BUSY', 'NOT_READY', 'PAGES_NOT_BUILT', 'INTERNAL'] as const
 const COMPLETE: [
   Exact<typeof HEADS, HeadsErrorCode>, Exact<typeof LEDGER, LedgerErrorCode>, Exact<typeof CHAIN, ChainErrorCode>, Exact<typeof SEAL, SealErrorCode>,
   Exact<typeof SEALER, SealerErrorCode>, Exact<typeof CONFIG, ConfigErrorCode>, Exact<typeof VERIFY, VerifyErrorCode>, Exact<typeof API, ApiErrorCode>
@@ -148,6 +148,8 @@ function throwingServiceDouble (current: () => Error): ServicePort {
     cachedVerify: () => null,
     verify: fail,
     auditReport: fail,
+    replicaProofs: fail,
+    sealerAccount: fail,
     health: () => { throw current() },
     ready: fail
   }

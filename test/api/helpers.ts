@@ -22,14 +22,15 @@ export interface ApiFixture {
  * A real service (embedded anvil, Corestore, TCP replication on 127.0.0.1) in a temp dir with
  * the API built on it (not listening) and its logs captured; all closed by runCleanups.
  */
-export async function openApi (opts: { rateLimit?: false } = {}): Promise<ApiFixture> {
+export async function openApi (opts: { rateLimit?: false, site?: string | false } = {}): Promise<ApiFixture> {
   const dataDir = tempDir('hs-api-')
   const logs: string[] = []
   const destination = new Writable({ write (chunk: Buffer, _enc, cb) { logs.push(chunk.toString()); cb() } })
   const logger = createLogger({ level: 'debug', destination })
   const service = await HypersealService.open(testConfig(dataDir), { updateTimeoutMs: 2000, logger })
   onCleanup(() => service.close())
-  const app = buildApp({ service, adminToken: service.adminToken, logger, metrics: service.registry, ...opts })
+  // No pages unless a test builds them: the API's tests do not depend on `npm run build`.
+  const app = buildApp({ service, adminToken: service.adminToken, auditorToken: service.auditorToken, logger, metrics: service.registry, site: false, ...opts })
   onCleanup(() => app.close())
   const token = service.adminToken
   const admin = (opts: InjectOptions): Promise<LightMyRequestResponse> =>

@@ -124,7 +124,8 @@ describe('API routes on a real service (embedded anvil, Corestore, TCP replicati
     const seen = pass.json().incidents as Incident[]
     expect(seen.map((i) => [i.key, i.kind])).to.deep.include([writer.key, 'rewind'])
 
-    const all = await fx.app.inject({ method: 'GET', url: '/v1/incidents' })
+    // With a token: the public sees an incident's signed heads, not its evidence (test/api/roles.test.ts).
+    const all = await fx.admin({ method: 'GET', url: '/v1/incidents' })
     expect(all.statusCode).to.equal(200)
     const incidents = all.json().incidents as Incident[]
     // The watcher's truncate listener may record the rewind too (its own evidence); the pass's is there.

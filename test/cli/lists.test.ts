@@ -36,7 +36,8 @@ describe('hyperseal watch --file / --label, status paging, and a saved receipts 
     expect(run.code, run.stderr).to.equal(0)
     expect(JSON.parse(run.stdout)).to.deep.equal({ file, keys: 1_234, created: 1_234, merged: 0 })
 
-    const cores = await walkAll<CoreView>(apiBase({ api: live.url }, {}), '/v1/cores', 'cores', { timeoutMs: 30_000 })
+    // Peer addresses are shown to the auditor and the admin only.
+    const cores = await walkAll<CoreView>(apiBase({ api: live.url }, {}), '/v1/cores', 'cores', { timeoutMs: 30_000, token: live.token })
     expect(cores.map((c) => c.key).sort()).to.deep.equal([...keys].sort())
     expect(cores.every((c) => c.label === 'tenant A' && c.peers.length === 1 && c.peers[0] === '127.0.0.1:9')).to.equal(true)
 

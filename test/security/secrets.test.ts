@@ -8,6 +8,7 @@ const BIN = resolve(__dirname, '../../bin/hyperseal.js')
 // anvil's account 0: the embedded chain's sealer key. Public, but the service must still never print it.
 const DEV_KEY = 'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
 const TOKEN = 'admin-token-that-must-never-be-logged-3f9c'
+const AUDITOR = 'auditor-token-that-must-never-be-logged-7b1e'
 
 describe('secrets stay out of logs, errors and files (a full run of `hyperseal start`)', function () {
   this.timeout(120_000)
@@ -17,7 +18,7 @@ describe('secrets stay out of logs, errors and files (a full run of `hyperseal s
     const dataDir = tempDir('hs-secrets-')
     const env: NodeJS.ProcessEnv = {
       ...process.env, HYPERSEAL_FROM_SOURCE: '1', HYPERSEAL_DATA: dataDir, HYPERSEAL_PORT: '0', HYPERSEAL_REPLICATION_PORT: '0',
-      HYPERSEAL_ADMIN_TOKEN: TOKEN, HYPERSEAL_SCHEDULE: '* * * * * *'
+      HYPERSEAL_ADMIN_TOKEN: TOKEN, HYPERSEAL_AUDITOR_TOKEN: AUDITOR, HYPERSEAL_SCHEDULE: '* * * * * *'
     }
     delete env.TS_NODE_FILES
     const child = spawn(process.execPath, [BIN, 'start', '--log-level', 'trace'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -37,6 +38,8 @@ describe('secrets stay out of logs, errors and files (a full run of `hyperseal s
     expect((await fetch(`${api}/v1/verify/${writer.key}/3`)).status).to.equal(200)
     // Failures that could echo credentials: a wrong token, a token in the query string, a bad body.
     expect((await fetch(`${api}/v1/seal`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}x` } })).status).to.equal(403)
+    expect((await fetch(`${api}/v1/seal`, { method: 'POST', headers: { authorization: `Bearer ${AUDITOR}` } })).status).to.equal(403)
+    expect((await fetch(`${api}/v1/cores`, { headers: { authorization: `Bearer ${AUDITOR}` } })).status).to.equal(200)
     expect((await fetch(`${api}/v1/seal?token=${TOKEN}`, { method: 'POST' })).status).to.be.within(400, 401)
     expect((await fetch(`${api}/v1/cores`, { method: 'POST', headers: auth, body: JSON.stringify({ key: writer.key, adminToken: TOKEN }) })).status).to.equal(400)
 
@@ -45,6 +48,7 @@ describe('secrets stay out of logs, errors and files (a full run of `hyperseal s
     expect(out).to.include('Hyperseal stopped')
     expect(out.length).to.be.greaterThan(1000) // trace logs were written and read
     expect(out).not.to.include(TOKEN)
+    expect(out).not.to.include(AUDITOR)
     expect(out.toLowerCase()).not.to.include(DEV_KEY)
     expect(() => statSync(join(dataDir, 'admin-token')), 'no token file when the token comes from the environment').to.throw()
   })

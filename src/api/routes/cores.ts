@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { RouteContext } from './context'
 import { coresPage, pageQuery, receiptsPage, watchBody, watchMany, watchOne } from '../list-schemas'
 import { parsePage } from '../query'
+import { shownCore } from '../role-views'
 import { errorResponses, emptyQuery, keyParams } from '../schemas'
 import type { WatchItem } from '../service-port'
 
@@ -12,12 +13,14 @@ type WatchBody = WatchItem | { cores: WatchItem[] }
 type PageParams = { limit?: string, cursor?: string }
 
 /** The watched cores: list, watch one or many (admin), unwatch (admin), and a core's receipts. */
-export function coreRoutes (app: FastifyInstance, { service, admin, expensive }: RouteContext): void {
+export function coreRoutes (app: FastifyInstance, { service, admin, expensive, role }: RouteContext): void {
   app.get<{ Querystring: PageParams }>('/v1/cores', {
     schema: { querystring: pageQuery, response: { 200: coresPage, ...errorResponses } }
   }, async (request) => {
+    // Peer addresses only for auditors and admins (role-views.ts).
+    const shown = role(request)
     const { items, next } = await service.pageCores(parsePage(request.query))
-    return { cores: items, next, service: service.info() }
+    return { cores: items.map((c) => shownCore(shown, c)), next, service: service.info() }
   })
 
   app.post<{ Body: WatchBody }>('/v1/cores', {

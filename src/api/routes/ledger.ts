@@ -4,11 +4,12 @@ import { batchesQuery, incidentsQuery, leavesPage, batchesPage, incidentsPage, p
 import { parseLength, parsePage, parseRange } from '../query'
 import { errorResponses, emptyQuery, receipt, receiptParams } from '../schemas'
 import type { RouteContext } from './context'
+import { shownIncident } from '../role-views'
 
 interface ListQuery { limit?: string, cursor?: string, from?: string, to?: string, key?: string }
 
 /** Read-only views of the public receipts log: batches, a batch's leaves, incidents, one receipt. */
-export function ledgerRoutes (app: FastifyInstance, { service, expensive }: RouteContext): void {
+export function ledgerRoutes (app: FastifyInstance, { service, expensive, role }: RouteContext): void {
   app.get<{ Querystring: ListQuery }>('/v1/batches', {
     schema: { querystring: batchesQuery, response: { 200: batchesPage, ...errorResponses } }
   }, async (request) => {
@@ -28,8 +29,9 @@ export function ledgerRoutes (app: FastifyInstance, { service, expensive }: Rout
   }, async (request) => {
     const range = parseRange(request.query)
     const key = request.query.key
+    const shown = role(request)
     const { items, next } = await service.pageIncidents(key === undefined ? range : { ...range, key }, parsePage(request.query))
-    return { incidents: items, next }
+    return { incidents: items.map((i) => shownIncident(shown, i)), next }
   })
 
   app.get<{ Params: { key: string, length: string } }>('/v1/receipts/:key/:length', {

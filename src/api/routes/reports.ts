@@ -16,13 +16,13 @@ function keysOf (key: string | string[] | undefined): string[] | undefined {
 }
 
 /**
- * `GET /v1/reports/audit?from&to[&key…][&format=json|html|pdf]` (admin): the signed audit report
+ * `GET /v1/reports/audit?from&to[&key…][&format=json|html|pdf]` (auditor or admin): the signed audit report
  * of the period [from, to), re-verified against the chain now. JSON is the signed document;
  * HTML and PDF render it.
  */
-export function reportRoutes (app: FastifyInstance, { service, admin, expensive }: RouteContext): void {
+export function reportRoutes (app: FastifyInstance, { service, auditor, expensive }: RouteContext): void {
   app.get<{ Querystring: ReportQuery }>('/v1/reports/audit', {
-    onRequest: admin,
+    onRequest: auditor,
     schema: { querystring: reportQuery, response: { ...errorResponses } }
   }, async (request, reply) => {
     const q = request.query

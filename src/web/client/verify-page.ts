@@ -1,0 +1,152 @@
+/**
+ * `/verify`: anyone checks a core's version in their own browser, trusting the service for
+ * nothing (verify-run.ts). The URL carries the question (`/verify?key=…&version=…`) so a verdict
+ * can be linked, and the origin of the RPC endpoint in use (`&rpc=<origin>`), which is what the
+ * page's Content-Security-Policy lets it reach (src/api/csp.ts); the full RPC URL stays in this
+ * tab, since its path may hold an API key.
+ */
+import './styles.css'
+import { html, render } from 'htm/preact'
+import type { VNode } from 'preact'
+import { useEffect, useState } from 'preact/hooks'
+import type { Receipt } from '../../seal'
+import { readDroppedFile } from './dropped-file'
+import { PageHeader } from './page-header'
+import { savedRpc, saveRpc, saveTrust } from './storage'
+import { loadPinned, pinFromFile, TrustPanel, type TrustState } from './trust-panel'
+import { VerdictView } from './verdict-view'
+import { fetchServiceTrust, verifyInBrowser, type VerifyRun } from './verify-run'
+
+type RunState = { state: 'idle' } | { state: 'running', step: string } | { state: 'done', run: VerifyRun } | { state: 'error', message: string }
+
+const originOf = (url: string): string | null => {
+  try {
+    const u = new URL(url)
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null
+  } catch {
+    return null
+  }
+}
+
+const params = new URLSearchParams(location.search)
+const KEY = /^[0-9a-fA-F]{64}$/
+
+/** The page's own URL for a question and an RPC origin. */
+function pageUrl (q: { key?: string, version?: string, rpc?: string | null }): string {
+  const p = new URLSearchParams()
+  if (q.key) p.set('key', q.key)
+  if (q.version) p.set('version', q.version)
+  if (q.rpc) p.set('rpc', q.rpc)
+  const text = p.toString()
+  return `/verify${text === '' ? '' : `?${text}`}`
+}
+
+/** The RPC to use: this tab's full URL when it is the one the page URL names, else the URL's origin, else the trust root's hint. */
+function initialRpc (trust: TrustState): string {
+  const named = params.get('rpc')
+  const saved = savedRpc()
+  if (named !== null && saved !== null && originOf(saved) === originOf(named)) return saved
+  if (named !== null) return named
+  return trust.used.root.chains[0]?.rpc[0] ?? trust.service?.root.chains[0]?.rpc[0] ?? ''
+}
+
+/** Origins this page's policy lets it reach: the service's RPC hints and the one its URL names. */
+function reachable (trust: TrustState, rpc: string): boolean {
+  const origin = originOf(rpc)
+  const allowed = [...(trust.service?.root.chains.flatMap((c) => c.rpc) ?? []), params.get('rpc') ?? ''].map(originOf)
+  return origin !== null && allowed.includes(origin)
+}
+
+function App (): VNode {
+  const [trust, setTrust] = useState<TrustState | null>(null)
+  const [trustError, setTrustError] = useState<string | null>(null)
+  const [rpc, setRpc] = useState('')
+  const [key, setKey] = useState(params.get('key') ?? '')
+  const [version, setVersion] = useState(params.get('version') ?? '')
+  const [fileReceipts, setFileReceipts] = useState<Receipt[] | null>(null)
+  const [run, setRun] = useState<RunState>({ state: 'idle' })
+
+  const useRpc = (url: string, q = { key, version }): void => {
+    saveRpc(url)
+    location.assign(pageUrl({ ...q, rpc: originOf(url) }))
+  }
+
+  const start = async (t: TrustState, rpcUrl: string, k: string, v: string, receipts: Receipt[] | null): Promise<void> => {
+    const n = Number(v)
+    if (!KEY.test(k)) return setRun({ state: 'error', message: 'The core key must be 64 hex characters.' })
+    if (!Number.isSafeInteger(n) || n < 1) return setRun({ state: 'error', message: 'The version must be a whole number of at least 1 (version v means blocks 0 to v−1).' })
+    if (originOf(rpcUrl) === null) return setRun({ state: 'error', message: 'Give the JSON-RPC endpoint of the chain (an http or https URL).' })
+    history.replaceState(null, '', pageUrl({ key: k, version: v, rpc: params.get('rpc') }))
+    setRun({ state: 'running', step: 'Starting…' })
+    try {
+      const result = await verifyInBrowser({ key: k, version: n, rpcUrl, trust: t.used, ...(receipts ? { fileReceipts: receipts } : {}), onStep: (step) => setRun({ state: 'running', step }) })
+      setRun({ state: 'done', run: result })
+    } catch (err) {
+      setRun({ state: 'error', message: (err as Error).message })
+    }
+  }
+
+  useEffect(() => {
+    void (async () => {
+      const pinned = loadPinned()
+      let service = null
+      try {
+        service = (await fetchServiceTrust()).trust
+      } catch (err) {
+        if (pinned === null) return setTrustError(`The service's trust root could not be read or is not valid (${(err as Error).message}); pin one from a file.`)
+      }
+      const state: TrustState = { used: pinned ?? service!, pinned: pinned !== null, service }
+      setTrust(state)
+      const first = initialRpc(state)
+      // A pinned root may name an RPC this page's policy does not allow yet: reload naming it.
+      if (first !== '' && !reachable(state, first)) return useRpc(first)
+      setRpc(first)
+      if (params.get('key') !== null && params.get('version') !== null) await start(state, first, key, version, null)
+    })()
+  }, [])
+
+  const onDrop = async (file: File): Promise<void> => {
+    try {
+      const dropped = readDroppedFile(await file.text())
+      setKey(dropped.key)
+      setVersion(String(dropped.version))
+      setFileReceipts(dropped.receipts)
+      if (trust !== null) await start(trust, rpc, dropped.key, String(dropped.version), dropped.receipts)
+    } catch (err) {
+      setRun({ state: 'error', message: `${file.name}: ${(err as Error).message}` })
+    }
+  }
+
+  return html`
+    <${PageHeader} current="verify" />
+    <main id="main">
+      <h1>Verify a version of a Hypercore</h1>
+      <p class="lead">Your browser checks the writer's signature, the seal on chain and the replica's Hypercore proofs itself; the service is trusted for nothing.</p>
+      ${trustError !== null ? html`<p class="error" role="alert">${trustError}</p>` : null}
+      <form class="panel" onSubmit=${(e: Event) => { e.preventDefault(); if (trust !== null) void start(trust, rpc, key.trim(), version.trim(), fileReceipts) }}>
+        <div class="field"><label for="key">Core key (64 hex characters)</label>
+          <input id="key" name="key" autocomplete="off" spellcheck=${false} required value=${key} onInput=${(e: Event) => { setKey((e.target as HTMLInputElement).value); setFileReceipts(null) }} /></div>
+        <div class="field"><label for="version">Version (blocks 0 to version − 1)</label>
+          <input id="version" name="version" inputmode="numeric" required value=${version} onInput=${(e: Event) => setVersion((e.target as HTMLInputElement).value)} /></div>
+        <button type="submit" disabled=${trust === null || run.state === 'running'}>Verify</button>
+        <div class="field drop"><label for="receipt-file">Or a receipt file (<code>hyperseal receipts export</code>)</label>
+          <input id="receipt-file" type="file" accept="application/json,.json" disabled=${trust === null} onChange=${(e: Event) => { const f = (e.target as HTMLInputElement).files?.[0]; if (f !== undefined) void onDrop(f) }} /></div>
+      </form>
+      <div class="status" role="status" aria-live="polite">${run.state === 'running' ? run.step : ''}</div>
+      ${run.state === 'error' ? html`<p class="error" role="alert">${run.message}</p>` : null}
+      ${run.state === 'done' ? html`<${VerdictView} run=${run.run} />` : null}
+      <form class="panel" onSubmit=${(e: Event) => { e.preventDefault(); const url = (e.target as HTMLFormElement).elements.namedItem('rpc') as HTMLInputElement; if (originOf(url.value.trim()) !== null) useRpc(url.value.trim()) }}>
+        <h2>Chain endpoint</h2>
+        <div class="field"><label for="rpc">JSON-RPC URL of chain ${trust?.used.root.chains.map((c) => c.chainId).join(', ') ?? ''} (any node: its answers are checked)</label>
+          <input id="rpc" name="rpc" type="url" autocomplete="off" spellcheck=${false} value=${rpc} /></div>
+        <button type="submit">Use this endpoint</button>
+      </form>
+      ${trust !== null
+        ? html`<${TrustPanel} state=${trust}
+            onPin=${async (file: File) => { try { const p = await pinFromFile(file); setTrust({ ...trust, used: p, pinned: true }) } catch (err) { setRun({ state: 'error', message: (err as Error).message }) } }}
+            onForget=${() => { saveTrust(null); if (trust.service !== null) setTrust({ used: trust.service, pinned: false, service: trust.service }) }} />`
+        : null}
+    </main>`
+}
+
+render(html`<${App} />`, document.getElementById('app')!)
