@@ -18,6 +18,7 @@ import { reportRoutes } from './routes/reports'
 import { sealRoutes } from './routes/seal'
 import { trustRoutes } from './routes/trust'
 import { verifyRoutes } from './routes/verify'
+import { proofRoutes } from './routes/proofs'
 import type { ServicePort } from './service-port'
 
 export interface ApiDeps {
@@ -111,6 +112,7 @@ export function buildApp (deps: ApiDeps): FastifyInstance {
     sealRoutes(routes, ctx)
     opsRoutes(routes, ctx)
     verifyRoutes(routes, ctx)
+    proofRoutes(routes, ctx)
     reportRoutes(routes, ctx)
     trustRoutes(routes, ctx)
   })

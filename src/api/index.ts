@@ -2,6 +2,6 @@
 export { buildApp, apiLimits } from './app'
 export type { ApiDeps } from './app'
 export { createLogger } from './logging'
-export type { AuditQuery, ServicePort, ServiceInfo, CoreView, PassResult, TimeRange, WatchItem } from './service-port'
+export type { AuditQuery, ServicePort, ServiceInfo, CoreView, PassResult, RecordQuestion, TimeRange, WatchItem } from './service-port'
 export { BULK_WATCH_MAX } from './service-port'
 export type { ReadinessOptions } from './readiness'

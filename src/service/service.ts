@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Registry } from 'prom-client'
-import type { AuditQuery, CoreView, PassResult, ServiceInfo, ServicePort, TimeRange, WatchItem } from '../api'
+import type { AuditQuery, CoreView, PassResult, RecordQuestion, ServiceInfo, ServicePort, TimeRange, WatchItem } from '../api'
 import type { Config } from '../config'
 import { HeadsError, HeadWatcher, keyHex, parseKey } from '../heads'
 import { Journal, openDataDir, ReceiptsLog, type BatchRecord, type BatchSummary, type DataDir, type Page, type PageQuery, type ReceiptEntry } from '../ledger'
@@ -19,7 +19,9 @@ import { connectChain, type ChainConnection } from './chain-connect'
 import { coreView, passResult } from './views'
 import { openMetrics } from './sealer-metrics'
 import { pageCores, watchCores } from './watch-list'
-import { verifyCore } from './verify-core'
+import { StructureRegistry } from './structures'
+import { verifyWatched } from './verify-structure'
+import { proveRecord } from './prove-record'
 import type { Verdict } from '../verify'
 import type { SignedReport } from '../report'
 import { auditReport } from './report-audit'
@@ -60,6 +62,8 @@ export class HypersealService implements ServicePort {
   private readonly pinned: PinnedTrust
   /** Chain answers about final seals: they cannot change, so verifying them again needs no RPC call. */
   private readonly evidence = new EvidenceCache()
+  /** Which watched core is a Hyperbee or a Hyperdrive (and a drive's blobs core). */
+  readonly structures: StructureRegistry
 
   private constructor (
     private readonly config: Config,
@@ -78,6 +82,7 @@ export class HypersealService implements ServicePort {
     this.updateTimeoutMs = opts.updateTimeoutMs ?? 10_000
     this.adminToken = resolveAdminToken(dataDir.dir, config.adminToken).token
     this.reportKey = loadReportKey(dataDir.dir)
+    this.structures = new StructureRegistry(dataDir.store, { journal, watcher, logger })
     this.deps = {
       watcher, log, journal,
       chain: chain.client,
@@ -146,6 +151,8 @@ export class HypersealService implements ServicePort {
       undo.push(async () => { reader.close() })
       const service = new HypersealService(config, dataDir, chain, watcher, log, journal, logger, reader, replication, opts, metrics)
       await service.recover()
+      // Stored block 0s tell the structures again at once; the rest are asked of peers by the next pass.
+      await service.structures.follow(await journal.listWatched(), 0)
       return service
     } catch (err) {
       for (const step of undo.reverse()) await step().catch(() => {})
@@ -203,13 +210,14 @@ export class HypersealService implements ServicePort {
     const stale = await this.journal.staleMarks()
     const out: CoreView[] = []
     for (const entry of await this.journal.listWatched()) {
-      out.push(coreView(entry, replicas.get(entry.key), await this.log.latestReceipt(entry.key), stale.get(entry.key) ?? null))
+      out.push({ ...coreView(entry, replicas.get(entry.key), await this.log.latestReceipt(entry.key), stale.get(entry.key) ?? null), ...this.structures.view(entry.key) })
     }
     return out
   }
 
   async pageCores (page: PageQuery): Promise<Page<CoreView>> {
-    return await pageCores(this, page)
+    const found = await pageCores(this, page)
+    return { ...found, items: found.items.map((c) => ({ ...c, ...this.structures.view(c.key) })) }
   }
 
   async watchCore (key: string, peers: string[], label?: string): Promise<{ created: boolean, core: CoreView }> {
@@ -217,8 +225,12 @@ export class HypersealService implements ServicePort {
     return { created: created === 1, core: cores[0] }
   }
 
+  /** Watches the cores, then tells what each is (bounded): a Hyperdrive's blobs core is watched with it. */
   async watchCores (items: WatchItem[]): Promise<{ created: number, merged: number, cores: CoreView[] }> {
-    return await watchCores(this, items)
+    const done = await watchCores(this, items)
+    const entries = (await Promise.all(done.cores.map((c) => this.journal.getWatch(c.key)))).filter((e) => e !== null)
+    await this.structures.follow(entries, this.updateTimeoutMs)
+    return { ...done, cores: done.cores.map((c) => ({ ...c, ...this.structures.view(c.key) })) }
   }
 
   async unwatchCore (key: string): Promise<void> {
@@ -232,6 +244,8 @@ export class HypersealService implements ServicePort {
     const passes = this.deps.metrics!.passes
     return await this.flight.run(async () => {
       try {
+        // A drive recognised now has its blobs core watched before the pass: both seal together.
+        await this.structures.follow(await this.journal.listWatched(), Math.min(this.updateTimeoutMs, 2000))
         const outcome = await runSealPass(this.deps, { checkSeals: !this.sealsChecked })
         this.recovered = true
         this.sealsChecked = true
@@ -290,7 +304,11 @@ export class HypersealService implements ServicePort {
   }
 
   async verify (key: string, version: number): Promise<Verdict> {
-    return await verifyCore({ watcher: this.watcher, log: this.log, journal: this.journal, reader: this.reader, trust: this.pinned, cache: this.evidence, updateTimeoutMs: this.updateTimeoutMs }, key, version)
+    return await verifyWatched({ watcher: this.watcher, log: this.log, journal: this.journal, reader: this.reader, trust: this.pinned, cache: this.evidence, updateTimeoutMs: this.updateTimeoutMs, structures: this.structures }, key, version)
+  }
+
+  async proveRecord (key: string, question: RecordQuestion): Promise<Record<string, unknown>> {
+    return await proveRecord({ log: this.log, journal: this.journal, structures: this.structures, updateTimeoutMs: this.updateTimeoutMs }, key, question)
   }
 
   async auditReport (query: AuditQuery): Promise<SignedReport> {

@@ -19,7 +19,8 @@ export type StructureKind = Structure['kind']
  * not stored and no peer sent it within `timeoutMs` (0: only what is stored).
  */
 export async function recognise (core: Hypercore, timeoutMs: number): Promise<Structure | null> {
-  if (core.length === 0) return null
+  // An empty replica may not have met its peer yet: block 0 is then waited for, within the bound.
+  if (core.length === 0 && timeoutMs === 0) return null
   let block: Buffer | null
   try {
     block = await core.get(0, timeoutMs > 0 ? { timeout: timeoutMs } : { wait: false })

@@ -145,6 +145,7 @@ function throwingServiceDouble (current: () => Error): ServicePort {
     pageIncidents: fail,
     pageReceipts: fail,
     receiptAt: fail,
+    proveRecord: fail,
     verify: fail,
     auditReport: fail,
     health: () => { throw current() },
