@@ -14,14 +14,25 @@ import type { RouteContext } from './context'
  */
 export function proofRoutes (app: FastifyInstance, { service, expensive }: RouteContext): void {
   app.get<{ Params: { key: string, index: string } }>('/v1/proofs/:key/:index', {
-    schema: { params: proofIndexParams, response: { 200: recordProof, ...errorResponses } }
+    schema: {
+      summary: 'A record proof of one block (docs/formats.md "Record proof")',
+      description: 'The receipt of the earliest seal covering block `index`, the block\'s bytes and the Hypercore tree nodes that fold it into the sealed tree hash; check it with `hyperseal verify-proof`.',
+      params: proofIndexParams,
+      response: { 200: recordProof, ...errorResponses }
+    }
   }, async (request) => {
     const index = parseLength(request.params.index)
     return await expensive.run(() => service.proveRecord(request.params.key, { index }))
   })
 
   app.get<{ Params: { key: string }, Querystring: { entry?: string, file?: string, version?: string } }>('/v1/proofs/:key', {
-    schema: { params: proofKeyParams, querystring: proofQuery, response: { 200: recordProof, ...errorResponses } }
+    schema: {
+      summary: 'A record proof of a Hyperbee entry (?entry=) or a Hyperdrive file (?file=)',
+      description: 'At `version` (default: the latest the service holds; a bee\'s version is its core\'s length): the blocks Hyperbee\'s get(entry) reads, or the drive entry and its blob blocks, each part proven against the earliest seal covering it.',
+      params: proofKeyParams,
+      querystring: proofQuery,
+      response: { 200: recordProof, ...errorResponses }
+    }
   }, async (request) => {
     const { entry, file } = request.query
     if ((entry === undefined) === (file === undefined)) throw new ApiError('BAD_REQUEST', 'Give exactly one of entry (a Hyperbee key) or file (a Hyperdrive path); a block is /v1/proofs/:key/:index.')
