@@ -51,7 +51,7 @@ export const recordProof = {
           role: { type: 'string' },
           receipt,
           blocks: { type: 'array', items: { type: 'object', required: ['index', 'data'], properties: { index: uint, data: hex } } },
-          nodes: { type: 'array', items: { type: 'object', required: ['index', 'size', 'hash'], properties: { index: uint, size: uint, hash: hex } } }
+          nodes: { type: 'array', items: { type: 'object', required: ['size', 'hash'], properties: { size: uint, hash: hex } } }
         }
       }
     }

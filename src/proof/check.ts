@@ -13,7 +13,7 @@ import { checkSealed, type ChainEvidence, type Check, type VerdictChain } from '
 import { ProofError } from './errors'
 import { parseRecordProof, type PartRole, type ProofPart, type RecordProof } from './format'
 import { readRecord, type ProvenRecord } from './record'
-import { treeHashFromBlocks } from './tree'
+import { proofNodeIndexes, treeHashFromBlocks } from './tree'
 
 export type ProofFailure =
   | 'BAD_PROOF' // not a well-formed v1 record proof
@@ -72,7 +72,10 @@ export function checkRecordProof (document: unknown, chain: ChainEvidence, trust
     const head = seal.receipt.head
     if (part.role !== 'blobs' && head.key !== proof.key) return fail('WRONG_CORE', `The ${part.role} part's receipt is of core ${head.key}, not ${proof.key}.`, 'tree', part.role)
     try {
-      const hash = treeHashFromBlocks(head.length, part.blocks, part.nodes)
+      // The nodes' indexes follow from the blocks: a node can only stand where the fold needs one.
+      const indexes = proofNodeIndexes(head.length, part.blocks.map((b) => b.index))
+      if (indexes.length !== part.nodes.length) throw new TreeFault(`the fold needs ${indexes.length} nodes, the part carries ${part.nodes.length}`)
+      const hash = treeHashFromBlocks(head.length, part.blocks, part.nodes.map((n, i) => ({ index: indexes[i], size: n.size, hash: n.hash })))
       if (hash.toString('hex') !== head.treeHash) {
         return fail('TREE_MISMATCH', `The ${part.role} part's blocks and nodes fold into tree ${hash.toString('hex').slice(0, 16)}…, not the sealed tree ${head.treeHash.slice(0, 16)}… at length ${head.length}.`, 'tree', part.role)
       }

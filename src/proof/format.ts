@@ -4,7 +4,6 @@
  * no later than a seal. Parsing is strict (every field present, no unknown field, sizes bounded);
  * the receipts inside are parsed by the seal checks, the rest here.
  */
-import type { TreeNode } from '../seal'
 import { ProofError } from './errors'
 import type { ProvenBlock } from './tree'
 
@@ -16,8 +15,11 @@ export interface ProofPart {
   /** The receipt of the earliest seal covering what this part proves (parsed by the seal checks). */
   receipt: unknown
   blocks: ProvenBlock[]
-  nodes: TreeNode[]
+  /** The tree nodes, without their indexes: those follow from the blocks (tree.ts `proofNodeIndexes`), in that order. */
+  nodes: ProofNode[]
 }
+
+export interface ProofNode { size: number, hash: Buffer }
 
 export interface RecordProof {
   v: 1
@@ -86,9 +88,9 @@ function part (value: unknown, where: string): ProofPart {
   })
   if (blocks.length === 0) throw bad(`${where}.blocks must hold at least one block`)
   const nodes = list(json.nodes, `${where}.nodes`, MAX_PROOF_NODES).map((n, i) => {
-    const node = object(n, `${where}.nodes[${i}]`, ['index', 'size', 'hash'])
+    const node = object(n, `${where}.nodes[${i}]`, ['size', 'hash'])
     if (typeof node.hash !== 'string' || !HEX32.test(node.hash)) throw bad(`${where}.nodes[${i}].hash must be 64 lowercase hex characters`)
-    return { index: uint(node.index, `${where}.nodes[${i}].index`), size: uint(node.size, `${where}.nodes[${i}].size`), hash: Buffer.from(node.hash, 'hex') }
+    return { size: uint(node.size, `${where}.nodes[${i}].size`), hash: Buffer.from(node.hash, 'hex') }
   })
   return { role: json.role, receipt: json.receipt, blocks, nodes }
 }
@@ -138,7 +140,7 @@ export function recordProofToJson (proof: RecordProof): Json {
       role: p.role,
       receipt: p.receipt,
       blocks: p.blocks.map((b) => ({ index: b.index, data: Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength).toString('hex') })),
-      nodes: p.nodes.map((n) => ({ index: n.index, size: n.size, hash: n.hash.toString('hex') }))
+      nodes: p.nodes.map((n) => ({ size: n.size, hash: n.hash.toString('hex') }))
     }))
   }
 }

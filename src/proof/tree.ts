@@ -67,6 +67,7 @@ export function treeHashFromBlocks (length: number, blocks: readonly ProvenBlock
  * above): for each root, itself if no block is under it, else its children the same way.
  */
 export function proofNodeIndexes (length: number, blocks: readonly number[]): number[] {
+  if (!Number.isSafeInteger(length) || length < 1 || length > MAX_TREE_LENGTH) throw new TreeFault(`length ${length} is out of range`)
   const leaves = [...new Set(blocks)].sort((a, b) => a - b)
   const anyUnder = (index: number): boolean => {
     const lo = flat.leftSpan(index) / 2

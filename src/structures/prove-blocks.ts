@@ -61,7 +61,7 @@ export async function provePart (source: ProofSource, role: PartRole, receipt: R
   const nodes = [...wanted].map((i) => {
     const n = found.get(i)
     if (n === undefined) throw new StructureError('BLOCK_UNAVAILABLE', `Tree node ${i} of core ${source.core.key.toString('hex')} at length ${length} is not stored here.`)
-    return { index: n.index, size: n.size, hash: Buffer.from(n.hash) }
+    return { size: n.size, hash: Buffer.from(n.hash) }
   })
   return { role, receipt, blocks, nodes }
 }

@@ -83,6 +83,11 @@ describe('record proofs: a block, a bee entry, a drive file (real service, write
     await refusesEveryFlip(check, early, 60)
     const moved = await check({ ...early, index: 4 })
     expect(moved.ok === false && moved.code).to.equal('BAD_RECORD')
+    const part = (early.parts as Json[])[0]
+    const fewer = await check({ ...early, parts: [{ ...part, nodes: (part.nodes as Json[]).slice(1) }] })
+    expect(fewer.ok === false && fewer.code).to.equal('TREE_MISMATCH')
+    const other = await check({ ...early, parts: [{ ...part, blocks: [{ index: 4, data: Buffer.from('block-4').toString('hex') }] }], index: 4 })
+    expect(other.ok === false && other.code).to.equal('TREE_MISMATCH')
 
     const missing = await api.app.inject({ method: 'GET', url: `/v1/proofs/${writer.key}/15` })
     expect(missing.statusCode).to.equal(404)
