@@ -74,8 +74,8 @@ async function treeHashOf (core: Hypercore, length: number, headLength: number, 
   return await treeHashAt(core, length, timeoutMs)
 }
 
-/** What a verifier needs of a replica: its head, and its tree hash at each length asked for. */
-export interface ReplicaView {
+/** A local replica read at one instant: its head, and its tree hash at each length asked for (the heads side; the verifier's `ReplicaView` is built from it in replica-sources). */
+export interface ReplicaSnapshot {
   length: number
   fork: number
   /** Tree hash of the head (hex), absent when empty. */
@@ -89,10 +89,10 @@ export interface ReplicaView {
  * Reads the replica's head and its tree hashes at `lengths` in one fork: if the writer's fork
  * changes while hashing (a truncate landed), it starts again, so the view is never a mix.
  */
-export async function readReplicaView (core: Hypercore, lengths: number[], opts: { timeoutMs: number, conflictSeen?: boolean }): Promise<ReplicaView> {
+export async function readReplicaSnapshot (core: Hypercore, lengths: number[], opts: { timeoutMs: number, conflictSeen?: boolean }): Promise<ReplicaSnapshot> {
   for (let attempt = 1; ; attempt++) {
     const state = core.state
-    const view: ReplicaView = {
+    const view: ReplicaSnapshot = {
       length: state.length,
       fork: state.fork,
       ...(state.length > 0 ? { treeHash: Buffer.from(state.hash()).toString('hex') } : {}),

@@ -22,7 +22,7 @@ import type Hypercore from 'hypercore'
 import type { ReplicaView, UpgradeProof } from '../verify'
 import { HeadsError } from './errors'
 import type { PeerAddress } from './parse'
-import { readReplicaView } from './prefix'
+import { readReplicaSnapshot } from './prefix'
 import { withTimeout } from './timeout'
 
 export interface ReplicaSource {
@@ -39,7 +39,7 @@ export function localReplica (core: Hypercore, opts: { timeoutMs: number, confli
   return {
     head: () => ({ length: core.state.length, fork: core.state.fork }),
     view: async (lengths) => {
-      const v = await readReplicaView(core, lengths, opts)
+      const v = await readReplicaSnapshot(core, lengths, opts)
       return { length: v.length, fork: v.fork, treeHash: v.treeHash ?? null, treeHashAt: (l) => v.treeHashes[l] }
     }
   }

@@ -22,6 +22,7 @@ import { pageCores, watchCores } from './watch-list'
 import { StructureRegistry } from './structures'
 import { verifyWatched } from './verify-structure'
 import { proveRecord } from './prove-record'
+import { VerdictCache } from './verdict-cache'
 import type { Verdict } from '../verify'
 import type { SignedReport } from '../report'
 import { auditReport } from './report-audit'
@@ -64,6 +65,8 @@ export class HypersealService implements ServicePort {
   private readonly evidence = new EvidenceCache()
   /** Which watched core is a Hyperbee or a Hyperdrive (and a drive's blobs core). */
   readonly structures: StructureRegistry
+  /** Lasting verdicts by their inputs: a warm verify answers without reading the replica, ledger or chain. */
+  private readonly verdicts = new VerdictCache()
 
   private constructor (
     private readonly config: Config,
@@ -303,12 +306,39 @@ export class HypersealService implements ServicePort {
     return entries.reduce<ReceiptEntry | null>((newest, e) => (newest === null || e.batch > newest.batch ? e : newest), null)
   }
 
+  cachedVerify (key: string, version: number): Verdict | null {
+    const hex = keyHex(parseKey(key))
+    const stamp = this.verifyStamp(hex)
+    return stamp === null ? null : this.verdicts.get(hex, version, stamp)
+  }
+
   async verify (key: string, version: number): Promise<Verdict> {
-    return await verifyWatched({ watcher: this.watcher, log: this.log, journal: this.journal, reader: this.reader, trust: this.pinned, cache: this.evidence, updateTimeoutMs: this.updateTimeoutMs, structures: this.structures }, key, version)
+    const hex = keyHex(parseKey(key))
+    const before = this.verifyStamp(hex)
+    const verdict = await verifyWatched({ watcher: this.watcher, log: this.log, journal: this.journal, reader: this.reader, trust: this.pinned, cache: this.evidence, updateTimeoutMs: this.updateTimeoutMs, structures: this.structures }, hex, version)
+    // Kept only when nothing it rests on moved while it was computed: then the stamp names its inputs.
+    if (before !== null && before === this.verifyStamp(hex)) this.verdicts.set(hex, version, before, verdict)
+    return verdict
   }
 
   async proveRecord (key: string, question: RecordQuestion): Promise<Record<string, unknown>> {
     return await proveRecord({ log: this.log, journal: this.journal, structures: this.structures, updateTimeoutMs: this.updateTimeoutMs }, key, question)
+  }
+
+  /**
+   * The inputs of a verify of `hex` as one string, or null when they cannot be named: what the
+   * core is (a structure is known once its block 0 was read; until then a verify may still find
+   * out, so nothing is kept), its replica's state, a drive's blobs replica's state (the blobs
+   * length a version references is read from the db, whose state is in the stamp) and the
+   * ledger's length (new receipts and incidents land there).
+   */
+  private verifyStamp (hex: string): string | null {
+    const structure = this.structures.peek(hex)
+    const replica = this.watcher.replicaStamp(hex)
+    if (structure === undefined || replica === null) return null
+    if (structure.kind !== 'hyperdrive') return `${structure.kind}:${replica}:${this.log.core.length}`
+    const blobs = this.watcher.replicaStamp(structure.blobs)
+    return blobs === null ? null : `${structure.kind}:${replica}:${blobs}:${this.log.core.length}`
   }
 
   async auditReport (query: AuditQuery): Promise<SignedReport> {

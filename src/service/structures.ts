@@ -30,6 +30,11 @@ export class StructureRegistry {
     return core
   }
 
+  /** What `key` is, if its block 0 was read already (undefined while unknown); reads nothing. */
+  peek (key: string): Structure | undefined {
+    return this.known.get(key)
+  }
+
   /** What `key` is, asking its block 0 of a peer for up to `timeoutMs` (0: stored blocks only); null while unknown. */
   async structureOf (key: string, timeoutMs: number): Promise<Structure | null> {
     const kept = this.known.get(key)

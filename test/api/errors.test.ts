@@ -150,6 +150,7 @@ function throwingServiceDouble (current: () => Error): ServicePort {
     pageReceipts: fail,
     receiptAt: fail,
     proveRecord: fail,
+    cachedVerify: () => null,
     verify: fail,
     auditReport: fail,
     health: () => { throw current() },
