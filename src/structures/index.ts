@@ -3,6 +3,8 @@
 export { recognise, structureOf } from './recognise'
 export type { Structure, StructureKind } from './recognise'
 export { blobsLengthAt } from './blobs-length'
+export { structureVerdict } from './version-verdict'
+export type { PartsOfVersion } from './version-verdict'
 export { proveBlock, proveEntry, proveFile, MAX_FILE_BYTES } from './prove'
 export { earliestCovering } from './prove-blocks'
 export type { ProofSource } from './prove-blocks'

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { appendN, localWriter, runCleanups, tempDir, waitFor, type LocalWriter } from '../heads/helpers'
 import { replicaAt } from '../sealer/helpers'
+import type { Verdict } from '../../src/verify'
 import { structWriter, type StructWriter } from '../structures/helpers'
 import { expectOneErrorLine, runCli, startService, type LiveService } from './helpers'
 
@@ -52,6 +53,26 @@ describe('hyperseal prove and verify-proof', function () {
     const refused = await runCli(['verify-proof', bad, '--trust', trustFile, '--rpc', rpc])
     expect(refused.code).to.equal(1)
     expect(refused.stdout).to.match(/^REFUSED \(TREE_MISMATCH\)/)
+  })
+
+  it('verify <drive key> <version> independently: the db and the blobs core at the length that version references', async () => {
+    const v = await drive.run({ cmd: 'version' })
+    const args = ['verify', drive.key, String(v.version), '--trust', trustFile, '--rpc', live.service.rpcUrl!, '--peer', drive.peer, '--timeout', '10']
+    const run = await runCli([...args, '--json'])
+    expect(run.code, run.stderr).to.equal(0)
+    const verdict = JSON.parse(run.stdout) as Verdict & { kind: string, parts: Array<Verdict & { role: string }> }
+    expect(verdict.status, verdict.reason).to.equal('verified')
+    expect(verdict.kind).to.equal('hyperdrive')
+    expect(verdict.parts.map((p) => [p.role, p.key, p.version, p.status])).to.deep.equal([
+      ['db', drive.key, v.version, 'verified'], ['blobs', drive.blobs, v.blobsLength, 'verified']
+    ])
+    // The same verdict as the service gives for the same replicas.
+    const served = await live.service.verify(drive.key, v.version) as typeof verdict
+    expect(served.parts.map((p) => [p.role, p.version, p.status, p.sealedAt])).to.deep.equal(verdict.parts.map((p) => [p.role, p.version, p.status, p.sealedAt]))
+    const text = await runCli(args)
+    expect(text.code, text.stderr).to.equal(0)
+    expect(text.stdout).to.match(/^VERIFIED: hyperdrive [0-9a-f]{64} version \d+/)
+    expect(text.stdout).to.match(/part: +blobs +verified/)
   })
 
   it('proves a drive file and extracts its content; bad input is exit 2', async () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import type { Verdict } from '../../src/verify'
 import { openApi, type ApiFixture } from '../api/helpers'
-import { runCleanups } from '../heads/helpers'
+import { runCleanups, waitFor } from '../heads/helpers'
 import { replicaAt } from '../sealer/helpers'
 import { structWriter } from './helpers'
 
@@ -71,9 +71,20 @@ describe('Hyperdrive and Hyperbee as units (real writer processes over TCP)', fu
     await replicaAt(api.service, w.blobs!, v3.blobsLength!)
     await api.service.sealNow()
     expect((await verdictOf(api, w.key, 3)).status).to.equal('verified')
+    // The drive's verdict is kept (its db, its blobs and the ledger unchanged)...
+    await waitFor(() => api.service.cachedVerify(w.key, 3) !== null, 'the drive verdict kept')
 
-    // The writer truncates its blobs core under the sealed length and writes other content there.
+    // The writer truncates its blobs core under the sealed length and writes other blocks there,
+    // the db untouched and no seal pass: the kept `verified` must not answer any more.
     await w.run({ cmd: 'truncate-blobs', length: 1 })
+    const moved = await w.run({ cmd: 'append-blobs', blocks: v3.blobsLength! + 2 })
+    expect(moved.version).to.equal(3)
+    await replicaAt(api.service, w.blobs!, moved.blobsLength!, 1)
+    expect(api.service.cachedVerify(w.key, 3)).to.equal(null)
+    const unsealed = await verdictOf(api, w.key, 3)
+    expect(unsealed.status, unsealed.reason).to.equal('rewind')
+    expect(unsealed.parts.find((p) => p.role === 'blobs')!.status).to.equal('rewind')
+
     const after = await w.run({ cmd: 'put', path: '/c.bin', bytes: 150_000, seed: 99 })
     await replicaAt(api.service, w.blobs!, after.blobsLength!, 1)
     await api.service.sealNow()

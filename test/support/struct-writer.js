@@ -10,6 +10,7 @@
 //   { "cmd": "version" }                      { version, blobsLength } (drive) or { version } (bee)
 //   { "cmd": "truncate-blobs", "length": n }  the blobs core alone truncated (its fork id grows)
 //   { "cmd": "truncate", "length": n }        the db/bee core truncated
+//   { "cmd": "append-blobs", "blocks": n }    n seeded blocks appended to the blobs core alone (the db unchanged)
 //   { "cmd": "clear-blobs", "path": "/a.txt" }, { "cmd": "clear", "index": i }  block contents cleared
 //   { "cmd": "exit" }
 // --primary-key hex reopens a copied storage (the copied-key recipe of test/heads/helpers.ts).
@@ -77,6 +78,9 @@ async function run (c) {
       return state()
     case 'truncate-blobs':
       await drive.blobs.core.truncate(c.length)
+      return state()
+    case 'append-blobs':
+      for (let i = 0; i < c.blocks; i++) await drive.blobs.core.append(seeded(1024, 1000 + i))
       return state()
     case 'truncate':
       await db().truncate(c.length)
