@@ -3,7 +3,7 @@ import type { Verdict } from '../../src/verify'
 import { openApi, type ApiFixture } from '../api/helpers'
 import { runCleanups, waitFor } from '../heads/helpers'
 import { replicaAt } from '../sealer/helpers'
-import { structWriter } from './helpers'
+import { copiedDrive, structWriter } from './helpers'
 
 type StructureVerdict = Verdict & { kind: string, parts: Array<Verdict & { role: string }> }
 
@@ -94,6 +94,33 @@ describe('Hyperdrive and Hyperbee as units (real writer processes over TCP)', fu
     expect(v.parts.find((p) => p.role === 'blobs')!.status).to.equal('rewind')
     expect(v.reason).to.match(/blobs/)
     expect(v.incidents.some((i) => i.key === w.blobs && i.kind === 'rewind')).to.equal(true)
+  })
+
+  it('a forked drive copy (the same key, another history): the drive verdict is fork, naming the part', async () => {
+    const api = await openApi()
+    const original = await structWriter('drive')
+    await original.run({ cmd: 'put', path: '/a.txt', text: 'shared' })
+    const w2 = await copiedDrive(original) // the original stops; its storage copied
+    const w1 = await structWriter('drive', { storage: original.storage, primaryKey: original.primaryKey })
+    expect([w1.key, w1.blobs]).to.deep.equal([w2.key, w2.blobs])
+    await w1.run({ cmd: 'put', path: '/one.txt', text: 'history one' })
+    const v1 = await w1.run({ cmd: 'put', path: '/one-more.txt', text: 'still history one' })
+    for (const n of [1, 2, 3]) await w2.run({ cmd: 'put', path: `/two-${n}.txt`, text: `history two, ${n}` })
+
+    await api.service.watchCore(w1.key, [w1.peer])
+    await replicaAt(api.service, w1.key, v1.version)
+    await replicaAt(api.service, w1.blobs!, v1.blobsLength!)
+    await api.service.sealNow()
+    expect((await verdictOf(api, w1.key, v1.version)).status).to.equal('verified')
+
+    await api.service.watchCore(w1.key, [w2.peer])
+    await waitFor(async () => (await api.service.listIncidents({})).some((i) => i.kind === 'fork' && (i.key === w1.key || i.key === w1.blobs)), 'a fork incident of the drive', 30_000)
+    const v = await verdictOf(api, w1.key, v1.version)
+    expect(v.status, v.reason).to.equal('fork')
+    expect(v.kind).to.equal('hyperdrive')
+    const forked = v.parts.filter((p) => p.status === 'fork').map((p) => p.role)
+    expect(forked).to.have.length.greaterThan(0)
+    for (const role of forked) expect(v.reason).to.contain(`the ${role} (`)
   })
 
   it('a Hyperbee is recognised (kind hyperbee) and its version, its core\'s length, verified', async () => {

@@ -12,7 +12,7 @@
 //   { "cmd": "truncate", "length": n }        the db/bee core truncated
 //   { "cmd": "append-blobs", "blocks": n }    n seeded blocks appended to the blobs core alone (the db unchanged)
 //   { "cmd": "clear-blobs", "path": "/a.txt" }, { "cmd": "clear", "index": i }  block contents cleared
-//   { "cmd": "exit" }
+//   { "cmd": "exit" } (or a bare `exit` line)
 // --primary-key hex reopens a copied storage (the copied-key recipe of test/heads/helpers.ts).
 const net = require('node:net')
 const readline = require('node:readline')
@@ -128,7 +128,8 @@ async function main () {
   }) + '\n')
   let queue = Promise.resolve()
   readline.createInterface({ input: process.stdin }).on('line', (line) => {
-    queue = queue.then(() => run(JSON.parse(line))).then(
+    // test/heads/helpers.ts ChildWriter.exit() sends a bare `exit` line.
+    queue = queue.then(() => run(line.trim() === 'exit' ? { cmd: 'exit' } : JSON.parse(line))).then(
       (res) => process.stdout.write(JSON.stringify({ ok: true, ...res }) + '\n'),
       (err) => process.stdout.write(JSON.stringify({ ok: false, error: err.message }) + '\n')
     )
