@@ -12,7 +12,7 @@
  */
 import * as flat from 'flat-tree'
 import sodium from 'sodium-native'
-import { MAX_TREE_LENGTH, parentNode, rootIndexes, treeHashOf, TreeFault, type TreeNode } from '../seal'
+import { buildRoots, MAX_TREE_LENGTH, rootIndexes, treeHashOf, TreeFault, type TreeNode } from '../seal'
 
 const LEAF_TYPE = Buffer.from([0x00])
 
@@ -44,21 +44,7 @@ export function treeHashFromBlocks (length: number, blocks: readonly ProvenBlock
     add(leafNode(b.index, b.data), 'block leaf')
   }
   for (const n of nodes) add(n, 'node')
-  const used = new Set<number>()
-  const build = (index: number): TreeNode => {
-    const found = given.get(index)
-    if (found !== undefined) {
-      used.add(index)
-      return found
-    }
-    if (index % 2 === 0) throw new TreeFault(`the node over block ${index / 2} is missing`)
-    const node = parentNode(index, build(flat.leftChild(index)), build(flat.rightChild(index)))
-    if (!Number.isSafeInteger(node.size)) throw new TreeFault(`node ${index} has an impossible byte size`)
-    return node
-  }
-  const roots = rootIndexes(length).map(build)
-  const unused = [...given.keys()].filter((i) => !used.has(i))
-  if (unused.length > 0) throw new TreeFault(`node ${unused[0]} is not on the path from the blocks to the roots`)
+  const roots = buildRoots(length, given, (index) => `node ${index} is not on the path from the blocks to the roots`)
   return treeHashOf(roots)
 }
 

@@ -14,39 +14,20 @@
 //   { "cmd": "clear-blobs", "path": "/a.txt" }, { "cmd": "clear", "index": i }  block contents cleared
 //   { "cmd": "exit" } (or a bare `exit` line)
 // --primary-key hex reopens a copied storage (the copied-key recipe of test/heads/helpers.ts).
-const net = require('node:net')
 const readline = require('node:readline')
-const Corestore = require('corestore')
+const { arg, openStore, replication } = require('./writer-process')
 const Hyperbee = require('hyperbee')
 const Hyperdrive = require('hyperdrive')
-
-function arg (name, fallback) {
-  const i = process.argv.indexOf(`--${name}`)
-  return i === -1 ? fallback : process.argv[i + 1]
-}
 
 const storage = arg('storage')
 const kind = arg('kind', 'drive')
 const primaryKey = arg('primary-key')
-const store = primaryKey
-  ? new Corestore(storage, { primaryKey: Buffer.from(primaryKey, 'hex'), unsafe: true })
-  : new Corestore(storage)
+const store = openStore(storage, primaryKey)
 const drive = kind === 'drive' ? new Hyperdrive(store) : null
 const bee = kind === 'bee' ? new Hyperbee(store.get({ name: 'bee' }), { keyEncoding: 'utf-8', valueEncoding: 'utf-8' }) : null
 const db = () => (drive ? drive.core : bee.core)
-const sockets = new Set()
 
-function pipe (socket, isInitiator) {
-  const stream = store.replicate(isInitiator)
-  sockets.add(socket)
-  stream.pipe(socket).pipe(stream)
-  const end = () => { sockets.delete(socket); socket.destroy(); stream.destroy() }
-  socket.on('error', end)
-  stream.on('error', end)
-  socket.on('close', end)
-}
-
-const server = net.createServer((socket) => pipe(socket, false))
+const { server, close: closeReplication } = replication(store)
 
 function seeded (n, seed) {
   const out = Buffer.alloc(n)
@@ -103,8 +84,7 @@ async function run (c) {
 }
 
 async function shutdown () {
-  for (const s of sockets) s.destroy()
-  await new Promise((resolve) => server.close(resolve))
+  await closeReplication()
   if (drive) await drive.close()
   if (bee) await bee.close()
   await store.close()
