@@ -139,7 +139,7 @@ describe('hyperseal verify', function () {
 
     await writer.core.truncate(2)
     await appendN(writer.core, 4, 'rewritten')
-    await waitFor(() => live.service.watcher.watched().find((c) => c.key === writer.key)?.fork === 1, 'the replica on fork 1')
+    await waitFor(() => live.service.watcher.watched().some((c) => c.key === writer.key && c.fork === 1 && c.length === 6), 'the replica on fork 1 at length 6')
     await live.service.sealNow()
     await waitFor(async () => (await live.service.listIncidents({ key: writer.key })).some((i) => i.kind === 'rewind'), 'a rewind incident')
 
