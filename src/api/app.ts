@@ -20,6 +20,8 @@ import { sealRoutes } from './routes/seal'
 import { trustRoutes } from './routes/trust'
 import { verifyRoutes } from './routes/verify'
 import { webReadRoutes } from './routes/web-reads'
+
+import { proofRoutes } from './routes/proofs'
 import type { ServicePort } from './service-port'
 
 export interface ApiDeps {
@@ -130,6 +132,7 @@ export function buildApp (deps: ApiDeps): FastifyInstance {
     sealRoutes(routes, ctx)
     opsRoutes(routes, ctx)
     verifyRoutes(routes, ctx)
+    proofRoutes(routes, ctx)
     reportRoutes(routes, ctx)
     trustRoutes(routes, ctx)
     webReadRoutes(routes, ctx)

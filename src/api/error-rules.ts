@@ -14,6 +14,7 @@ import type { HeadsErrorCode } from '../heads'
 import type { LedgerErrorCode } from '../ledger'
 import type { SealErrorCode } from '../seal'
 import type { SealerErrorCode } from '../sealer'
+import type { StructureErrorCode } from '../structures'
 import type { VerifyErrorCode } from '../verify'
 import type { ApiErrorCode } from './errors'
 
@@ -116,6 +117,14 @@ export const SEALER_RULES: Record<SealerErrorCode, Rule> = {
 export const VERIFY_RULES: Record<VerifyErrorCode, Rule> = {
   BAD_INPUT: { status: 400, code: 'BAD_VERSION' },
   MISSING_ANSWER: INTERNAL
+}
+
+export const STRUCTURE_RULES: Record<StructureErrorCode, Rule> = {
+  NOT_A_STRUCTURE: { status: 400, code: 'NOT_A_STRUCTURE' },
+  NOT_FOUND: { status: 404, code: 'NOT_FOUND' },
+  NOT_SEALED: { status: 409, code: 'NOT_SEALED' },
+  BLOCK_UNAVAILABLE: { status: 504, code: 'BLOCK_UNAVAILABLE', message: 'A block the answer needs is not stored here and no peer sent it in time; try again later.', retry: true },
+  TOO_LARGE: { status: 413, code: 'TOO_LARGE' }
 }
 
 // The config is validated once at start; a ConfigError later is a bug.

@@ -13,9 +13,10 @@ import { HeadsError } from '../heads'
 import { LedgerError } from '../ledger'
 import { SealError } from '../seal'
 import { SealerError } from '../sealer'
+import { StructureError } from '../structures'
 import { VerifyError } from '../verify'
 import { CodedError } from '../util'
-import { API_RULES, CHAIN_RULES, CONFIG_RULES, HEADS_RULES, LEDGER_RULES, SEAL_RULES, SEALER_RULES, VERIFY_RULES, type Rule } from './error-rules'
+import { API_RULES, CHAIN_RULES, CONFIG_RULES, HEADS_RULES, LEDGER_RULES, SEAL_RULES, SEALER_RULES, STRUCTURE_RULES, VERIFY_RULES, type Rule } from './error-rules'
 
 export type ApiErrorCode =
   | 'BAD_REQUEST' // a parameter, query or body fails its schema or its parse
@@ -50,6 +51,7 @@ export const DOMAINS: ReadonlyArray<{ name: string, cls: new (code: never, messa
   { name: 'sealer', cls: SealerError, rules: SEALER_RULES },
   { name: 'config', cls: ConfigError, rules: CONFIG_RULES },
   { name: 'verify', cls: VerifyError, rules: VERIFY_RULES },
+  { name: 'structures', cls: StructureError, rules: STRUCTURE_RULES },
   { name: 'api', cls: ApiError, rules: API_RULES }
 ]
 

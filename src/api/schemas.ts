@@ -139,7 +139,10 @@ export const coreView = {
         lastHead: { type: ['object', 'null'], required: ['length', 'fork'], properties: { length: uint, fork: uint } },
         reason: { type: 'string' }
       }
-    }
+    },
+    kind: { type: ['string', 'null'], enum: ['core', 'hyperbee', 'hyperdrive', null] },
+    parts: { type: 'array', items: { type: 'object', required: ['role', 'key'], properties: { role: { type: 'string' }, key: hex } } },
+    partOf: { type: 'object', required: ['key', 'role'], properties: { key: hex, role: { type: 'string' } } }
   }
 } as const
 
@@ -191,36 +194,46 @@ export const readiness = { type: 'object', required: ['ready', 'checks'], proper
 /** 503 from /ready: the error shape, plus the checks when the service could run them. */
 export const notReady = { type: 'object', required: ['error'], properties: { ...readinessFields, error: errorAnswer.properties.error } } as const
 
-/** DESIGN.md's verdict; the receipt and incidents keep their own schemas. */
+const VERDICT_REQUIRED = ['key', 'version', 'status', 'sealedAt', 'final', 'receipt', 'replica', 'incidents', 'reason', 'chain', 'trust', 'checks'] as const
+const verdictProperties = {
+  key: hex,
+  version: uint,
+  status: { type: 'string', enum: ['verified', 'pending', 'behind', 'rewind', 'fork', 'invalid'] },
+  sealedAt: { type: ['string', 'null'] },
+  final: { type: 'boolean' },
+  receipt: { anyOf: [receipt, { type: 'null' }] },
+  replica: {
+    type: 'object',
+    required: ['length', 'fork', 'treeHash'],
+    properties: { length: uint, fork: uint, treeHash: { type: ['string', 'null'] } }
+  },
+  incidents: { type: 'array', items: incident },
+  reason: { type: 'string' },
+  chain: {
+    anyOf: [{ type: 'null' }, {
+      type: 'object',
+      required: ['chainId', 'contract', 'embedded', 'confirmations', 'required'],
+      properties: { chainId: uint, contract: hex, embedded: { type: 'boolean' }, confirmations: uint, required: { anyOf: [uint, { type: 'string', enum: ['finalized'] }] } }
+    }]
+  },
+  trust: hex,
+  checks: {
+    type: 'array',
+    items: { type: 'object', required: ['check', 'ok', 'detail'], properties: { check: { type: 'string' }, ok: { type: ['boolean', 'null'] }, detail: { type: 'string' } } }
+  }
+} as const
+
+/**
+ * DESIGN.md's verdict; the receipt and incidents keep their own schemas. A structure's verdict
+ * (a Hyperbee, a Hyperdrive) adds `kind` and `parts`: one verdict per core, with its role.
+ */
 export const verdict = {
   type: 'object',
-  required: ['key', 'version', 'status', 'sealedAt', 'final', 'receipt', 'replica', 'incidents', 'reason', 'chain', 'trust', 'checks'],
+  required: VERDICT_REQUIRED,
   properties: {
-    key: hex,
-    version: uint,
-    status: { type: 'string', enum: ['verified', 'pending', 'behind', 'rewind', 'fork', 'invalid'] },
-    sealedAt: { type: ['string', 'null'] },
-    final: { type: 'boolean' },
-    receipt: { anyOf: [receipt, { type: 'null' }] },
-    replica: {
-      type: 'object',
-      required: ['length', 'fork', 'treeHash'],
-      properties: { length: uint, fork: uint, treeHash: { type: ['string', 'null'] } }
-    },
-    incidents: { type: 'array', items: incident },
-    reason: { type: 'string' },
-    chain: {
-      anyOf: [{ type: 'null' }, {
-        type: 'object',
-        required: ['chainId', 'contract', 'embedded', 'confirmations', 'required'],
-        properties: { chainId: uint, contract: hex, embedded: { type: 'boolean' }, confirmations: uint, required: { anyOf: [uint, { type: 'string', enum: ['finalized'] }] } }
-      }]
-    },
-    trust: hex,
-    checks: {
-      type: 'array',
-      items: { type: 'object', required: ['check', 'ok', 'detail'], properties: { check: { type: 'string' }, ok: { type: ['boolean', 'null'] }, detail: { type: 'string' } } }
-    }
+    ...verdictProperties,
+    kind: { type: 'string', enum: ['hyperbee', 'hyperdrive', 'autobase'] },
+    parts: { type: 'array', items: { type: 'object', required: [...VERDICT_REQUIRED, 'role'], properties: { ...verdictProperties, role: { type: 'string' } } } }
   }
 } as const
 

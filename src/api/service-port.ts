@@ -44,7 +44,16 @@ export interface CoreView {
    * (since when, the last head seen, why); it is skipped, never holding up the others.
    */
   stale: { since: string, lastHead: { length: number, fork: number } | null, reason: string } | null
+  /** What the core is, read from its block 0: `core`, `hyperbee`, `hyperdrive` (its db); null until known. */
+  kind?: 'core' | 'hyperbee' | 'hyperdrive' | null
+  /** A structure's cores with their roles (a drive: `db` and `blobs`). */
+  parts?: Array<{ role: 'db' | 'blobs', key: string }>
+  /** The structure this core is a part of (a drive's blobs core). */
+  partOf?: { key: string, role: 'blobs' }
 }
+
+/** What `GET /v1/proofs/...` asks: a block, a Hyperbee entry or a Hyperdrive file (at a version, default the latest). */
+export type RecordQuestion = { index: number } | { entry: Buffer, version?: number } | { file: string, version?: number }
 
 /** A pass as the API shows it: the sealer's outcome, with the seal in ISO time and its finality. */
 export type PassResult = Omit<PassOutcome, 'batch'> & {
@@ -135,6 +144,11 @@ export interface ServicePort {
    * throws HeadsError NOT_WATCHED for a core it does not watch.
    */
   verify (key: string, version: number): Promise<Verdict>
+  /**
+   * A record proof (docs/formats.md "Record proof") from the service's replica and receipts;
+   * throws StructureError NOT_FOUND / NOT_SEALED / NOT_A_STRUCTURE / BLOCK_UNAVAILABLE / TOO_LARGE.
+   */
+  proveRecord (key: string, question: RecordQuestion): Promise<Record<string, unknown>>
   /**
    * The verdict `verify` would give, when one was computed on exactly the same replica and
    * ledger state and cannot change with the chain (final or unsealed); null otherwise. Cheap: it

@@ -25,6 +25,8 @@ import type { LedgerErrorCode } from '../ledger'
 import type { SignatureCheckCode } from '../report'
 import type { SealErrorCode } from '../seal'
 import type { SealerErrorCode } from '../sealer'
+import type { StructureErrorCode } from '../structures'
+import type { ProofErrorCode } from '../proof'
 import type { TrustErrorCode } from '../trust'
 import type { VerdictStatus, VerifyErrorCode } from '../verify'
 import { CodedError } from '../util'
@@ -159,6 +161,18 @@ export const SEALER_EXIT: Record<SealerErrorCode, ExitCode> = {
   FAULT_INJECTED: FAILED
 }
 
+export const STRUCTURE_EXIT: Record<StructureErrorCode, ExitCode> = {
+  NOT_A_STRUCTURE: BAD_INPUT, // --entry of a core that is no Hyperbee, --file of one that is no Hyperdrive
+  NOT_FOUND: FAILED,
+  NOT_SEALED: NOT_YET,
+  BLOCK_UNAVAILABLE: UNREACHABLE,
+  TOO_LARGE: FAILED
+}
+
+export const PROOF_EXIT: Record<ProofErrorCode, ExitCode> = {
+  BAD_PROOF: BAD_INPUT
+}
+
 /** Each domain's error class name (CodedError's `name`) and its table. */
 export const DOMAIN_EXITS: ReadonlyArray<{ name: string, exits: Readonly<Record<string, ExitCode>> }> = [
   { name: 'CliError', exits: CLI_EXIT },
@@ -169,7 +183,9 @@ export const DOMAIN_EXITS: ReadonlyArray<{ name: string, exits: Readonly<Record<
   { name: 'VerifyError', exits: VERIFY_EXIT },
   { name: 'SealError', exits: SEAL_EXIT },
   { name: 'SealerError', exits: SEALER_EXIT },
-  { name: 'TrustError', exits: TRUST_EXIT }
+  { name: 'TrustError', exits: TRUST_EXIT },
+  { name: 'StructureError', exits: STRUCTURE_EXIT },
+  { name: 'ProofError', exits: PROOF_EXIT }
 ]
 
 /** The exit code of anything a command threw: commander's usage errors 2 (help 0), a domain's code by its table, else 1. */

@@ -4,6 +4,7 @@ import { Command } from 'commander'
 import { registerDemo } from './demo'
 import { runProgram } from './exit'
 import { EXIT_HELP } from './exit-codes'
+import { registerProve } from './prove'
 import { registerReceipts } from './receipts'
 import { registerReport } from './report'
 import { registerSeal } from './seal'
@@ -12,6 +13,7 @@ import { registerStatus } from './status'
 import { registerTrust } from './trust'
 import { registerUnwatch } from './unwatch'
 import { registerVerify } from './verify'
+import { registerVerifyProof } from './verify-proof'
 import { registerWatch } from './watch'
 
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
@@ -33,6 +35,8 @@ export function buildProgram (): Command {
   registerReport(program)
   registerReceipts(program)
   registerVerify(program)
+  registerProve(program)
+  registerVerifyProof(program)
   registerTrust(program)
   registerDemo(program)
   return program

@@ -12,6 +12,7 @@ import { createChainReader } from '../chain'
 import { gatherVerifyInput, readWitness, type PinnedTrust } from '../evidence'
 import { openRemoteCore, openRemoteReplica, openStorageReplica, parsePeer, type OpenReplica, type PeerAddress } from '../heads'
 import { verify, type SealedRoots, type Verdict } from '../verify'
+import { blobsLengthAt, recognise, structureVerdict, type Structure } from '../structures'
 import { CliError } from './errors'
 import { loadReceipts } from './receipt-files'
 
@@ -42,7 +43,27 @@ function peersOf (list: readonly string[]): PeerAddress[] {
   return list.map((p) => parsePeer(p))
 }
 
+/**
+ * A core's verdict, or a Hyperbee's or Hyperdrive's (`kind`, `parts`) when the replica's block 0
+ * shows one: a drive's blobs length at `version` is read from the db replica before its tree is
+ * proven, then the blobs core is verified the same way at that length.
+ */
 export async function verifyIndependently (key: string, version: number, opts: IndependentOptions): Promise<IndependentResult> {
+  let structure: Structure | null = null
+  let blobsLength: number | null = null
+  const db = await verifyOne(key, version, opts, async (replica) => {
+    structure = await recognise(replica.core, opts.timeoutMs)
+    if (structure?.kind === 'hyperdrive' && replica.head().length >= version) blobsLength = await blobsLengthAt(replica.core, version, opts.timeoutMs)
+  })
+  if (!opts.offline && db.log === null) return db // the receipts log failed its own seal
+  const verdict = await structureVerdict(structure, key, version, db.verdict, {
+    blobsLength: async () => blobsLength,
+    verifyBlobs: async (blobs, length) => (await verifyOne(blobs, length, opts)).verdict
+  })
+  return { ...db, verdict }
+}
+
+async function verifyOne (key: string, version: number, opts: IndependentOptions, read?: (replica: OpenReplica) => Promise<void>): Promise<IndependentResult> {
   const chain = opts.trust.root.chains[0]
   const rpcUrl = opts.rpc ?? chain.rpc[0]
   if (rpcUrl === undefined) throw new CliError('BAD_INPUT', `Give --rpc <url>: a JSON-RPC endpoint of chain ${chain.chainId} (any node; its answers are checked, not trusted).`)
@@ -74,6 +95,7 @@ export async function verifyIndependently (key: string, version: number, opts: I
   try {
     const failed = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected')
     if (failed !== undefined) throw failed.reason
+    await read?.(replica!)
     let receipts
     let incidents
     let sealedRoots: SealedRoots[] = []

@@ -20,10 +20,13 @@ export function printVerdict (json: boolean, verdict: Verdict, notes: string[] =
 }
 
 export function verdictLines (v: Verdict, notes: string[] = []): string[] {
+  // A structure's verdict (src/verify composeStructure) names its kind and each part's own verdict.
+  const { kind, parts } = v as { kind?: string, parts?: Array<Verdict & { role: string }> }
   const lines = [
-    `${v.status.toUpperCase()}${v.status === 'verified' && !v.final ? ' (NOT FINAL YET)' : ''}: core ${v.key} version ${v.version}`,
+    `${v.status.toUpperCase()}${v.status === 'verified' && !v.final ? ' (NOT FINAL YET)' : ''}: ${kind ?? 'core'} ${v.key} version ${v.version}`,
     `  reason:    ${v.reason}`
   ]
+  for (const p of parts ?? []) lines.push(`  part:      ${p.role.padEnd(6)} ${p.status} (core ${p.key} version ${p.version}${p.sealedAt !== null ? `, sealed ${p.sealedAt}` : ''})`)
   if (v.sealedAt !== null) lines.push(`  sealed at: ${v.sealedAt} (${v.final ? 'final' : 'not final yet'})`)
   if (v.chain !== null) {
     const required = v.chain.required === 'finalized' ? 'the finalized tag' : `${v.chain.required}`

@@ -32,6 +32,8 @@ export interface ReplicaSource {
 
 /** A source that must be closed when the verification is done. */
 export interface OpenReplica extends ReplicaSource {
+  /** The replica's core, to read what it holds (a structure's block 0 and entries) before `view` is asked. */
+  core: Hypercore
   close (): Promise<void>
 }
 
@@ -68,7 +70,7 @@ export async function openStorageReplica (dir: string, key: Buffer, timeoutMs: n
       if ((err as { code?: string }).code === 'STORAGE_EMPTY') throw new HeadsError('BAD_STORAGE', `The Corestore in ${full} holds no core ${key.toString('hex')}.`, { cause: err })
       throw err
     }
-    return { ...localReplica(core, { timeoutMs }), close: async () => { await store.close().catch(() => {}) } }
+    return { ...localReplica(core, { timeoutMs }), core, close: async () => { await store.close().catch(() => {}) } }
   } catch (err) {
     await store.close().catch(() => {})
     throw err
@@ -153,7 +155,7 @@ async function openFromPeer (peer: PeerAddress, key: Buffer, timeoutMs: number):
 /** An untrusted remote replica of `key`: its head when this resolves; `view` proves its tree at the planned lengths. */
 export async function openRemoteReplica (peers: readonly PeerAddress[], key: Buffer, timeoutMs: number): Promise<OpenReplica> {
   const remote = await openRemoteCore(peers, key, timeoutMs)
-  return { ...remoteReplica(remote, timeoutMs), close: remote.close }
+  return { ...remoteReplica(remote, timeoutMs), core: remote.core, close: remote.close }
 }
 
 /**

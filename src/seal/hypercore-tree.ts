@@ -77,12 +77,30 @@ export function foldRoots (length: number, roots: readonly TreeNode[], additiona
     head = Math.max(head, end)
   }
 
-  // Flat-tree is in-order: the nodes under `index` are exactly the indexes in its span.
+  const out = buildRoots(head, given, (index) => `node ${index} overlaps another node of the tree at length ${head}`)
+  return { length: head, roots: out }
+}
+
+/**
+ * The roots of `length` from `given` nodes (by flat-tree index): a given node is taken as it is,
+ * one not given is its children's parent when some given node lies under it. Every given node
+ * must be used (`leftOver` says why one was not); throws TreeFault otherwise.
+ */
+export function buildRoots (length: number, given: ReadonlyMap<number, TreeNode>, leftOver: (index: number) => string): TreeNode[] {
+  // Flat-tree is in-order: the nodes under `index` are exactly the indexes in its span. A binary
+  // search over the sorted indexes keeps a proof of many nodes O(n log n).
+  const sorted = [...given.keys()].sort((a, b) => a - b)
   const givenUnder = (index: number): boolean => {
     const lo = flat.leftSpan(index)
-    const hi = flat.rightSpan(index)
-    for (const i of given.keys()) if (i >= lo && i <= hi && i !== index) return true
-    return false
+    let a = 0
+    let b = sorted.length
+    while (a < b) {
+      const mid = (a + b) >> 1
+      if (sorted[mid] < lo) a = mid + 1
+      else b = mid
+    }
+    // `index` itself is not given (else it is taken as it is), so the first at or past lo decides.
+    return a < sorted.length && sorted[a] <= flat.rightSpan(index)
   }
   const used = new Set<number>()
   const build = (index: number): TreeNode => {
@@ -91,13 +109,13 @@ export function foldRoots (length: number, roots: readonly TreeNode[], additiona
       used.add(index)
       return found
     }
-    if (index % 2 === 0 || !givenUnder(index)) throw new TreeFault(`node ${index} of the tree at length ${head} is missing`)
+    if (index % 2 === 0 || !givenUnder(index)) throw new TreeFault(`node ${index} of the tree at length ${length} is missing`)
     const parent = parentNode(index, build(flat.leftChild(index)), build(flat.rightChild(index)))
     if (!Number.isSafeInteger(parent.size)) throw new TreeFault(`node ${index} has an impossible byte size`)
     return parent
   }
-  const out = rootIndexes(head).map(build)
+  const out = rootIndexes(length).map(build)
   const unused = [...given.keys()].filter((i) => !used.has(i))
-  if (unused.length > 0) throw new TreeFault(`node ${unused[0]} overlaps another node of the tree at length ${head}`)
-  return { length: head, roots: out }
+  if (unused.length > 0) throw new TreeFault(leftOver(unused[0]))
+  return out
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Registry } from 'prom-client'
-import type { AuditQuery, CoreView, PassResult, ReplicaProofs, SealerAccount, ServiceInfo, ServicePort, TimeRange, WatchItem } from '../api'
+import type { AuditQuery, CoreView, PassResult, RecordQuestion, ReplicaProofs, SealerAccount, ServiceInfo, ServicePort, TimeRange, WatchItem } from '../api'
 import type { Config } from '../config'
 import { HeadsError, HeadWatcher, keyHex, parseKey } from '../heads'
 import { Journal, openDataDir, ReceiptsLog, type BatchRecord, type BatchSummary, type DataDir, type Page, type PageQuery, type ReceiptEntry } from '../ledger'
@@ -19,7 +19,9 @@ import { connectChain, type ChainConnection } from './chain-connect'
 import { coreView, passResult } from './views'
 import { openMetrics } from './sealer-metrics'
 import { pageCores, watchCores } from './watch-list'
-import { verifyCore } from './verify-core'
+import { StructureRegistry } from './structures'
+import { verifyWatched } from './verify-structure'
+import { proveRecord } from './prove-record'
 import { VerdictCache } from './verdict-cache'
 import type { Verdict } from '../verify'
 import type { SignedReport } from '../report'
@@ -67,6 +69,8 @@ export class HypersealService implements ServicePort {
   /** Chain answers about final seals: they cannot change, so verifying them again needs no RPC call. */
   private readonly evidence = new EvidenceCache()
   private readonly account: SealerAccountReader
+  /** Which watched core is a Hyperbee or a Hyperdrive (and a drive's blobs core). */
+  readonly structures: StructureRegistry
   /** Lasting verdicts by their inputs: a warm verify answers without reading the replica, ledger or chain. */
   private readonly verdicts = new VerdictCache()
 
@@ -88,6 +92,7 @@ export class HypersealService implements ServicePort {
     this.adminToken = resolveAdminToken(dataDir.dir, config.adminToken).token
     this.auditorToken = resolveAuditorToken(dataDir.dir, config.auditorToken, this.adminToken).token
     this.reportKey = loadReportKey(dataDir.dir)
+    this.structures = new StructureRegistry(dataDir.store, { journal, watcher, logger })
     this.deps = {
       watcher, log, journal,
       chain: chain.client,
@@ -157,6 +162,8 @@ export class HypersealService implements ServicePort {
       undo.push(async () => { reader.close() })
       const service = new HypersealService(config, dataDir, chain, watcher, log, journal, logger, reader, replication, opts, metrics)
       await service.recover()
+      // Stored block 0s tell the structures again at once; the rest are asked of peers by the next pass.
+      await service.structures.follow(await journal.listWatched(), 0)
       return service
     } catch (err) {
       for (const step of undo.reverse()) await step().catch(() => {})
@@ -214,13 +221,14 @@ export class HypersealService implements ServicePort {
     const stale = await this.journal.staleMarks()
     const out: CoreView[] = []
     for (const entry of await this.journal.listWatched()) {
-      out.push(coreView(entry, replicas.get(entry.key), await this.log.latestReceipt(entry.key), stale.get(entry.key) ?? null))
+      out.push({ ...coreView(entry, replicas.get(entry.key), await this.log.latestReceipt(entry.key), stale.get(entry.key) ?? null), ...this.structures.view(entry.key) })
     }
     return out
   }
 
   async pageCores (page: PageQuery): Promise<Page<CoreView>> {
-    return await pageCores(this, page)
+    const found = await pageCores(this, page)
+    return { ...found, items: found.items.map((c) => ({ ...c, ...this.structures.view(c.key) })) }
   }
 
   async watchCore (key: string, peers: string[], label?: string): Promise<{ created: boolean, core: CoreView }> {
@@ -228,8 +236,12 @@ export class HypersealService implements ServicePort {
     return { created: created === 1, core: cores[0] }
   }
 
+  /** Watches the cores, then tells what each is (bounded): a Hyperdrive's blobs core is watched with it. */
   async watchCores (items: WatchItem[]): Promise<{ created: number, merged: number, cores: CoreView[] }> {
-    return await watchCores(this, items)
+    const done = await watchCores(this, items)
+    const entries = (await Promise.all(done.cores.map((c) => this.journal.getWatch(c.key)))).filter((e) => e !== null)
+    await this.structures.follow(entries, this.updateTimeoutMs)
+    return { ...done, cores: done.cores.map((c) => ({ ...c, ...this.structures.view(c.key) })) }
   }
 
   async unwatchCore (key: string): Promise<void> {
@@ -243,6 +255,8 @@ export class HypersealService implements ServicePort {
     const passes = this.deps.metrics!.passes
     return await this.flight.run(async () => {
       try {
+        // A drive recognised now has its blobs core watched before the pass: both seal together.
+        await this.structures.follow(await this.journal.listWatched(), Math.min(this.updateTimeoutMs, 2000))
         const outcome = await runSealPass(this.deps, { checkSeals: !this.sealsChecked })
         this.recovered = true
         this.sealsChecked = true
@@ -309,16 +323,30 @@ export class HypersealService implements ServicePort {
   async verify (key: string, version: number): Promise<Verdict> {
     const hex = keyHex(parseKey(key))
     const before = this.verifyStamp(hex)
-    const verdict = await verifyCore({ watcher: this.watcher, log: this.log, journal: this.journal, reader: this.reader, trust: this.pinned, cache: this.evidence, updateTimeoutMs: this.updateTimeoutMs }, hex, version)
+    const verdict = await verifyWatched({ watcher: this.watcher, log: this.log, journal: this.journal, reader: this.reader, trust: this.pinned, cache: this.evidence, updateTimeoutMs: this.updateTimeoutMs, structures: this.structures }, hex, version)
     // Kept only when nothing it rests on moved while it was computed: then the stamp names its inputs.
     if (before !== null && before === this.verifyStamp(hex)) this.verdicts.set(hex, version, before, verdict)
     return verdict
   }
 
-  /** The inputs of a verify of `hex` (replica state, ledger length) as one string; null when they cannot be named. */
+  async proveRecord (key: string, question: RecordQuestion): Promise<Record<string, unknown>> {
+    return await proveRecord({ log: this.log, journal: this.journal, structures: this.structures, updateTimeoutMs: this.updateTimeoutMs }, key, question)
+  }
+
+  /**
+   * The inputs of a verify of `hex` as one string, or null when they cannot be named: what the
+   * core is (a structure is known once its block 0 was read; until then a verify may still find
+   * out, so nothing is kept), its replica's state, a drive's blobs replica's state (the blobs
+   * length a version references is read from the db, whose state is in the stamp) and the
+   * ledger's length (new receipts and incidents land there).
+   */
   private verifyStamp (hex: string): string | null {
+    const structure = this.structures.peek(hex)
     const replica = this.watcher.replicaStamp(hex)
-    return replica === null ? null : `${replica}:${this.log.core.length}`
+    if (structure === undefined || replica === null) return null
+    if (structure.kind !== 'hyperdrive') return `${structure.kind}:${replica}:${this.log.core.length}`
+    const blobs = this.watcher.replicaStamp(structure.blobs)
+    return blobs === null ? null : `${structure.kind}:${replica}:${blobs}:${this.log.core.length}`
   }
 
   async auditReport (query: AuditQuery): Promise<SignedReport> {

@@ -10,7 +10,8 @@ const DEFAULT_ENTRIES = 4096
  * receipts and incidents land there) — so any change to them misses. Only verdicts that no
  * later chain answer can alter are kept: not `invalid` (an RPC answer may be what failed), and
  * either with no seal checked or with a final one (a seal short of finality may still be
- * reorganised away). Least recently used entries leave first.
+ * reorganised away), and of a structure only when each part's is. Least recently used entries
+ * leave first.
  */
 export class VerdictCache {
   private readonly entries = new Map<string, Verdict>()
@@ -41,5 +42,8 @@ export class VerdictCache {
 }
 
 export function lasting (verdict: Verdict): boolean {
-  return verdict.status !== 'invalid' && (verdict.sealedAt === null || verdict.final)
+  // A structure's verdict (src/verify composeStructure) lasts only when each part's does: with
+  // one part unsealed its `sealedAt` is null, while another part's seal may still be reorganised.
+  const parts = (verdict as { parts?: readonly Verdict[] }).parts ?? []
+  return verdict.status !== 'invalid' && (verdict.sealedAt === null || verdict.final) && parts.every(lasting)
 }

@@ -58,5 +58,7 @@ declare module 'hyperbee' {
     del (key: string | Buffer, opts?: HyperbeeEncodingOptions): Promise<void>
     batch (opts?: HyperbeeEncodingOptions): HyperbeeBatch
     createReadStream (range?: HyperbeeRange, opts?: HyperbeeEncodingOptions): HyperbeeReadStream
+    /** A read-only view of the bee at `version` (its core's length then). */
+    checkout (version: number): Hyperbee
   }
 }

@@ -108,13 +108,15 @@ declare module 'hypercore' {
     close (): Promise<void>
     update (opts?: { wait?: boolean, force?: boolean }): Promise<boolean>
     snapshot (): Hypercore
+    /** Another session of the same core; `timeout` bounds each block request it makes (ms). */
+    session (opts?: { timeout?: number }): Hypercore
     has (index: number): Promise<boolean>
     get (index: number, opts?: GetOptions): Promise<Buffer | null>
     append (blocks: Buffer | Buffer[]): Promise<{ length: number, byteLength: number }>
     truncate (newLength?: number): Promise<void>
     treeHash (length?: number): Promise<Buffer>
     /** A Merkle proof from this session's state; `upgrade` proves a prefix against its signed head. */
-    proof (opts: { upgrade?: { start: number, length: number } }): Promise<unknown>
+    proof (opts: { block?: { index: number, nodes: number }, upgrade?: { start: number, length: number } }): Promise<unknown>
     getManifest (opts: { raw: true }): Buffer | null
     getManifest (opts?: { raw?: false }): Manifest | null
     /** Marks a peer search in progress; call the returned function when it is done. */

@@ -12,3 +12,5 @@ export type {
   Assessment, BlockEvidence, ChainEvidence, Check, CheckName, Finding, LogEvidence, ReplicaView, SealedAtAnswer, SealedRoots,
   TxEvidence, Verdict, VerdictChain, VerdictStatus, VerifyInput, VerifyPlan
 } from './types'
+export { composeStructure } from './structure'
+export type { PartRole, PartVerdict, PartVerdictInput, StructureKind, StructureVerdict } from './structure'

@@ -183,7 +183,7 @@ describe('API inputs on a real service: auth, schemas, limits, logs, fuzz', func
     it('answers only the schema\'s fields: a watched core\'s answer has exactly the CoreView fields', async () => {
       const writer = await localWriter()
       const res = await fx.admin({ method: 'POST', url: '/v1/cores', payload: { key: writer.key } })
-      expect(Object.keys(res.json().core).sort()).to.deep.equal(['addedAt', 'fork', 'key', 'label', 'lastSeal', 'length', 'peers', 'stale'])
+      expect(Object.keys(res.json().core).sort()).to.deep.equal(['addedAt', 'fork', 'key', 'kind', 'label', 'lastSeal', 'length', 'peers', 'stale'])
       expect((await fx.admin({ method: 'DELETE', url: `/v1/cores/${writer.key}` })).statusCode).to.equal(204)
     })
   })

@@ -5,8 +5,8 @@ import { CommanderError } from 'commander'
 import { ChainError } from '../../src/chain'
 import { CliError } from '../../src/cli/errors'
 import {
-  CHAIN_EXIT, CLI_EXIT, CONFIG_EXIT, DOMAIN_EXITS, EXIT, EXIT_HELP, HEADS_EXIT, LEDGER_EXIT, SEAL_EXIT, SEALER_EXIT,
-  TRUST_EXIT, VERDICT_EXIT, VERIFY_EXIT, exitCodeOf, exitOfVerdict
+  CHAIN_EXIT, CLI_EXIT, CONFIG_EXIT, DOMAIN_EXITS, EXIT, EXIT_HELP, HEADS_EXIT, LEDGER_EXIT, PROOF_EXIT, SEAL_EXIT, SEALER_EXIT,
+  STRUCTURE_EXIT, TRUST_EXIT, VERDICT_EXIT, VERIFY_EXIT, exitCodeOf, exitOfVerdict
 } from '../../src/cli/exit-codes'
 import { ConfigError } from '../../src/config'
 import { HeadsError } from '../../src/heads'
@@ -14,6 +14,8 @@ import { LedgerError } from '../../src/ledger'
 import { SealError } from '../../src/seal'
 import { SealerError } from '../../src/sealer'
 import { TrustError } from '../../src/trust'
+import { StructureError } from '../../src/structures'
+import { ProofError } from '../../src/proof'
 import { VerifyError } from '../../src/verify'
 import type { CodedError } from '../../src/util'
 
@@ -28,7 +30,9 @@ const CLASSES: Array<[new (code: never, message: string) => CodedError<string>, 
   [VerifyError, VERIFY_EXIT],
   [SealError, SEAL_EXIT],
   [SealerError, SEALER_EXIT],
-  [TrustError, TRUST_EXIT]
+  [TrustError, TRUST_EXIT],
+  [StructureError, STRUCTURE_EXIT],
+  [ProofError, PROOF_EXIT]
 ]
 
 describe('exit codes: one table for every command (src/cli/exit-codes.ts)', () => {

@@ -8,7 +8,7 @@ const ROOT = resolve(__dirname, '../..')
 /** The libraries a command loads when it runs, never to declare itself or print its help. */
 const HEAVY = ['fastify', 'corestore', 'hypercore', 'hyperbee', 'hyperswarm', 'hyperdht', 'ethers', 'pdfkit', 'pino', 'prom-client', 'node-cron', 'cli-progress', '@openzeppelin/merkle-tree', 'sodium-native']
 
-const COMMANDS = ['start', 'watch', 'unwatch', 'seal', 'status', 'report', 'receipts', 'verify', 'trust', 'demo']
+const COMMANDS = ['start', 'watch', 'unwatch', 'seal', 'status', 'report', 'receipts', 'verify', 'prove', 'verify-proof', 'trust', 'demo']
 const SUBCOMMANDS = [['report', 'verify'], ['receipts', 'export'], ['trust', 'export'], ['trust', 'show']]
 
 // In one child process from source: the program prints the help of every command (and of

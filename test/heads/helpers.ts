@@ -125,14 +125,17 @@ export interface ChildWriter {
   port: number
   primaryKey: string
   storage: string
+  /** The writer's start-up line as it printed it. */
+  ready: Record<string, unknown>
   send (command: string): Promise<Record<string, unknown> & Partial<HeadInfo>>
   /** Asks the writer to close and waits for the process to end. */
   exit (): Promise<void>
 }
 
-export async function childWriter (opts: { storage?: string, port?: number, label?: string, primaryKey?: string } = {}): Promise<ChildWriter> {
+/** `script` and `args`: another writer script that speaks the same protocol (test/support/struct-writer.js). */
+export async function childWriter (opts: { storage?: string, port?: number, label?: string, primaryKey?: string, script?: string, args?: string[] } = {}): Promise<ChildWriter> {
   const storage = opts.storage ?? tempDir('hs-child-')
-  const args = [WRITER_SCRIPT, '--storage', storage, '--port', String(opts.port ?? 0), '--label', opts.label ?? 'block']
+  const args = [opts.script ?? WRITER_SCRIPT, '--storage', storage, '--port', String(opts.port ?? 0), '--label', opts.label ?? 'block', ...(opts.args ?? [])]
   if (opts.primaryKey) args.push('--primary-key', opts.primaryKey)
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] })
   const exited = new Promise<void>((r) => child.once('exit', () => r()))
@@ -166,6 +169,7 @@ export async function childWriter (opts: { storage?: string, port?: number, labe
     port: ready.port as number,
     primaryKey: ready.primaryKey as string,
     storage,
+    ready,
     async send (command) {
       const answer = next(command)
       child.stdin.write(command + '\n')

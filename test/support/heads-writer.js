@@ -12,35 +12,17 @@
 // Options: --label (block prefix), --primary-key hex (with the copied-storage recipe).
 const net = require('node:net')
 const readline = require('node:readline')
-const Corestore = require('corestore')
-
-function arg (name, fallback) {
-  const i = process.argv.indexOf(`--${name}`)
-  return i === -1 ? fallback : process.argv[i + 1]
-}
+const { arg, openStore, replication } = require('./writer-process')
 
 const storage = arg('storage')
 const port = Number(arg('port', '0'))
 const label = arg('label', 'block')
 const primaryKey = arg('primary-key')
 
-const store = primaryKey
-  ? new Corestore(storage, { primaryKey: Buffer.from(primaryKey, 'hex'), unsafe: true })
-  : new Corestore(storage)
+const store = openStore(storage, primaryKey)
 const core = store.get({ name: 'writer' })
-const sockets = new Set()
 
-function pipe (socket, isInitiator) {
-  const stream = store.replicate(isInitiator)
-  sockets.add(socket)
-  stream.pipe(socket).pipe(stream)
-  const end = () => { sockets.delete(socket); socket.destroy(); stream.destroy() }
-  socket.on('error', end)
-  stream.on('error', end)
-  socket.on('close', end)
-}
-
-const server = net.createServer((socket) => pipe(socket, false))
+const { server, pipe, close: closeReplication } = replication(store)
 
 async function head () {
   return { length: core.length, fork: core.fork, treeHash: (await core.treeHash()).toString('hex') }
@@ -79,8 +61,7 @@ async function run (line) {
 }
 
 async function shutdown () {
-  for (const s of sockets) s.destroy()
-  await new Promise((resolve) => server.close(resolve))
+  await closeReplication()
   await store.close()
 }
 

@@ -30,7 +30,13 @@ export function verifyRoutes (app: FastifyInstance, { service, expensive, role }
   }
 
   app.get<{ Params: { key: string, version: string } }>('/v1/verify/:key/:version', {
-    schema: { params: verifyParams, querystring: emptyQuery, response: { 200: verdict, ...errorResponses } }
+    schema: {
+      summary: 'The verdict for version `version` of a watched core, Hyperbee or Hyperdrive',
+      description: 'A core\'s version is its length: blocks 0..version-1. A Hyperbee\'s version is its core\'s length (block 0 is its header, each put or del one block), so version v of a bee is version v of its core. A Hyperdrive\'s version is its db\'s; the verdict (`kind`, `parts`) proves the db at that version and the blobs core at the length that version references, `verified` only when both are.',
+      params: verifyParams,
+      querystring: emptyQuery,
+      response: { 200: verdict, ...errorResponses }
+    }
   }, async (request, reply) => {
     const version = parseLength(request.params.version)
     if (version === 0) throw new ApiError('BAD_REQUEST', 'version must be at least 1: version v means blocks 0..v-1.')

@@ -1,0 +1,17 @@
+// Record proofs' only door: pure and synchronous (a browser bundle can carry it): the v1 format,
+// the checker, the chain plan of a proof, and the Hyperbee/Hyperdrive block layouts the provers share.
+export { checkRecordProof } from './check'
+export type { ProofCheck, ProofFailure, ProvenPart, RecordProofResult } from './check'
+export type { ProvenRecord } from './record'
+export { parseRecordProof, recordProofToJson, MAX_PROOF_BLOCKS, MAX_BLOCK_BYTES, MAX_KEY_BYTES } from './format'
+export type { PartRole, ProofNode, ProofPart, ProofType, RecordProof } from './format'
+export { chainPlanOf } from './plan'
+export type { ProofChainPlan } from './plan'
+export { leafNode, proofNodeIndexes, treeHashFromBlocks } from './tree'
+export type { ProvenBlock } from './tree'
+export { compareBytes, decodeHeader, decodeNode, lookup, ProtobufFault, MAX_LOOKUP_BLOCKS } from './bee-blocks'
+export type { BeeHeader, BeeLevel, BeeNode, LookupResult } from './bee-blocks'
+export { blobsKeyOf, decodeDriveEntry, fileKey, normalisePath, pathOfKey, BLOBS_NAMESPACE } from './drive-blocks'
+export type { BlobId, DriveEntry } from './drive-blocks'
+export { ProofError } from './errors'
+export type { ProofErrorCode } from './errors'

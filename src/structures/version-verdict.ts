@@ -1,0 +1,32 @@
+/**
+ * A structure version's verdict from its parts, the same for the service and the independent
+ * CLI: a Hyperbee version is its core's length (one part, `db`); a Hyperdrive version is its db
+ * at `version` and its blobs core at the length that version references (read from the db at that
+ * version). Each part is verified by the caller's own path (the one evidence path); src/verify
+ * `composeStructure` makes the structure's verdict.
+ */
+import { composeStructure, type PartVerdictInput, type Verdict } from '../verify'
+import type { Structure } from './recognise'
+
+export interface PartsOfVersion {
+  /** The blobs length drive `version` references; null while the db replica is shorter than `version`. */
+  blobsLength (): Promise<number | null>
+  /** The verdict of the blobs core at `length`. */
+  verifyBlobs (key: string, length: number): Promise<Verdict>
+}
+
+/** `db` is the verdict of the structure's own core at `version`; a plain core's is returned as it is. */
+export async function structureVerdict (structure: Structure | null, key: string, version: number, db: Verdict, parts: PartsOfVersion): Promise<Verdict> {
+  if (structure === null || structure.kind === 'core') return db
+  const own: PartVerdictInput = { role: 'db', key, version, verdict: db }
+  if (structure.kind === 'hyperbee') return composeStructure('hyperbee', key, version, [own])
+  const blobs: PartVerdictInput = { role: 'blobs', key: structure.blobs, version: 0, verdict: null }
+  const length = await parts.blobsLength()
+  if (length === null) blobs.note = `the blobs length of version ${version} is read once the db replica reaches it`
+  else {
+    blobs.version = length
+    if (length === 0) blobs.note = `version ${version} references no blob`
+    else blobs.verdict = await parts.verifyBlobs(structure.blobs, length)
+  }
+  return composeStructure('hyperdrive', key, version, [own, blobs])
+}
