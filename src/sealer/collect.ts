@@ -169,7 +169,7 @@ async function readSeals (deps: SealerDeps, chunk: string[]): Promise<SealsRead[
   }
 }
 
-async function probeAll (deps: SealerDeps, keys: string[], stale: Map<string, StaleMark>, ctx: Omit<ProbeContext, 'wasStale'>): Promise<Probe[]> {
+async function probeAll (deps: SealerDeps, keys: string[], stale: ReadonlyMap<string, StaleMark>, ctx: Omit<ProbeContext, 'wasStale'>): Promise<Probe[]> {
   const probes: Probe[] = []
   for (let i = 0; i < keys.length; i += READ_CHUNK) {
     const chunk = keys.slice(i, i + READ_CHUNK)
