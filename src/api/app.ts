@@ -63,6 +63,8 @@ export function buildApp (deps: ApiDeps): FastifyInstance {
     requestTimeout: 30_000,
     // Requests during close are still answered by our handlers (CLOSED → 503 in one shape).
     return503OnClosing: false,
+    // One access line per request (below) instead of Fastify's two: half the logging cost on a hot verify route.
+    disableRequestLogging: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } }
   }) as unknown as FastifyInstance
   // Only JSON bodies: a text/plain body is 415, not a string that fails the schema.
@@ -80,6 +82,11 @@ export function buildApp (deps: ApiDeps): FastifyInstance {
     return reply.code(answer.status).send(answer.body)
   })
   app.addHook('onRequest', refuseTokenInQuery)
+  if (deps.logger) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
+    })
+  }
   instrumentHttp(app, deps.metrics)
 
   if (deps.rateLimit !== false) {

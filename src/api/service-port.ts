@@ -107,6 +107,12 @@ export interface ServicePort {
    */
   verify (key: string, version: number): Promise<Verdict>
   /**
+   * The verdict `verify` would give, when one was computed on exactly the same replica and
+   * ledger state and cannot change with the chain (final or unsealed); null otherwise. Cheap: it
+   * reads nothing, so it is not an expensive request.
+   */
+  cachedVerify (key: string, version: number): Verdict | null
+  /**
    * The signed audit report of DESIGN.md's cores over [from, to), re-verified against the
    * chain now; throws HeadsError BAD_KEY for a malformed key.
    */

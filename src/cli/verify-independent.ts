@@ -60,6 +60,13 @@ export async function verifyIndependently (key: string, version: number, opts: I
   opts.onPhase?.('rpc-connect', performance.now() - connecting)
   let replica: OpenReplica | undefined
   try {
+    // The replica's head first: which receipts a verify needs depends on it.
+    const keyBuf = Buffer.from(key, 'hex')
+    const opening = performance.now()
+    replica = opts.storage !== undefined
+      ? await openStorageReplica(opts.storage, keyBuf, opts.timeoutMs)
+      : await openRemoteReplica(peersOf(opts.peers.length > 0 ? opts.peers : logPeers), keyBuf, opts.timeoutMs)
+    opts.onPhase?.('replica-open', performance.now() - opening)
     let receipts
     let incidents
     let sealedRoots: SealedRoots[] = []
@@ -69,21 +76,17 @@ export async function verifyIndependently (key: string, version: number, opts: I
       if (receipts.length === 0) throw new CliError('BAD_INPUT', `${opts.receipt} holds no receipt of core ${key}.`)
       incidents = [] as const
     } else {
-      const witness = await readWitness({ key, trust: opts.trust, peers: peersOf(logPeers), reader, timeoutMs: opts.timeoutMs, ...(opts.onPhase ? { onPhase: opts.onPhase } : {}) })
+      const witness = await readWitness({
+        key, version, replicaLength: replica.head().length, trust: opts.trust, peers: peersOf(logPeers), reader, timeoutMs: opts.timeoutMs, ...(opts.onPhase ? { onPhase: opts.onPhase } : {})
+      })
       if (witness.logVerdict !== null && witness.logVerdict.status !== 'verified') return { verdict: logFailure(key, version, witness.logVerdict, opts.trust.fingerprint), offline: false, log: null }
       receipts = witness.receipts
       incidents = witness.incidents
       sealedRoots = witness.sealedRoots
       log = { key: witness.log.key, length: witness.log.length, sealed: witness.logVerdict === null ? 'unsealed' : 'verified' }
     }
-    const keyBuf = Buffer.from(key, 'hex')
-    let start = performance.now()
-    replica = opts.storage !== undefined
-      ? await openStorageReplica(opts.storage, keyBuf, opts.timeoutMs)
-      : await openRemoteReplica(peersOf(opts.peers.length > 0 ? opts.peers : logPeers), keyBuf, opts.timeoutMs)
-    opts.onPhase?.('replica-open', performance.now() - start)
     const { input } = await gatherVerifyInput({ key, version, receipts, incidents, sealedRoots }, { replica, chain: reader, trust: opts.trust, ...(opts.onPhase ? { onPhase: opts.onPhase } : {}) })
-    start = performance.now()
+    const start = performance.now()
     const verdict = verify(input)
     opts.onPhase?.('verify', performance.now() - start)
     return { verdict, offline: opts.offline, log }

@@ -11,8 +11,7 @@
  */
 import type { ChainReader } from '../chain'
 import { openRemoteCore, remoteReplica, type PeerAddress } from '../heads'
-import { ReceiptsLog } from '../ledger'
-import type { ReceiptEntry } from '../ledger'
+import { ReceiptsLog, type ReceiptEntry } from '../ledger'
 import type { Incident, Receipt } from '../seal'
 import { verify, type SealedRoots, type Verdict } from '../verify'
 import type { EvidenceCache } from './chain'
@@ -29,6 +28,16 @@ export interface Witness {
   sealedRoots: SealedRoots[]
 }
 
+/**
+ * What a verify of `version` needs of a core's seals, read by the log's seal index (a few blocks,
+ * whatever the history), or every receipt when the log has no index (an older service).
+ */
+async function sealsFor (log: ReceiptsLog, key: string, version: number, replicaLength: number): Promise<{ receipts: Receipt[], sealedRoots: SealedRoots[] }> {
+  const indexed = await log.verifyReceipts(key, version, replicaLength)
+  if (indexed !== null) return standing(indexed, new Set())
+  return standing(await log.receipts(key), await log.resealedRoots())
+}
+
 /** Receipts the log still stands by (a batch the chain forgot and that was sealed again is superseded), with their kept roots. */
 function standing (entries: ReceiptEntry[], resealed: Set<string>): { receipts: Receipt[], sealedRoots: SealedRoots[] } {
   const kept = entries.filter((e) => !resealed.has(e.receipt.seal.root))
@@ -40,6 +49,9 @@ function standing (entries: ReceiptEntry[], resealed: Set<string>): { receipts: 
 
 export interface WitnessRequest {
   key: string
+  /** The version asked and the replica's length: the receipts read are those a verify of it needs (by the log's seal index when it has one). */
+  version: number
+  replicaLength: number
   trust: PinnedTrust
   /** Where the log is served; default: the trust root's peers for it. */
   peers: readonly PeerAddress[]
@@ -62,12 +74,13 @@ export async function readWitness (req: WitnessRequest): Promise<Witness> {
     await snapshot.ready()
     const log = await ReceiptsLog.openReadOnly(snapshot)
     try {
-      const resealed = await log.resealedRoots()
-      const own = standing(await log.receipts(named.key), resealed)
+      // The log's own latest seal: the longest head of it sealed, and what a verify of that needs.
+      const latest = await log.latestReceipt(named.key)
+      const sealedLength = latest === null ? 0 : latest.receipt.head.length
+      const own = sealedLength === 0 ? { receipts: [], sealedRoots: [] } : await sealsFor(log, named.key, sealedLength, snapshot.length)
       const logReceipts = own.receipts
-      const { receipts, sealedRoots } = standing(await log.receipts(req.key), resealed)
+      const { receipts, sealedRoots } = await sealsFor(log, req.key, req.version, req.replicaLength)
       const incidents = await log.listIncidents({ key: req.key })
-      const sealedLength = logReceipts.reduce((max, r) => Math.max(max, r.head.length), 0)
       req.onPhase?.('log', performance.now() - started)
       const checking = performance.now()
       let logVerdict: Verdict | null = null

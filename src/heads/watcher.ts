@@ -155,6 +155,17 @@ export class HeadWatcher {
     return [...this.links.values()].map((l) => l.status())
   }
 
+  /**
+   * What the replica of a watched core holds, as a string that changes whenever its length,
+   * fork or conflict state does (a verdict cache's key, src/service/verdict-cache.ts); null for a
+   * core not watched or whose session is not open.
+   */
+  replicaStamp (key: string): string | null {
+    const entry = this.cores.get(key)
+    if (entry === undefined || !entry.core.opened || entry.core.closed) return null
+    return `${entry.core.state.length}:${entry.core.state.fork}:${entry.conflictSeen ? 1 : 0}`
+  }
+
   /** The last verified signed head captured or seen on the core, or null. */
   lastHead (key: unknown): Head | null {
     return this.entry(key).lastHead

@@ -35,7 +35,8 @@ export interface PreparedBatch {
   root: string
   sealedAt: string
   resealOf: string[]
-  record (seq: number): BatchRecord
+  /** The record of batch `seq`; `indexEntries`: the seal index entries its write appends (seal-index.ts). */
+  record (seq: number, indexEntries?: number): BatchRecord
   receipts (seq: number): ReceiptEntry[]
 }
 
@@ -86,7 +87,7 @@ export function prepareBatch (input: BatchInput): PreparedBatch {
     root: seal.root,
     sealedAt,
     resealOf,
-    record: (seq) => ({
+    record: (seq, indexEntries) => ({
       v: 1,
       seq,
       root: seal.root,
@@ -95,7 +96,8 @@ export function prepareBatch (input: BatchInput): PreparedBatch {
       seal,
       sealedAt,
       ...(contradictions.length > 0 ? { contradictions } : {}),
-      ...(resealOf.length > 0 ? { resealOf } : {})
+      ...(resealOf.length > 0 ? { resealOf } : {}),
+      ...(indexEntries !== undefined && indexEntries > 0 ? { indexEntries } : {})
     }),
     receipts: (seq) => receipts.map(({ receipt, contradicts, roots }) => ({
       receipt,

@@ -35,6 +35,8 @@ export interface BatchRecord {
    * superseded by this batch's.
    */
   resealOf?: string[]
+  /** The seal index entries written with the batch (seal-index.ts); absent before the index. */
+  indexEntries?: number
 }
 
 export interface ReceiptEntry {
@@ -64,7 +66,7 @@ export type BatchSummary = Omit<BatchRecord, 'leaves'>
  * at a cost that does not grow with each leaf's checks. `leaves` comes back unparsed.
  */
 export function parseBatchSummary (value: unknown): { summary: BatchSummary, leaves: unknown[] } {
-  const json = record(value, 'the batch', ['v', 'seq', 'root', 'leafCount', 'leaves', 'seal', 'sealedAt'], ['contradictions', 'resealOf'])
+  const json = record(value, 'the batch', ['v', 'seq', 'root', 'leafCount', 'leaves', 'seal', 'sealedAt'], ['contradictions', 'resealOf', 'indexEntries'])
   if (json.v !== 1) throw new Invalid(`batch version ${String(json.v)} is not 1`)
   if (!Array.isArray(json.leaves)) throw new Invalid('leaves must be an array')
   const summary: BatchSummary = {
@@ -79,6 +81,7 @@ export function parseBatchSummary (value: unknown): { summary: BatchSummary, lea
   if (summary.seal.root !== summary.root) throw new Invalid('the seal is for another root')
   if (json.contradictions !== undefined) summary.contradictions = array(json.contradictions, 'contradictions', contradiction)
   if (json.resealOf !== undefined) summary.resealOf = array(json.resealOf, 'resealOf', (v, where) => text(v, where, ROOT))
+  if (json.indexEntries !== undefined) summary.indexEntries = uint(json.indexEntries, 'indexEntries')
   return { summary, leaves: json.leaves }
 }
 
@@ -88,6 +91,7 @@ export function parseBatchRecord (value: unknown): BatchRecord {
   const out: BatchRecord = { v: 1, seq: s.seq, root: s.root, leafCount: s.leafCount, leaves: array(leaves, 'leaves', head), seal: s.seal, sealedAt: s.sealedAt }
   if (s.contradictions !== undefined) out.contradictions = s.contradictions
   if (s.resealOf !== undefined) out.resealOf = s.resealOf
+  if (s.indexEntries !== undefined) out.indexEntries = s.indexEntries
   return out
 }
 

@@ -9,27 +9,18 @@ import type { HeadJson, Incident } from '../seal'
 import { prepareBatch, type BatchInput } from './batch-input'
 import { LedgerError } from './errors'
 import * as K from './keys'
-import { LedgerBee, type Entry, type LazyEntry, type Range } from './ledger-bee'
+import { LedgerBee, type LazyEntry, type Range } from './ledger-bee'
 import { slice } from './log-ranges'
-import { incidentIdentity, parseBatchRecord, parseBatchSummary, parseIncident, parseReceiptEntry, type BatchRecord, type BatchSummary, type ReceiptEntry } from './log-records'
-import { checkPageQuery, decodeIndexCursor, encodeCursor, readPage, type Page, type PageQuery } from './pages'
-import { array, asInput, asStored, head, jsonValue, uint } from './validate'
+import { ensureSealIndex, INDEX_MARKER, planSealIndex, verifySealKeys } from './seal-index'
+import { batchOf, incidentOf, receiptOf } from './log-entries'
+import { pageBatchLeaves, pageBatches, pageIncidents, pageReceipts } from './log-pages'
+import { incidentIdentity, parseIncident, type BatchRecord, type BatchSummary, type ReceiptEntry } from './log-records'
+import type { Page, PageQuery } from './pages'
+import { timeBounds, type TimeFilter } from './time-filter'
+import { asInput, asStored, jsonValue, uint } from './validate'
 
 export const RECEIPTS_CORE = 'hyperseal/receipts'
-
-export interface TimeFilter {
-  /** Inclusive lower bound. */
-  from?: string | Date
-  /** Exclusive upper bound. */
-  to?: string | Date
-}
-
-function timeBounds (filter: TimeFilter): { from?: string, to?: string } {
-  return {
-    from: filter.from === undefined ? undefined : K.isoTime(filter.from, 'from time'),
-    to: filter.to === undefined ? undefined : K.isoTime(filter.to, 'to time')
-  }
-}
+export type { TimeFilter } from './time-filter'
 
 /** Every seal of one core, read at once; see `ReceiptsLog.receiptsViews`. */
 export interface ReceiptsView {
@@ -43,7 +34,14 @@ export class ReceiptsLog {
   private constructor (private readonly bee: LedgerBee) {}
 
   static async open (store: Corestore, coreName = RECEIPTS_CORE): Promise<ReceiptsLog> {
-    return new ReceiptsLog(await LedgerBee.open(store, coreName, { appendOnly: true, what: 'receipts log' }))
+    const bee = await LedgerBee.open(store, coreName, { appendOnly: true, what: 'receipts log' })
+    try {
+      await ensureSealIndex(bee)
+    } catch (err) {
+      await bee.close()
+      throw err
+    }
+    return new ReceiptsLog(bee)
   }
 
   /** Another service's receipts log, read-only (e.g. a sparse replica from its peers): every record is parsed and checked as on our own. */
@@ -70,17 +68,22 @@ export class ReceiptsLog {
         seq = asStored(K.rootKey(batch.root), known, (v) => uint(v, 'seq'))
       } else {
         const [last] = await tx.range({ ...K.prefixRange('batch!'), reverse: true, limit: 1 })
-        seq = last === undefined ? 0 : this.batchOf(last).seq + 1
+        seq = last === undefined ? 0 : batchOf(last).seq + 1
       }
+      const receipts = batch.receipts(seq)
+      const index = await planSealIndex(tx, seq, receipts.map(({ receipt: { head } }) => ({ key: head.key, length: head.length, fork: head.fork, receiptKey: K.receiptKey(head.key, head.length, seq, head.fork) })))
       const writes = [
-        await tx.putOnce(K.batchKey(seq), batch.record(seq)),
+        await tx.putOnce(K.batchKey(seq), batch.record(seq, index.length)),
         await tx.putOnce(K.batchTimeKey(batch.sealedAt, seq), seq),
         await tx.putOnce(K.rootKey(batch.root), seq)
       ]
-      for (const entry of batch.receipts(seq)) {
+      for (const entry of receipts) {
         const { key, length, fork } = entry.receipt.head
         writes.push(await tx.putOnce(K.receiptKey(key, length, seq, fork), entry))
       }
+      for (const [k, v] of index) writes.push(await tx.putOnce(k, v))
+      // Batch 0 of a new log says the log is indexed (a log that had receipts got it at open).
+      if (seq === 0) writes.push(await tx.putOnce(INDEX_MARKER, 'v1'))
       for (const root of batch.resealOf) writes.push(await tx.putOnce(K.resealKey(root), seq))
       return { seq, created: writes.includes('written') }
     })
@@ -89,7 +92,7 @@ export class ReceiptsLog {
   async getBatch (seq: number): Promise<BatchRecord | null> {
     const key = K.batchKey(seq)
     const value = await this.bee.get(key)
-    return value === undefined ? null : this.batchOf({ key, value })
+    return value === undefined ? null : batchOf({ key, value })
   }
 
   async batchByRoot (root: string): Promise<BatchRecord | null> {
@@ -103,12 +106,12 @@ export class ReceiptsLog {
 
   async latestBatch (): Promise<BatchRecord | null> {
     const [last] = await this.bee.range({ ...K.prefixRange('batch!'), reverse: true, limit: 1 })
-    return last === undefined ? null : this.batchOf(last)
+    return last === undefined ? null : batchOf(last)
   }
 
   /** The latest `limit` batches, newest first. */
   async recentBatches (limit: number): Promise<BatchRecord[]> {
-    return (await this.bee.range({ ...K.prefixRange('batch!'), reverse: true, limit })).map((e) => this.batchOf(e))
+    return (await this.bee.range({ ...K.prefixRange('batch!'), reverse: true, limit })).map((e) => batchOf(e))
   }
 
   /** Roots whose batch the chain forgot and a later batch sealed again (`BatchRecord.resealOf`). */
@@ -134,7 +137,8 @@ export class ReceiptsLog {
     const base = own === null ? 1 : own.receipt.head.length
     const batch = await this.getBatch(own === null ? 0 : own.batch)
     if (batch === null) return length > base
-    return length > base + 3 + batch.leafCount + (batch.resealOf?.length ?? 0)
+    const marker = batch.seq === 0 && batch.indexEntries !== undefined ? 1 : 0
+    return length > base + 3 + batch.leafCount + (batch.resealOf?.length ?? 0) + (batch.indexEntries ?? 0) + marker
   }
 
   /** Batches sealed in [from, to), by block time. */
@@ -166,6 +170,28 @@ export class ReceiptsLog {
   /** Every seal at exactly `length`, oldest first (more than one only across forks or re-seals). */
   async receiptsAt (key: string | Buffer, length: number): Promise<ReceiptEntry[]> {
     return this.receiptList(K.prefixRange(K.receiptLengthPrefix(K.keyHex(key), length) + K.SEP))
+  }
+
+  /**
+   * What a verify of `version` needs of a core's seals (seal-index.ts): the earliest seal covering
+   * it and the latest one within `replicaLength`, read by index, whatever the core's history.
+   * Null when they cannot be read that way (a log without the index, or a resealed root among
+   * them): then read every receipt.
+   */
+  async verifyReceipts (key: string | Buffer, version: number, replicaLength?: number): Promise<ReceiptEntry[] | null> {
+    const keys = await verifySealKeys(this.bee, K.keyHex(key), version, replicaLength)
+    if (keys === null) return null
+    const entries: ReceiptEntry[] = []
+    for (const receiptKey of keys) {
+      const value = await this.bee.get(receiptKey)
+      if (value === undefined) throw new LedgerError('CORRUPT_ENTRY', `The seal index points to ${receiptKey}, which holds no receipt.`)
+      entries.push(receiptOf({ key: receiptKey, value }))
+    }
+    if (entries.length > 0) {
+      const resealed = await this.resealedRoots()
+      if (entries.some((e) => resealed.has(e.receipt.seal.root))) return null
+    }
+    return entries
   }
 
   /** Every seal of the core, by length then time. */
@@ -223,101 +249,34 @@ export class ReceiptsLog {
       ? K.prefixRange('incident-t!', from, to)
       : K.prefixRange(K.incidentPrefix(K.keyHex(filter.key)), from, to)
     const entries = await this.bee.range(range)
-    return entries.map((e) => this.incidentOf(e, filter.key !== undefined))
+    return entries.map((e) => incidentOf(e, filter.key !== undefined))
   }
 
   close (): Promise<void> {
     return this.bee.close()
   }
 
-  private batchOf (entry: Entry): BatchRecord {
-    const batch = asStored(entry.key, entry.value, parseBatchRecord)
-    if (entry.key !== K.batchKey(batch.seq)) throw new LedgerError('CORRUPT_ENTRY', `The ledger entry ${entry.key} holds batch ${batch.seq}.`)
-    return batch
-  }
-
-  private receiptOf (entry: Entry): ReceiptEntry {
-    const receipt = asStored(entry.key, entry.value, parseReceiptEntry)
-    const { key, length, fork } = receipt.receipt.head
-    if (entry.key !== K.receiptKey(key, length, receipt.batch, fork)) {
-      throw new LedgerError('CORRUPT_ENTRY', `The ledger entry ${entry.key} holds the receipt of ${key} at length ${length}.`)
-    }
-    return receipt
-  }
-
   private async first (range: Range): Promise<ReceiptEntry | null> {
     const [entry] = await this.bee.range(range)
-    return entry === undefined ? null : this.receiptOf(entry)
+    return entry === undefined ? null : receiptOf(entry)
   }
 
   /** As `receiptList` does it: every value decoded first, then each entry parsed. */
   private parseAll (entries: LazyEntry[]): ReceiptEntry[] {
     const decoded = entries.map((e) => ({ key: e.key, value: e.value() }))
-    return decoded.map((e) => this.receiptOf(e))
+    return decoded.map((e) => receiptOf(e))
   }
 
   private async receiptList (range: Range): Promise<ReceiptEntry[]> {
-    return (await this.bee.range(range)).map((e) => this.receiptOf(e))
+    return (await this.bee.range(range)).map((e) => receiptOf(e))
   }
-
-  private incidentOf (e: Entry, byKey: boolean): Incident {
-    const incident = asStored(e.key, e.value, parseIncident)
-    const n = Number(e.key.slice(e.key.lastIndexOf(K.SEP) + 1))
-    const expected = !Number.isSafeInteger(n) || n < 0
-      ? null
-      : byKey ? K.incidentKey(incident.key, incident.detectedAt, n) : K.incidentTimeKey(incident.detectedAt, incident.key, n)
-    if (e.key !== expected) throw new LedgerError('CORRUPT_ENTRY', `The ledger entry ${e.key} holds an incident of ${incident.key} detected at ${incident.detectedAt}.`)
-    return incident
-  }
-
-  // Pages: the API's lists, each read bounded by the page size (see pages.ts for cursors).
 
   /** Batches sealed in [from, to), by block time, without their leaves. */
-  async pageBatches (filter: TimeFilter, page: PageQuery): Promise<Page<BatchSummary>> {
-    const { from, to } = timeBounds(filter)
-    const list = { name: 'batches', index: K.prefixRange('batch-t!'), range: K.prefixRange('batch-t!', from, to) }
-    const found = await readPage((r) => this.bee.range(r), list, page, (e) => e)
-    const items: BatchSummary[] = []
-    for (const entry of found.items) {
-      const seq = asStored(entry.key, entry.value, (v) => uint(v, 'seq'))
-      const value = await this.bee.get(K.batchKey(seq))
-      const summary = value === undefined ? null : asStored(K.batchKey(seq), value, parseBatchSummary).summary
-      if (summary === null || summary.seq !== seq || entry.key !== K.batchTimeKey(summary.sealedAt, seq)) {
-        throw new LedgerError('CORRUPT_ENTRY', `The time index ${entry.key} points to a batch that does not exist or was sealed at another time.`)
-      }
-      items.push(summary)
-    }
-    return { items, next: found.next }
-  }
-
+  async pageBatches (filter: TimeFilter, page: PageQuery): Promise<Page<BatchSummary>> { return await pageBatches(this.bee, filter, page) }
   /** The leaves of batch `seq`, in batch order; NOT_FOUND when there is no such batch. */
-  async pageBatchLeaves (seq: number, page: PageQuery): Promise<Page<HeadJson>> {
-    checkPageQuery(page)
-    const key = K.batchKey(seq)
-    const value = await this.bee.get(key)
-    if (value === undefined) throw new LedgerError('NOT_FOUND', `There is no batch ${seq}.`)
-    const { summary, leaves } = asStored(key, value, parseBatchSummary)
-    if (summary.seq !== seq) throw new LedgerError('CORRUPT_ENTRY', `The ledger entry ${key} holds batch ${summary.seq}.`)
-    const name = `leaves:${seq}`
-    const start = page.cursor === undefined ? 0 : decodeIndexCursor(page.cursor, name, leaves.length) + 1
-    const end = Math.min(leaves.length, start + page.limit)
-    // Only this page's leaves are checked: the cost of a page does not grow with the batch.
-    const items = asStored(key, leaves.slice(start, end), (v) => array(v, `leaves from ${start}`, head))
-    return { items, next: end < leaves.length ? encodeCursor(name, K.pad(end - 1)) : null }
-  }
-
+  async pageBatchLeaves (seq: number, page: PageQuery): Promise<Page<HeadJson>> { return await pageBatchLeaves(this.bee, seq, page) }
   /** Incidents detected in [from, to), oldest first, of one core or of all. */
-  async pageIncidents (filter: TimeFilter & { key?: string | Buffer }, page: PageQuery): Promise<Page<Incident>> {
-    const { from, to } = timeBounds(filter)
-    const key = filter.key === undefined ? undefined : K.keyHex(filter.key)
-    const [name, prefix] = key === undefined ? ['incidents', 'incident-t!'] : [`incidents:${key}`, K.incidentPrefix(key)]
-    return readPage((r) => this.bee.range(r), { name, index: K.prefixRange(prefix), range: K.prefixRange(prefix, from, to) }, page, (e) => this.incidentOf(e, key !== undefined))
-  }
-
+  async pageIncidents (filter: TimeFilter & { key?: string | Buffer }, page: PageQuery): Promise<Page<Incident>> { return await pageIncidents(this.bee, filter, page) }
   /** The seals of one core, by length then time (as `receipts`). */
-  async pageReceipts (key: string | Buffer, page: PageQuery): Promise<Page<ReceiptEntry>> {
-    const k = K.keyHex(key)
-    const index = K.prefixRange(K.receiptPrefix(k))
-    return readPage((r) => this.bee.range(r), { name: `receipts:${k}`, index, range: index }, page, (e) => this.receiptOf(e))
-  }
+  async pageReceipts (key: string | Buffer, page: PageQuery): Promise<Page<ReceiptEntry>> { return await pageReceipts(this.bee, key, page) }
 }

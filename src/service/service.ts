@@ -20,6 +20,7 @@ import { coreView, passResult } from './views'
 import { openMetrics } from './sealer-metrics'
 import { pageCores, watchCores } from './watch-list'
 import { verifyCore } from './verify-core'
+import { VerdictCache } from './verdict-cache'
 import type { Verdict } from '../verify'
 import type { SignedReport } from '../report'
 import { auditReport } from './report-audit'
@@ -60,6 +61,8 @@ export class HypersealService implements ServicePort {
   private readonly pinned: PinnedTrust
   /** Chain answers about final seals: they cannot change, so verifying them again needs no RPC call. */
   private readonly evidence = new EvidenceCache()
+  /** Lasting verdicts by their inputs: a warm verify answers without reading the replica, ledger or chain. */
+  private readonly verdicts = new VerdictCache()
 
   private constructor (
     private readonly config: Config,
@@ -289,8 +292,25 @@ export class HypersealService implements ServicePort {
     return entries.reduce<ReceiptEntry | null>((newest, e) => (newest === null || e.batch > newest.batch ? e : newest), null)
   }
 
+  cachedVerify (key: string, version: number): Verdict | null {
+    const hex = keyHex(parseKey(key))
+    const stamp = this.verifyStamp(hex)
+    return stamp === null ? null : this.verdicts.get(hex, version, stamp)
+  }
+
   async verify (key: string, version: number): Promise<Verdict> {
-    return await verifyCore({ watcher: this.watcher, log: this.log, journal: this.journal, reader: this.reader, trust: this.pinned, cache: this.evidence, updateTimeoutMs: this.updateTimeoutMs }, key, version)
+    const hex = keyHex(parseKey(key))
+    const before = this.verifyStamp(hex)
+    const verdict = await verifyCore({ watcher: this.watcher, log: this.log, journal: this.journal, reader: this.reader, trust: this.pinned, cache: this.evidence, updateTimeoutMs: this.updateTimeoutMs }, hex, version)
+    // Kept only when nothing it rests on moved while it was computed: then the stamp names its inputs.
+    if (before !== null && before === this.verifyStamp(hex)) this.verdicts.set(hex, version, before, verdict)
+    return verdict
+  }
+
+  /** The inputs of a verify of `hex` (replica state, ledger length) as one string; null when they cannot be named. */
+  private verifyStamp (hex: string): string | null {
+    const replica = this.watcher.replicaStamp(hex)
+    return replica === null ? null : `${replica}:${this.log.core.length}`
   }
 
   async auditReport (query: AuditQuery): Promise<SignedReport> {

@@ -1,7 +1,8 @@
 import type { ChainReader } from '../chain'
 import { gatherVerifyInput, type EvidenceCache, type PinnedTrust } from '../evidence'
 import { boundedUpdateOf, HeadsError, keyHex, localReplica, parseKey, type ReplicaSource } from '../heads'
-import { LedgerError } from '../ledger'
+import { LedgerError, type ReceiptsLog } from '../ledger'
+import type { Receipt } from '../seal'
 import type { SealerDeps } from '../sealer'
 import { verify, type Verdict } from '../verify'
 
@@ -34,27 +35,39 @@ export async function verifyCore (deps: VerifyDeps, key: string, version: number
     await boundedUpdateOf(deps.log.core, deps.updateTimeoutMs)
     return localReplica(deps.log.core, { timeoutMs: deps.updateTimeoutMs })
   }
-  let receipts, incidents
-  try {
-    // A batch the chain forgot was sealed again with new receipts (sealer/reseal.ts): the old
-    // receipts of its root are superseded, not evidence of tampering.
-    const resealed = await deps.log.resealedRoots()
-    receipts = (await deps.log.receipts(hex)).map((e) => e.receipt).filter((r) => !resealed.has(r.seal.root))
-    incidents = await deps.log.listIncidents({ key: hex })
-  } catch (err) {
-    // An entry that contradicts its own index was written past the ledger's API: tampering.
-    if (err instanceof LedgerError && err.code === 'CORRUPT_ENTRY') return corruptLedgerVerdict(hex, version, (await replica()).head(), err.message, deps.trust.fingerprint)
-    throw err
-  }
   for (let attempt = 1; ; attempt++) {
+    const source = await replica()
+    let receipts, incidents
     try {
-      const { input } = await gatherVerifyInput({ key: hex, version, receipts, incidents }, { replica: await replica(), chain: deps.reader, trust: deps.trust, cache: deps.cache })
+      receipts = await receiptsFor(deps.log, hex, version, source.head().length)
+      incidents = await deps.log.listIncidents({ key: hex })
+    } catch (err) {
+      // An entry that contradicts its own index was written past the ledger's API: tampering.
+      if (err instanceof LedgerError && err.code === 'CORRUPT_ENTRY') return corruptLedgerVerdict(hex, version, source.head(), err.message, deps.trust.fingerprint)
+      throw err
+    }
+    try {
+      const { input } = await gatherVerifyInput({ key: hex, version, receipts, incidents }, { replica: source, chain: deps.reader, trust: deps.trust, cache: deps.cache })
       return verify(input)
     } catch (err) {
       if (!(err instanceof HeadsError && err.code === 'CORE_FAILED') || attempt >= ATTEMPTS) throw err
       await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
     }
   }
+}
+
+/**
+ * The receipts a verify of `version` needs, read by index (the earliest seal covering it, the
+ * latest within the replica's length: issue 11's "cost bounded by the request, not by history");
+ * every receipt when the log cannot answer that way. A batch the chain forgot was sealed again
+ * with new receipts (sealer/reseal.ts): the old receipts of its root are superseded, not evidence
+ * of tampering.
+ */
+async function receiptsFor (log: ReceiptsLog, key: string, version: number, replicaLength: number): Promise<Receipt[]> {
+  const indexed = await log.verifyReceipts(key, version, replicaLength)
+  if (indexed !== null) return indexed.map((e) => e.receipt)
+  const resealed = await log.resealedRoots()
+  return (await log.receipts(key)).map((e) => e.receipt).filter((r) => !resealed.has(r.seal.root))
 }
 
 function corruptLedgerVerdict (key: string, version: number, replica: { length: number, fork: number }, detail: string, trust: string): Verdict {

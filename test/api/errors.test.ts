@@ -145,6 +145,7 @@ function throwingServiceDouble (current: () => Error): ServicePort {
     pageIncidents: fail,
     pageReceipts: fail,
     receiptAt: fail,
+    cachedVerify: () => null,
     verify: fail,
     auditReport: fail,
     health: () => { throw current() },

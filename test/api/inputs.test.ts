@@ -76,7 +76,7 @@ describe('API inputs on a real service: auth, schemas, limits, logs, fuzz', func
       await fx.app.inject({ method: 'DELETE', url: `/v1/cores/${HEX}`, headers: { authorization: `Bearer ${marker}-wrong` } })
       await fx.admin({ method: 'DELETE', url: `/v1/cores/${HEX}` }) // 404 NOT_WATCHED, logged with the request
       const text = fx.logs.join('')
-      expect(text).to.include('incoming request') // the request logs are really captured
+      expect(text).to.include('request completed') // the request logs are really captured
       expect(text).to.include('[Redacted]')
       expect(text).to.not.include(fx.token)
       expect(text).to.not.include(marker)

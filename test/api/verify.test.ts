@@ -116,6 +116,38 @@ describe('GET /v1/verify/:key/:version through the real stack', function () {
     expect(again.batch).to.equal(null)
   })
 
+  it('answers a warm verify from its cache, and never a verdict whose replica, ledger or seal moved on', async () => {
+    const api = await openApi()
+    const writer = await localWriter()
+    await appendN(writer.core, 4)
+    await api.service.watchCore(writer.key, [`127.0.0.1:${writer.port}`])
+    await replicaAt(api, writer.key, 4)
+    await api.service.sealNow()
+
+    const first = await verdictOf(api, writer.key, 4)
+    expect(first.status).to.equal('verified')
+    await waitFor(() => api.service.cachedVerify(writer.key, 4) !== null, 'the verdict kept')
+    expect(await verdictOf(api, writer.key, 4)).to.deep.equal(first)
+    expect((await verdictOf(api, writer.key, 6)).status).to.equal('pending')
+    await waitFor(() => api.service.cachedVerify(writer.key, 6) !== null, 'the pending verdict kept')
+
+    // The replica grows: nothing kept for it answers any more; the seal of the new head turns pending into verified.
+    await appendN(writer.core, 2, 'more')
+    await replicaAt(api, writer.key, 6)
+    expect(api.service.cachedVerify(writer.key, 4)).to.equal(null)
+    expect(api.service.cachedVerify(writer.key, 6)).to.equal(null)
+    expect((await verdictOf(api, writer.key, 6)).status).to.equal('pending')
+    await api.service.sealNow()
+    expect(api.service.cachedVerify(writer.key, 6)).to.equal(null)
+    expect((await verdictOf(api, writer.key, 6)).status).to.equal('verified')
+
+    // A rewrite of history: the kept `verified` must not outlive it.
+    await writer.core.truncate(2)
+    await appendN(writer.core, 4, 'rewritten')
+    await replicaAt(api, writer.key, 6, 1)
+    expect((await verdictOf(api, writer.key, 4)).status).to.equal('rewind')
+  })
+
   it('behind: an independent replica that has not caught up with the seal', async () => {
     const api = await openApi()
     const writer = await localWriter()

@@ -88,7 +88,7 @@ describe('hyperseal watch --file / --label, status paging, and a saved receipts 
     expect(new Set(s.cores.map((c) => c.key)).size).to.equal(1_235)
     expect(s.incidents).to.equal(0)
     expect(s.service.chainId).to.equal(31337)
-    expect(text.stdout).to.match(/^cores +1235 watched$/m)
+    expect(text.stdout).to.match(/^cores +1235 watched, 0 stale$/m)
     expect(text.stdout).to.include(`${writer.key}  length 3 fork 0  never sealed  "renamed"`)
   })
 

@@ -1,0 +1,94 @@
+/**
+ * The seal index (src/ledger/seal-index.ts): a verify reads the earliest seal covering its
+ * version and the latest seal within the replica's length by index, and gets exactly what a
+ * scan of every receipt of the core would give, for any history of lengths (rewinds included).
+ */
+import { expect } from 'chai'
+import { createHash } from 'node:crypto'
+import fc from 'fast-check'
+import { openDataDir, ReceiptsLog, type DataDir } from '../../src/ledger'
+import { LedgerBee } from '../../src/ledger/ledger-bee'
+import { INDEX_MARKER } from '../../src/ledger/seal-index'
+import { headToJson, type HeadJson } from '../../src/seal'
+import { WRITERS, signHead } from '../seal/helpers'
+import { sealedBatch, TempDirs } from './helpers'
+
+const writer = WRITERS[2]
+const key = writer.key.toString('hex')
+const tree = (length: number, fork: number): Buffer => createHash('sha256').update(`${length}:${fork}`).digest()
+const headAt = (length: number, fork: number): HeadJson => headToJson(signHead(writer, length, fork, tree(length, fork)))
+const filler = (i: number): HeadJson => headToJson(signHead(WRITERS[3], 1000 + i, 0, tree(1000 + i, 9)))
+
+type Seal = { length: number, fork: number }
+
+/** What a scan of every receipt gives: the earliest seal covering v, the latest within r (batch order). */
+function scan (seals: Seal[], version: number, replicaLength: number): string[] {
+  const out = new Set<string>()
+  const deciding = seals.findIndex((s) => s.length >= version)
+  if (deciding >= 0) out.add(`${deciding}:${seals[deciding].length}`)
+  for (let i = seals.length - 1; i >= 0; i--) {
+    if (seals[i].length <= replicaLength) { out.add(`${i}:${seals[i].length}`); break }
+  }
+  return [...out].sort()
+}
+
+describe('ledger: the seal index (a verify reads by index, not every receipt)', function () {
+  this.timeout(240_000)
+  const dirs = new TempDirs()
+  let dataDir: DataDir
+  beforeEach(async () => { dataDir = await openDataDir(dirs.make()) })
+  afterEach(async () => { await dataDir.close(); dirs.cleanup() })
+
+  async function write (log: ReceiptsLog, seals: Seal[]): Promise<void> {
+    for (const [i, s] of seals.entries()) await log.appendBatch(sealedBatch([headAt(s.length, s.fork), filler(i)], 1_764_000_000 + i * 60))
+  }
+
+  it('finds what a scan of every receipt finds, for any history of seals', async () => {
+    let run = 0
+    await fc.assert(fc.asyncProperty(
+      fc.uniqueArray(fc.record({ length: fc.integer({ min: 1, max: 40 }), fork: fc.integer({ min: 0, max: 2 }) }), { minLength: 1, maxLength: 14, selector: (s) => `${s.length}:${s.fork}` }),
+      async (seals) => {
+        const log = await ReceiptsLog.open(dataDir.store, `index-${run++}`)
+        try {
+          await write(log, seals)
+          for (let version = 1; version <= 42; version += 3) {
+            for (const replicaLength of [0, 1, 7, 20, 41]) {
+              const got = await log.verifyReceipts(key, version, replicaLength)
+              expect(got, 'the index is there').to.not.equal(null)
+              expect(got!.map((e) => `${e.batch}:${e.receipt.head.length}`).sort(), `v${version} r${replicaLength}`).to.deep.equal(scan(seals, version, replicaLength))
+            }
+          }
+        } finally {
+          await log.close()
+        }
+      }), { numRuns: 12 })
+  })
+
+  it('builds the index of a log written before it, at open', async () => {
+    const seals = [{ length: 10, fork: 0 }, { length: 20, fork: 0 }, { length: 6, fork: 1 }, { length: 30, fork: 1 }]
+    const indexed = await ReceiptsLog.open(dataDir.store, 'indexed')
+    await write(indexed, seals)
+    // An old log: the same receipt entries, without the index.
+    const raw = await LedgerBee.open(dataDir.store, 'old', { appendOnly: true, what: 'old log' })
+    const entries = await (indexed as unknown as { bee: LedgerBee }).bee.range({ gte: 'receipt!', lt: 'receipt!~' })
+    await raw.write(async (tx) => { for (const e of entries) await tx.putOnce(e.key, e.value) })
+    expect(await raw.get(INDEX_MARKER)).to.equal(undefined)
+    await raw.close()
+    const old = await ReceiptsLog.open(dataDir.store, 'old')
+    for (const [v, r] of [[5, 40], [15, 8], [25, 30], [31, 6]]) {
+      expect(await old.verifyReceipts(key, v, r)).to.deep.equal(await indexed.verifyReceipts(key, v, r))
+    }
+    await old.close()
+    await indexed.close()
+  })
+
+  it('answers null for a log without the index (read-only, an older service): the caller reads every receipt', async () => {
+    const raw = await LedgerBee.open(dataDir.store, 'plain', { appendOnly: true, what: 'plain log' })
+    await raw.write(async (tx) => { await tx.putOnce('batch!0000000000000000', 'x') })
+    const core = raw.bee.core
+    const readOnly = await ReceiptsLog.openReadOnly(core)
+    expect(await readOnly.verifyReceipts(key, 1, 5)).to.equal(null)
+    await readOnly.close()
+    await raw.close()
+  })
+})
