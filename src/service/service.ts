@@ -37,6 +37,8 @@ export interface ServiceOptions {
   updateTimeoutMs?: number
   /** Bound on each chain JSON-RPC request (default 10 s). */
   rpcTimeoutMs?: number
+  /** The watcher's session bound and idle time (src/heads/session-pool.ts; defaults 256 and 10 s). */
+  sessions?: { max?: number, idleMs?: number }
 }
 
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
@@ -127,6 +129,8 @@ export class HypersealService implements ServicePort {
         bootstrap: config.bootstrap,
         logger,
         updateTimeoutMs: opts.updateTimeoutMs ?? 10_000,
+        maxSessions: opts.sessions?.max,
+        sessionIdleMs: opts.sessions?.idleMs,
         // Hypercore's conflict proofs are kept at once (Hypercore forgets them on restart),
         // through the one recording path: the same fork met again after a restart is not a new
         // incident. A truncate is only a hint; the seal pass's prefix check records the rewind
@@ -141,7 +145,7 @@ export class HypersealService implements ServicePort {
         }
       })
       undo.push(() => watcher.close())
-      for (const entry of await journal.listWatched()) await watcher.watch(entry.key, entry.peers)
+      for (const entry of await journal.listWatched()) await watcher.watch(entry.key, entry.peers, { restored: true })
       const replication = await watcher.listen()
       // Verification reads the chain through its own read-only reader: the trust root, not the
       // sealer's client, says which contract counts.
@@ -202,11 +206,10 @@ export class HypersealService implements ServicePort {
   }
 
   async listCores (): Promise<CoreView[]> {
-    const replicas = new Map(this.watcher.watched().map((w) => [w.key, w]))
     const stale = await this.journal.staleMarks()
     const out: CoreView[] = []
     for (const entry of await this.journal.listWatched()) {
-      out.push(coreView(entry, replicas.get(entry.key), await this.log.latestReceipt(entry.key), stale.get(entry.key) ?? null))
+      out.push(coreView(entry, this.watcher.watchedCore(entry.key) ?? undefined, await this.log.latestReceipt(entry.key), stale.get(entry.key) ?? null))
     }
     return out
   }

@@ -55,7 +55,7 @@ describe('heads: rewinds, forks and lagging replicas', function () {
 
     await writer.send('truncate 7')
     await writer.send('append-data p') // length 8, fork 1
-    await waitFor(() => watcher.watched()[0].fork === 1, 'replica on fork 1')
+    await waitFor(() => watcher.watched()[0].fork === 1 && watcher.watched()[0].length === 8, 'replica at length 8 on fork 1')
     const shorter = await watcher.checkPrefix(writer.key, at10)
     expect(shorter.status).to.equal('rewind')
     expect(shorter.replica).to.include({ length: 8, fork: 1 })
