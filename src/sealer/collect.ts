@@ -1,8 +1,14 @@
 /**
- * The first half of a pass: capture every watched core's head, skip the unchanged ones, and
- * check each changed head against the core's last sealed head. A rewind or fork becomes an
- * incident; the head is still sealed, marked as a contradiction (a sealed contradiction is
- * public evidence).
+ * The first half of a pass: capture the head of every core that may have changed, skip the
+ * unchanged ones, and check each changed head against the core's last sealed head. A rewind or
+ * fork becomes an incident; the head is still sealed, marked as a contradiction (a sealed
+ * contradiction is public evidence).
+ *
+ * Which cores: the watcher's pending ones (heads/core-record.ts) — whose replica took a new
+ * head since a pass last settled them (its observer saw the append or truncate, whether a pass,
+ * a verify or a peer opened the core), those watched since the start and never settled, and
+ * those restored at start and not read since — plus the stale ones that a peer can reach now.
+ * Every other core is as a pass last left it: skipped without being opened.
  *
  * Each core gets a deadline inside the pass. Whatever its peers do not deliver by then (the
  * last block of an announced head, the block a prefix check needs) makes the core `stale` for
@@ -10,7 +16,7 @@
  * peer connected is not waited for again until one connects.
  */
 import { headToJson, type Agreement, type Head, type HeadJson, type Incident, type IncidentKind, type TreeNode } from '../seal'
-import { HeadsError, type PrefixResult, type SplitView } from '../heads'
+import { HeadsError, type Pending, type PrefixResult, type SplitView } from '../heads'
 import type { ReceiptEntry, ReceiptsLog, ReceiptsView, StaleMark } from '../ledger'
 import { errInfo } from '../util'
 import type { SealerDeps } from './deps'
@@ -30,6 +36,12 @@ export interface Collected {
   incidents: Incident[]
   /** Stale marks to set (a mark) or clear (null), by core. */
   stale: Map<string, StaleMark | null>
+  /**
+   * Cores looked at and concluded, with the head they were concluded at (null: none): settled
+   * in the watcher once the pass has kept what it found (its batch journaled), so that a pass
+   * that fails before looks at them again.
+   */
+  settled: Array<{ key: string, head: { length: number, fork: number } | null }>
 }
 
 const sameHead = (a: HeadJson, b: HeadJson): boolean =>
@@ -60,14 +72,16 @@ function lastSealed (entries: ReceiptEntry[]): ReceiptEntry | null {
  */
 const PROBE_CONCURRENCY = 16
 /**
- * Watched cores whose seals come from one read of the receipts log. Watched keys and receipt
- * keys share one order, so a chunk is one range: far fewer B-tree walks than one per core.
+ * Cores probed per round, whose seals are read together. When most watched cores are visited
+ * (after a restart) the chunk is one range of the receipts log (watched keys and receipt keys
+ * share one order): far fewer B-tree walks than one per core. When few are, their keys lie far
+ * apart and a range would read every core's receipts in between: each core is read alone.
  */
 const READ_CHUNK = 256
 
 /** What a core's probe found. Reads and waits only; the results loop writes. */
 type Probe =
-  | { kind: 'stale', key: string, reason: string, lastHead: Head | null }
+  | { kind: 'stale', key: string, reason: string, lastHead: { length: number, fork: number } | null }
   | { kind: 'skipped', key: string, reason: string }
   | { kind: 'unchanged', key: string, head: Head, splits: SplitView[] }
   | { kind: 'candidate', key: string, head: Head, roots: TreeNode[], splits: SplitView[], check?: Check }
@@ -83,12 +97,17 @@ interface ProbeContext {
   passDeadline: number
   coreBudgetMs: number
   wasStale: boolean
+  /** Why the core is visited. */
+  why: Visit['why']
 }
 
+/** A core a pass looks at, and why: pending in the watcher, or stale with a peer connected now. */
+interface Visit { key: string, why: Pending | 'stale' }
+
 /** The last head the watcher saw of a core, if any (null once it is unwatched). */
-function heldHead (deps: SealerDeps, key: string): Head | null {
+function heldHead (deps: SealerDeps, key: string): { length: number, fork: number } | null {
   try {
-    return deps.watcher.lastHead(key)
+    return deps.watcher.lastSeen(key)
   } catch {
     return null
   }
@@ -96,13 +115,23 @@ function heldHead (deps: SealerDeps, key: string): Head | null {
 
 const timedOut = (err: unknown): boolean => err instanceof HeadsError && (err.code === 'UPDATE_TIMEOUT' || err.code === 'NO_HEAD')
 
-/** Captures the core's head, makes it checkable, compares it with its last seal. */
-async function probe (deps: SealerDeps, key: string, seals: SealsRead, ctx: ProbeContext): Promise<Probe> {
+/** Captures the core's head, makes it checkable, compares it with its last seal; on one session of the core. */
+async function probe (deps: SealerDeps, key: string, seals: () => Promise<SealsRead>, ctx: ProbeContext): Promise<Probe> {
   if (Date.now() >= ctx.passDeadline) return { kind: 'skipped', key, reason: 'not reached within the pass budget' }
+  try {
+    return await deps.watcher.hold(key, async () => await probeHeld(deps, key, await seals(), ctx))
+  } catch (err) {
+    return { kind: 'skipped', key, reason: errInfo(err).message }
+  }
+}
+
+async function probeHeld (deps: SealerDeps, key: string, seals: SealsRead, ctx: ProbeContext): Promise<Probe> {
   const deadline = Math.min(ctx.passDeadline, Date.now() + ctx.coreBudgetMs)
   let captured: { head: Head, roots: TreeNode[] }
   try {
-    captured = await deps.watcher.capture(key, { deadline, waitForPeers: !ctx.wasStale })
+    // A core restored at start is read as it is stored (its peers announce what is newer);
+    // one already stale is not waited for again.
+    captured = await deps.watcher.capture(key, { deadline, waitForPeers: !ctx.wasStale && ctx.why !== 'unknown' })
   } catch (err) {
     if (timedOut(err)) return { kind: 'stale', key, reason: errInfo(err).message, lastHead: heldHead(deps, key) }
     return { kind: 'skipped', key, reason: errInfo(err).message }
@@ -165,38 +194,55 @@ async function readSeals (deps: SealerDeps, chunk: string[]): Promise<SealsRead[
   try {
     return (await deps.log.receiptsViews(chunk)).map((view) => ({ view }))
   } catch {
-    return await mapLimit(chunk, 1, (key) => deps.log.receiptsViews([key]).then(([view]): SealsRead => ({ view }), (err: unknown): SealsRead => ({ err })))
+    return await mapLimit(chunk, 1, (key) => readOne(deps, key))
   }
 }
 
-async function probeAll (deps: SealerDeps, keys: string[], stale: ReadonlyMap<string, StaleMark>, ctx: Omit<ProbeContext, 'wasStale'>): Promise<Probe[]> {
+const readOne = async (deps: SealerDeps, key: string): Promise<SealsRead> =>
+  await deps.log.receiptsViews([key]).then(([view]): SealsRead => ({ view }), (err: unknown): SealsRead => ({ err }))
+
+async function probeAll (deps: SealerDeps, visits: Visit[], stale: ReadonlyMap<string, StaleMark>, ctx: Omit<ProbeContext, 'wasStale' | 'why'>): Promise<Probe[]> {
   const probes: Probe[] = []
-  for (let i = 0; i < keys.length; i += READ_CHUNK) {
-    const chunk = keys.slice(i, i + READ_CHUNK)
-    const reads = await readSeals(deps, chunk)
-    probes.push(...await mapLimit(chunk.map((key, j) => ({ key, seals: reads[j] })), PROBE_CONCURRENCY,
-      ({ key, seals }) => probe(deps, key, seals, { ...ctx, wasStale: stale.has(key) })))
+  const dense = visits.length * 2 >= deps.watcher.size
+  for (let i = 0; i < visits.length; i += READ_CHUNK) {
+    const chunk = visits.slice(i, i + READ_CHUNK)
+    const together = dense ? await readSeals(deps, chunk.map((v) => v.key)) : null
+    probes.push(...await mapLimit(chunk.map((visit, j) => ({ visit, j })), PROBE_CONCURRENCY, ({ visit, j }) =>
+      probe(deps, visit.key, async () => together?.[j] ?? await readOne(deps, visit.key), { ...ctx, wasStale: stale.has(visit.key), why: visit.why })))
   }
   return probes
 }
 
+/** What the pass looks at: the watcher's pending cores, then the stale ones a peer can reach now. */
+function visitsOf (deps: SealerDeps, stale: ReadonlyMap<string, StaleMark>): Visit[] {
+  const visits: Visit[] = deps.watcher.pending().map((p) => ({ key: p.key, why: p.pending }))
+  const pending = new Set(visits.map((v) => v.key))
+  const reachable = [...stale.keys()].filter((key) => !pending.has(key) && deps.watcher.reachable(key)).sort()
+  const at = visits.findIndex((v) => v.why === 'unknown')
+  visits.splice(at === -1 ? visits.length : at, 0, ...reachable.map((key): Visit => ({ key, why: 'stale' })))
+  return visits
+}
+
 /** A core's new stale mark; undefined when the one it holds still says it all (no journal write). */
-function nextStaleMark (prev: StaleMark | undefined, reason: string, lastHead: Head | null): StaleMark | undefined {
+function nextStaleMark (prev: StaleMark | undefined, reason: string, lastHead: { length: number, fork: number } | null): StaleMark | undefined {
   const head = lastHead === null ? prev?.lastHead ?? null : { length: lastHead.length, fork: lastHead.fork }
   if (prev !== undefined && prev.reason === reason && prev.lastHead?.length === head?.length && prev.lastHead?.fork === head?.fork) return undefined
   return { since: prev?.since ?? new Date().toISOString(), lastHead: head, reason }
 }
 
 export async function collectHeads (deps: SealerDeps, opts: { deadline: number, coreBudgetMs: number }): Promise<Collected> {
-  const out: Collected = { candidates: [], skipped: [], incidents: [], stale: new Map() }
+  const out: Collected = { candidates: [], skipped: [], incidents: [], stale: new Map(), settled: [] }
   const stale = await deps.journal.staleMarks()
-  const probes = await probeAll(deps, (await deps.journal.listWatched()).map((w) => w.key), stale, { passDeadline: opts.deadline, coreBudgetMs: opts.coreBudgetMs })
+  const visits = visitsOf(deps, stale)
+  const probes = await probeAll(deps, visits, stale, { passDeadline: opts.deadline, coreBudgetMs: opts.coreBudgetMs })
+  skipUnvisited(deps, new Set(visits.map((v) => v.key)), stale, out)
   for (const p of probes) {
     const { key } = p
     if (p.kind === 'stale') {
       const mark = nextStaleMark(stale.get(key), p.reason, p.lastHead)
       if (mark !== undefined) out.stale.set(key, mark)
       out.skipped.push({ key, reason: `stale: ${p.reason}` })
+      out.settled.push({ key, head: p.lastHead === null ? null : { length: p.lastHead.length, fork: p.lastHead.fork } })
       deps.logger.warn({ key, reason: p.reason }, 'core stale: skipped for this pass')
       continue
     }
@@ -210,9 +256,11 @@ export async function collectHeads (deps: SealerDeps, opts: { deadline: number, 
     for (const split of p.splits) out.incidents.push(await splitViewIncident(deps, key, p.head, split))
     if (p.kind === 'unchanged') {
       out.skipped.push({ key, reason: `unchanged since its seal at length ${p.head.length}` })
+      out.settled.push({ key, head: { length: p.head.length, fork: p.head.fork } })
       continue
     }
     const { head, roots, check } = p
+    if (check?.prefix.status !== 'behind') out.settled.push({ key, head: { length: head.length, fork: head.fork } })
     if (check === undefined || check.prefix.status === 'ok') {
       out.candidates.push({ head, roots })
     } else if (check.prefix.status === 'behind') {
@@ -223,6 +271,16 @@ export async function collectHeads (deps: SealerDeps, opts: { deadline: number, 
     }
   }
   return out
+}
+
+/** Every watched core the pass did not look at: as a pass last left it. */
+function skipUnvisited (deps: SealerDeps, visited: ReadonlySet<string>, stale: ReadonlyMap<string, StaleMark>, out: Collected): void {
+  for (const key of deps.watcher.keys()) {
+    if (visited.has(key)) continue
+    const mark = stale.get(key)
+    const seen = deps.watcher.lastSeen(key)
+    out.skipped.push({ key, reason: mark !== undefined ? `stale: ${mark.reason}` : `unchanged since a pass last looked at it${seen === null ? '' : ` (length ${seen.length})`}` })
+  }
 }
 
 async function prefixIncident (deps: SealerDeps, key: string, head: Head, { last, prefix, agreed }: Check): Promise<Incident> {
