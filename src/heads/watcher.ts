@@ -1,22 +1,21 @@
 import type Corestore from 'corestore'
-import type Hypercore from 'hypercore'
-import { headToJson, treeNodesFromJson, NO_AGREEMENT, type Agreement, type Head, type HeadJson, type TreeNode, type TreeNodeJson } from '../seal'
+import { headToJson, type Agreement, type Head, type HeadJson, type TreeNode, type TreeNodeJson } from '../seal'
 import { findAgreement, replicaProver, rootsProver } from './agreement'
-import { CoreRecord, type Pending } from './core-record'
+import type { CoreRecord } from './core-record'
+import { CoreReads } from './core-reads'
+import { CoreRegistry, type PendingCore, type SessionStats } from './core-registry'
 import { SwarmDiscovery } from './discovery'
 import { HeadsError } from './errors'
-import { boundedUpdate, captureCoreHead } from './head-read'
-import { holdBlock, timeLeft } from './hold'
 import { SILENT_LOGGER, type HeadsLogger } from './logger'
-import { CoreObserver, type IncidentSink } from './observer'
+import type { IncidentSink } from './observer'
 import { parseKey, parsePeer, type PeerAddress } from './parse'
 import { PeerLink, type LinkOptions, type PeerStatus } from './peer-link'
-import { checkCorePrefix, parseSealedRef, readReplicaView, type PrefixResult, type SealedRef } from './prefix'
+import { type PrefixResult, type SealedRef } from './prefix'
 import { PeerProber } from './peer-probe'
 import type { ReplicaSource } from './replica-sources'
 import { ReplicationServer } from './replication-server'
-import { SessionPool, type PoolStats } from './session-pool'
-import { discoveryKeyOf, onCoreOpened, storesCore, weakSession, weakSessionOnOpen, type OpenedCore } from './store-hooks'
+import type { SessionPool } from './session-pool'
+import { discoveryKeyOf } from './store-hooks'
 
 export interface HeadWatcherOptions {
   /** Port of `listen()`; 0 picks a free one. Default 8481 (DESIGN.md). */
@@ -56,21 +55,9 @@ export interface WatchedInfo {
   fork: number
 }
 
-/** A core a pass must look at, and why (see CoreRecord). */
-export interface PendingCore {
-  key: string
-  pending: Pending
-}
-
-export interface SessionStats extends PoolStats {
-  /** Cores Corestore holds open with our observer on them (replicating, or in use). */
-  observed: number
-}
+export type { PendingCore, SessionStats }
 
 const DEFAULT_LINK: LinkOptions = { baseMs: 500, maxMs: 30_000, stableMs: 10_000, idleTimeoutMs: 20_000 }
-/** New cores looked at once in the background (created in storage, peers asked for their head). */
-const WARM_CONCURRENCY = 2
-const PENDING_ORDER: Record<Pending, number> = { changed: 0, new: 1, unknown: 2 }
 
 /**
  * Keeps sparse replicas of the watched cores (direct TCP peers, the replication port, optional
@@ -81,7 +68,7 @@ const PENDING_ORDER: Record<Pending, number> = { changed: 0, new: 1, unknown: 2 
  * `close()` leaves it open.
  */
 export class HeadWatcher {
-  private readonly records = new Map<string, CoreRecord>()
+  private readonly records: CoreRegistry
   private readonly links = new Map<string, PeerLink>()
   private readonly server: ReplicationServer
   private readonly discovery: SwarmDiscovery | null
@@ -90,9 +77,7 @@ export class HeadWatcher {
   private readonly updateTimeoutMs: number
   private readonly prober = new PeerProber()
   private readonly pool: SessionPool
-  private readonly stopWatching: () => void
-  private readonly warmQueue = new Set<string>()
-  private warming = 0
+  private readonly reads: CoreReads
   private closed = false
 
   constructor (private readonly store: Corestore, private readonly opts: HeadWatcherOptions = {}) {
@@ -102,8 +87,9 @@ export class HeadWatcher {
     this.server = new ReplicationServer(store, this.linkOpts.idleTimeoutMs, this.log)
     const bootstrap = (opts.bootstrap ?? []).map((b) => parsePeer(b))
     this.discovery = bootstrap.length > 0 ? new SwarmDiscovery(store, bootstrap, opts.dhtHost, this.log) : null
-    this.pool = new SessionPool(store, { max: opts.maxSessions ?? 256, idleMs: opts.sessionIdleMs ?? 10_000 }, (hex, core) => this.observeSession(hex, core))
-    this.stopWatching = onCoreOpened(store, (core) => this.onCoreOpened(core))
+    this.records = new CoreRegistry(store, { max: opts.maxSessions ?? 256, idleMs: opts.sessionIdleMs ?? 10_000 }, { log: this.log, onIncident: opts.onIncident ?? (() => {}), checkTimeoutMs: this.updateTimeoutMs })
+    this.pool = this.records.pool
+    this.reads = new CoreReads(this.pool, this.updateTimeoutMs, this.log)
   }
 
   private assertOpen (): void {
@@ -130,13 +116,10 @@ export class HeadWatcher {
     if (!Array.isArray(peers)) throw new HeadsError('BAD_PEER', 'Peers must be a list of host:port strings.')
     const parsed: PeerAddress[] = peers.map((p) => parsePeer(p)) // all valid before any change
     const hex = buf.toString('hex')
-    let rec = this.records.get(hex)
-    if (rec === undefined) {
-      rec = new CoreRecord(hex, opts.restored !== true)
-      this.records.set(hex, rec)
+    const { rec, added } = this.records.add(hex, opts.restored !== true)
+    if (added) {
       this.log.debug({ key: hex }, 'watching core')
       this.discovery?.join(discoveryKeyOf(buf))
-      if (rec.fresh) this.warm(hex)
     }
     rec.addPeers(parsed.map((p) => p.address))
     for (const peer of parsed) {
@@ -153,8 +136,6 @@ export class HeadWatcher {
 
   async unwatch (key: unknown): Promise<void> {
     const rec = this.entry(key)
-    this.records.delete(rec.hex)
-    this.warmQueue.delete(rec.hex)
     for (const address of rec.peers) {
       const link = this.links.get(address)
       if (link === undefined) continue
@@ -165,8 +146,7 @@ export class HeadWatcher {
       }
     }
     await this.discovery?.leave(discoveryKeyOf(Buffer.from(rec.hex, 'hex')))
-    await rec.observer?.close()
-    await this.pool.drop(rec.hex)
+    await this.records.remove(rec)
   }
 
   private info (rec: CoreRecord): WatchedInfo {
@@ -202,9 +182,7 @@ export class HeadWatcher {
    * core not watched or not open now (a closed core may take a new head unseen: not cacheable).
    */
   replicaStamp (key: string): string | null {
-    const session = this.records.get(key)?.observer?.session
-    if (session === undefined || !session.opened || session.closed) return null
-    return `${session.state.length}:${session.state.fork}:${this.records.get(key)?.conflictSeen === true ? 1 : 0}`
+    return this.records.stamp(key)
   }
 
   /** The last verified signed head seen on the core while it was open, or null. */
@@ -218,18 +196,9 @@ export class HeadWatcher {
     return rec.length <= 0 ? null : { length: rec.length, fork: rec.fork }
   }
 
-  /**
-   * The cores a pass must look at: those whose head moved since a pass last settled them,
-   * then those watched in this process and never settled, then those restored at start and not
-   * read since; by key within each.
-   */
+  /** The cores a pass must look at: head moved since last settled, new, or restored and unread (CoreRecord). */
   pending (): PendingCore[] {
-    const out: PendingCore[] = []
-    for (const rec of this.records.values()) {
-      const pending = rec.pending
-      if (pending !== null) out.push({ key: rec.hex, pending })
-    }
-    return out.sort((a, b) => PENDING_ORDER[a.pending] - PENDING_ORDER[b.pending] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    return this.records.pending()
   }
 
   /** A pass looked at the core and concluded at this head (null: it has none); see CoreRecord. */
@@ -246,9 +215,7 @@ export class HeadWatcher {
   }
 
   sessionStats (): SessionStats {
-    let observed = 0
-    for (const rec of this.records.values()) if (rec.observer !== null) observed++
-    return { ...this.pool.stats(), observed }
+    return this.records.stats()
   }
 
   /** Binds the replication port so writers can dial in; returns the bound address. */
@@ -267,97 +234,29 @@ export class HeadWatcher {
     return (await this.capture(key)).head
   }
 
-  /**
-   * The newest verified head after a bounded update from the peers, with the roots of its
-   * length (read together with it). `deadline` (ms since the epoch) bounds the wait further;
-   * `waitForPeers: false` does not wait for a peer to connect (a core known unreachable).
-   */
+  /** The newest verified head after a bounded update from the peers, with its roots; see CoreReads. */
   async capture (key: unknown, opts: { deadline?: number, waitForPeers?: boolean } = {}): Promise<{ head: Head, roots: TreeNode[] }> {
-    const rec = this.entry(key)
-    return await this.pool.use(rec.hex, async (core) => {
-      const wait = opts.deadline === undefined ? this.updateTimeoutMs : Math.min(this.updateTimeoutMs, timeLeft(opts.deadline, `update core ${rec.hex}`))
-      try {
-        const { head, roots, updated } = await captureCoreHead(core, { updateTimeoutMs: wait, waitForPeers: opts.waitForPeers })
-        if (updated === 'timeout') this.log.warn({ key: rec.hex, length: head.length }, 'no newer head within the update timeout; captured the one held')
-        rec.noteHead(head.length, head.fork)
-        return { head, roots }
-      } catch (err) {
-        if (core.length === 0 && !core.closed) rec.noteHead(0, 0)
-        throw err
-      }
-    })
+    return await this.reads.capture(this.entry(key), opts)
   }
 
-  /**
-   * Makes sure the replica stores the last block of `head` (fetched from a peer by `deadline`),
-   * so the tree at that length stays computable without any peer: true once it is held.
-   * UPDATE_TIMEOUT when no peer sends it in time; with `failFast`, at once when no peer is
-   * connected. False when the fetch met another history signed by the key (Hypercore proved a
-   * conflict and closed the session): the peers answered, they disagree, and the fork is
-   * recorded from the conflict proof.
-   */
+  /** Makes sure the replica stores the last block of `head`, so its tree stays computable; see CoreReads. */
   async holdBlock (key: unknown, head: Pick<Head, 'length' | 'fork'>, opts: { deadline: number, failFast?: boolean }): Promise<boolean> {
-    const rec = this.entry(key)
-    return await this.pool.use(rec.hex, async (core) => {
-      if (core.fork !== head.fork || core.length < head.length) {
-        throw new HeadsError('CORE_FAILED', `Core ${rec.hex} moved off the head at length ${head.length}, fork ${head.fork} while it was read; retry.`)
-      }
-      try {
-        await holdBlock(core, head.length, { deadline: opts.deadline, failFast: opts.failFast === true })
-        return true
-      } catch (err) {
-        if (err instanceof HeadsError && err.code === 'CORE_FAILED' && rec.conflictSeen) return false
-        throw err
-      }
-    })
+    return await this.reads.holdBlock(this.entry(key), head, opts)
   }
 
-  /**
-   * Compares a sealed head with this replica (after a bounded update); see `checkCorePrefix`.
-   * `deadline` bounds the update and the fetch of the block the check may need.
-   */
+  /** Compares a sealed head with this replica (after a bounded update); see `checkCorePrefix`. */
   async checkPrefix (key: unknown, sealed: SealedRef, opts: { deadline?: number } = {}): Promise<PrefixResult> {
-    const rec = this.entry(key)
-    parseSealedRef(sealed)
-    return await this.pool.use(rec.hex, async (core) => {
-      const bound = (): number => opts.deadline === undefined ? this.updateTimeoutMs : Math.min(this.updateTimeoutMs, timeLeft(opts.deadline, `check the seal of core ${rec.hex}`))
-      await boundedUpdate(core, bound())
-      return await checkCorePrefix(core, sealed, { timeoutMs: bound(), conflictSeen: rec.conflictSeen })
-    })
+    return await this.reads.checkPrefix(this.entry(key), sealed, opts)
   }
 
-  /**
-   * Where a sealed head and the replica's current head part (incidents' `agreed`): the sealed
-   * side from the roots kept with its receipt, the current side from the replica. Length 0 when
-   * nothing is proven by `deadline` (or the roots were not kept).
-   */
+  /** Where a sealed head and the replica's current head part (incidents' `agreed`); see CoreReads. */
   async agreement (key: unknown, sealed: { head: HeadJson, roots: TreeNodeJson[] | undefined }, observed: HeadJson, deadline: number): Promise<Agreement> {
-    const rec = this.entry(key)
-    if (sealed.roots === undefined) return NO_AGREEMENT
-    const roots = sealed.roots
-    return await this.pool.use(rec.hex, async (core) =>
-      await findAgreement({ head: sealed.head, prover: rootsProver(treeNodesFromJson(roots)) }, { head: observed, prover: replicaProver(core) }, deadline))
+    return await this.reads.agreement(this.entry(key), sealed, observed, deadline)
   }
 
-  /**
-   * The replica to verify against (src/evidence), after a bounded update from the peers: its head
-   * now, then its own tree hashes at the lengths a verify plan names (read on the core's session
-   * when asked: the head may have moved by then, which the evidence path checks).
-   */
+  /** The replica to verify against (src/evidence), after a bounded update; see CoreReads. */
   async replicaSource (key: unknown): Promise<ReplicaSource> {
-    const rec = this.entry(key)
-    const head = await this.pool.use(rec.hex, async (core) => {
-      await boundedUpdate(core, this.updateTimeoutMs)
-      rec.noteHead(core.state.length, core.state.fork)
-      return { length: core.state.length, fork: core.state.fork }
-    })
-    return {
-      head: () => head,
-      view: async (lengths) => await this.pool.use(rec.hex, async (core) => {
-        const v = await readReplicaView(core, lengths, { timeoutMs: this.updateTimeoutMs, conflictSeen: rec.conflictSeen })
-        return { length: v.length, fork: v.fork, treeHash: v.treeHash ?? null, treeHashAt: (l: number) => v.treeHashes[l] }
-      })
-    }
+    return await this.reads.replicaSource(this.entry(key))
   }
 
   /**
@@ -386,73 +285,13 @@ export class HeadWatcher {
     await this.discovery?.flush()
   }
 
-  // ------------------------------------------------------------------------------ observers
-
-  /** A core Corestore opened (for a peer, or for us): observe it if it is watched. */
-  private onCoreOpened (core: OpenedCore): void {
-    // Registered before Corestore's own wait on `ready`, so the observer exists before the core
-    // replicates with the peer that asked for it (a conflict there is seen).
-    core.ready().then(() => {
-      if (this.closed || core.key === null) return
-      const rec = this.records.get(core.key.toString('hex'))
-      if (rec === undefined || rec.observer !== null) return
-      this.observe(rec, weakSessionOnOpen(this.store, core.key))
-    }, () => {})
-  }
-
-  /** A session the pool opened: observe its core if no observer is on it (a core resumed by Corestore). */
-  private observeSession (hex: string, core: Hypercore): void {
-    const rec = this.records.get(hex)
-    if (this.closed || rec === undefined || rec.observer !== null) return
-    this.observe(rec, weakSession(core))
-  }
-
-  private observe (rec: CoreRecord, session: Hypercore): void {
-    rec.observer = new CoreObserver(rec, session, { log: this.log, onIncident: this.opts.onIncident ?? (() => {}), checkTimeoutMs: this.updateTimeoutMs })
-  }
-
-  /**
-   * A new core, looked at in the background: created in storage when it is not there yet (so
-   * that Corestore can open it when its writer dials in), which also asks its peers for its head.
-   */
-  private warm (hex: string): void {
-    this.warmQueue.add(hex)
-    while (this.warming < WARM_CONCURRENCY && this.warmQueue.size > 0) {
-      this.warming++
-      void this.warmNext().finally(() => { this.warming-- })
-    }
-  }
-
-  private async warmNext (): Promise<void> {
-    for (let hex = this.next(); hex !== null && !this.closed; hex = this.next()) {
-      try {
-        if (this.records.get(hex)?.fresh !== true) continue
-        if (await storesCore(this.store, discoveryKeyOf(Buffer.from(hex, 'hex')))) continue
-        await this.pool.use(hex, async () => {})
-      } catch (err) {
-        this.log.debug({ key: hex, err: (err as Error).message }, 'a new core could not be opened in the background; the next pass opens it')
-      }
-    }
-  }
-
-  private next (): string | null {
-    const first = this.warmQueue.values().next()
-    if (first.done === true) return null
-    this.warmQueue.delete(first.value)
-    return first.value
-  }
-
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
-    this.stopWatching()
-    this.warmQueue.clear()
     for (const link of this.links.values()) link.close()
     this.links.clear()
     await this.server.close()
     await this.discovery?.close()
-    await this.pool.close()
-    await Promise.all([...this.records.values()].map((r) => r.observer?.close()))
-    this.records.clear()
+    await this.records.close()
   }
 }
