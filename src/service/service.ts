@@ -33,6 +33,8 @@ export interface ServiceOptions {
   registry?: Registry
   timing?: Partial<SealerTiming>
   fault?: (point: FaultPoint) => void
+  /** Told how long each step of a pass took (bench/scale.ts). */
+  onPhase?: SealerDeps['onPhase']
   /** Bound on waiting for a peer's newer head during a pass (default 10 s). */
   updateTimeoutMs?: number
   /** Bound on each chain JSON-RPC request (default 10 s). */
@@ -95,7 +97,8 @@ export class HypersealService implements ServicePort {
       coreBudgetMs: this.updateTimeoutMs,
       ...(chain.embedded !== null ? { persistChain: chain.embedded.persistState } : {}),
       ...(opts.timing ? { timing: opts.timing } : {}),
-      ...(opts.fault ? { fault: opts.fault } : {})
+      ...(opts.fault ? { fault: opts.fault } : {}),
+      ...(opts.onPhase ? { onPhase: opts.onPhase } : {})
     }
     this.pinned = serviceTrustRoot({
       info: this.info(),
