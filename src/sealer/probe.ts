@@ -73,6 +73,15 @@ function heldHead (deps: SealerDeps, key: string): { length: number, fork: numbe
   }
 }
 
+/**
+ * A core whose wait ran out: stale when its own budget did, skipped when the pass's did (the
+ * core was not given its time: it stays pending, and a later pass looks at it again).
+ */
+function outOfTime (ctx: ProbeContext, key: string, err: unknown, lastHead: { length: number, fork: number } | null): Probe {
+  if (Date.now() >= ctx.passDeadline) return { kind: 'skipped', key, reason: 'not finished within the pass budget' }
+  return { kind: 'stale', key, reason: errInfo(err).message, lastHead }
+}
+
 const timedOut = (err: unknown): boolean => err instanceof HeadsError && (err.code === 'UPDATE_TIMEOUT' || err.code === 'NO_HEAD')
 
 /** Captures the core's head, makes it checkable, compares it with its last seal; on one session of the core. */
@@ -93,7 +102,7 @@ async function probeHeld (deps: SealerDeps, key: string, seals: SealsRead, ctx: 
     // one already stale is not waited for again.
     captured = await deps.watcher.capture(key, { deadline, waitForPeers: !ctx.wasStale && ctx.why !== 'unknown' })
   } catch (err) {
-    if (timedOut(err)) return { kind: 'stale', key, reason: errInfo(err).message, lastHead: heldHead(deps, key) }
+    if (timedOut(err)) return outOfTime(ctx, key, err, heldHead(deps, key))
     return { kind: 'skipped', key, reason: errInfo(err).message }
   }
   const { head, roots } = captured
@@ -113,7 +122,7 @@ async function probeHeld (deps: SealerDeps, key: string, seals: SealsRead, ctx: 
     ])
     return { kind: 'candidate', key, head, roots, splits, ...(check !== undefined ? { check } : {}) }
   } catch (err) {
-    if (timedOut(err)) return { kind: 'stale', key, reason: errInfo(err).message, lastHead: head }
+    if (timedOut(err)) return outOfTime(ctx, key, err, head)
     return { kind: 'skipped', key, reason: errInfo(err).message }
   }
 }

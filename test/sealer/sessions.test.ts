@@ -4,7 +4,7 @@
  * fork met while a core was closed is still recorded, once.
  */
 import { expect } from 'chai'
-import { appendN, localWriter, runCleanups, twoWritersOneKey, waitFor } from '../heads/helpers'
+import { appendN, localWriter, runCleanups, silentPeer, twoWritersOneKey, waitFor } from '../heads/helpers'
 import { openService, replicaAt } from './helpers'
 
 const IDLE = { idleMs: 50 }
@@ -79,5 +79,21 @@ describe('seal pass: cores opened on demand', function () {
     await service.sealNow().catch(() => null)
     await service.sealNow().catch(() => null)
     expect((await service.listIncidents({ key: w1.key })).map((i) => i.kind)).to.deep.equal(['fork'])
+  })
+
+  it('leaves a core the pass budget cut short pending, not stale, and looks at it again', async () => {
+    // The pass budget (1 s) is shorter than a core's (10 s): a core waiting on a silent peer is
+    // cut short by the pass, not by its own budget.
+    const { service } = await openService({ env: { HYPERSEAL_PASS_BUDGET: '1' }, updateTimeoutMs: 10_000, sessions: IDLE })
+    const silent = await silentPeer()
+    const writer = await localWriter()
+    await appendN(writer.core, 2)
+    await service.watchCore(writer.key, [`127.0.0.1:${silent.port}`])
+    for (let pass = 0; pass < 2; pass++) {
+      const result = await service.sealNow()
+      expect(result.skipped.find((s) => s.key === writer.key)?.reason).to.equal('not finished within the pass budget')
+      expect((await service.listCores()).find((c) => c.key === writer.key)?.stale).to.equal(null)
+      expect(service.watcher.pending().map((p) => p.key)).to.include(writer.key)
+    }
   })
 })
