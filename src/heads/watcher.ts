@@ -1,18 +1,21 @@
 import type Corestore from 'corestore'
-import { headToJson, treeNodesFromJson, NO_AGREEMENT, type Agreement, type Head, type HeadJson, type TreeNode, type TreeNodeJson } from '../seal'
+import { headToJson, type Agreement, type Head, type HeadJson, type TreeNode, type TreeNodeJson } from '../seal'
 import { findAgreement, replicaProver, rootsProver } from './agreement'
+import type { CoreRecord } from './core-record'
+import { CoreReads } from './core-reads'
+import { CoreRegistry, type PendingCore, type SessionStats } from './core-registry'
 import { SwarmDiscovery } from './discovery'
 import { HeadsError } from './errors'
-import { boundedUpdate, captureCoreHead } from './head-read'
-import { holdBlock, timeLeft } from './hold'
 import { SILENT_LOGGER, type HeadsLogger } from './logger'
+import type { IncidentSink } from './observer'
 import { parseKey, parsePeer, type PeerAddress } from './parse'
 import { PeerLink, type LinkOptions, type PeerStatus } from './peer-link'
-import { checkCorePrefix, parseSealedRef, type PrefixResult, type SealedRef } from './prefix'
+import { type PrefixResult, type SealedRef } from './prefix'
 import { PeerProber } from './peer-probe'
-import { localReplica, proofReplica, type ReplicaSource } from './replica-sources'
+import type { ReplicaSource } from './replica-sources'
 import { ReplicationServer } from './replication-server'
-import { WatchedCore, type IncidentSink } from './watched-core'
+import type { SessionPool } from './session-pool'
+import { discoveryKeyOf } from './store-hooks'
 
 export interface HeadWatcherOptions {
   /** Port of `listen()`; 0 picks a free one. Default 8481 (DESIGN.md). */
@@ -30,6 +33,10 @@ export interface HeadWatcherOptions {
   updateTimeoutMs?: number
   /** Reconnect backoff and idle timeout of peer connections. */
   reconnect?: Partial<LinkOptions>
+  /** Sessions the watcher holds open at once (in use or lingering). Default 256. */
+  maxSessions?: number
+  /** A session nobody used for this long is closed. Default 10 s. */
+  sessionIdleMs?: number
 }
 
 /** A peer's signed head that contradicts ours at the same length and fork (a split view). */
@@ -43,19 +50,25 @@ export interface SplitView {
 export interface WatchedInfo {
   key: string
   peers: string[]
+  /** The head the replica held when last read (0 before it was read since the start). */
   length: number
   fork: number
 }
 
+export type { PendingCore, SessionStats }
+
 const DEFAULT_LINK: LinkOptions = { baseMs: 500, maxMs: 30_000, stableMs: 10_000, idleTimeoutMs: 20_000 }
 
 /**
- * Keeps sparse replicas of the watched cores up to date (direct TCP peers, the replication
- * port, optional Hyperswarm), captures their signed heads, checks sealed prefixes and reports
- * forks and rewinds. The Corestore is the caller's: `close()` leaves it open.
+ * Keeps sparse replicas of the watched cores (direct TCP peers, the replication port, optional
+ * Hyperswarm), captures their signed heads, checks sealed prefixes and reports forks and
+ * rewinds, without holding every core open: a core has a session only while something uses
+ * it (session-pool.ts), and an observer only while Corestore holds it open (observer.ts). What
+ * is kept for every core is its record (core-record.ts). The Corestore is the caller's:
+ * `close()` leaves it open.
  */
 export class HeadWatcher {
-  private readonly cores = new Map<string, WatchedCore>()
+  private readonly records: CoreRegistry
   private readonly links = new Map<string, PeerLink>()
   private readonly server: ReplicationServer
   private readonly discovery: SwarmDiscovery | null
@@ -63,6 +76,8 @@ export class HeadWatcher {
   private readonly linkOpts: LinkOptions
   private readonly updateTimeoutMs: number
   private readonly prober = new PeerProber()
+  private readonly pool: SessionPool
+  private readonly reads: CoreReads
   private closed = false
 
   constructor (private readonly store: Corestore, private readonly opts: HeadWatcherOptions = {}) {
@@ -72,42 +87,42 @@ export class HeadWatcher {
     this.server = new ReplicationServer(store, this.linkOpts.idleTimeoutMs, this.log)
     const bootstrap = (opts.bootstrap ?? []).map((b) => parsePeer(b))
     this.discovery = bootstrap.length > 0 ? new SwarmDiscovery(store, bootstrap, opts.dhtHost, this.log) : null
+    this.records = new CoreRegistry(store, { max: opts.maxSessions ?? 256, idleMs: opts.sessionIdleMs ?? 10_000 }, { log: this.log, onIncident: opts.onIncident ?? (() => {}), checkTimeoutMs: this.updateTimeoutMs })
+    this.pool = this.records.pool
+    this.reads = new CoreReads(this.pool, this.updateTimeoutMs, this.log)
   }
 
   private assertOpen (): void {
     if (this.closed) throw new HeadsError('CLOSED', 'The head watcher is closed; create a new one.')
   }
 
-  private entry (key: unknown): WatchedCore {
+  private entry (key: unknown): CoreRecord {
     this.assertOpen()
     const hex = parseKey(key).toString('hex')
-    const entry = this.cores.get(hex)
-    if (entry === undefined) throw new HeadsError('NOT_WATCHED', `Core ${hex} is not watched; watch it first.`)
-    return entry
+    const rec = this.records.get(hex)
+    if (rec === undefined) throw new HeadsError('NOT_WATCHED', `Core ${hex} is not watched; watch it first.`)
+    return rec
   }
 
   /**
    * Watches a core (hex or z-base-32 key) and dials the given peers for it. Watching a core
-   * again adds the new peers. Resolves once the core's session is open.
+   * again adds the new peers. Opens nothing: a new core is looked at in the background (created
+   * in storage so that a writer can push to it, its peers asked for its head) and by the next
+   * pass. `restored`: a core watched before this process started (its head is read by a pass).
    */
-  async watch (key: unknown, peers: unknown[] = []): Promise<WatchedInfo> {
+  async watch (key: unknown, peers: unknown[] = [], opts: { restored?: boolean } = {}): Promise<WatchedInfo> {
     this.assertOpen()
     const buf = parseKey(key)
     if (!Array.isArray(peers)) throw new HeadsError('BAD_PEER', 'Peers must be a list of host:port strings.')
     const parsed: PeerAddress[] = peers.map((p) => parsePeer(p)) // all valid before any change
     const hex = buf.toString('hex')
-    let entry = this.cores.get(hex)
-    if (entry === undefined) {
-      try {
-        entry = new WatchedCore(buf, { store: this.store, log: this.log, onIncident: this.opts.onIncident ?? (() => {}), checkTimeoutMs: this.updateTimeoutMs })
-      } catch (err) { // the store is closing
-        throw new HeadsError('CORE_FAILED', `Core ${hex} could not be opened: ${(err as Error).message}.`, { cause: err })
-      }
-      this.cores.set(hex, entry)
-      this.log.info({ key: hex }, 'watching core')
+    const { rec, added } = this.records.add(hex, opts.restored !== true)
+    if (added) {
+      this.log.debug({ key: hex }, 'watching core')
+      this.discovery?.join(discoveryKeyOf(buf))
     }
+    rec.addPeers(parsed.map((p) => p.address))
     for (const peer of parsed) {
-      entry.peers.add(peer.address)
       let link = this.links.get(peer.address)
       if (link === undefined) {
         link = new PeerLink(peer, this.store, this.linkOpts, this.log)
@@ -116,39 +131,45 @@ export class HeadWatcher {
       link.keys.add(hex)
       link.start()
     }
-    try {
-      await entry.ready
-    } catch (err) {
-      if (this.cores.get(hex) === entry) await this.unwatch(hex).catch(() => {})
-      throw new HeadsError('CORE_FAILED', `Core ${hex} could not be opened in the store; check the data directory.`, { cause: err })
-    }
-    // Hyperswarm needs the discovery key, known only once the session is open.
-    this.discovery?.join(entry.core.discoveryKey)
-    return this.info(entry)
+    return this.info(rec)
   }
 
   async unwatch (key: unknown): Promise<void> {
-    const entry = this.entry(key)
-    this.cores.delete(entry.hex)
-    for (const address of entry.peers) {
+    const rec = this.entry(key)
+    for (const address of rec.peers) {
       const link = this.links.get(address)
       if (link === undefined) continue
-      link.keys.delete(entry.hex)
+      link.keys.delete(rec.hex)
       if (link.keys.size === 0) {
         link.close()
         this.links.delete(address)
       }
     }
-    if (entry.core.opened) await this.discovery?.leave(entry.core.discoveryKey)
-    await entry.close()
+    await this.discovery?.leave(discoveryKeyOf(Buffer.from(rec.hex, 'hex')))
+    await this.records.remove(rec)
   }
 
-  private info (entry: WatchedCore): WatchedInfo {
-    return { key: entry.hex, peers: [...entry.peers], length: entry.core.length, fork: entry.core.fork }
+  private info (rec: CoreRecord): WatchedInfo {
+    return { key: rec.hex, peers: [...rec.peers], length: Math.max(rec.length, 0), fork: rec.fork }
   }
 
   watched (): WatchedInfo[] {
-    return [...this.cores.values()].map((e) => this.info(e))
+    return [...this.records.values()].map((r) => this.info(r))
+  }
+
+  /** One watched core, or null. */
+  watchedCore (key: string): WatchedInfo | null {
+    const rec = this.records.get(key)
+    return rec === undefined ? null : this.info(rec)
+  }
+
+  get size (): number {
+    return this.records.size
+  }
+
+  /** The watched cores' keys (hex), in the order they were first watched. */
+  keys (): IterableIterator<string> {
+    return this.records.keys()
   }
 
   peers (): PeerStatus[] {
@@ -158,17 +179,43 @@ export class HeadWatcher {
   /**
    * What the replica of a watched core holds, as a string that changes whenever its length,
    * fork or conflict state does (a verdict cache's key, src/service/verdict-cache.ts); null for a
-   * core not watched or whose session is not open.
+   * core not watched or not open now (a closed core may take a new head unseen: not cacheable).
    */
   replicaStamp (key: string): string | null {
-    const entry = this.cores.get(key)
-    if (entry === undefined || !entry.core.opened || entry.core.closed) return null
-    return `${entry.core.state.length}:${entry.core.state.fork}:${entry.conflictSeen ? 1 : 0}`
+    return this.records.stamp(key)
   }
 
-  /** The last verified signed head captured or seen on the core, or null. */
+  /** The last verified signed head seen on the core while it was open, or null. */
   lastHead (key: unknown): Head | null {
-    return this.entry(key).lastHead
+    return this.entry(key).observer?.lastHead ?? null
+  }
+
+  /** The head the replica held when last read, or null when not read since the start. */
+  lastSeen (key: unknown): { length: number, fork: number } | null {
+    const rec = this.entry(key)
+    return rec.length <= 0 ? null : { length: rec.length, fork: rec.fork }
+  }
+
+  /** The cores a pass must look at: head moved since last settled, new, or restored and unread (CoreRecord). */
+  pending (): PendingCore[] {
+    return this.records.pending()
+  }
+
+  /** A pass looked at the core and concluded at this head (null: it has none); see CoreRecord. */
+  settle (key: string, head: { length: number, fork: number } | null): void {
+    this.records.get(key)?.settle(head)
+  }
+
+  /** True when a peer of the core is connected now: a named peer's link, or a channel of the open core. */
+  reachable (key: string): boolean {
+    const rec = this.records.get(key)
+    if (rec === undefined) return false
+    if (rec.peers.some((p) => this.links.get(p)?.connected === true)) return true
+    return (rec.observer?.session.peers.length ?? 0) > 0
+  }
+
+  sessionStats (): SessionStats {
+    return this.records.stats()
   }
 
   /** Binds the replication port so writers can dial in; returns the bound address. */
@@ -177,83 +224,39 @@ export class HeadWatcher {
     return await this.server.listen(this.opts.host ?? '127.0.0.1', this.opts.replicationPort ?? 8481)
   }
 
+  /** Runs `fn` while holding the core's session open: every call on the core inside it uses that one session. */
+  async hold<T> (key: unknown, fn: () => Promise<T>): Promise<T> {
+    return await this.pool.use(this.entry(key).hex, fn)
+  }
+
   /** Fetches the newest head from the peers (bounded wait) and returns it, verified. */
   async captureHead (key: unknown): Promise<Head> {
     return (await this.capture(key)).head
   }
 
-  /**
-   * The newest verified head after a bounded update from the peers, with the roots of its
-   * length (read together with it). `deadline` (ms since the epoch) bounds the wait further;
-   * `waitForPeers: false` does not wait for a peer to connect (a core known unreachable).
-   */
+  /** The newest verified head after a bounded update from the peers, with its roots; see CoreReads. */
   async capture (key: unknown, opts: { deadline?: number, waitForPeers?: boolean } = {}): Promise<{ head: Head, roots: TreeNode[] }> {
-    const entry = this.entry(key)
-    await entry.ready
-    const wait = opts.deadline === undefined ? this.updateTimeoutMs : Math.min(this.updateTimeoutMs, timeLeft(opts.deadline, `update core ${entry.hex}`))
-    const { head, roots, updated } = await captureCoreHead(entry.core, { updateTimeoutMs: wait, waitForPeers: opts.waitForPeers })
-    if (updated === 'timeout') this.log.warn({ key: entry.hex, length: head.length }, 'no newer head within the update timeout; captured the one held')
-    entry.noteHead(head)
-    return { head, roots }
+    return await this.reads.capture(this.entry(key), opts)
   }
 
-  /**
-   * Makes sure the replica stores the last block of `head` (fetched from a peer by `deadline`),
-   * so the tree at that length stays computable without any peer: true once it is held.
-   * UPDATE_TIMEOUT when no peer sends it in time; with `failFast`, at once when no peer is
-   * connected. False when the fetch met another history signed by the key (Hypercore proved a
-   * conflict and closed the session): the peers answered, they disagree, and the fork is
-   * recorded from the conflict proof.
-   */
+  /** Makes sure the replica stores the last block of `head`, so its tree stays computable; see CoreReads. */
   async holdBlock (key: unknown, head: Pick<Head, 'length' | 'fork'>, opts: { deadline: number, failFast?: boolean }): Promise<boolean> {
-    const entry = this.entry(key)
-    await entry.ready
-    if (entry.core.fork !== head.fork || entry.core.length < head.length) {
-      throw new HeadsError('CORE_FAILED', `Core ${entry.hex} moved off the head at length ${head.length}, fork ${head.fork} while it was read; retry.`)
-    }
-    try {
-      await holdBlock(entry.core, head.length, { deadline: opts.deadline, failFast: opts.failFast === true })
-      return true
-    } catch (err) {
-      if (err instanceof HeadsError && err.code === 'CORE_FAILED' && entry.conflictSeen) return false
-      throw err
-    }
+    return await this.reads.holdBlock(this.entry(key), head, opts)
   }
 
-  /**
-   * Compares a sealed head with this replica (after a bounded update); see `checkCorePrefix`.
-   * `deadline` bounds the update and the fetch of the block the check may need.
-   */
+  /** Compares a sealed head with this replica (after a bounded update); see `checkCorePrefix`. */
   async checkPrefix (key: unknown, sealed: SealedRef, opts: { deadline?: number } = {}): Promise<PrefixResult> {
-    const entry = this.entry(key)
-    parseSealedRef(sealed)
-    await entry.ready
-    const bound = (): number => opts.deadline === undefined ? this.updateTimeoutMs : Math.min(this.updateTimeoutMs, timeLeft(opts.deadline, `check the seal of core ${entry.hex}`))
-    await boundedUpdate(entry.core, bound())
-    return await checkCorePrefix(entry.core, sealed, { timeoutMs: bound(), conflictSeen: entry.conflictSeen })
+    return await this.reads.checkPrefix(this.entry(key), sealed, opts)
   }
 
-  /**
-   * Where a sealed head and the replica's current head part (incidents' `agreed`): the sealed
-   * side from the roots kept with its receipt, the current side from the replica. Length 0 when
-   * nothing is proven by `deadline` (or the roots were not kept).
-   */
+  /** Where a sealed head and the replica's current head part (incidents' `agreed`); see CoreReads. */
   async agreement (key: unknown, sealed: { head: HeadJson, roots: TreeNodeJson[] | undefined }, observed: HeadJson, deadline: number): Promise<Agreement> {
-    const entry = this.entry(key)
-    if (sealed.roots === undefined) return NO_AGREEMENT
-    await entry.ready
-    return await findAgreement({ head: sealed.head, prover: rootsProver(treeNodesFromJson(sealed.roots)) }, { head: observed, prover: replicaProver(entry.core) }, deadline)
+    return await this.reads.agreement(this.entry(key), sealed, observed, deadline)
   }
 
-  /**
-   * The replica to verify against (src/evidence), after a bounded update from the peers: its head
-   * now, then its own tree hashes at the lengths a verify plan names.
-   */
+  /** The replica to verify against (src/evidence), after a bounded update; see CoreReads. */
   async replicaSource (key: unknown): Promise<ReplicaSource> {
-    const entry = this.entry(key)
-    await entry.ready
-    await boundedUpdate(entry.core, this.updateTimeoutMs)
-    return localReplica(entry.core, { timeoutMs: this.updateTimeoutMs, conflictSeen: entry.conflictSeen })
+    return await this.reads.replicaSource(this.entry(key))
   }
 
   /**
@@ -261,11 +264,7 @@ export class HeadWatcher {
    * Hypercore upgrade proofs at the lengths asked (GET /v1/cores/:key/proofs, for the browser).
    */
   async proofSource (key: unknown): Promise<ReplicaSource> {
-    const entry = this.entry(key)
-    await entry.ready
-    await boundedUpdate(entry.core, this.updateTimeoutMs)
-    const timeoutMs = this.updateTimeoutMs
-    return proofReplica(entry.core, { timeoutMs, missing: (index) => `No peer sent block ${index} of core ${entry.hex} within ${timeoutMs / 1000} s, so its tree there cannot be proven yet.` })
+    return await this.reads.proofSource(this.entry(key))
   }
 
   /**
@@ -277,11 +276,11 @@ export class HeadWatcher {
    * parallel by `deadline`; a silent peer backs off.
    */
   async splitViews (key: unknown, ours: { head: Head, roots: TreeNode[] }, opts: { deadline: number }): Promise<SplitView[]> {
-    const entry = this.entry(key)
-    if (entry.peers.size < 2) return []
-    const peers = [...entry.peers].map((p) => parsePeer(p))
+    const rec = this.entry(key)
+    if (rec.peers.length < 2) return []
+    const peers = rec.peers.map((p) => parsePeer(p))
     const mine = { head: headToJson(ours.head), prover: rootsProver(ours.roots) }
-    const found = await this.prober.probe(entry.key, peers, opts.deadline, async (peer, core, head): Promise<SplitView | null> => {
+    const found = await this.prober.probe(Buffer.from(rec.hex, 'hex'), peers, opts.deadline, async (peer, core, head): Promise<SplitView | null> => {
       if (head.length !== ours.head.length || head.fork !== ours.head.fork || head.treeHash.equals(ours.head.treeHash)) return null
       const agreed = await findAgreement(mine, { head: headToJson(head), prover: replicaProver(core) }, opts.deadline)
       return { peer: peer.address, head, agreed }
@@ -301,7 +300,6 @@ export class HeadWatcher {
     this.links.clear()
     await this.server.close()
     await this.discovery?.close()
-    await Promise.all([...this.cores.values()].map((e) => e.close()))
-    this.cores.clear()
+    await this.records.close()
   }
 }

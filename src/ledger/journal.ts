@@ -1,18 +1,18 @@
 /**
- * The journal: private state of the service. A Hyperbee holds the watch list, stale marks and a
- * little service state; it may change and delete entries, and every read-modify-write runs
- * under the bee's write lock. In-flight batches live in files (inflight-store.ts), so that a
- * finished batch frees its bytes: nothing a pass writes stays in the journal once its batch is
- * final. Only stale transitions add to the Hyperbee, one small record per core that goes
- * stale or comes back.
+ * The journal: private state of the service. The watch list and stale marks live in one file of
+ * JSON lines, held in memory (journal-watches.ts); in-flight batches in files of their own
+ * (inflight-store.ts), so that a finished batch frees its bytes: nothing a pass writes stays in
+ * the journal once its batch is final. A Hyperbee keeps a little service state (and, in data
+ * directories of earlier versions, the watch list, moved to the file at open).
  */
 import type Corestore from 'corestore'
 import type { HeadJson, TreeNodeJson } from '../seal'
 import { LedgerError } from './errors'
 import * as T from './inflight'
 import { InflightStore } from './inflight-store'
+import { WatchFile, type WatchChange } from './journal-watches'
 import * as K from './keys'
-import { LedgerBee } from './ledger-bee'
+import { LedgerBee, type Entry, type Range } from './ledger-bee'
 import { inflightParts, parseFinal, parseLabel, parseLegacyInflight, parseMined, parseStale, parseTx, parseWatch, peer, type StaleMark, type WatchEntry, type WatchInput } from './journal-records'
 import { roots as rootsOf } from './log-records'
 import { readPage, type Page, type PageQuery } from './pages'
@@ -40,25 +40,33 @@ export interface PrepareInput {
 
 const now = (): string => new Date().toISOString()
 
+const WATCH_PREFIX = 'watch!'
+
 export class Journal {
-  private constructor (private readonly bee: LedgerBee, private readonly inflight: InflightStore) {}
+  private constructor (private readonly bee: LedgerBee, private readonly inflight: InflightStore, private readonly watches: WatchFile) {}
 
   /**
-   * Opens the journal on `store` (its Hyperbee) and `dir` (its in-flight batch files). In-flight
-   * batches a journal of an earlier version kept in the Hyperbee are moved to the files.
+   * Opens the journal on `store` (its Hyperbee) and `dir` (its in-flight batch files and its
+   * watch list). What a journal of an earlier version kept in the Hyperbee (in-flight batches,
+   * the watch list and stale marks) is moved to the files.
    */
   static async open (store: Corestore, dir: string, coreName = JOURNAL_CORE): Promise<Journal> {
     const bee = await LedgerBee.open(store, coreName, { appendOnly: false, what: 'journal' })
     const inflight = new InflightStore(dir)
-    const journal = new Journal(bee, inflight)
     try {
       await inflight.clean()
+      const watches = await WatchFile.open(dir, async () => ({
+        entries: (await bee.range(K.prefixRange(WATCH_PREFIX))).map((e) => asStored(e.key, e.value, parseWatch)),
+        marks: (await bee.range(K.prefixRange('stale!'))).map((e) => [e.key.slice('stale!'.length), asStored(e.key, e.value, parseStale)] as [string, StaleMark])
+      }))
+      const journal = new Journal(bee, inflight, watches)
       await journal.moveLegacyInflight()
+      await journal.dropLegacyWatches()
+      return journal
     } catch (err) {
       await bee.close()
       throw err
     }
-    return journal
   }
 
   /** Adds a core, or merges new peers into a watched one (and sets its label); `added` is true for a new core. */
@@ -79,54 +87,56 @@ export class Journal {
       label: item.label === undefined ? undefined : parseLabel(item.label)
     }))
     if (wanted.length === 0) return []
-    // Read and written in key order: neighbouring keys share the tree nodes a get or put walks.
-    const sorted = [...new Set(wanted.map((w) => w.key))].sort()
-    return this.bee.write(async (tx) => {
-      const entries = new Map<string, WatchEntry | undefined>()
-      for (const key of sorted) {
-        const stored = await tx.get(K.watchKey(key))
-        entries.set(key, stored === undefined ? undefined : asStored(K.watchKey(key), stored, parseWatch))
-      }
-      const changed = new Set<string>()
+    return this.watches.exclusive(async () => {
+      const at = now()
+      const changed = new Map<string, WatchEntry>()
       const results = wanted.map((w) => {
-        const old = entries.get(w.key)
-        const entry: WatchEntry = { key: w.key, peers: [...new Set([...(old?.peers ?? []), ...w.peers])], addedAt: old?.addedAt ?? now() }
+        const old = changed.get(w.key) ?? this.watches.get(w.key)
+        const entry: WatchEntry = { key: w.key, peers: [...new Set([...(old?.peers ?? []), ...w.peers])], addedAt: old?.addedAt ?? at }
         const label = w.label ?? old?.label
         if (label !== undefined) entry.label = label
-        if (old === undefined || entry.peers.length !== old.peers.length || label !== old.label) changed.add(w.key)
-        entries.set(w.key, entry)
+        if (old === undefined || entry.peers.length !== old.peers.length || label !== old.label) changed.set(w.key, entry)
         return { added: old === undefined, entry }
       })
-      for (const key of sorted) if (changed.has(key)) await tx.put(K.watchKey(key), entries.get(key))
+      await this.watches.write([...changed.values()].map((watch): WatchChange => ({ watch })))
       return results
     })
   }
 
-  /** Stops watching a core; false when it was not watched. */
+  /** Stops watching a core (and drops its stale mark); false when it was not watched. */
   async removeWatch (key: string | Buffer): Promise<boolean> {
-    const k = K.watchKey(K.keyHex(key))
-    return this.bee.write(async (tx) => {
-      if (await tx.get(k) === undefined) return false
-      await tx.del(k)
-      await tx.del(K.staleKey(K.keyHex(key)))
+    const k = K.keyHex(key)
+    return this.watches.exclusive(async () => {
+      if (this.watches.get(k) === undefined) return false
+      await this.watches.write([{ unwatch: k }])
       return true
     })
   }
 
   async getWatch (key: string | Buffer): Promise<WatchEntry | null> {
-    const k = K.watchKey(K.keyHex(key))
-    const value = await this.bee.get(k)
-    return value === undefined ? null : asStored(k, value, parseWatch)
+    const k = K.keyHex(key)
+    return this.watches.exclusive(async () => this.watches.get(k) ?? null)
   }
 
-  /** The watched cores a page at a time, by key. */
+  /** The number of watched cores. */
+  get watchedCount (): number {
+    return this.watches.size
+  }
+
+  /** The watched cores a page at a time, by key (cursors as when they were entries of the Hyperbee: `watch!<key>`). */
   async pageWatched (page: PageQuery): Promise<Page<WatchEntry>> {
-    const index = K.prefixRange('watch!')
-    return readPage((r) => this.bee.range(r), { name: 'cores', index, range: index }, page, (e) => asStored(e.key, e.value, parseWatch))
+    const index = K.prefixRange(WATCH_PREFIX)
+    const read = async (range: Range): Promise<Entry[]> => {
+      const after = range.gte === index.gte ? null : range.gte.slice(WATCH_PREFIX.length)
+      // `after` is the last key read followed by a 0 byte: the first key at or above it is the next one.
+      return this.watches.after(after === null ? null : after.replace(/\u0000$/, ''), range.limit ?? Number.MAX_SAFE_INTEGER)
+        .map((value) => ({ key: WATCH_PREFIX + value.key, value }))
+    }
+    return this.watches.exclusive(() => readPage(read, { name: 'cores', index, range: index }, page, (e) => e.value as WatchEntry))
   }
 
   async listWatched (): Promise<WatchEntry[]> {
-    return (await this.bee.range(K.prefixRange('watch!'))).map((e) => asStored(e.key, e.value, parseWatch))
+    return this.watches.exclusive(async () => this.watches.after(null, Number.MAX_SAFE_INTEGER))
   }
 
   /** Records a batch before its transaction is sent: its leaves are written once, here. */
@@ -200,22 +210,16 @@ export class Journal {
     })
   }
 
-  /** Every stale mark, by core key. */
-  async staleMarks (): Promise<Map<string, StaleMark>> {
-    const entries = await this.bee.range(K.prefixRange('stale!'))
-    return new Map(entries.map((e) => [e.key.slice('stale!'.length), asStored(e.key, e.value, parseStale)]))
+  /** Every stale mark, by core key (live: it changes with `updateStale`). */
+  async staleMarks (): Promise<ReadonlyMap<string, StaleMark>> {
+    return this.watches.exclusive(async () => this.watches.staleMarks())
   }
 
   /** Sets (a mark) or clears (null) the stale marks of several cores in one write. */
   async updateStale (changes: ReadonlyMap<string, StaleMark | null>): Promise<void> {
     if (changes.size === 0) return
-    const checked = [...changes].map(([key, mark]) => [K.keyHex(key), mark === null ? null : asInput('stale mark', jsonValue('stale mark', mark), parseStale)] as const)
-    await this.bee.write(async (tx) => {
-      for (const [key, mark] of checked) {
-        if (mark === null) await tx.del(K.staleKey(key))
-        else await tx.put(K.staleKey(key), mark)
-      }
-    })
+    const checked = [...changes].map(([key, mark]): WatchChange => ({ stale: K.keyHex(key), mark: mark === null ? null : asInput('stale mark', jsonValue('stale mark', mark), parseStale) }))
+    await this.watches.exclusive(() => this.watches.write(checked))
   }
 
   /** Service state (e.g. the last pass time): any JSON value under a short name. */
@@ -229,8 +233,9 @@ export class Journal {
     return this.bee.get(K.stateKey(entry))
   }
 
-  close (): Promise<void> {
-    return this.bee.close()
+  async close (): Promise<void> {
+    await this.watches.close()
+    await this.bee.close()
   }
 
   private async mustGet (id: string): Promise<T.InflightBatch> {
@@ -245,6 +250,15 @@ export class Journal {
       const next = step(batch, now())
       if (next !== batch) await this.inflight.writeState(id, inflightParts(next).state)
       return next
+    })
+  }
+
+  /** Deletes the watch list and stale marks an earlier version kept in the Hyperbee, once the file holds them. */
+  private async dropLegacyWatches (): Promise<void> {
+    const legacy = [...await this.bee.range(K.prefixRange(WATCH_PREFIX)), ...await this.bee.range(K.prefixRange('stale!'))]
+    if (legacy.length === 0) return
+    await this.bee.write(async (tx) => {
+      for (const entry of legacy) await tx.del(entry.key)
     })
   }
 

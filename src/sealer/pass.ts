@@ -75,9 +75,9 @@ export interface PassOptions {
 }
 
 /**
- * One seal pass: settle unfinished batches; capture every watched head within the pass budget
- * (stale cores skipped and marked); skip the unchanged; check the changed against their last
- * seal (incidents); build one batch of them plus the receipts log's head; journal it; seal it;
+ * One seal pass: settle unfinished batches; capture the head of every core that may have
+ * changed (collect.ts) within the pass budget (stale cores skipped and marked); skip the
+ * unchanged; check the changed against their last seal (incidents); build one batch of them plus the receipts log's head; journal it; seal it;
  * wait for finality; write the receipts. The budget bounds everything up to sending the
  * transaction; settling earlier batches and waiting for confirmations have their own timeouts.
  * Throws when the chain fails: the batch stays journaled and the next pass settles it.
@@ -94,9 +94,15 @@ export async function runSealPass (deps: SealerDeps, opts: PassOptions = {}): Pr
   deps.metrics?.staleCores.set((await deps.journal.staleMarks()).size)
   const done = (batch: PassOutcome['batch']): PassOutcome =>
     ({ batch, recovered, resealed, skipped: collected.skipped, incidents: collected.incidents, startedAt, finishedAt: new Date().toISOString() })
+  // What the pass found is kept (stale marks written, the batch journaled): the watcher may
+  // stop pointing the next pass at those cores.
+  const settle = (): void => { for (const { key, head } of collected.settled) deps.watcher.settle(key, head) }
 
   const own = await logHead(deps, collected.candidates.length > 0)
-  if (collected.candidates.length === 0 && own === null) return done(null)
+  if (collected.candidates.length === 0 && own === null) {
+    settle()
+    return done(null)
+  }
   const { batch, roots, contradictions } = await timed(deps, 'build', async () => {
     const heads = collected.candidates.map((c) => c.head).concat(own === null ? [] : [own.head])
     const roots = collected.candidates.map((c) => c.roots).concat(own === null ? [] : [own.roots]).map((r) => r.map(treeNodeToJson))
@@ -109,6 +115,7 @@ export async function runSealPass (deps: SealerDeps, opts: PassOptions = {}): Pr
   })
   const leaves = [...batch.headsJson]
   const inflight = await timed(deps, 'journal', () => deps.journal.prepareBatch({ root: batch.root, leaves, roots }))
+  settle()
   deps.fault?.('after-journal')
   // settle(), split so that the chain and the receipts are timed apart.
   const seal = await timed(deps, 'chain', () => driveToFinal(deps, inflight))

@@ -38,10 +38,14 @@ export interface ServiceOptions {
   registry?: Registry
   timing?: Partial<SealerTiming>
   fault?: (point: FaultPoint) => void
+  /** Told how long each step of a pass took (bench/scale.ts). */
+  onPhase?: SealerDeps['onPhase']
   /** Bound on waiting for a peer's newer head during a pass (default 10 s). */
   updateTimeoutMs?: number
   /** Bound on each chain JSON-RPC request (default 10 s). */
   rpcTimeoutMs?: number
+  /** The watcher's session bound and idle time (src/heads/session-pool.ts; defaults 256 and 10 s). */
+  sessions?: { max?: number, idleMs?: number }
 }
 
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
@@ -105,7 +109,8 @@ export class HypersealService implements ServicePort {
       coreBudgetMs: this.updateTimeoutMs,
       ...(chain.embedded !== null ? { persistChain: chain.embedded.persistState } : {}),
       ...(opts.timing ? { timing: opts.timing } : {}),
-      ...(opts.fault ? { fault: opts.fault } : {})
+      ...(opts.fault ? { fault: opts.fault } : {}),
+      ...(opts.onPhase ? { onPhase: opts.onPhase } : {})
     }
     this.account = new SealerAccountReader({ chain: chain.client, log })
     this.pinned = serviceTrustRoot({
@@ -140,6 +145,8 @@ export class HypersealService implements ServicePort {
         bootstrap: config.bootstrap,
         logger,
         updateTimeoutMs: opts.updateTimeoutMs ?? 10_000,
+        maxSessions: opts.sessions?.max,
+        sessionIdleMs: opts.sessions?.idleMs,
         // Hypercore's conflict proofs are kept at once (Hypercore forgets them on restart),
         // through the one recording path: the same fork met again after a restart is not a new
         // incident. A truncate is only a hint; the seal pass's prefix check records the rewind
@@ -154,7 +161,7 @@ export class HypersealService implements ServicePort {
         }
       })
       undo.push(() => watcher.close())
-      for (const entry of await journal.listWatched()) await watcher.watch(entry.key, entry.peers)
+      for (const entry of await journal.listWatched()) await watcher.watch(entry.key, entry.peers, { restored: true })
       const replication = await watcher.listen()
       // Verification reads the chain through its own read-only reader: the trust root, not the
       // sealer's client, says which contract counts.
@@ -217,11 +224,10 @@ export class HypersealService implements ServicePort {
   }
 
   async listCores (): Promise<CoreView[]> {
-    const replicas = new Map(this.watcher.watched().map((w) => [w.key, w]))
     const stale = await this.journal.staleMarks()
     const out: CoreView[] = []
     for (const entry of await this.journal.listWatched()) {
-      out.push({ ...coreView(entry, replicas.get(entry.key), await this.log.latestReceipt(entry.key), stale.get(entry.key) ?? null), ...this.structures.view(entry.key) })
+      out.push({ ...coreView(entry, this.watcher.watchedCore(entry.key) ?? undefined, await this.log.latestReceipt(entry.key), stale.get(entry.key) ?? null), ...this.structures.view(entry.key) })
     }
     return out
   }

@@ -35,20 +35,24 @@ export async function watchCores (deps: WatchListDeps, items: WatchItem[]): Prom
     if (added) created++
     latest.set(entry.key, entry)
   }
+  // Watching opens nothing (heads/watcher.ts): a new core is looked at in the background and
+  // by the next pass. A core seen for the first time has no seal, so its last seal is read
+  // only for the cores that were watched already.
   const cores: CoreView[] = []
   const stale = await deps.journal.staleMarks()
-  for (const entry of latest.values()) {
+  for (const { added, entry } of results) {
+    if (latest.get(entry.key) !== entry) continue // a key twice in one request: its last result
+    latest.delete(entry.key)
     const replica = await deps.watcher.watch(entry.key, entry.peers)
-    cores.push(coreView(entry, replica, await deps.log.latestReceipt(entry.key), stale.get(entry.key) ?? null))
+    cores.push(coreView(entry, replica, added ? null : await deps.log.latestReceipt(entry.key), stale.get(entry.key) ?? null))
   }
-  return { created, merged: latest.size - created, cores }
+  return { created, merged: cores.length - created, cores }
 }
 
 export async function pageCores (deps: WatchListDeps, page: PageQuery): Promise<Page<CoreView>> {
   const { items, next } = await deps.journal.pageWatched(page)
-  const replicas = new Map(deps.watcher.watched().map((w) => [w.key, w]))
   const stale = await deps.journal.staleMarks()
   const cores: CoreView[] = []
-  for (const entry of items) cores.push(coreView(entry, replicas.get(entry.key), await deps.log.latestReceipt(entry.key), stale.get(entry.key) ?? null))
+  for (const entry of items) cores.push(coreView(entry, deps.watcher.watchedCore(entry.key) ?? undefined, await deps.log.latestReceipt(entry.key), stale.get(entry.key) ?? null))
   return { items: cores, next }
 }

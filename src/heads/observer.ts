@@ -1,17 +1,16 @@
-import type Corestore from 'corestore'
 import type Hypercore from 'hypercore'
 import type { ConflictProof } from 'hypercore'
-import { headToJson, NO_AGREEMENT, type Agreement, type Head, type Incident, type TreeNode } from '../seal'
+import { headToJson, NO_AGREEMENT, verifyHeadSignature, type Agreement, type Head, type Incident, type TreeNode } from '../seal'
 import { findAgreement, rootsProver, toTreeNode } from './agreement'
 import { conflictRemoteHead, conflictTreeHash, toJsonSafe } from './conflict-proof'
-import { readHeadAndRoots, readVerifiedHead } from './head-read'
+import type { CoreRecord } from './core-record'
+import { readHead, readHeadAndRoots, readVerifiedHead } from './head-read'
 import { errInfo, type HeadsLogger } from './logger'
 import { checkCorePrefix } from './prefix'
 
 export type IncidentSink = (incident: Incident) => void | Promise<void>
 
-export interface WatchedCoreDeps {
-  store: Corestore
+export interface ObserverDeps {
   log: HeadsLogger
   onIncident: IncidentSink
   /** Bound on the block fetch a truncate's prefix check may need. */
@@ -19,56 +18,56 @@ export interface WatchedCoreDeps {
 }
 
 /**
- * One watched core: its sparse session, the peers it was given, the last signed head we saw,
- * and the listeners that turn Hypercore's `truncate` and `conflict` events into incidents.
- * Hypercore forgets a conflict's frozen state on restart, so evidence goes to the sink at once.
+ * A weak session on a watched core for as long as Corestore holds the core open — because a
+ * pass or a verify uses it, or because a peer replicates it (a writer dialling in, a peer
+ * opening the core's channel: Corestore opens a stored core on demand). Weak: it does not keep
+ * the core open or make it download, so it costs nothing once the core is idle; Hypercore
+ * closes it with the core. It keeps the core's record current (the head the replica holds, so
+ * a pass knows the core changed) and turns Hypercore's `truncate` and `conflict` events into
+ * incidents. Hypercore forgets a conflict's frozen state on restart, so evidence goes to the
+ * sink at once.
  */
-export class WatchedCore {
-  readonly hex: string
-  readonly peers = new Set<string>()
-  core: Hypercore
-  ready: Promise<void>
-  /** The newest verified signed head captured or seen (append events) on this core. */
+export class CoreObserver {
+  /** The newest verified signed head seen on the core while it was open. */
   lastHead: Head | null = null
-  /** Set once Hypercore proved two signed histories for this key; prefix checks then say `fork`. */
-  conflictSeen = false
-  private readonly conflictsReported = new Set<string>()
   private closing = false
 
-  constructor (readonly key: Buffer, private readonly deps: WatchedCoreDeps) {
-    this.hex = key.toString('hex')
-    this.core = this.open()
-    this.ready = this.core.ready()
+  constructor (readonly record: CoreRecord, readonly session: Hypercore, private readonly deps: ObserverDeps) {
+    session.on('append', () => this.onAppend())
+    session.on('truncate', (ancestors, forkId) => this.onTruncate(ancestors, forkId))
+    session.on('conflict', (length, fork, proof) => this.onConflict(length, fork, proof))
+    session.once('close', () => {
+      if (record.observer === this) record.observer = null
+    })
+    session.ready().then(() => this.read(), () => {})
   }
 
-  // Default store.get options: the session is sparse (it downloads only what is asked for:
-  // heads, and tree nodes with the one block a tree hash at an old length needs).
-  private open (): Hypercore {
-    const core = this.deps.store.get({ key: this.key })
-    core.on('append', () => this.onAppend(core))
-    core.on('truncate', (ancestors, forkId) => this.onTruncate(core, ancestors, forkId))
-    core.on('conflict', (length, fork, proof) => this.onConflict(core, length, fork, proof))
-    core.on('close', () => this.onClose(core))
-    return core
-  }
-
-  noteHead (head: Head): void {
+  /** Reads the head the session holds into the record; the verified head, or null. */
+  private read (): Head | null {
+    if (this.session.closed) return null
+    const head = readHead(this.session)
+    this.record.noteHead(head?.length ?? 0, head?.fork ?? 0)
+    if (head === null) return null
+    try {
+      verifyHeadSignature(head)
+    } catch {
+      return null
+    }
     this.lastHead = head
+    return head
   }
 
-  private onAppend (core: Hypercore): void {
-    const head = readVerifiedHead(core)
-    if (head !== null) this.lastHead = head
+  private onAppend (): void {
+    this.read()
   }
 
-  private onTruncate (core: Hypercore, ancestors: number, forkId: number): void {
+  private onTruncate (ancestors: number, forkId: number): void {
     // Hypercore has already moved the session to the new signed head when it emits this.
     const before = this.lastHead
-    const after = readVerifiedHead(core)
-    if (after !== null) this.lastHead = after
-    this.deps.log.info({ key: this.hex, truncatedTo: ancestors, fork: forkId }, 'core truncated')
+    const after = this.read()
+    this.deps.log.info({ key: this.record.hex, truncatedTo: ancestors, fork: forkId }, 'core truncated')
     if (before === null || after === null || ancestors >= before.length) return
-    void this.reportTruncate(core, before, after, ancestors, forkId)
+    void this.reportTruncate(before, after, ancestors, forkId)
   }
 
   /**
@@ -78,11 +77,11 @@ export class WatchedCore {
    * first and an unchanged tree is not reported. This is a hint: rewind is defined against a
    * *sealed* length, and the seal pass makes the final call with its own prefix check.
    */
-  private async reportTruncate (core: Hypercore, before: Head, after: Head, truncatedTo: number, forkId: number): Promise<void> {
+  private async reportTruncate (before: Head, after: Head, truncatedTo: number, forkId: number): Promise<void> {
     let prefixCheck = 'shorter'
     if (after.length >= before.length) {
       try {
-        const result = await checkCorePrefix(core, before, { timeoutMs: this.deps.checkTimeoutMs })
+        const result = await checkCorePrefix(this.session, before, { timeoutMs: this.deps.checkTimeoutMs })
         if (result.status === 'ok' || result.status === 'behind') return
         prefixCheck = result.status
       } catch (err) {
@@ -90,7 +89,7 @@ export class WatchedCore {
       }
     }
     this.emit({
-      key: this.hex,
+      key: this.record.hex,
       kind: 'rewind',
       detectedAt: new Date().toISOString(),
       sealed: headToJson(before),
@@ -99,12 +98,14 @@ export class WatchedCore {
     })
   }
 
-  private onConflict (core: Hypercore, length: number, fork: number, proof: ConflictProof): void {
-    this.conflictSeen = true
+  private onConflict (length: number, fork: number, proof: ConflictProof): void {
+    const record = this.record
+    record.conflictSeen = true
     // Read everything now: Hypercore closes every session of the core right after this event.
+    const core = this.session
     const local = readVerifiedHead(core) ?? this.lastHead
     const manifest = core.getManifest({ raw: true }) ?? local?.manifest ?? null
-    const remote = manifest === null ? null : conflictRemoteHead(this.key, manifest, proof)
+    const remote = manifest === null ? null : conflictRemoteHead(Buffer.from(record.hex, 'hex'), manifest, proof)
     const remoteAtLength = conflictTreeHash(proof)
     const evidence = {
       source: 'hypercore-conflict',
@@ -114,16 +115,17 @@ export class WatchedCore {
       proof: toJsonSafe(proof)
     }
     const id = `${length}:${fork}:${proof.upgrade?.signature.toString('hex') ?? ''}`
-    if (this.conflictsReported.has(id)) return
-    this.conflictsReported.add(id)
+    record.conflicts ??= new Set()
+    if (record.conflicts.has(id)) return
+    record.conflicts.add(id)
     if (local === null || remote === null) {
       // No pair of verified heads to file as an incident; keep the proof in the log at least.
-      this.deps.log.error({ key: this.hex, evidence }, 'conflict detected but its heads could not be rebuilt')
+      this.deps.log.error({ key: record.hex, evidence }, 'conflict detected but its heads could not be rebuilt')
       return
     }
     const detectedAt = new Date().toISOString()
     const agreed = conflictAgreement(local, localRoots(core, local), remote, proof)
-    void agreed.then((a) => this.emit({ key: this.hex, kind: 'fork', detectedAt, sealed: headToJson(local), observed: headToJson(remote), agreed: a, evidence }))
+    void agreed.then((a) => this.emit({ key: record.hex, kind: 'fork', detectedAt, sealed: headToJson(local), observed: headToJson(remote), agreed: a, evidence }))
   }
 
   private emit (incident: Incident): void {
@@ -136,21 +138,11 @@ export class WatchedCore {
     }
   }
 
-  /**
-   * Hypercore closes all sessions of a core when it detects a conflict. Reopen (the frozen
-   * flag is not reloaded) so the core stays watched; our conflict flag keeps the verdict.
-   */
-  private onClose (core: Hypercore): void {
-    if (this.closing || core !== this.core || this.deps.store.closing) return
-    this.deps.log.warn({ key: this.hex }, 'core session closed by Hypercore; reopening')
-    this.core = this.open()
-    this.ready = this.core.ready()
-    this.ready.catch((err: unknown) => this.deps.log.error({ key: this.hex, err: errInfo(err) }, 'reopening the core failed'))
-  }
-
   async close (): Promise<void> {
+    if (this.closing) return
     this.closing = true
-    await this.core.close().catch(() => {})
+    if (this.record.observer === this) this.record.observer = null
+    await this.session.close().catch(() => {})
   }
 }
 

@@ -1,0 +1,271 @@
+/**
+ * The journal's watch list and stale marks: one append-only file of JSON lines beside the
+ * in-flight batch files, replayed into memory at open. A Hyperbee held them before: at 100,000
+ * cores a put cost ~0.8 ms (a B-tree path re-encoded and appended per key, ~250 bytes on disk
+ * per core even in batches of 1,000) and reading the list back took 16 s (measured, see
+ * docs/decisions.md). Here a write of any number of cores is one append and one fdatasync, and
+ * every read is served from memory.
+ *
+ *   watches.jsonl   {"v":1}                                      first line
+ *                   {"w":{key,peers,addedAt,label?}}             a core watched, or its entry changed
+ *                   {"u":"<key>"}                               a core unwatched (its stale mark goes too)
+ *                   {"s":"<key>","m":{since,lastHead,reason}}   a stale mark set
+ *                   {"s":"<key>","m":null}                      a stale mark cleared
+ *
+ * A write's lines go out in one `write` and are acknowledged after `datasync`, so a crash can
+ * only cut the last write: lines that do not parse at the end of the file are dropped at open
+ * (nothing acknowledged was in them); a bad line followed by a good one is damage, refused as
+ * CORRUPT_ENTRY. When the file holds more than twice as many records as are live (and 10,000
+ * more), it is compacted: the live records written to a new file (temp, fsync, rename, fsync
+ * of the directory), so its size stays within about twice the live list.
+ */
+import { open, readFile, type FileHandle } from 'node:fs/promises'
+import { join } from 'node:path'
+import { writeFileDurably } from '../util'
+import { LedgerError } from './errors'
+import { parseStale, parseWatch, type StaleMark, type WatchEntry } from './journal-records'
+import { Invalid, record, text } from './validate'
+
+export const WATCH_FILE = 'watches.jsonl'
+const HEADER = '{"v":1}\n'
+/** Records beyond twice the live ones before a compaction: small lists are never rewritten. */
+const COMPACT_SLACK = 10_000
+const HEX64 = /^[0-9a-f]{64}$/
+
+/** One change to the list, as written. */
+export type WatchChange =
+  | { watch: WatchEntry }
+  | { unwatch: string }
+  | { stale: string, mark: StaleMark | null }
+
+function line (change: WatchChange): string {
+  if ('watch' in change) return JSON.stringify({ w: change.watch })
+  if ('unwatch' in change) return JSON.stringify({ u: change.unwatch })
+  return JSON.stringify({ s: change.stale, m: change.mark })
+}
+
+function parseLine (json: unknown): WatchChange {
+  const r = record(json, 'the watch-list record', [], ['w', 'u', 's', 'm'])
+  const fields = Object.keys(r)
+  if (fields.length === 1 && r.w !== undefined) return { watch: parseWatch(r.w) }
+  if (fields.length === 1 && r.u !== undefined) return { unwatch: text(r.u, 'u', HEX64) }
+  if (fields.length === 2 && r.s !== undefined && r.m !== undefined) return { stale: text(r.s, 's', HEX64), mark: r.m === null ? null : parseStale(r.m) }
+  throw new Invalid('the watch-list record is none of watch, unwatch or stale')
+}
+
+/** Lower bound of `key` in the sorted array. */
+function lowerBound (sorted: readonly string[], key: string): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (sorted[mid] < key) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** Two sorted arrays as one. */
+function merge (a: readonly string[], b: readonly string[]): string[] {
+  const out = new Array<string>(a.length + b.length)
+  let i = 0
+  let j = 0
+  let k = 0
+  while (i < a.length && j < b.length) out[k++] = a[i] < b[j] ? a[i++] : b[j++]
+  while (i < a.length) out[k++] = a[i++]
+  while (j < b.length) out[k++] = b[j++]
+  return out
+}
+
+export class WatchFile {
+  private readonly entries = new Map<string, WatchEntry>()
+  private readonly marks = new Map<string, StaleMark>()
+  /** The watched keys in order, for pages (null until asked for), but for `added`. */
+  private sorted: string[] | null = null
+  /** Keys watched since `sorted` was last brought up to date, merged in when asked for. */
+  private added: string[] = []
+  private queue: Promise<unknown> = Promise.resolve()
+  private closed = false
+
+  /** Records in the file (to pace compactions) and its size in bytes. */
+  private records = 0
+  private bytes = 0
+
+  private constructor (private readonly path: string, private handle: FileHandle) {}
+
+  /**
+   * Opens (or creates) the file in `dir`. `legacy` gives what an older journal kept in its
+   * Hyperbee; it is written as the file's first content when the file does not exist yet.
+   */
+  static async open (dir: string, legacy: () => Promise<{ entries: WatchEntry[], marks: Array<[string, StaleMark]> }>): Promise<WatchFile> {
+    const path = join(dir, WATCH_FILE)
+    let text = await readText(path)
+    if (text === null) {
+      const { entries, marks } = await legacy()
+      text = HEADER + [...entries.map((watch) => line({ watch })), ...marks.map(([stale, mark]) => line({ stale, mark }))].map((l) => l + '\n').join('')
+      await writeFileDurably(path, text)
+    }
+    const file = new WatchFile(path, await openAppend(path))
+    try {
+      await file.replay(text)
+    } catch (err) {
+      await file.handle.close()
+      throw err
+    }
+    return file
+  }
+
+  private async replay (text: string): Promise<void> {
+    if (!text.startsWith(HEADER)) throw new LedgerError('CORRUPT_ENTRY', `The journal file ${this.path} does not start with {"v":1}; the data directory was damaged or tampered with.`)
+    // Only the last write can have been cut: its lines that do not parse, and a last line
+    // without its newline, were never acknowledged. A bad line before a good one is damage.
+    const changes: WatchChange[] = []
+    let good = HEADER.length
+    let bad: number | null = null
+    for (let start = HEADER.length, nl = text.indexOf('\n', start); nl !== -1; start = nl + 1, nl = text.indexOf('\n', start)) {
+      let change: WatchChange
+      try {
+        change = parseLine(JSON.parse(text.slice(start, nl)))
+      } catch (err) {
+        if (!(err instanceof SyntaxError || err instanceof Invalid)) throw err
+        bad = bad ?? start
+        continue
+      }
+      if (bad !== null) throw new LedgerError('CORRUPT_ENTRY', `The journal file ${this.path} has a bad record at character ${bad} before good ones; the data directory was damaged or tampered with.`)
+      changes.push(change)
+      good = nl + 1
+    }
+    for (const change of changes) this.apply(change)
+    this.records = changes.length
+    this.bytes = Buffer.byteLength(text.slice(0, good))
+    if (good < text.length) {
+      await this.handle.truncate(this.bytes)
+      await this.handle.datasync()
+    }
+    if (this.wasteful()) await this.compact()
+  }
+
+  private apply (change: WatchChange): void {
+    if ('watch' in change) {
+      const fresh = !this.entries.has(change.watch.key)
+      this.entries.set(change.watch.key, change.watch)
+      if (fresh && this.sorted !== null) this.added.push(change.watch.key)
+    } else if ('unwatch' in change) {
+      if (this.entries.delete(change.unwatch) && this.sorted !== null) {
+        const i = lowerBound(this.sorted, change.unwatch)
+        if (this.sorted[i] === change.unwatch) {
+          this.sorted.splice(i, 1)
+        } else { // watched and unwatched since the last merge: sort again when asked
+          this.sorted = null
+          this.added = []
+        }
+      }
+      this.marks.delete(change.unwatch)
+    } else if (change.mark === null) {
+      this.marks.delete(change.stale)
+    } else {
+      this.marks.set(change.stale, change.mark)
+    }
+  }
+
+  get (key: string): WatchEntry | undefined {
+    return this.entries.get(key)
+  }
+
+  get size (): number {
+    return this.entries.size
+  }
+
+  /** Every stale mark, by key (live: do not change it). */
+  staleMarks (): ReadonlyMap<string, StaleMark> {
+    return this.marks
+  }
+
+  /** The watched keys in order. */
+  keys (): readonly string[] {
+    if (this.sorted === null) {
+      this.sorted = [...this.entries.keys()].sort()
+      this.added = []
+    } else if (this.added.length > 0) {
+      this.sorted = merge(this.sorted, this.added.sort())
+      this.added = []
+    }
+    return this.sorted
+  }
+
+  /** Up to `limit` entries after `after` (exclusive; from the start when null), in key order. */
+  after (after: string | null, limit: number): WatchEntry[] {
+    const keys = this.keys()
+    let i = after === null ? 0 : lowerBound(keys, after)
+    if (after !== null && keys[i] === after) i++
+    return keys.slice(i, i + limit).map((k) => this.entries.get(k) as WatchEntry)
+  }
+
+  /** Runs `fn` after every earlier call has ended: read-modify-write steps never interleave. */
+  exclusive<T> (fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => {
+      if (this.closed) throw new LedgerError('CLOSED', 'The journal is closed; open the data directory again.')
+      return fn()
+    })
+    this.queue = run.catch(() => {})
+    return run
+  }
+
+  /** Makes `changes` durable (one append, one datasync), then applies them. Call inside `exclusive`. */
+  async write (changes: readonly WatchChange[]): Promise<void> {
+    if (changes.length === 0) return
+    const data = Buffer.from(changes.map((c) => line(c) + '\n').join(''))
+    await this.handle.write(data, 0, data.length, null)
+    await this.handle.datasync()
+    this.bytes += data.length
+    this.records += changes.length
+    for (const change of changes) this.apply(change)
+    if (this.wasteful()) await this.compact()
+  }
+
+  /** More than half the file is records that no longer count (and it is not small). */
+  private wasteful (): boolean {
+    return this.records > 2 * (this.entries.size + this.marks.size) + COMPACT_SLACK
+  }
+
+  /** Rewrites the file with the live records only. */
+  private async compact (): Promise<void> {
+    const parts = [HEADER]
+    for (const key of this.keys()) parts.push(line({ watch: this.entries.get(key) as WatchEntry }) + '\n')
+    for (const [stale, mark] of this.marks) parts.push(line({ stale, mark }) + '\n')
+    const data = parts.join('')
+    await this.handle.close()
+    await writeFileDurably(this.path, data)
+    this.handle = await openAppend(this.path)
+    this.bytes = Buffer.byteLength(data)
+    this.records = parts.length - 1
+  }
+
+  /** The file's size in bytes (figures, tests). */
+  get fileBytes (): number {
+    return this.bytes
+  }
+
+  async close (): Promise<void> {
+    if (this.closed) return
+    await this.exclusive(async () => { this.closed = true })
+    await this.handle.close()
+  }
+}
+
+async function readText (path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw new LedgerError('DATA_DIR_UNUSABLE', `The journal file ${path} cannot be read (${(err as Error).message}).`, { cause: err })
+  }
+}
+
+async function openAppend (path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'a', 0o600)
+  } catch (err) {
+    throw new LedgerError('DATA_DIR_UNUSABLE', `The journal file ${path} cannot be opened for writing (${(err as Error).message}).`, { cause: err })
+  }
+}
