@@ -77,7 +77,7 @@ export function ProofView ({ run }: { run: ProofRun }): VNode {
       ${r.ok
         ? html`<p class="reason">${r.statement}${r.final ? '' : ' The seal is not final yet: a reorganisation could still remove it.'}</p>`
         : html`<p class="reason" data-code=${r.code}>${r.reason}</p>`}
-      ${failed !== undefined ? html`<p class="failed-check" data-failed=${failed.check}>Failed check: <strong>${PROOF_LABELS[failed.check] ?? failed.check}</strong>${failed.part !== undefined ? ` (${failed.part} core)` : ''}</p>` : null}
+      ${failed !== undefined ? html`<p class="failed-check" data-failed=${failed.check}>Failed check: <strong>${PROOF_LABELS[failed.check] ?? failed.check}</strong>${failed.part !== undefined && failed.part !== 'core' ? ` (${failed.part} core)` : ''}</p>` : null}
       <p class="meaning">${r.ok
         ? html`<strong>What this proves:</strong> the writer's key signed a history holding exactly these bytes, and that history is sealed on chain in the contract your trust root names, no later than ${time(r.sealedAt)}. <strong>What it does not prove:</strong> that the bytes are true or harmless, who holds the writer's key, or that the record is still there now: a later version may change or delete it (clearing a block's content does not undo this proof).`
         : html`<strong>What this means:</strong> the file, or the chain's answers about it, do not hold up under your trust root (the failed check is named). Do not rely on the record it claims.`}</p>

@@ -9,14 +9,14 @@ import type { VerifyRun } from './verify-run'
 
 const plural = (n: number, word: string): string => `${count(n)} ${word}${n === 1 ? '' : 's'}`
 
-/** One check as a list item; `part` names the proof part it is about (a drive proof has two). */
+/** One check as a list item; `part` names the record proof part it is about (a drive proof has two: db and blobs). */
 export function checkItem (c: { check: string, ok: boolean | null, detail: string, part?: string }, label: string): VNode {
   const state = c.ok === true ? 'passed' : c.ok === false ? 'failed' : 'not checked'
   const mark = c.ok === true ? '✓' : c.ok === false ? '✗' : '–'
   return html`
     <li class=${`check check-${c.ok === true ? 'ok' : c.ok === false ? 'fail' : 'na'}`} data-check=${c.check} data-ok=${String(c.ok)} data-part=${c.part}>
       <span class="mark" aria-hidden="true">${mark}</span>
-      <span class="check-label">${label}${c.part !== undefined ? html` <span class="check-part">(${c.part} core)</span>` : null}</span>
+      <span class="check-label">${label}${c.part !== undefined && c.part !== 'core' ? html` <span class="check-part">(${c.part} core)</span>` : null}</span>
       <span class="check-state">${state}</span>
       <p class="check-detail">${c.detail}</p>
     </li>`
