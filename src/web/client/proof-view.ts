@@ -10,7 +10,7 @@ import { shortFingerprint } from '../../trust'
 import { count, time } from './format'
 import type { ProofRun } from './proof-run'
 import { CHECK_LABELS } from './verdict-text'
-import { checkItem } from './verdict-view'
+import { checkList } from './verdict-view'
 
 const PROOF_LABELS: Record<ProofCheck['check'], string> = {
   ...CHECK_LABELS,
@@ -83,10 +83,7 @@ export function ProofView ({ run }: { run: ProofRun }): VNode {
         : html`<strong>What this means:</strong> the file, or the chain's answers about it, do not hold up under your trust root (the failed check is named). Do not rely on the record it claims.`}</p>
     </section>
     ${shown?.content != null ? html`<section aria-labelledby="content-title"><h2 id="content-title">The proven bytes</h2><p class="proven-content"><code>${shown.content}</code></p></section>` : null}
-    <section aria-labelledby="checks-title">
-      <h2 id="checks-title">Every check, in order</h2>
-      <ol class="checks">${r.checks.map((c) => checkItem(c, PROOF_LABELS[c.check] ?? c.check))}</ol>
-    </section>
+    ${checkList(r.checks, PROOF_LABELS)}
     <section aria-labelledby="facts-title">
       <h2 id="facts-title">What it rested on</h2>
       <dl class="facts">

@@ -9,8 +9,10 @@ import type { VerifyRun } from './verify-run'
 
 const plural = (n: number, word: string): string => `${count(n)} ${word}${n === 1 ? '' : 's'}`
 
+interface CheckLike { check: string, ok: boolean | null, detail: string, part?: string }
+
 /** One check as a list item; `part` names the record proof part it is about (a drive proof has two: db and blobs). */
-export function checkItem (c: { check: string, ok: boolean | null, detail: string, part?: string }, label: string): VNode {
+function checkItem (c: CheckLike, label: string): VNode {
   const state = c.ok === true ? 'passed' : c.ok === false ? 'failed' : 'not checked'
   const mark = c.ok === true ? '✓' : c.ok === false ? '✗' : '–'
   return html`
@@ -20,6 +22,15 @@ export function checkItem (c: { check: string, ok: boolean | null, detail: strin
       <span class="check-state">${state}</span>
       <p class="check-detail">${c.detail}</p>
     </li>`
+}
+
+/** Every check, in order, each labelled in words (a verdict's or a record proof's). */
+export function checkList (checks: readonly CheckLike[], labels: Readonly<Record<string, string>>): VNode {
+  return html`
+    <section aria-labelledby="checks-title">
+      <h2 id="checks-title">Every check, in order</h2>
+      <ol class="checks">${checks.map((c) => checkItem(c, labels[c.check] ?? c.check))}</ol>
+    </section>`
 }
 
 function chainFacts (v: Verdict): VNode | null {
@@ -47,10 +58,7 @@ export function VerdictView ({ run }: { run: VerifyRun }): VNode {
       ${failed !== undefined ? html`<p class="failed-check" data-failed=${failed.check}>Failed check: <strong>${CHECK_LABELS[failed.check] ?? failed.check}</strong></p>` : null}
       <p class="meaning"><strong>What this proves:</strong> ${meaning.proves} <strong>What it does not prove:</strong> ${meaning.doesNot}</p>
     </section>
-    <section aria-labelledby="checks-title">
-      <h2 id="checks-title">Every check, in order</h2>
-      <ol class="checks">${v.checks.map((c) => checkItem(c, CHECK_LABELS[c.check] ?? c.check))}</ol>
-    </section>
+    ${checkList(v.checks, CHECK_LABELS)}
     <section aria-labelledby="facts-title">
       <h2 id="facts-title">What it rested on</h2>
       <dl class="facts">
