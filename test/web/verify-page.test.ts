@@ -3,11 +3,40 @@ import type { Page } from 'playwright-core'
 import type { Receipt } from '../../src/seal'
 import type { TrustRoot } from '../../src/trust'
 import { appendN, localWriter, runCleanups, type LocalWriter } from '../heads/helpers'
+import { structWriter } from '../structures/helpers'
 import { openWeb, replicaAt as waitReplica, rpcForwarder, shownStatus, type WebFixture } from './helpers'
 
 /** The checks the page lists, as [name, ok] pairs. */
 const checksOf = (page: Page): Promise<Array<[string, string]>> =>
   page.locator('[data-check]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-check')!, e.getAttribute('data-ok')!] as [string, string]))
+
+type Json = Record<string, unknown>
+
+/** Drops `doc` as a file on the page's file field (once the page has read the trust root) and returns the result it shows. */
+async function dropFile (page: Page, name: string, doc: unknown): Promise<string> {
+  await page.locator('[data-trust-source]').waitFor()
+  await page.getByLabel('Or a receipt file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) })
+  return await shownStatus(page)
+}
+
+/** Drags `doc` as a file onto the page's drop field (a real drop event with a DataTransfer) and returns the result it shows. */
+async function dragFile (page: Page, name: string, doc: unknown): Promise<string> {
+  await page.locator('[data-trust-source]').waitFor()
+  // (Runs in the page, written as text: these tests are typed without the DOM.)
+  const transfer = await page.evaluateHandle(`(() => { const dt = new DataTransfer(); dt.items.add(new File([${JSON.stringify(JSON.stringify(doc))}], ${JSON.stringify(name)}, { type: 'application/json' })); return dt })()`)
+  await page.locator('.drop').dispatchEvent('drop', { dataTransfer: transfer })
+  return await shownStatus(page)
+}
+
+/** The proof with one byte of its first part's first block changed (hex `data`, first byte XOR 1). */
+function flippedBlock (proof: Json): Json {
+  const copy = structuredClone(proof)
+  const block = ((copy.parts as Json[])[0].blocks as Json[])[0]
+  const data = Buffer.from(block.data as string, 'hex')
+  data[0] ^= 1
+  block.data = data.toString('hex')
+  return copy
+}
 
 /**
  * /verify in Chromium against a real service (embedded anvil, a writer replicated over TCP on
@@ -21,6 +50,12 @@ describe('the /verify page in a real browser', function () {
   let writer: LocalWriter
 
   const replicaAt = (length: number, fork = 0): Promise<void> => waitReplica(web.service, writer.key, length, fork)
+  /** A record proof as the service serves it (GET /v1/proofs/...). */
+  const proofOf = async (url: string): Promise<Json> => {
+    const res = await web.app.inject({ method: 'GET', url })
+    expect(res.statusCode, res.body).to.equal(200)
+    return res.json() as Json
+  }
 
   before(async () => {
     web = await openWeb()
@@ -160,6 +195,87 @@ describe('the /verify page in a real browser', function () {
     expect(problems).to.deep.equal([])
   })
 
+  it('a dropped record proof of a block is PROVEN in the browser, the block described, every check passed, nothing asked of the service', async () => {
+    const proof = await proofOf(`/v1/proofs/${writer.key}/2`)
+    const { page, problems } = await web.open('/verify')
+    const asked: string[] = []
+    page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/v1/')) asked.push(r.url()) })
+    await page.locator('[data-trust-source]').waitFor()
+    asked.length = 0 // from here on, only what checking the proof asks
+    expect(await dropFile(page, 'block-2.proof.json', proof)).to.equal('proven')
+    expect(await page.locator('.verdict-word').innerText()).to.match(/proven/i)
+    expect(await page.locator('.proven-record').innerText()).to.equal(`Block 2 of core ${writer.key}, 7 bytes`)
+    expect(await page.locator('.proven-content').innerText()).to.equal('"block-2"')
+    expect(await page.locator('.reason').innerText()).to.match(/^Block 2 of core [0-9a-f]{16}… \(7 bytes\) existed, with these bytes, no later than /)
+    const checks = await checksOf(page)
+    expect(checks.map(([c]) => c)).to.include.members(['proof', 'signature', 'inclusion', 'trust', 'contract', 'sealed', 'block', 'transaction', 'finality', 'tree', 'record'])
+    expect(checks.filter(([, ok]) => ok !== 'true')).to.deep.equal([])
+    const receipt = (proof.parts as Array<{ receipt: Receipt }>)[0].receipt
+    const seal = await page.locator('[data-part-seal="core"]').innerText()
+    expect(seal).to.include(`sealed at length 4, ${new Date(receipt.seal.timestamp * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`)
+    expect(seal).to.include(`on chain ${receipt.seal.chainId}`)
+    expect(asked).to.deep.equal([])
+    await web.shot(page, 'verify-proof-block-proven')
+    expect(problems).to.deep.equal([])
+  })
+
+  it('the same record proof with one byte of its block flipped, dragged onto the page, is INVALID, naming the tree check', async () => {
+    const proof = flippedBlock(await proofOf(`/v1/proofs/${writer.key}/2`))
+    const { page, problems } = await web.open('/verify')
+    expect(await dragFile(page, 'tampered.proof.json', proof)).to.equal('invalid')
+    expect(await page.locator('.verdict-word').innerText()).to.match(/invalid/i)
+    expect(await page.locator('[data-failed]').getAttribute('data-failed')).to.equal('tree')
+    expect(await page.locator('.failed-check').innerText()).to.include('The proven blocks are in the sealed Hypercore tree')
+    expect(await page.locator('[data-code]').getAttribute('data-code')).to.equal('TREE_MISMATCH')
+    // The seal itself held; only the block does not fold into the sealed tree.
+    const checks = await checksOf(page)
+    expect(checks.filter(([, ok]) => ok === 'false')).to.deep.equal([['tree', 'false']])
+    expect(checks).to.deep.include(['signature', 'true'])
+    await web.shot(page, 'verify-proof-tampered-block')
+    expect(problems).to.deep.equal([])
+  })
+
+  it('a record proof checked under another trust root (another contract pinned) is INVALID at the trust check', async () => {
+    const proof = await proofOf(`/v1/proofs/${writer.key}/1`)
+    const root = web.service.trust().root
+    const other: TrustRoot = { ...root, name: 'another deployment', chains: root.chains.map((c) => ({ ...c, contracts: [{ ...c.contracts[0], address: '0x' + '12'.repeat(20) }] })) }
+    const { page, problems } = await web.open('/verify')
+    await page.getByLabel('Pin a trust root from a file').setInputFiles({ name: 'trust.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other)) })
+    await page.locator('[data-trust-source="pinned"]').waitFor()
+    expect(await dropFile(page, 'block-1.proof.json', proof)).to.equal('invalid')
+    expect(await page.locator('[data-failed]').getAttribute('data-failed')).to.equal('trust')
+    expect(await page.locator('[data-code]').getAttribute('data-code')).to.equal('BAD_SEAL')
+    expect(await page.locator('.facts').innerText()).to.include('another deployment')
+    await page.getByRole('button', { name: 'Forget the pinned root' }).click()
+    await page.locator('[data-trust-source="service"]').waitFor()
+    expect(problems).to.deep.equal([])
+  })
+
+  it('a file that says it is a record proof but is not a valid one is INVALID at the proof check', async () => {
+    const proof = await proofOf(`/v1/proofs/${writer.key}/1`)
+    const { page, problems } = await web.open('/verify')
+    expect(await dropFile(page, 'bad.proof.json', { ...proof, v: 2 })).to.equal('invalid')
+    expect(await page.locator('[data-failed]').getAttribute('data-failed')).to.equal('proof')
+    expect(problems).to.deep.equal([])
+  })
+
+  it('a dropped record proof of a Hyperbee entry is PROVEN with the entry, its version and its value', async () => {
+    const bee = await structWriter('bee')
+    await bee.run({ cmd: 'bee-put', key: 'greeting', value: 'hello, auditor' })
+    const put = await bee.run({ cmd: 'bee-put', key: 'other', value: 'x' })
+    await web.service.watchCore(bee.key, [bee.peer])
+    await waitReplica(web.service, bee.key, put.version)
+    await web.service.sealNow()
+    const proof = await proofOf(`/v1/proofs/${bee.key}?entry=greeting&version=${put.version}`)
+    const { page, problems } = await web.open('/verify')
+    expect(await dropFile(page, 'entry.proof.json', proof)).to.equal('proven')
+    expect(await page.locator('[data-proof-type]').getAttribute('data-proof-type')).to.equal('hyperbee-entry')
+    expect(await page.locator('.proven-record').innerText()).to.equal(`Hyperbee entry "greeting" at version ${put.version} of ${bee.key}, a value of 14 bytes`)
+    expect(await page.locator('.proven-content').innerText()).to.equal('"hello, auditor"')
+    expect((await checksOf(page)).filter(([, ok]) => ok !== 'true')).to.deep.equal([])
+    await web.shot(page, 'verify-proof-bee-entry-proven')
+    expect(problems).to.deep.equal([])
+  })
   it('shows rewind after the writer really rewinds the sealed history', async () => {
     await writer.core.truncate(2)
     await appendN(writer.core, 4, 'rewritten')

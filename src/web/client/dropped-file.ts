@@ -1,15 +1,16 @@
 /**
  * Files a person can drop on the verifier instead of typing a key and a version. Each reader
  * recognises its own format and returns what to verify, or null when the file is not its kind;
- * the first that recognises a file wins.
- *
- * Extension point: record proofs (a Hyperbee entry or Hyperdrive file proven inside a sealed
- * version) are another task's format. Its reader goes in READERS, returning `kind: 'record'`
- * with what the page must check; until then such a file is recognised and refused plainly.
+ * the first that recognises a file wins. A receipt file asks for a version of a core (verified
+ * with the service's replica); a record proof (docs/formats.md "Record proof v1") is checked on
+ * its own, with the chain only (proof-run.ts).
  */
 import type { Receipt } from '../../seal'
 
-export type Dropped = { kind: 'receipts', key: string, version: number, receipts: Receipt[] }
+export type Dropped =
+  | { kind: 'receipts', key: string, version: number, receipts: Receipt[] }
+  /** The document as parsed JSON: the checker parses it strictly and refuses it with a reason. */
+  | { kind: 'record', document: unknown }
 
 type Reader = (json: unknown) => Dropped | null
 
@@ -38,26 +39,21 @@ const receiptFile: Reader = (json) => {
   return { kind: 'receipts', key: heads[0].key, version: Math.max(...heads.map((h) => h.length)), receipts: list as Receipt[] }
 }
 
-/** Recognised, not yet checked here: see the extension point above. */
-const recordProof: Reader = (json) => {
-  if (isRecord(json) && typeof json.kind === 'string' && /record-proof/.test(json.kind)) {
-    throw new Error('This is a record proof. This page checks receipts so far; verify record proofs with the hyperseal CLI.')
-  }
-  return null
-}
+/** A record proof, recognised by its kind only (as `hyperseal verify-proof` does): a malformed one is the checker's to refuse, as `invalid`. */
+const recordProof: Reader = (json) => (isRecord(json) && json.kind === 'hyperseal-record-proof' ? { kind: 'record', document: json } : null)
 
-const READERS: Reader[] = [receiptFile, recordProof]
+const READERS: Reader[] = [recordProof, receiptFile]
 
 export function readDroppedFile (text: string): Dropped {
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch {
-    throw new Error('The file is not JSON: drop a receipt file (hyperseal receipts export writes them).')
+    throw new Error('The file is not JSON: drop a receipt file (hyperseal receipts export) or a record proof (hyperseal prove).')
   }
   for (const reader of READERS) {
     const found = reader(json)
     if (found !== null) return found
   }
-  throw new Error('The file is neither a receipt, a list of receipts nor a page of GET /v1/cores/:key/receipts.')
+  throw new Error('The file is neither a record proof, a receipt, a list of receipts nor a page of GET /v1/cores/:key/receipts.')
 }

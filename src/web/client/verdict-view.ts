@@ -2,23 +2,35 @@
 import { html } from 'htm/preact'
 import type { VNode } from 'preact'
 import { shortFingerprint } from '../../trust'
-import type { Check, Verdict } from '../../verify'
+import type { Verdict } from '../../verify'
 import { count, time } from './format'
 import { CHECK_LABELS, STATUS_WORDS, meaningOf } from './verdict-text'
 import type { VerifyRun } from './verify-run'
 
 const plural = (n: number, word: string): string => `${count(n)} ${word}${n === 1 ? '' : 's'}`
 
-function checkItem (c: Check): VNode {
+interface CheckLike { check: string, ok: boolean | null, detail: string, part?: string }
+
+/** One check as a list item; `part` names the record proof part it is about (a drive proof has two: db and blobs). */
+function checkItem (c: CheckLike, label: string): VNode {
   const state = c.ok === true ? 'passed' : c.ok === false ? 'failed' : 'not checked'
   const mark = c.ok === true ? '✓' : c.ok === false ? '✗' : '–'
   return html`
-    <li class=${`check check-${c.ok === true ? 'ok' : c.ok === false ? 'fail' : 'na'}`} data-check=${c.check} data-ok=${String(c.ok)}>
+    <li class=${`check check-${c.ok === true ? 'ok' : c.ok === false ? 'fail' : 'na'}`} data-check=${c.check} data-ok=${String(c.ok)} data-part=${c.part}>
       <span class="mark" aria-hidden="true">${mark}</span>
-      <span class="check-label">${CHECK_LABELS[c.check] ?? c.check}</span>
+      <span class="check-label">${label}${c.part !== undefined && c.part !== 'core' ? html` <span class="check-part">(${c.part} core)</span>` : null}</span>
       <span class="check-state">${state}</span>
       <p class="check-detail">${c.detail}</p>
     </li>`
+}
+
+/** Every check, in order, each labelled in words (a verdict's or a record proof's). */
+export function checkList (checks: readonly CheckLike[], labels: Readonly<Record<string, string>>): VNode {
+  return html`
+    <section aria-labelledby="checks-title">
+      <h2 id="checks-title">Every check, in order</h2>
+      <ol class="checks">${checks.map((c) => checkItem(c, labels[c.check] ?? c.check))}</ol>
+    </section>`
 }
 
 function chainFacts (v: Verdict): VNode | null {
@@ -46,10 +58,7 @@ export function VerdictView ({ run }: { run: VerifyRun }): VNode {
       ${failed !== undefined ? html`<p class="failed-check" data-failed=${failed.check}>Failed check: <strong>${CHECK_LABELS[failed.check] ?? failed.check}</strong></p>` : null}
       <p class="meaning"><strong>What this proves:</strong> ${meaning.proves} <strong>What it does not prove:</strong> ${meaning.doesNot}</p>
     </section>
-    <section aria-labelledby="checks-title">
-      <h2 id="checks-title">Every check, in order</h2>
-      <ol class="checks">${v.checks.map(checkItem)}</ol>
-    </section>
+    ${checkList(v.checks, CHECK_LABELS)}
     <section aria-labelledby="facts-title">
       <h2 id="facts-title">What it rested on</h2>
       <dl class="facts">

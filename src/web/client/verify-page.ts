@@ -12,12 +12,16 @@ import { useEffect, useState } from 'preact/hooks'
 import type { Receipt } from '../../seal'
 import { readDroppedFile } from './dropped-file'
 import { PageHeader } from './page-header'
+import { verifyProofInBrowser, type ProofRun } from './proof-run'
+import { ProofView } from './proof-view'
 import { savedRpc, saveRpc, saveTrust } from './storage'
 import { loadPinned, pinFromFile, TrustPanel, type TrustState } from './trust-panel'
 import { VerdictView } from './verdict-view'
 import { fetchServiceTrust, verifyInBrowser, type VerifyRun } from './verify-run'
 
-type RunState = { state: 'idle' } | { state: 'running', step: string } | { state: 'done', run: VerifyRun } | { state: 'error', message: string }
+type RunState =
+  | { state: 'idle' } | { state: 'running', step: string } | { state: 'error', message: string }
+  | { state: 'done', run: VerifyRun } | { state: 'proof', run: ProofRun }
 
 const originOf = (url: string): string | null => {
   try {
@@ -105,9 +109,25 @@ function App (): VNode {
     })()
   }, [])
 
+  /** A record proof stands alone: no key, no version, no service; the URL keeps only the RPC origin. */
+  const startProof = async (t: TrustState, rpcUrl: string, document: unknown): Promise<void> => {
+    if (originOf(rpcUrl) === null) return setRun({ state: 'error', message: 'Give the JSON-RPC endpoint of the chain (an http or https URL).' })
+    history.replaceState(null, '', pageUrl({ rpc: params.get('rpc') }))
+    setRun({ state: 'running', step: 'Starting…' })
+    try {
+      setRun({ state: 'proof', run: await verifyProofInBrowser({ document, rpcUrl, trust: t.used, onStep: (step) => setRun({ state: 'running', step }) }) })
+    } catch (err) {
+      setRun({ state: 'error', message: (err as Error).message })
+    }
+  }
+
   const onDrop = async (file: File): Promise<void> => {
     try {
       const dropped = readDroppedFile(await file.text())
+      if (dropped.kind === 'record') {
+        if (trust !== null) await startProof(trust, rpc, dropped.document)
+        return
+      }
       setKey(dropped.key)
       setVersion(String(dropped.version))
       setFileReceipts(dropped.receipts)
@@ -129,12 +149,15 @@ function App (): VNode {
         <div class="field"><label for="version">Version (blocks 0 to version − 1)</label>
           <input id="version" name="version" inputmode="numeric" required value=${version} onInput=${(e: Event) => setVersion((e.target as HTMLInputElement).value)} /></div>
         <button type="submit" disabled=${trust === null || run.state === 'running'}>Verify</button>
-        <div class="field drop"><label for="receipt-file">Or a receipt file (<code>hyperseal receipts export</code>)</label>
+        <div class="field drop" onDragOver=${(e: DragEvent) => e.preventDefault()}
+          onDrop=${(e: DragEvent) => { e.preventDefault(); const f = e.dataTransfer?.files[0]; if (f !== undefined && trust !== null) void onDrop(f) }}>
+          <label for="receipt-file">Or a receipt file (<code>hyperseal receipts export</code>) or a record proof (<code>hyperseal prove</code>): choose it or drop it here</label>
           <input id="receipt-file" type="file" accept="application/json,.json" disabled=${trust === null} onChange=${(e: Event) => { const f = (e.target as HTMLInputElement).files?.[0]; if (f !== undefined) void onDrop(f) }} /></div>
       </form>
       <div class="status" role="status" aria-live="polite">${run.state === 'running' ? run.step : ''}</div>
       ${run.state === 'error' ? html`<p class="error" role="alert">${run.message}</p>` : null}
       ${run.state === 'done' ? html`<${VerdictView} run=${run.run} />` : null}
+      ${run.state === 'proof' ? html`<${ProofView} run=${run.run} />` : null}
       <form class="panel" onSubmit=${(e: Event) => { e.preventDefault(); const url = (e.target as HTMLFormElement).elements.namedItem('rpc') as HTMLInputElement; if (originOf(url.value.trim()) !== null) useRpc(url.value.trim()) }}>
         <h2>Chain endpoint</h2>
         <div class="field"><label for="rpc">JSON-RPC URL of chain ${trust?.used.root.chains.map((c) => c.chainId).join(', ') ?? ''} (any node: its answers are checked)</label>
