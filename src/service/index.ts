@@ -10,5 +10,5 @@
  * In tests, open it with `replicationPort: 0` and `port: 0` in the config so nothing clashes.
  */
 export { HypersealService } from './service'
-export type { ServiceOptions } from './service'
+export type { ServiceOptions } from './wiring'
 export { resolveAdminToken, resolveAuditorToken } from './admin-token'

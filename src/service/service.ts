@@ -7,8 +7,8 @@ import { HeadsError, HeadWatcher, keyHex, parseKey } from '../heads'
 import { Journal, openDataDir, ReceiptsLog, type BatchRecord, type BatchSummary, type DataDir, type Page, type PageQuery, type ReceiptEntry } from '../ledger'
 import type { HeadJson, Incident } from '../seal'
 import {
-  checkRecentSeals, recordIncident, resolveUnfinished, runSealPass, scheduleSealPasses, SealerError, SingleFlight,
-  type FaultPoint, type SealerDeps, type SealerMetrics, type SealerTiming
+  checkRecentSeals, resolveUnfinished, runSealPass, scheduleSealPasses, SealerError, SingleFlight,
+  type SealerDeps, type SealerMetrics
 } from '../sealer'
 import { createChainReader, type ChainReader } from '../chain'
 import { EvidenceCache, type PinnedTrust } from '../evidence'
@@ -18,11 +18,12 @@ import { resolveAdminToken, resolveAuditorToken } from './admin-token'
 import { connectChain, type ChainConnection } from './chain-connect'
 import { coreView, passResult } from './views'
 import { openMetrics } from './sealer-metrics'
+import { createWatcher, sealerDeps, type ServiceOptions } from './wiring'
 import { pageCores, watchCores } from './watch-list'
 import { StructureRegistry } from './structures'
-import { verifyWatched } from './verify-structure'
 import { proveRecord } from './prove-record'
-import { VerdictCache } from './verdict-cache'
+import { CachedVerifier } from './cached-verify'
+import { LedgerReads } from './ledger-reads'
 import type { Verdict } from '../verify'
 import type { SignedReport } from '../report'
 import { auditReport } from './report-audit'
@@ -31,22 +32,6 @@ import { serviceTrustRoot } from './trust-root'
 import { replicaProofs } from './replica-proofs'
 import { SealerAccountReader } from './sealer-account'
 import { readiness, type Readiness } from './readiness'
-
-export interface ServiceOptions {
-  logger?: Logger
-  /** Where the sealer's metrics go; a new registry by default (see `metrics`). */
-  registry?: Registry
-  timing?: Partial<SealerTiming>
-  fault?: (point: FaultPoint) => void
-  /** Told how long each step of a pass took (bench/scale.ts). */
-  onPhase?: SealerDeps['onPhase']
-  /** Bound on waiting for a peer's newer head during a pass (default 10 s). */
-  updateTimeoutMs?: number
-  /** Bound on each chain JSON-RPC request (default 10 s). */
-  rpcTimeoutMs?: number
-  /** The watcher's session bound and idle time (src/heads/session-pool.ts; defaults 256 and 10 s). */
-  sessions?: { max?: number, idleMs?: number }
-}
 
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
 
@@ -75,8 +60,8 @@ export class HypersealService implements ServicePort {
   private readonly account: SealerAccountReader
   /** Which watched core is a Hyperbee or a Hyperdrive (and a drive's blobs core). */
   readonly structures: StructureRegistry
-  /** Lasting verdicts by their inputs: a warm verify answers without reading the replica, ledger or chain. */
-  private readonly verdicts = new VerdictCache()
+  private readonly verifier: CachedVerifier
+  private readonly reads: LedgerReads
 
   private constructor (
     private readonly config: Config,
@@ -97,28 +82,16 @@ export class HypersealService implements ServicePort {
     this.auditorToken = resolveAuditorToken(dataDir.dir, config.auditorToken, this.adminToken).token
     this.reportKey = loadReportKey(dataDir.dir)
     this.structures = new StructureRegistry(dataDir.store, { journal, watcher, logger })
-    this.deps = {
-      watcher, log, journal,
-      chain: chain.client,
-      chainId: chain.chainId,
-      contract: chain.contract,
-      confirmations: config.confirmations,
-      logger,
-      metrics: metrics.sealer,
-      passBudgetMs: config.passBudgetSeconds * 1000,
-      coreBudgetMs: this.updateTimeoutMs,
-      ...(chain.embedded !== null ? { persistChain: chain.embedded.persistState } : {}),
-      ...(opts.timing ? { timing: opts.timing } : {}),
-      ...(opts.fault ? { fault: opts.fault } : {}),
-      ...(opts.onPhase ? { onPhase: opts.onPhase } : {})
-    }
+    this.deps = sealerDeps(config, chain, { watcher, log, journal, logger, metrics: metrics.sealer }, opts, this.updateTimeoutMs)
     this.account = new SealerAccountReader({ chain: chain.client, log })
+    this.reads = new LedgerReads(log, journal)
     this.pinned = serviceTrustRoot({
       info: this.info(),
       deployBlock: chain.embedded?.deployBlock ?? 0,
       replication: `${replication.host}:${replication.port}`,
       ...(chain.embedded !== null ? { embeddedRpc: chain.embedded.rpcUrl } : {})
     })
+    this.verifier = new CachedVerifier({ watcher, log, journal, reader, trust: this.pinned, cache: this.evidence, updateTimeoutMs: this.updateTimeoutMs, structures: this.structures })
   }
 
   /**
@@ -139,27 +112,7 @@ export class HypersealService implements ServicePort {
       const journal = await Journal.open(dataDir.store, join(dataDir.dir, 'journal'))
       undo.push(() => journal.close())
       const metrics = await openMetrics(opts.registry ?? new Registry(), log, journal)
-      const watcher = new HeadWatcher(dataDir.store, {
-        replicationPort: config.replicationPort,
-        host: config.host,
-        bootstrap: config.bootstrap,
-        logger,
-        updateTimeoutMs: opts.updateTimeoutMs ?? 10_000,
-        maxSessions: opts.sessions?.max,
-        sessionIdleMs: opts.sessions?.idleMs,
-        // Hypercore's conflict proofs are kept at once (Hypercore forgets them on restart),
-        // through the one recording path: the same fork met again after a restart is not a new
-        // incident. A truncate is only a hint; the seal pass's prefix check records the rewind
-        // with both signed heads, so recording the hint too would count one rewind twice.
-        onIncident: async (incident) => {
-          if (incident.kind !== 'fork') {
-            logger.warn({ key: incident.key, evidence: incident.evidence }, 'core truncated below a head it held; the next seal pass checks it against its seal')
-            return
-          }
-          await recordIncident({ log, logger, metrics: metrics.sealer }, incident)
-            .catch((err: unknown) => logger.error({ err: errInfo(err) }, 'could not record an incident'))
-        }
-      })
+      const watcher = createWatcher(dataDir.store, config, opts, { logger, log, metrics: metrics.sealer })
       undo.push(() => watcher.close())
       for (const entry of await journal.listWatched()) await watcher.watch(entry.key, entry.peers, { restored: true })
       const replication = await watcher.listen()
@@ -275,84 +228,20 @@ export class HypersealService implements ServicePort {
     })
   }
 
-  async listBatches (range: TimeRange): Promise<BatchRecord[]> {
-    return await this.log.listBatches(range)
-  }
+  async listBatches (range: TimeRange): Promise<BatchRecord[]> { return await this.reads.listBatches(range) }
+  async listIncidents (range: TimeRange & { key?: string }): Promise<Incident[]> { return await this.reads.listIncidents(range) }
+  async coreReceipts (key: string): Promise<ReceiptEntry[]> { return await this.reads.coreReceipts(key) }
+  async pageBatches (range: TimeRange, page: PageQuery): Promise<Page<BatchSummary>> { return await this.reads.pageBatches(range, page) }
+  async pageBatchLeaves (seq: number, page: PageQuery): Promise<Page<HeadJson>> { return await this.reads.pageBatchLeaves(seq, page) }
+  async pageIncidents (range: TimeRange & { key?: string }, page: PageQuery): Promise<Page<Incident>> { return await this.reads.pageIncidents(range, page) }
+  async pageReceipts (key: string, page: PageQuery): Promise<Page<ReceiptEntry>> { return await this.reads.pageReceipts(key, page) }
+  async receiptAt (key: string, length: number): Promise<ReceiptEntry | null> { return await this.reads.receiptAt(key, length) }
 
-  async listIncidents (range: TimeRange & { key?: string }): Promise<Incident[]> {
-    const key = range.key === undefined ? undefined : keyHex(parseKey(range.key))
-    return await this.log.listIncidents({ ...range, ...(key ? { key } : {}) })
-  }
-
-  async coreReceipts (key: string): Promise<ReceiptEntry[]> {
-    const hex = keyHex(parseKey(key))
-    const receipts = await this.log.receipts(hex)
-    if (receipts.length === 0 && await this.journal.getWatch(hex) === null) {
-      throw new HeadsError('NOT_WATCHED', `Core ${hex} was never watched by this service.`)
-    }
-    return receipts
-  }
-
-  async pageBatches (range: TimeRange, page: PageQuery): Promise<Page<BatchSummary>> {
-    return await this.log.pageBatches(range, page)
-  }
-
-  async pageBatchLeaves (seq: number, page: PageQuery): Promise<Page<HeadJson>> {
-    return await this.log.pageBatchLeaves(seq, page)
-  }
-
-  async pageIncidents (range: TimeRange & { key?: string }, page: PageQuery): Promise<Page<Incident>> {
-    const key = range.key === undefined ? undefined : keyHex(parseKey(range.key))
-    return await this.log.pageIncidents({ ...range, ...(key ? { key } : {}) }, page)
-  }
-
-  async pageReceipts (key: string, page: PageQuery): Promise<Page<ReceiptEntry>> {
-    const hex = keyHex(parseKey(key))
-    const found = await this.log.pageReceipts(hex, page)
-    if (page.cursor === undefined && found.items.length === 0 && await this.journal.getWatch(hex) === null) {
-      throw new HeadsError('NOT_WATCHED', `Core ${hex} was never watched by this service.`)
-    }
-    return found
-  }
-
-  async receiptAt (key: string, length: number): Promise<ReceiptEntry | null> {
-    const entries = await this.log.receiptsAt(keyHex(parseKey(key)), length)
-    return entries.reduce<ReceiptEntry | null>((newest, e) => (newest === null || e.batch > newest.batch ? e : newest), null)
-  }
-
-  cachedVerify (key: string, version: number): Verdict | null {
-    const hex = keyHex(parseKey(key))
-    const stamp = this.verifyStamp(hex)
-    return stamp === null ? null : this.verdicts.get(hex, version, stamp)
-  }
-
-  async verify (key: string, version: number): Promise<Verdict> {
-    const hex = keyHex(parseKey(key))
-    const before = this.verifyStamp(hex)
-    const verdict = await verifyWatched({ watcher: this.watcher, log: this.log, journal: this.journal, reader: this.reader, trust: this.pinned, cache: this.evidence, updateTimeoutMs: this.updateTimeoutMs, structures: this.structures }, hex, version)
-    // Kept only when nothing it rests on moved while it was computed: then the stamp names its inputs.
-    if (before !== null && before === this.verifyStamp(hex)) this.verdicts.set(hex, version, before, verdict)
-    return verdict
-  }
+  cachedVerify (key: string, version: number): Verdict | null { return this.verifier.cached(key, version) }
+  async verify (key: string, version: number): Promise<Verdict> { return await this.verifier.verify(key, version) }
 
   async proveRecord (key: string, question: RecordQuestion): Promise<Record<string, unknown>> {
     return await proveRecord({ log: this.log, journal: this.journal, structures: this.structures, updateTimeoutMs: this.updateTimeoutMs }, key, question)
-  }
-
-  /**
-   * The inputs of a verify of `hex` as one string, or null when they cannot be named: what the
-   * core is (a structure is known once its block 0 was read; until then a verify may still find
-   * out, so nothing is kept), its replica's state, a drive's blobs replica's state (the blobs
-   * length a version references is read from the db, whose state is in the stamp) and the
-   * ledger's length (new receipts and incidents land there).
-   */
-  private verifyStamp (hex: string): string | null {
-    const structure = this.structures.peek(hex)
-    const replica = this.watcher.replicaStamp(hex)
-    if (structure === undefined || replica === null) return null
-    if (structure.kind !== 'hyperdrive') return `${structure.kind}:${replica}:${this.log.core.length}`
-    const blobs = this.watcher.replicaStamp(structure.blobs)
-    return blobs === null ? null : `${structure.kind}:${replica}:${blobs}:${this.log.core.length}`
   }
 
   async auditReport (query: AuditQuery): Promise<SignedReport> {
