@@ -255,17 +255,10 @@ export class HeadWatcher {
   }
 
   /** The replica to verify against (src/evidence), after a bounded update; see CoreReads. */
-  async replicaSource (key: unknown): Promise<ReplicaSource> {
-    return await this.reads.replicaSource(this.entry(key))
-  }
+  async replicaSource (key: unknown): Promise<ReplicaSource> { return await this.reads.replicaSource(this.entry(key)) }
 
-  /**
-   * The replica as an untrusted verifier reads it (after a bounded update): its head, then
-   * Hypercore upgrade proofs at the lengths asked (GET /v1/cores/:key/proofs, for the browser).
-   */
-  async proofSource (key: unknown): Promise<ReplicaSource> {
-    return await this.reads.proofSource(this.entry(key))
-  }
+  /** The replica as an untrusted verifier reads it, as upgrade proofs (GET /v1/cores/:key/proofs); see CoreReads. */
+  async proofSource (key: unknown): Promise<ReplicaSource> { return await this.reads.proofSource(this.entry(key)) }
 
   /**
    * The direct peers' own signed heads of the core that contradict `ours` (same length and
