@@ -111,3 +111,35 @@ export async function rpcForwarder (target: string): Promise<{ url: string, requ
   onCleanup(() => new Promise<void>((r) => server.close(() => r())))
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => requests }
 }
+
+/** The checks the page lists, as [name, ok] pairs. */
+export const checksOf = (page: Page): Promise<Array<[string, string]>> =>
+  page.locator('[data-check]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-check')!, e.getAttribute('data-ok')!] as [string, string]))
+
+export type Json = Record<string, unknown>
+
+/** Drops `doc` as a file on the page's file field (once the page has read the trust root) and returns the result it shows. */
+export async function dropFile (page: Page, name: string, doc: unknown): Promise<string> {
+  await page.locator('[data-trust-source]').waitFor()
+  await page.getByLabel('Or a receipt file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) })
+  return await shownStatus(page)
+}
+
+/** Drags `doc` as a file onto the page's drop field (a real drop event with a DataTransfer) and returns the result it shows. */
+export async function dragFile (page: Page, name: string, doc: unknown): Promise<string> {
+  await page.locator('[data-trust-source]').waitFor()
+  // (Runs in the page, written as text: these tests are typed without the DOM.)
+  const transfer = await page.evaluateHandle(`(() => { const dt = new DataTransfer(); dt.items.add(new File([${JSON.stringify(JSON.stringify(doc))}], ${JSON.stringify(name)}, { type: 'application/json' })); return dt })()`)
+  await page.locator('.drop').dispatchEvent('drop', { dataTransfer: transfer })
+  return await shownStatus(page)
+}
+
+/** The proof with one byte of its first part's first block changed (hex `data`, first byte XOR 1). */
+export function flippedBlock (proof: Json): Json {
+  const copy = structuredClone(proof)
+  const block = ((copy.parts as Json[])[0].blocks as Json[])[0]
+  const data = Buffer.from(block.data as string, 'hex')
+  data[0] ^= 1
+  block.data = data.toString('hex')
+  return copy
+}
