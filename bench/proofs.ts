@@ -24,7 +24,7 @@ import { chainPlanOf, checkRecordProof } from '../src/proof'
 import type { Receipt } from '../src/seal'
 import { HypersealService } from '../src/service'
 import { verifyRecordProof } from '../src/structures'
-import { machine, median, ms, num, printChecks, printTable } from './support/measure'
+import { machine, median, ms, num, printChecks, printTable, until } from './support/measure'
 import { tempDir } from './support/temp-dir'
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -36,14 +36,6 @@ const ENTRIES = 100_000
 const FILE_BYTES = 10 * 1024 * 1024
 const TARGET_BYTES = 4096
 const TARGET_MS = 5
-
-async function until (test: () => boolean, what: string, timeoutMs = 600_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
 
 async function main (): Promise<void> {
   const runs = Number(process.argv[2] ?? 50)

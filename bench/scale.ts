@@ -38,7 +38,7 @@ import { loadConfig } from '../src/config'
 import { buildBatch, headFromJson, type Head, type SealInfo } from '../src/seal'
 import { HypersealService } from '../src/service'
 import { mapLimit, CREATE_CONCURRENCY } from './support/cores'
-import { machine, maxRssBytes, mb, median, ms, num, printChecks, printTable, secs, type Check } from './support/measure'
+import { machine, maxRssBytes, mb, median, ms, num, printChecks, printTable, secs, type Check, until } from './support/measure'
 import { profiled } from './support/profile'
 import { tempDir } from './support/temp-dir'
 
@@ -232,14 +232,6 @@ function label (k: keyof Figures): string {
 
 function describe (f: Figures): string {
   return `verify ${ms(f.verify, 2)}, receipts page ${ms(f.receipts, 2)}, cores page ${ms(f.cores, 2)}`
-}
-
-async function until (test: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
 }
 
 /**

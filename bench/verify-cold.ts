@@ -28,7 +28,7 @@ import Corestore from 'corestore'
 import { loadConfig } from '../src/config'
 import { HypersealService } from '../src/service'
 import { ensureBuilt } from './support/build'
-import { machine, median, ms, num, printChecks, printTable } from './support/measure'
+import { machine, median, ms, num, printChecks, printTable, until } from './support/measure'
 import { tempDir } from './support/temp-dir'
 
 const ROOT = join(__dirname, '..')
@@ -76,14 +76,6 @@ function run (args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | 
     child.once('error', reject)
     child.once('close', (code) => resolve({ code, stdout, stderr, wall: performance.now() - started }))
   })
-}
-
-async function until (test: () => boolean, what: string, timeoutMs = 600_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
 }
 
 async function main (): Promise<void> {

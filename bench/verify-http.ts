@@ -31,7 +31,7 @@ import { buildApp, apiLimits, createLogger } from '../src/api'
 import { loadConfig } from '../src/config'
 import { HypersealService } from '../src/service'
 import { CallTimer } from './support/instrument'
-import { machine, median, ms, num, printChecks, printTable } from './support/measure'
+import { machine, median, ms, num, printChecks, printTable, until } from './support/measure'
 import { sealEveryLength } from './support/seal-fill'
 import { tempDir } from './support/temp-dir'
 
@@ -77,14 +77,6 @@ async function serveCore (store: Corestore): Promise<{ address: string, close: (
   return {
     address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: async () => { for (const s of sockets) s.destroy(); await new Promise<void>((resolve) => server.close(() => resolve())) }
-  }
-}
-
-async function until (test: () => boolean, what: string, timeoutMs = 600_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
 

@@ -91,3 +91,12 @@ export function printChecks (checks: Check[]): void {
   for (const c of checks) console.log(`  ${c.ok ? 'PASS' : 'FAIL'}  ${c.text}`)
   if (checks.some((c) => !c.ok)) process.exitCode = 1
 }
+
+/** Polls `test` until it holds, at most `timeoutMs` (benches wait for what they measure, never a fixed time). */
+export async function until (test: () => boolean, what: string, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
