@@ -160,11 +160,12 @@ describe('the service and the independent CLI agree (property)', function () {
 
   it('for random histories, rewinds and forks, on every replica and version, the verdicts are the same', async () => {
     // Examples that reach every status a replica can get: verified, pending, behind (a short
-    // copy), rewind (a stale copy of a rewound history), fork (another history of the same key).
+    // copy), rewind (a stale copy of a rewound history), fork (another history of the same key,
+    // longer than the seal at 5 and different there).
     const examples: Array<[Op[]]> = [
       [[{ t: 'copy' }, { t: 'append', n: 2 }, { t: 'seal' }, { t: 'append', n: 1 }]],
       [[{ t: 'append', n: 2 }, { t: 'seal' }, { t: 'copy' }, { t: 'rewind', at: 0.25, n: 3 }]],
-      [[{ t: 'append', n: 3 }, { t: 'seal' }, { t: 'fork', at: 0.4, n: 2 }, { t: 'append', n: 1 }]]
+      [[{ t: 'append', n: 3 }, { t: 'seal' }, { t: 'fork', at: 0.4, n: 4 }, { t: 'append', n: 1 }]]
     ]
     await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 2, maxLength: 6 }), run), { numRuns: 8, examples, endOnFailure: true })
     expect([...seen].sort()).to.include.members(['behind', 'fork', 'pending', 'rewind', 'verified'])
