@@ -23,6 +23,8 @@ export interface AnvilProcess {
   readonly chainId: number
   /** SIGTERM (anvil writes its state), SIGKILL after `timeoutMs`; resolves once it exited. */
   stop (timeoutMs?: number): Promise<void>
+  /** Whether anvil has exited (stopped by us, or by a signal sent to the whole process group). */
+  exited (): boolean
 }
 
 const TAIL_BYTES = 4096
@@ -95,6 +97,7 @@ export async function spawnAnvil (opts: AnvilSpawnOptions): Promise<AnvilProcess
     pid,
     rpcUrl,
     chainId,
+    exited: () => exited(child),
     async stop (timeoutMs = 10_000): Promise<void> {
       if (!exited(child)) {
         child.kill('SIGTERM')
