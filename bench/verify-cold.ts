@@ -29,6 +29,7 @@ import { loadConfig } from '../src/config'
 import { HypersealService } from '../src/service'
 import { ensureBuilt } from './support/build'
 import { machine, median, ms, num, printChecks, printTable, until } from './support/measure'
+import { serveStore } from './support/serve-store'
 import { tempDir } from './support/temp-dir'
 
 const ROOT = join(__dirname, '..')
@@ -96,17 +97,9 @@ async function main (): Promise<void> {
         await core.append(Array.from({ length: n }, (_, i) => Buffer.alloc(BLOCK_BYTES, (core.length + i) % 251)))
       }
     }
-    const writerSockets = new Set<Socket>()
-    const writer = createServer((socket) => {
-      writerSockets.add(socket)
-      const s = store.replicate(false)
-      s.on('error', () => {})
-      socket.on('error', () => {})
-      s.pipe(socket).pipe(s)
-    })
-    await new Promise<void>((resolve) => writer.listen(0, '127.0.0.1', resolve))
-    undo.push(async () => { for (const s of writerSockets) s.destroy(); await new Promise<void>((resolve) => writer.close(() => resolve())) })
-    const writerAddress = { host: '127.0.0.1', port: (writer.address() as AddressInfo).port }
+    const writer = await serveStore(store)
+    undo.push(() => writer.close())
+    const writerAddress = { host: '127.0.0.1', port: writer.port }
 
     const service = await HypersealService.open(loadConfig({ env: { HYPERSEAL_DATA: join(tmp.dir, 'service'), HYPERSEAL_PORT: '0', HYPERSEAL_REPLICATION_PORT: '0' } }), { updateTimeoutMs: 30_000 })
     undo.push(() => service.close())

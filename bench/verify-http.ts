@@ -21,7 +21,7 @@
  * for both cores.
  */
 import { spawn } from 'node:child_process'
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import Corestore from 'corestore'
@@ -33,6 +33,7 @@ import { HypersealService } from '../src/service'
 import { CallTimer } from './support/instrument'
 import { machine, median, ms, num, printChecks, printTable, until } from './support/measure'
 import { sealEveryLength } from './support/seal-fill'
+import { serveStore } from './support/serve-store'
 import { tempDir } from './support/temp-dir'
 
 const ROOT = join(__dirname, '..')
@@ -64,22 +65,6 @@ function cannon (url: string, seconds: number): Promise<Cannon> {
   })
 }
 
-async function serveCore (store: Corestore): Promise<{ address: string, close: () => Promise<void> }> {
-  const sockets = new Set<Socket>()
-  const server: Server = createServer((socket) => {
-    sockets.add(socket)
-    const s = store.replicate(false)
-    s.on('error', () => {})
-    socket.on('error', () => {})
-    s.pipe(socket).pipe(s)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => { for (const s of sockets) s.destroy(); await new Promise<void>((resolve) => server.close(() => resolve())) }
-  }
-}
-
 async function main (): Promise<void> {
   const seconds = Number(process.argv[2] ?? 5)
   const receiptCount = Number(process.argv[3] ?? 20_000)
@@ -99,7 +84,7 @@ async function main (): Promise<void> {
 
     const writers = new Corestore(join(tmp.dir, 'writers'))
     undo.push(() => writers.close())
-    const served = await serveCore(writers)
+    const served = await serveStore(writers)
     undo.push(() => served.close())
     const small = writers.get({ name: 'small' })
     const short = writers.get({ name: 'short' })
