@@ -72,16 +72,20 @@ export class ReceiptsLog {
       }
       const receipts = batch.receipts(seq)
       const index = await planSealIndex(tx, seq, receipts.map(({ receipt: { head } }) => ({ key: head.key, length: head.length, fork: head.fork, receiptKey: K.receiptKey(head.key, head.length, seq, head.fork) })))
+      // A batch not written before has a new seq, and every key below but the reseal ones names
+      // its seq: none can exist yet, so they are written without reading first. The same batch
+      // again (after a crash) checks every key against what is stored.
+      const put = known === undefined ? (k: string, v: unknown) => tx.putNew(k, v) : (k: string, v: unknown) => tx.putOnce(k, v)
       const writes = [
-        await tx.putOnce(K.batchKey(seq), batch.record(seq, index.length)),
-        await tx.putOnce(K.batchTimeKey(batch.sealedAt, seq), seq),
-        await tx.putOnce(K.rootKey(batch.root), seq)
+        await put(K.batchKey(seq), batch.record(seq, index.length)),
+        await put(K.batchTimeKey(batch.sealedAt, seq), seq),
+        await put(K.rootKey(batch.root), seq)
       ]
       for (const entry of receipts) {
         const { key, length, fork } = entry.receipt.head
-        writes.push(await tx.putOnce(K.receiptKey(key, length, seq, fork), entry))
+        writes.push(await put(K.receiptKey(key, length, seq, fork), entry))
       }
-      for (const [k, v] of index) writes.push(await tx.putOnce(k, v))
+      for (const [k, v] of index) writes.push(await put(k, v))
       // Batch 0 of a new log says the log is indexed (a log that had receipts got it at open).
       if (seq === 0) writes.push(await tx.putOnce(INDEX_MARKER, 'v1'))
       for (const root of batch.resealOf) writes.push(await tx.putOnce(K.resealKey(root), seq))
