@@ -36,17 +36,25 @@ export async function runDemo (say: (line: string) => void): Promise<number> {
   const writers: DemoWriter[] = []
   let service: HypersealService | undefined
   let cleaned: Promise<void> | undefined
+  // A signal can land mid-step, while a writer is still opening: it joins `writers` only once
+  // open, so the list is read again after the service is closed, and the removal retries
+  // (files still being created make a recursive rm fail with ENOTEMPTY on a busy machine).
+  const removeRoot = (): void => { try { rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }) } catch {} }
   const cleanup = (): Promise<void> => (cleaned ??= (async () => {
-    for (const w of writers) await w.close().catch(() => {})
+    for (const w of writers.splice(0)) await w.close().catch(() => {})
     await service?.close().catch(() => {})
-    rmSync(root, { recursive: true, force: true })
+    for (const w of writers.splice(0)) await w.close().catch(() => {})
+    removeRoot()
   })())
   let interrupted = false
   const onSignal = (): void => {
     if (interrupted) return
     interrupted = true
     say('\nInterrupted: cleaning up (service, local chain, temporary directories)…')
-    void cleanup().finally(() => process.exit(130))
+    void cleanup().finally(() => {
+      removeRoot()
+      process.exit(130)
+    })
   }
   // `on`, not `once`: the listener must stay while the cleanup runs, so that the anvil child
   // guard (src/chain) sees that the signal is handled and does not re-raise it.
@@ -84,7 +92,8 @@ export async function runDemo (say: (line: string) => void): Promise<number> {
     const base = await openWriter(join(root, 'forked-one'))
     writers.push(base)
     await base.append(8, 'shared')
-    writers.splice(writers.indexOf(base), 1)
+    const at = writers.indexOf(base)
+    if (at >= 0) writers.splice(at, 1)
     const [one, two] = await cloneWriter(base, join(root, 'forked-two'))
     writers.push(one, two)
     await one.append(2, 'device one')

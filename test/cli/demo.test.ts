@@ -8,7 +8,8 @@ import { runCli } from './helpers'
 const BIN = resolve(__dirname, '../../bin/hyperseal.js')
 
 describe('hyperseal demo', function () {
-  this.timeout(120_000)
+  // A demo from source starts a chain, a service and writers: minutes on a loaded 2-core machine.
+  this.timeout(600_000)
   afterEach(runCleanups)
 
   it('narrates verified, then rewind, then fork, exits 0 and leaves nothing behind', async () => {
@@ -40,7 +41,7 @@ describe('hyperseal demo', function () {
     })
     let out = ''
     child.stdout.on('data', (d: Buffer) => { out += d.toString() })
-    await waitFor(() => out.includes('[2/6]'), 'the demo to start its writer', 60_000)
+    await waitFor(() => out.includes('[2/6]'), 'the demo to start its writer', 400_000)
     child.kill('SIGINT')
     expect(await exited, out).to.equal(130)
     expect(out).to.include('Interrupted: cleaning up')
