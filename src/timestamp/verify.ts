@@ -5,9 +5,10 @@
  * token broken in several ways gets:
  *
  *   parse (MALFORMED) → imprint = SHA-256(root) (IMPRINT_MISMATCH) → nonce (NONCE_MISMATCH)
- *   → genTime not after `at` (BAD_TIME) → signer certificate, time-stamping EKU (UNTRUSTED)
- *   → ESSCertID binding (BAD_SIGNATURE) → validity at genTime (EXPIRED)
- *   → chain to a trusted certificate (UNTRUSTED / EXPIRED) → CMS signature (BAD_SIGNATURE)
+ *   → the signer's certificate, its ESSCertID binding and the CMS signature (BAD_SIGNATURE):
+ *     an altered token is BAD_SIGNATURE whatever was altered
+ *   → time-stamping EKU (UNTRUSTED) → genTime not after `at` (BAD_TIME)
+ *   → validity at genTime (EXPIRED) → chain to a trusted certificate (UNTRUSTED / EXPIRED)
  *
  * Certificates are judged at genTime (a token made while its certificate was valid stays
  * valid after it expires, RFC 3161 §4.3). Revocation is not checked: the verifier is offline.
@@ -102,15 +103,15 @@ export async function verifyTimestampToken (token: Uint8Array, root: Uint8Array,
   if (opts.nonce !== undefined && parsed.nonce !== opts.nonce) {
     throw new TimestampError('NONCE_MISMATCH', parsed.nonce === undefined ? 'the token carries no nonce' : 'the token answers another request (its nonce differs)')
   }
+  const signerCert = await findSignerCertificate(parsed.signedData, parsed.signer, trusted.certificates)
+  await checkSigningCertificate(parsed.signer, signerCert)
+  await checkSignature(parsed, signerCert, root)
+  checkTimeStampingUsage(signerCert)
   const at = opts.at ?? new Date()
   if (parsed.genTime.getTime() > at.getTime() + CLOCK_SKEW_MS) {
     throw new TimestampError('BAD_TIME', `the token is dated ${parsed.genTime.toISOString()}, after ${at.toISOString()}`)
   }
-  const signerCert = await findSignerCertificate(parsed.signedData, parsed.signer, trusted.certificates)
-  checkTimeStampingUsage(signerCert)
-  await checkSigningCertificate(parsed.signer, signerCert)
   checkValidity(signerCert, parsed.genTime, 'the TSA\'s certificate')
   await checkChain(parsed, signerCert, trusted.certificates)
-  await checkSignature(parsed, signerCert, root)
   return { time: parsed.genTime.toISOString(), tsa: subjectName(signerCert), serial: parsed.serial }
 }

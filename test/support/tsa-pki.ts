@@ -18,6 +18,8 @@ export interface TsaPki {
   caPem: string
   /** What the TSA signs with, per `TsaCert`. */
   signers: Record<'valid' | 'expired' | 'untrusted' | 'not-tsa', KeyAndCert>
+  /** A second certificate for the valid TSA's key (another serial): the substitution ESSCertID guards against. */
+  twinCert: string
 }
 
 export async function openssl (args: string[], cwd: string): Promise<void> {
@@ -42,11 +44,16 @@ async function makeCa (dir: string, name: string, subject: string): Promise<void
 
 /** A leaf key and certificate issued by CA `ca`, valid from `start` to `end` (openssl ca's YYYYMMDDHHMMSSZ). */
 async function issue (dir: string, ca: string, name: string, subject: string, ext: string, start: string, end: string): Promise<KeyAndCert> {
-  writeFileSync(join(dir, `${name}.ext`), ext)
   await openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject], dir)
-  await openssl(['ca', '-batch', '-config', `${ca}.cnf`, '-cert', `${ca}.pem`, '-keyfile', `${ca}.key`, '-in', `${name}.csr`, '-out', `${name}.pem`,
-    '-extfile', `${name}.ext`, '-startdate', start, '-enddate', end, '-notext'], dir)
-  return { key: join(dir, `${name}.key`), cert: join(dir, `${name}.pem`), chain: join(dir, `${ca}.pem`) }
+  return reissue(dir, ca, name, name, ext, start, end)
+}
+
+/** A certificate `out` for the key and request of `name`. */
+async function reissue (dir: string, ca: string, name: string, out: string, ext: string, start: string, end: string): Promise<KeyAndCert> {
+  writeFileSync(join(dir, `${out}.ext`), ext)
+  await openssl(['ca', '-batch', '-config', `${ca}.cnf`, '-cert', `${ca}.pem`, '-keyfile', `${ca}.key`, '-in', `${name}.csr`, '-out', `${out}.pem`,
+    '-extfile', `${out}.ext`, '-startdate', start, '-enddate', end, '-notext'], dir)
+  return { key: join(dir, `${name}.key`), cert: join(dir, `${out}.pem`), chain: join(dir, `${ca}.pem`) }
 }
 
 function stamp (date: Date): string {
@@ -60,11 +67,13 @@ export async function makeTsaPki (dir: string): Promise<TsaPki> {
   await makeCa(dir, 'ca', '/O=Hyperseal tests/CN=Hyperseal Test CA')
   await makeCa(dir, 'rogue', '/O=Hyperseal tests/CN=Hyperseal Test CA')
   const tsaSubject = '/O=Hyperseal tests/CN=Hyperseal Test TSA'
+  const valid = await issue(dir, 'ca', 'tsa', tsaSubject, TSA_EXT, from, to)
   return {
     dir,
     caPem: readFileSync(join(dir, 'ca.pem'), 'utf8'),
+    twinCert: (await reissue(dir, 'ca', 'tsa', 'twin', TSA_EXT, from, to)).cert,
     signers: {
-      valid: await issue(dir, 'ca', 'tsa', tsaSubject, TSA_EXT, from, to),
+      valid,
       expired: await issue(dir, 'ca', 'expired', tsaSubject, TSA_EXT, '20200101000000Z', '20200102000000Z'),
       untrusted: await issue(dir, 'rogue', 'untrusted', tsaSubject, TSA_EXT, from, to),
       'not-tsa': await issue(dir, 'ca', 'plain', '/O=Hyperseal tests/CN=Not a TSA', PLAIN_EXT, from, to)

@@ -11,7 +11,10 @@
  *   endless 200 body), 'hang' (never answers);
  * - cert 'expired' (valid only in 2020), 'untrusted' (issued by a CA with the trusted CA's
  *   name but another key), 'not-tsa' (no time-stamping EKU: OpenSSL's TSA refuses such a
- *   signer, so the TSTInfo OpenSSL made is re-signed with `openssl cms -sign -cades`).
+ *   signer, so the TSTInfo OpenSSL made is re-signed with `openssl cms -sign -cades`),
+ *   'no-ess' (re-signed by the TSA's key without the ESSCertID attribute), 'swapped' (re-signed
+ *   by the TSA's key naming it by key id, the ESSCertIDv2 binding the TSA's certificate, but the
+ *   token carrying another certificate for the same key: the substitution RFC 5035 stops).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -25,7 +28,7 @@ import { ContentInfo, PKIStatusInfo, SignedData, TimeStampReq, TimeStampResp } f
 import { makeTsaPki, openssl } from './tsa-pki'
 
 export type TsaAnswer = 'token' | 'wrong-imprint' | 'bad-nonce' | 'no-nonce' | 'rejection' | 'http-500' | 'garbage' | 'huge' | 'hang'
-export type TsaCert = 'valid' | 'expired' | 'untrusted' | 'not-tsa'
+export type TsaCert = 'valid' | 'expired' | 'untrusted' | 'not-tsa' | 'no-ess' | 'swapped'
 
 export interface TestTsaOptions { answer?: TsaAnswer, cert?: TsaCert }
 
@@ -87,25 +90,26 @@ export async function startTestTsa (opts: TestTsaOptions = {}): Promise<TestTsa>
   function reply (query: Uint8Array, cert: TsaCert): Promise<Uint8Array> {
     const next = queue.then(async () => {
       const n = ++seq
-      const signer = pki.signers[cert === 'not-tsa' ? 'valid' : cert]
+      const signer = pki.signers[cert === 'expired' || cert === 'untrusted' ? cert : 'valid']
       writeFileSync(join(dir, `q${n}.der`), query)
       await openssl(['ts', '-reply', '-config', 'tsa.cnf', '-queryfile', `q${n}.der`, '-signer', signer.cert, '-inkey', signer.key, '-chain', signer.chain, '-out', `r${n}.der`], dir)
       const response = new Uint8Array(readFileSync(join(dir, `r${n}.der`)))
-      return cert === 'not-tsa' ? resignWithoutEku(response, n) : response
+      return cert === 'not-tsa' || cert === 'no-ess' || cert === 'swapped' ? resign(response, n, cert) : response
     })
     queue = next.catch(() => undefined)
     return next
   }
 
-  /** The TSTInfo OpenSSL stamped, signed again (CAdES: with ESSCertIDv2) by a certificate without the time-stamping EKU. */
-  async function resignWithoutEku (response: Uint8Array, n: number): Promise<Uint8Array> {
+  /** The TSTInfo OpenSSL stamped, signed again with `openssl cms` as `cert` says. */
+  async function resign (response: Uint8Array, n: number, cert: 'not-tsa' | 'no-ess' | 'swapped'): Promise<Uint8Array> {
     const token = TimeStampResp.fromBER(response).timeStampToken
     if (token === undefined) return response
     const tstInfo = new SignedData({ schema: token.content }).encapContentInfo.eContent?.getValue()
     writeFileSync(join(dir, `t${n}.der`), new Uint8Array(tstInfo ?? new ArrayBuffer(0)))
-    const plain = pki.signers['not-tsa']
-    await openssl(['cms', '-sign', '-binary', '-nodetach', '-cades', '-md', 'sha256', '-econtent_type', '1.2.840.113549.1.9.16.1.4', '-in', `t${n}.der`,
-      '-signer', plain.cert, '-inkey', plain.key, '-certfile', plain.chain, '-outform', 'DER', '-out', `c${n}.der`], dir)
+    const signer = pki.signers[cert === 'not-tsa' ? 'not-tsa' : 'valid']
+    const how = cert === 'no-ess' ? [] : cert === 'swapped' ? ['-cades', '-keyid', '-nocerts', '-certfile', pki.twinCert] : ['-cades', '-certfile', signer.chain]
+    await openssl(['cms', '-sign', '-binary', '-nodetach', '-md', 'sha256', '-econtent_type', '1.2.840.113549.1.9.16.1.4', '-in', `t${n}.der`,
+      '-signer', signer.cert, '-inkey', signer.key, ...how, '-outform', 'DER', '-out', `c${n}.der`], dir)
     return granted(new Uint8Array(readFileSync(join(dir, `c${n}.der`))))
   }
 
