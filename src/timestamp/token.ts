@@ -34,11 +34,17 @@ function malformed (why: string, cause?: unknown): TimestampError {
   return new TimestampError('MALFORMED', `not an RFC 3161 time-stamp token: ${why}`, { cause })
 }
 
-/** Parses BER with nothing left over; an error or trailing bytes are MALFORMED. */
+/**
+ * Parses DER with nothing left over. asn1js reads BER leniently (a length that disagrees with
+ * the content may still parse), so the value must also encode back to exactly these bytes:
+ * one token has one encoding (RFC 3161 §2.4.2 asks DER of the TSTInfo; TSAs send DER throughout).
+ */
 export function parseDer (bytes: Uint8Array, what: string): asn1js.AsnType {
   const parsed = asn1js.fromBER(bytes)
   if (parsed.offset === -1 || parsed.result.error !== '') throw malformed(`${what} is not DER`)
   if (parsed.offset !== bytes.length) throw malformed(`${what} has ${bytes.length - parsed.offset} bytes after its end`)
+  const again = new Uint8Array(parsed.result.toBER(false))
+  if (again.length !== bytes.length || !again.every((v, i) => v === bytes[i])) throw malformed(`${what} is not in DER (distinguished) form`)
   return parsed.result
 }
 
@@ -61,6 +67,10 @@ export function parseToken (token: Uint8Array): ParsedToken {
   }
   // RFC 3161 §2.4.2: the token carries the TSA's signature and no other.
   if (signedData.signerInfos.length !== 1) throw malformed(`it has ${signedData.signerInfos.length} signatures, not 1`)
+  // RFC 5652 §5.1: version 3 for content other than id-data; digestAlgorithms lists the signer's.
+  if (signedData.version !== 3) throw malformed(`SignedData version ${signedData.version}, not 3`)
+  const digest = signedData.signerInfos[0].digestAlgorithm.algorithmId
+  if (!signedData.digestAlgorithms.some((a) => a.algorithmId === digest)) throw malformed('the signer\'s digest algorithm is not among the SignedData\'s')
   const genTime = tstInfo.genTime
   if (!(genTime instanceof Date) || Number.isNaN(genTime.getTime())) throw malformed('genTime is not a time')
   const serialInt = tstInfo.serialNumber
