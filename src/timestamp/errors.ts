@@ -12,5 +12,6 @@ export type TimestampErrorCode =
   | 'TSA_UNAVAILABLE' // the TSA could not be reached, timed out or failed (5xx): try later
   | 'TSA_REFUSED' // the TSA answered but refused the request (rejection status or 4xx)
   | 'TOO_LARGE' // the TSA's answer exceeds the size bound
+  | 'UNSUPPORTED' // this environment has no WebCrypto (a browser page not served over https or from localhost)
 
 export class TimestampError extends CodedError<TimestampErrorCode> {}

@@ -98,6 +98,10 @@ export function checkImprint (parsed: ParsedToken, root: Uint8Array): void {
 /** Checks `token` stamps `root` and is signed by a TSA chaining to `trusted`; returns its time, TSA and serial. */
 export async function verifyTimestampToken (token: Uint8Array, root: Uint8Array, trusted: TsaTrust, opts: VerifyTimestampOptions = {}): Promise<VerifiedTimestamp> {
   checkRoot(root)
+  // Browsers give crypto.subtle to secure contexts only (https, localhost); pkijs needs it too.
+  if (globalThis.crypto?.subtle === undefined) {
+    throw new TimestampError('UNSUPPORTED', 'checking a timestamp needs WebCrypto, which a browser gives only to pages served over https or from localhost')
+  }
   const parsed = parseToken(token)
   checkImprint(parsed, root)
   if (opts.nonce !== undefined && parsed.nonce !== opts.nonce) {
