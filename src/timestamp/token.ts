@@ -16,6 +16,8 @@ import { OID } from './oids'
 
 /** Tokens are a few kilobytes; anything far larger is not one we will parse. */
 export const MAX_TOKEN_BYTES = 64 * 1024
+/** A TSA sends its certificate and perhaps its chain; many more would only feed path building. */
+export const MAX_TOKEN_CERTIFICATES = 8
 
 export interface ParsedToken {
   signedData: SignedData
@@ -67,6 +69,8 @@ export function parseToken (token: Uint8Array): ParsedToken {
   }
   // RFC 3161 §2.4.2: the token carries the TSA's signature and no other.
   if (signedData.signerInfos.length !== 1) throw malformed(`it has ${signedData.signerInfos.length} signatures, not 1`)
+  const certificates = signedData.certificates?.length ?? 0
+  if (certificates > MAX_TOKEN_CERTIFICATES) throw malformed(`it carries ${certificates} certificates, more than ${MAX_TOKEN_CERTIFICATES}`)
   // RFC 5652 §5.1: version 3 for content other than id-data; digestAlgorithms lists the signer's.
   if (signedData.version !== 3) throw malformed(`SignedData version ${signedData.version}, not 3`)
   const digest = signedData.signerInfos[0].digestAlgorithm.algorithmId

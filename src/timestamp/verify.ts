@@ -97,6 +97,16 @@ export function checkImprint (parsed: ParsedToken, root: Uint8Array): void {
 
 /** Checks `token` stamps `root` and is signed by a TSA chaining to `trusted`; returns its time, TSA and serial. */
 export async function verifyTimestampToken (token: Uint8Array, root: Uint8Array, trusted: TsaTrust, opts: VerifyTimestampOptions = {}): Promise<VerifiedTimestamp> {
+  try {
+    return await verify(token, root, trusted, opts)
+  } catch (err) {
+    if (err instanceof TimestampError) throw err
+    // The token is untrusted input: whatever a library trips on inside it is a malformed token, never a crash.
+    throw new TimestampError('MALFORMED', 'the token could not be read', { cause: err })
+  }
+}
+
+async function verify (token: Uint8Array, root: Uint8Array, trusted: TsaTrust, opts: VerifyTimestampOptions): Promise<VerifiedTimestamp> {
   checkRoot(root)
   // Browsers give crypto.subtle to secure contexts only (https, localhost); pkijs needs it too.
   if (globalThis.crypto?.subtle === undefined) {

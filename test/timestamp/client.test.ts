@@ -1,20 +1,10 @@
 import { expect } from 'chai'
-import { createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { parseTsaTrust, requestTimestamp, verifyTimestampToken } from '../../src/timestamp'
 import type { TsaTrust } from '../../src/timestamp'
+import { closedPort } from '../cli/helpers'
 import { startTestTsa } from '../support/tsa'
 import type { TestTsa } from '../support/tsa'
 import { OTHER_ROOT, refusal, ROOT } from './helpers'
-
-/** A port on 127.0.0.1 that nothing listens on: bound, read, closed. */
-async function closedPort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 describe('timestamp: requestTimestamp against a local OpenSSL TSA', function () {
   let tsa: TestTsa
