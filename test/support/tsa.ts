@@ -26,11 +26,19 @@ import { randomBytes } from 'node:crypto'
 import * as asn1js from 'asn1js'
 import { ContentInfo, PKIStatusInfo, SignedData, TimeStampReq, TimeStampResp } from 'pkijs'
 import { makeTsaPki, openssl } from './tsa-pki'
+import type { KeyKind } from './tsa-pki'
 
 export type TsaAnswer = 'token' | 'wrong-imprint' | 'bad-nonce' | 'no-nonce' | 'rejection' | 'http-500' | 'garbage' | 'huge' | 'hang'
 export type TsaCert = 'valid' | 'expired' | 'untrusted' | 'not-tsa' | 'no-ess' | 'swapped'
 
-export interface TestTsaOptions { answer?: TsaAnswer, cert?: TsaCert }
+export interface TestTsaOptions {
+  answer?: TsaAnswer
+  cert?: TsaCert
+  /** The PKI's key type (default 'ec'). */
+  keys?: KeyKind
+  /** The hash of the signed ESSCertID: 'sha256' (ESSCertIDv2, the default) or 'sha1' (RFC 2634's ESSCertID, older TSAs). */
+  essHash?: 'sha1' | 'sha256'
+}
 
 export interface TestTsa {
   url: string
@@ -48,10 +56,10 @@ export interface TestTsa {
 const MAX_QUERY_BYTES = 16 * 1024
 const SHA1 = '1.3.14.3.2.26'
 
-function tsaConfig (dir: string): string {
+function tsaConfig (dir: string, essHash: 'sha1' | 'sha256'): string {
   return `[tsa]\ndefault_tsa = test_tsa\n[test_tsa]\nserial = ${dir}/tsa.serial\ncrypto_device = builtin\n` +
     'signer_digest = sha256\ndefault_policy = 1.3.6.1.4.1.4146.2.3\ndigests = sha256, sha384, sha512\n' +
-    'accuracy = secs:1\nordering = no\ntsa_name = yes\ness_cert_id_chain = no\ness_cert_id_alg = sha256\n'
+    `accuracy = secs:1\nordering = no\ntsa_name = yes\ness_cert_id_chain = no\ness_cert_id_alg = ${essHash}\n`
 }
 
 /** The query as the chosen answer wants OpenSSL to see it. */
@@ -80,8 +88,8 @@ function granted (token: Uint8Array): Uint8Array {
 
 export async function startTestTsa (opts: TestTsaOptions = {}): Promise<TestTsa> {
   const dir = mkdtempSync(join(tmpdir(), 'hs-tsa-'))
-  const pki = await makeTsaPki(dir)
-  writeFileSync(join(dir, 'tsa.cnf'), tsaConfig(dir))
+  const pki = await makeTsaPki(dir, opts.keys)
+  writeFileSync(join(dir, 'tsa.cnf'), tsaConfig(dir, opts.essHash ?? 'sha256'))
   writeFileSync(join(dir, 'tsa.serial'), '01\n')
   let queue: Promise<unknown> = Promise.resolve()
   let seq = 0
