@@ -44,12 +44,12 @@ export interface CoreView {
    * (since when, the last head seen, why); it is skipped, never holding up the others.
    */
   stale: { since: string, lastHead: { length: number, fork: number } | null, reason: string } | null
-  /** What the core is, read from its block 0: `core`, `hyperbee`, `hyperdrive` (its db); null until known. */
-  kind?: 'core' | 'hyperbee' | 'hyperdrive' | null
-  /** A structure's cores with their roles (a drive: `db` and `blobs`). */
-  parts?: Array<{ role: 'db' | 'blobs', key: string }>
-  /** The structure this core is a part of (a drive's blobs core). */
-  partOf?: { key: string, role: 'blobs' }
+  /** What the core is, read from its blocks: `core`, `hyperbee`, `hyperdrive` (its db), `autobase` (its bootstrap oplog); null until known. */
+  kind?: 'core' | 'hyperbee' | 'hyperdrive' | 'autobase' | null
+  /** A structure's cores with their roles (a drive: `db` and `blobs`; an Autobase: `system` and each `view`, in its order). */
+  parts?: Array<{ role: 'db' | 'blobs' | 'system' | 'view', key: string }>
+  /** The structure this core is a part of (a drive's blobs core, an Autobase's system core or view). */
+  partOf?: { key: string, role: 'blobs' | 'system' | 'view' }
 }
 
 /** What `GET /v1/proofs/...` asks: a block, a Hyperbee entry or a Hyperdrive file (at a version, default the latest). */

@@ -81,7 +81,7 @@ export class HypersealService implements ServicePort {
     this.adminToken = resolveAdminToken(dataDir.dir, config.adminToken).token
     this.auditorToken = resolveAuditorToken(dataDir.dir, config.auditorToken, this.adminToken).token
     this.reportKey = loadReportKey(dataDir.dir)
-    this.structures = new StructureRegistry(dataDir.store, { journal, watcher, logger })
+    this.structures = new StructureRegistry(dataDir.store, { journal, log, watcher, logger })
     this.deps = sealerDeps(config, chain, { watcher, log, journal, logger, metrics: metrics.sealer }, opts, this.updateTimeoutMs)
     this.account = new SealerAccountReader({ chain: chain.client, log })
     this.reads = new LedgerReads(log, journal)
