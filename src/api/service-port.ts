@@ -6,7 +6,7 @@
  * Methods throw the domains' coded errors (HeadsError, LedgerError, ChainError, SealerError…);
  * the API maps their codes to HTTP statuses in one table (errors.ts).
  */
-import type { HeadJson, Incident } from '../seal'
+import type { HeadJson, Incident, Migration } from '../seal'
 import type { BatchSummary, Page, PageQuery, ReceiptEntry } from '../ledger'
 import type { SealedRoots, UpgradeProof, Verdict } from '../verify'
 import type { PassOutcome } from '../sealer'
@@ -139,6 +139,8 @@ export interface ServicePort {
   pageReceipts (key: string, page: PageQuery): Promise<Page<ReceiptEntry>>
   /** The receipt of the head sealed at exactly `length`; null when none. */
   receiptAt (key: string, length: number): Promise<ReceiptEntry | null>
+  /** An Autobase's recorded migrations (docs/formats.md "Migration"), oldest first; empty for any other core. */
+  listMigrations (key: string): Promise<Migration[]>
   /**
    * The verdict of DESIGN.md for blocks 0..version-1 of the core, on the service's replica;
    * throws HeadsError NOT_WATCHED for a core it does not watch.

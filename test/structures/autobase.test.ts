@@ -2,6 +2,7 @@ import { expect } from 'chai'
 import { resolve } from 'node:path'
 import type { HypersealService } from '../../src/service'
 import { childWriter, runCleanups, waitFor, type ChildWriter } from '../heads/helpers'
+import { openApi } from '../api/helpers'
 import { openService } from '../sealer/helpers'
 
 const SCRIPT = resolve(__dirname, '../support/autobase-writer.js')
@@ -51,7 +52,8 @@ describe('an Autobase watched by its key: system core and views sealed, a migrat
     const before = await syncUntil([a, b], (s) => s.viewSigned >= 8 && s.systemSigned > 0, 'both indexers to sign the view')
 
     // Watched by the Autobase key alone: the system core and the view are found and sealed.
-    const { service, dataDir } = await openService()
+    const api = await openApi()
+    const { service, dataDir } = api
     const watched = await service.watchCore(a.key, [a.peer])
     expect(watched.core.kind).to.equal('autobase')
     const parts = await passUntil(service, async () => {
@@ -72,6 +74,12 @@ describe('an Autobase watched by its key: system core and views sealed, a migrat
     const structure = v1 as typeof v1 & { kind: string, parts: Array<{ role: string, key: string, status: string }> }
     expect(structure.kind).to.equal('autobase')
     expect(structure.parts.map((p) => [p.role, p.key, p.status])).to.deep.include.members([['system', parts.system, 'verified'], ['view', parts.view, 'verified']])
+    // The API lists the parts, and answers the Autobase's verdict with each part's.
+    const listed = (await api.app.inject({ url: '/v1/cores' })).json() as { cores: Array<{ key: string, kind: string, parts?: unknown[], partOf?: unknown }> }
+    expect(listed.cores.find((x) => x.key === a.key)).to.deep.include({ kind: 'autobase', parts: [{ role: 'system', key: parts.system }, { role: 'view', key: parts.view }] })
+    expect(listed.cores.find((x) => x.key === parts.view)?.partOf).to.deep.equal({ key: a.key, role: 'view' })
+    const http = (await api.app.inject({ url: `/v1/verify/${a.key}/${parts.systemLength}` })).json() as { status: string, kind: string, parts: Array<{ role: string, status: string }> }
+    expect([http.status, http.kind, http.parts.map((p) => `${p.role}:${p.status}`)]).to.deep.equal(['verified', 'autobase', ['system:verified', 'view:verified']])
 
     // A third indexer: the system core and the view move to new keys.
     const c = await baseWriter(a.key)
@@ -92,6 +100,9 @@ describe('an Autobase watched by its key: system core and views sealed, a migrat
     expect(m.moved.find((x) => x.role === 'view')).to.include({ from: before.view, to: after.view, view: 0 })
     expect(m.system.key).to.equal(after.system)
     expect(m.info.views[0].key).to.equal(after.view)
+    const served = await api.app.inject({ url: `/v1/cores/${a.key}/migrations` })
+    expect(served.statusCode).to.equal(200)
+    expect(served.json()).to.deep.equal({ migrations: JSON.parse(JSON.stringify(migrations)) })
 
     // The new view is sealed; nothing was taken for a rewind; the old view's seal still verifies.
     const newViewSealed = await passUntil(service, () => service.log.latestReceipt(after.view), 'the new view sealed')
