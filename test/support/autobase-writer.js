@@ -14,12 +14,11 @@
 //   { "cmd": "forge-digest" }              appends to this writer's own oplog a message whose digest names a
 //                                          system core it made up (its own key pair, no prologue); { forged }
 //   { "cmd": "exit" } (or a bare `exit` line)
-const readline = require('node:readline')
 const net = require('node:net')
 const c = require('compact-encoding')
 const Autobase = require('autobase')
 const messages = require('autobase/lib/messages.js')
-const { arg, openStore, replication } = require('./writer-process')
+const { arg, openStore, replication, serveCommands, startWriter } = require('./writer-process')
 
 const storage = arg('storage')
 const bootstrap = arg('bootstrap')
@@ -117,18 +116,7 @@ async function main () {
     port: server.address().port,
     primaryKey: store.primaryKey.toString('hex')
   }) + '\n')
-  let queue = Promise.resolve()
-  readline.createInterface({ input: process.stdin }).on('line', (line) => {
-    queue = queue.then(() => run(line.trim() === 'exit' ? { cmd: 'exit' } : JSON.parse(line))).then(
-      (res) => process.stdout.write(JSON.stringify({ ok: true, ...res }) + '\n'),
-      (err) => process.stdout.write(JSON.stringify({ ok: false, error: err.message }) + '\n')
-    )
-  })
-  process.stdin.on('end', () => shutdown().then(() => process.exit(0)))
+  serveCommands(run, shutdown)
 }
 
-process.on('SIGTERM', () => shutdown().then(() => process.exit(0), () => process.exit(1)))
-main().catch((err) => {
-  process.stderr.write(String(err && err.stack) + '\n')
-  process.exit(1)
-})
+startWriter(main, shutdown)
