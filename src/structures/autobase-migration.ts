@@ -96,6 +96,8 @@ async function continues (old: Hypercore, next: Hypercore, reads: MigrationReads
   if (prologue === null || prologue.length < length) {
     throw new Refused(`the new ${what} ${base.to} does not continue ${base.from}: its manifest ${prologue === null ? 'has no prologue' : `commits to ${prologue.length} blocks`}, and the old key holds ${length} signed blocks`)
   }
+  // Each tree hash needs its last block's nodes stored: without them Hypercore would wait for a peer unbounded.
+  await fetchBlock(old, length - 1, reads.timeoutMs, `old ${what}`)
   await fetchBlock(next, length - 1, reads.timeoutMs, `new ${what}`)
   const [was, is] = [await old.treeHash(length), await next.treeHash(length)]
   if (!was.equals(is)) throw new Refused(`the new ${what} ${base.to} does not continue ${base.from}: their trees differ at length ${length}`)

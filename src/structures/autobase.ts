@@ -69,13 +69,16 @@ export async function systemKeyOf (core: Hypercore, timeoutMs: number): Promise<
 
 /**
  * The latest `info` record of the system core `system` below `length` (default: its length),
- * reading each block with `timeoutMs`; null when there is none (an empty system core).
+ * reading each block with `timeoutMs` (0: stored blocks only, never waiting); null when there is
+ * none (an empty system core) or, with 0, when its last block is not stored.
  */
 export async function systemInfoAt (system: Hypercore, timeoutMs: number, length = system.length): Promise<AutobaseInfo | null> {
   if (length === 0) return null
+  // SystemView.flushes first gets block length-1 with no bound of its own: only when stored (0) or within the session's timeout.
+  if (timeoutMs === 0 && !await system.has(length - 1)) return null
   const session = system.session({ timeout: timeoutMs })
   try {
-    for await (const { length: systemLength, info } of SystemView.flushes(session, { lt: length })) {
+    for await (const { length: systemLength, info } of SystemView.flushes(session, { lt: length, wait: timeoutMs > 0 })) {
       return {
         systemLength,
         indexers: info.indexers.map((i) => i.key.toString('hex')),
