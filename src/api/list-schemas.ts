@@ -49,6 +49,44 @@ export const leavesPage = listOf('leaves', headJson)
 export const incidentsPage = listOf('incidents', incident)
 export const receiptsPage = listOf('receipts', receipt)
 
+const hex64 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const
+const movedCore = {
+  type: 'object',
+  required: ['role', 'from', 'to', 'length', 'treeHash', 'prologue'],
+  properties: {
+    role: { type: 'string', enum: ['system', 'view'] }, view: { type: 'integer', minimum: 0 }, from: hex64, to: hex64,
+    length: { type: 'integer', minimum: 0 }, treeHash: hex64,
+    prologue: { type: ['object', 'null'], required: ['length', 'hash'], properties: { length: { type: 'integer', minimum: 0 }, hash: hex64 } }
+  }
+} as const
+/** docs/formats.md "Migration": an Autobase's indexer change, with the new system core's signed head. */
+export const migrationsList = {
+  type: 'object',
+  required: ['migrations'],
+  properties: {
+    migrations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['key', 'kind', 'detectedAt', 'system', 'info', 'moved'],
+        properties: {
+          key: hex64, kind: { type: 'string', enum: ['migration'] }, detectedAt: { type: 'string' }, system: headJson,
+          info: {
+            type: 'object',
+            required: ['systemLength', 'indexers', 'views'],
+            properties: {
+              systemLength: { type: 'integer', minimum: 0 },
+              indexers: { type: 'array', items: hex64 },
+              views: { type: 'array', items: { type: 'object', required: ['key', 'length'], properties: { key: hex64, length: { type: 'integer', minimum: 0 } } } }
+            }
+          },
+          moved: { type: 'array', items: movedCore }
+        }
+      }
+    }
+  }
+} as const
+
 const label = { type: 'string', minLength: 1, maxLength: 4 * LABEL_MAX } as const
 const watchItem = {
   type: 'object',

@@ -140,7 +140,7 @@ export const coreView = {
         reason: { type: 'string' }
       }
     },
-    kind: { type: ['string', 'null'], enum: ['core', 'hyperbee', 'hyperdrive', null] },
+    kind: { type: ['string', 'null'], enum: ['core', 'hyperbee', 'hyperdrive', 'autobase', null] },
     parts: { type: 'array', items: { type: 'object', required: ['role', 'key'], properties: { role: { type: 'string' }, key: hex } } },
     partOf: { type: 'object', required: ['key', 'role'], properties: { key: hex, role: { type: 'string' } } }
   }

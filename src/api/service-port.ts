@@ -6,7 +6,7 @@
  * Methods throw the domains' coded errors (HeadsError, LedgerError, ChainError, SealerError…);
  * the API maps their codes to HTTP statuses in one table (errors.ts).
  */
-import type { HeadJson, Incident } from '../seal'
+import type { HeadJson, Incident, Migration } from '../seal'
 import type { BatchSummary, Page, PageQuery, ReceiptEntry } from '../ledger'
 import type { SealedRoots, UpgradeProof, Verdict } from '../verify'
 import type { PassOutcome } from '../sealer'
@@ -44,12 +44,12 @@ export interface CoreView {
    * (since when, the last head seen, why); it is skipped, never holding up the others.
    */
   stale: { since: string, lastHead: { length: number, fork: number } | null, reason: string } | null
-  /** What the core is, read from its block 0: `core`, `hyperbee`, `hyperdrive` (its db); null until known. */
-  kind?: 'core' | 'hyperbee' | 'hyperdrive' | null
-  /** A structure's cores with their roles (a drive: `db` and `blobs`). */
-  parts?: Array<{ role: 'db' | 'blobs', key: string }>
-  /** The structure this core is a part of (a drive's blobs core). */
-  partOf?: { key: string, role: 'blobs' }
+  /** What the core is, read from its blocks: `core`, `hyperbee`, `hyperdrive` (its db), `autobase` (its bootstrap oplog); null until known. */
+  kind?: 'core' | 'hyperbee' | 'hyperdrive' | 'autobase' | null
+  /** A structure's cores with their roles (a drive: `db` and `blobs`; an Autobase: `system` and each `view`, in its order). */
+  parts?: Array<{ role: 'db' | 'blobs' | 'system' | 'view', key: string }>
+  /** The structure this core is a part of (a drive's blobs core, an Autobase's system core or view). */
+  partOf?: { key: string, role: 'blobs' | 'system' | 'view' }
 }
 
 /** What `GET /v1/proofs/...` asks: a block, a Hyperbee entry or a Hyperdrive file (at a version, default the latest). */
@@ -139,6 +139,8 @@ export interface ServicePort {
   pageReceipts (key: string, page: PageQuery): Promise<Page<ReceiptEntry>>
   /** The receipt of the head sealed at exactly `length`; null when none. */
   receiptAt (key: string, length: number): Promise<ReceiptEntry | null>
+  /** An Autobase's recorded migrations (docs/formats.md "Migration"), oldest first; empty for any other core. */
+  listMigrations (key: string): Promise<Migration[]>
   /**
    * The verdict of DESIGN.md for blocks 0..version-1 of the core, on the service's replica;
    * throws HeadsError NOT_WATCHED for a core it does not watch.

@@ -11,6 +11,7 @@
  *   incident!<key>!<detectedAt>!<n>      → Incident
  *   incident-t!<detectedAt>!<key>!<n>    → Incident     (incidents by time)
  *   reseal!<0xroot>                      → seq          (the batch that sealed a forgotten root's heads again)
+ *   migration!<key>!<from>!<to>          → Migration    (an Autobase's system core moved from one key to another; once per pair)
  *   watch!<key> · stale!<key> · state!<name>            (journal; in-flight batches are files)
  *
  * `~` (0x7e) sorts after every digit, hex letter and `!`, so `<prefix>~` closes a range.
@@ -81,6 +82,8 @@ export const receiptKey = (key: string, length: number, seq: number, fork: numbe
   `${receiptLengthPrefix(key, length)}!${pad(seq)}!${pad(fork, 'fork')}`
 
 export const incidentPrefix = (key: string): string => `incident!${key}!`
+export const migrationPrefix = (key: string): string => `migration!${key}!`
+export const migrationKey = (key: string, from: string, to: string): string => `migration!${key}!${from}!${to}`
 export const incidentKey = (key: string, iso: string, n: number): string => `incident!${key}!${iso}!${pad(n)}`
 export const incidentTimeKey = (iso: string, key: string, n: number): string => `incident-t!${iso}!${key}!${pad(n)}`
 

@@ -5,7 +5,7 @@
  */
 import type Corestore from 'corestore'
 import type Hypercore from 'hypercore'
-import type { HeadJson, Incident } from '../seal'
+import type { HeadJson, Incident, Migration } from '../seal'
 import { prepareBatch, type BatchInput } from './batch-input'
 import { LedgerError } from './errors'
 import * as K from './keys'
@@ -13,6 +13,7 @@ import { LedgerBee, type LazyEntry, type Range } from './ledger-bee'
 import { slice } from './log-ranges'
 import { ensureSealIndex, INDEX_MARKER, planSealIndex, verifySealKeys } from './seal-index'
 import { batchOf, incidentOf, receiptOf } from './log-entries'
+import { appendMigration, listMigrations } from './migrations'
 import { pageBatchLeaves, pageBatches, pageIncidents, pageReceipts } from './log-pages'
 import { incidentIdentity, parseIncident, type BatchRecord, type BatchSummary, type ReceiptEntry } from './log-records'
 import type { Page, PageQuery } from './pages'
@@ -255,6 +256,10 @@ export class ReceiptsLog {
     const entries = await this.bee.range(range)
     return entries.map((e) => incidentOf(e, filter.key !== undefined))
   }
+
+  /** An Autobase's migration (migrations.ts), recorded once per pair of system keys. */
+  async appendMigration (input: Migration): Promise<{ created: boolean, migration: Migration }> { return await appendMigration(this.bee, input) }
+  async listMigrations (key: string): Promise<Migration[]> { return await listMigrations(this.bee, key) }
 
   close (): Promise<void> {
     return this.bee.close()

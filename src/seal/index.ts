@@ -1,4 +1,4 @@
-export type { Head, HeadJson, SealInfo, SealRef, Receipt, Incident, IncidentKind } from './types'
+export type { Head, HeadJson, SealInfo, SealRef, Receipt, Incident, IncidentKind, Migration, MovedCore } from './types'
 export { SealError } from './errors'
 export type { SealErrorCode } from './errors'
 export { verifyHeadSignature, manifestOfKey, headNeedsRoots } from './head-signature'

@@ -89,3 +89,40 @@ export interface Incident {
   /** Free-form but JSON: e.g. Hypercore's conflict proof, tree hashes compared, source. */
   evidence: Record<string, unknown>
 }
+
+/**
+ * A core an Autobase moved to a new key when its indexers changed (autobase `_migrateView`):
+ * the new key's manifest prologue commits to the old key's first `prologue.length` blocks, so
+ * the old history goes on under the new key. Checked: both keys' trees are equal at `length`.
+ */
+export interface MovedCore {
+  role: 'system' | 'view'
+  /** A view's position in the system core's info record (the application's order); absent for the system core. */
+  view?: number
+  from: string
+  to: string
+  /** The length both trees were compared at (the old replica's, at most the prologue's) and the tree hash they share there. */
+  length: number
+  treeHash: string
+  /** The new key's manifest prologue; null only for a view that was empty before. */
+  prologue: { length: number, hash: string } | null
+}
+
+/**
+ * An Autobase's indexer change that moved its system core and views to new keys: not a rewind
+ * (the old keys' sealed histories stay as they were, and stay verifiable) but a `migration`,
+ * kept with its signed evidence: the new system core's head (signed by the new indexers'
+ * quorum), whose info record names the new view keys, and each moved core's prologue link.
+ */
+export interface Migration {
+  /** The Autobase key (its bootstrap writer's oplog core). */
+  key: string
+  kind: 'migration'
+  /** ISO 8601. */
+  detectedAt: string
+  /** The new system core's signed head when the migration was checked. */
+  system: HeadJson
+  /** The info record at or below `system.length`: its system length, indexers' oplog keys and views (key, indexed length). */
+  info: { systemLength: number, indexers: string[], views: Array<{ key: string, length: number }> }
+  moved: MovedCore[]
+}

@@ -41,7 +41,8 @@ export class CachedVerifier {
     const { structures, watcher, log } = this.deps
     const structure = structures.peek(hex)
     const replica = watcher.replicaStamp(hex)
-    if (structure === undefined || replica === null) return null
+    // An Autobase's verdict rests on its system core's and views' replicas too: never kept.
+    if (structure === undefined || replica === null || structure.kind === 'autobase') return null
     if (structure.kind !== 'hyperdrive') return `${structure.kind}:${replica}:${log.core.length}`
     const blobs = watcher.replicaStamp(structure.blobs)
     return blobs === null ? null : `${structure.kind}:${replica}:${blobs}:${log.core.length}`

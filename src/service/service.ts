@@ -5,7 +5,7 @@ import type { AuditQuery, CoreView, PassResult, RecordQuestion, ReplicaProofs, S
 import type { Config } from '../config'
 import { HeadsError, HeadWatcher, keyHex, parseKey } from '../heads'
 import { Journal, openDataDir, ReceiptsLog, type BatchRecord, type BatchSummary, type DataDir, type Page, type PageQuery, type ReceiptEntry } from '../ledger'
-import type { HeadJson, Incident } from '../seal'
+import type { HeadJson, Incident, Migration } from '../seal'
 import {
   checkRecentSeals, resolveUnfinished, runSealPass, scheduleSealPasses, SealerError, SingleFlight,
   type SealerDeps, type SealerMetrics
@@ -81,7 +81,7 @@ export class HypersealService implements ServicePort {
     this.adminToken = resolveAdminToken(dataDir.dir, config.adminToken).token
     this.auditorToken = resolveAuditorToken(dataDir.dir, config.auditorToken, this.adminToken).token
     this.reportKey = loadReportKey(dataDir.dir)
-    this.structures = new StructureRegistry(dataDir.store, { journal, watcher, logger })
+    this.structures = new StructureRegistry(dataDir.store, { journal, log, watcher, logger })
     this.deps = sealerDeps(config, chain, { watcher, log, journal, logger, metrics: metrics.sealer }, opts, this.updateTimeoutMs)
     this.account = new SealerAccountReader({ chain: chain.client, log })
     this.reads = new LedgerReads(log, journal)
@@ -236,6 +236,7 @@ export class HypersealService implements ServicePort {
   async pageIncidents (range: TimeRange & { key?: string }, page: PageQuery): Promise<Page<Incident>> { return await this.reads.pageIncidents(range, page) }
   async pageReceipts (key: string, page: PageQuery): Promise<Page<ReceiptEntry>> { return await this.reads.pageReceipts(key, page) }
   async receiptAt (key: string, length: number): Promise<ReceiptEntry | null> { return await this.reads.receiptAt(key, length) }
+  async listMigrations (key: string): Promise<Migration[]> { return await this.log.listMigrations(keyHex(parseKey(key))) }
 
   cachedVerify (key: string, version: number): Verdict | null { return this.verifier.cached(key, version) }
   async verify (key: string, version: number): Promise<Verdict> { return await this.verifier.verify(key, version) }

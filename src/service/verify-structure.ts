@@ -4,7 +4,7 @@
  * blobs length read from the db replica at that version).
  */
 import { HeadsError, keyHex, parseKey } from '../heads'
-import { blobsLengthAt, StructureError, structureVerdict } from '../structures'
+import { autobaseVerdict, blobsLengthAt, StructureError, structureVerdict, systemInfoAt } from '../structures'
 import type { Verdict } from '../verify'
 import type { StructureRegistry } from './structures'
 import { verifyCore, type VerifyDeps } from './verify-core'
@@ -14,6 +14,21 @@ export async function verifyWatched (deps: VerifyDeps & { structures: StructureR
   const structure = hex === deps.log.key.toString('hex') || await deps.journal.getWatch(hex) === null
     ? null
     : await deps.structures.structureOf(hex, deps.updateTimeoutMs).catch(() => null)
+  const base = structure?.kind === 'autobase' ? deps.structures.autobases.get(hex) : undefined
+  if (base !== undefined) {
+    return await autobaseVerdict(hex, version, {
+      system: base.system,
+      verify: (key, length) => verifyCore(deps, key, length),
+      infoAt: async (length) => {
+        const core = await deps.structures.session(base.system)
+        try {
+          return await systemInfoAt(core, deps.updateTimeoutMs, length)
+        } finally {
+          await core.close().catch(() => {})
+        }
+      }
+    })
+  }
   const db = await verifyCore(deps, hex, version)
   return await structureVerdict(structure, hex, version, db, {
     blobsLength: async () => {

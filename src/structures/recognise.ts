@@ -2,15 +2,20 @@
  * What a watched core is, read from its own first block, without the application's code: a
  * Hyperbee's block 0 is its header (`protocol: "hyperbee"`); a Hyperdrive 13 db is a Hyperbee
  * whose header carries `metadata` (empty for a v1 db, whose blobs core key follows from its
- * manifest; else `contentFeed`). src/proof has the layouts.
+ * manifest; else `contentFeed`). src/proof has the layouts. An Autobase key is its bootstrap
+ * writer's oplog core, whose blocks are oplog messages; its latest digest names the system core
+ * (autobase.ts).
  */
 import type Hypercore from 'hypercore'
 import { blobsKeyOf, decodeHeader, ProtobufFault } from '../proof'
+import { isOplogBlock, systemKeyOf } from './autobase'
 
 export type Structure =
   | { kind: 'core' }
   | { kind: 'hyperbee' }
   | { kind: 'hyperdrive', blobs: string }
+  /** `system`: the system core the oplog's latest digest names when it was read (it moves when the indexers change). */
+  | { kind: 'autobase', system: string }
 
 export type StructureKind = Structure['kind']
 
@@ -28,11 +33,15 @@ export async function recognise (core: Hypercore, timeoutMs: number): Promise<St
     return null
   }
   if (block === null) return null
-  return structureOf(core.key, core.getManifest({ raw: true }), block)
+  const found = structureOf(core.key, core.getManifest({ raw: true }), block)
+  if (found.kind !== 'core' || !isOplogBlock(block)) return found
+  // An oplog with no digest yet (a writer that is no indexer, or not replicated far enough) is not told yet.
+  const system = await systemKeyOf(core, timeoutMs)
+  return system === null ? null : { kind: 'autobase', system }
 }
 
-/** The structure block 0 shows, for a core with `key` and `manifest` (compact-encoded, or null). */
-export function structureOf (key: Buffer, manifest: Buffer | null, block0: Buffer): Structure {
+/** The structure block 0 shows, for a core with `key` and `manifest` (compact-encoded, or null); an Autobase needs its last block too (`recognise`). */
+export function structureOf (key: Buffer, manifest: Buffer | null, block0: Buffer): Exclude<Structure, { kind: 'autobase' }> {
   let header
   try {
     header = decodeHeader(block0)

@@ -40,6 +40,7 @@ function slowService (): { service: ServicePort, started: () => number, release:
     pageIncidents: async () => ({ items: [], next: null }),
     pageReceipts: async () => await slow({ items: [], next: null }),
     receiptAt: unused,
+    listMigrations: unused,
     proveRecord: unused,
     cachedVerify: () => null,
     verify: async (key, version) => await slow({ key, version, status: 'pending', sealedAt: null, final: false, receipt: null, replica: { length: 0, fork: 0, treeHash: null }, incidents: [], reason: 'not sealed yet', chain: null, trust: 'ab'.repeat(32), checks: [] } as unknown as Verdict),

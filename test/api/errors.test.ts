@@ -149,6 +149,7 @@ function throwingServiceDouble (current: () => Error): ServicePort {
     pageIncidents: fail,
     pageReceipts: fail,
     receiptAt: fail,
+    listMigrations: fail,
     proveRecord: fail,
     cachedVerify: () => null,
     verify: fail,

@@ -14,8 +14,7 @@
 //   { "cmd": "clear-blobs", "path": "/a.txt" }, { "cmd": "clear", "index": i }  block contents cleared
 //   { "cmd": "exit" } (or a bare `exit` line)
 // --primary-key hex reopens a copied storage (the copied-key recipe of test/heads/helpers.ts).
-const readline = require('node:readline')
-const { arg, openStore, replication } = require('./writer-process')
+const { arg, openStore, replication, serveCommands, startWriter } = require('./writer-process')
 const Hyperbee = require('hyperbee')
 const Hyperdrive = require('hyperdrive')
 
@@ -106,19 +105,7 @@ async function main () {
     primaryKey: store.primaryKey.toString('hex'),
     ...(await state())
   }) + '\n')
-  let queue = Promise.resolve()
-  readline.createInterface({ input: process.stdin }).on('line', (line) => {
-    // test/heads/helpers.ts ChildWriter.exit() sends a bare `exit` line.
-    queue = queue.then(() => run(line.trim() === 'exit' ? { cmd: 'exit' } : JSON.parse(line))).then(
-      (res) => process.stdout.write(JSON.stringify({ ok: true, ...res }) + '\n'),
-      (err) => process.stdout.write(JSON.stringify({ ok: false, error: err.message }) + '\n')
-    )
-  })
-  process.stdin.on('end', () => shutdown().then(() => process.exit(0)))
+  serveCommands(run, shutdown)
 }
 
-process.on('SIGTERM', () => shutdown().then(() => process.exit(0), () => process.exit(1)))
-main().catch((err) => {
-  process.stderr.write(String(err && err.stack) + '\n')
-  process.exit(1)
-})
+startWriter(main, shutdown)

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { RouteContext } from './context'
-import { coresPage, pageQuery, receiptsPage, watchBody, watchMany, watchOne } from '../list-schemas'
+import { coresPage, migrationsList, pageQuery, receiptsPage, watchBody, watchMany, watchOne } from '../list-schemas'
 import { parsePage } from '../query'
 import { shownCore } from '../role-views'
 import { errorResponses, emptyQuery, keyParams } from '../schemas'
@@ -12,7 +12,7 @@ export const WATCH_BODY_LIMIT = 4 * 1024 * 1024
 type WatchBody = WatchItem | { cores: WatchItem[] }
 type PageParams = { limit?: string, cursor?: string }
 
-/** The watched cores: list, watch one or many (admin), unwatch (admin), and a core's receipts. */
+/** The watched cores: list, watch one or many (admin), unwatch (admin), a core's receipts, an Autobase's migrations. */
 export function coreRoutes (app: FastifyInstance, { service, admin, expensive, role }: RouteContext): void {
   app.get<{ Querystring: PageParams }>('/v1/cores', {
     schema: { querystring: pageQuery, response: { 200: coresPage, ...errorResponses } }
@@ -56,4 +56,9 @@ export function coreRoutes (app: FastifyInstance, { service, admin, expensive, r
     const { items, next } = await service.pageReceipts(request.params.key, parsePage(request.query))
     return { receipts: items.map((e) => e.receipt), next }
   }))
+
+  // An Autobase's indexer changes (docs/formats.md "Migration"): few, so one list, unpaged.
+  app.get<{ Params: { key: string } }>('/v1/cores/:key/migrations', {
+    schema: { params: keyParams, querystring: emptyQuery, response: { 200: migrationsList, ...errorResponses } }
+  }, async (request) => ({ migrations: await service.listMigrations(request.params.key) }))
 }
