@@ -51,7 +51,7 @@ export function computeCoverage (records: CoverageRecords, period: { from: strin
     const a = Math.floor(Date.parse(run.from) / I)
     const b = Math.floor(Date.parse(run.to) / I)
     covered.push([a, b])
-    const share = shareIn(run, a, b, F, T, firstSlot, endSlot)
+    const share = shareIn(run, a, b, firstSlot, endSlot)
     if (share === null) continue
     passes.run += share.passes
     passes.sealed += share.sealed
@@ -80,14 +80,14 @@ export function computeCoverage (records: CoverageRecords, period: { from: strin
 
 type Share = Pick<PassRun, 'passes' | 'sealed' | 'unchanged' | 'failed'>
 
-/** The run's passes inside the period: all, none (null), or in proportion to its slots inside. */
-function shareIn (run: PassRun, a: number, b: number, F: number, T: number, firstSlot: number, endSlot: number): Share | null {
-  const from = Date.parse(run.from)
-  const to = Date.parse(run.to)
-  if (to < F || from >= T) return null
-  if (from >= F && to < T) return run
+/**
+ * The run's passes in the period's slots (a pass belongs to the slot it started in): all, none
+ * (null), or in proportion to its slots inside.
+ */
+function shareIn (run: PassRun, a: number, b: number, firstSlot: number, endSlot: number): Share | null {
   const inside = Math.min(b, endSlot - 1) - Math.max(a, firstSlot) + 1
   if (inside <= 0) return null
+  if (inside === b - a + 1) return run
   const passes = Math.max(1, Math.round(run.passes * inside / (b - a + 1)))
   const failed = run.failed > 0 ? passes : 0
   const sealed = Math.min(passes - failed, Math.round(run.sealed * passes / run.passes))
