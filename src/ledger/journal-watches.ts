@@ -22,9 +22,8 @@
 import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileDurably } from '../util'
-import { LedgerError } from './errors'
 import { parseStale, parseWatch, type StaleMark, type WatchEntry } from './journal-records'
-import { appendLines, cutTornTail, JSONL_HEADER as HEADER, openAppend, readText, replayLines } from './jsonl'
+import { appendLines, cutTornTail, Serial, JSONL_HEADER as HEADER, openAppend, readText, replayLines } from './jsonl'
 import { Invalid, record, text } from './validate'
 
 export const WATCH_FILE = 'watches.jsonl'
@@ -86,8 +85,7 @@ export class WatchFile {
   private sorted: string[] | null = null
   /** Keys watched since `sorted` was last brought up to date, merged in when asked for. */
   private added: string[] = []
-  private queue: Promise<unknown> = Promise.resolve()
-  private closed = false
+  private readonly serial = new Serial()
 
   /** Records in the file (to pace compactions) and its size in bytes. */
   private records = 0
@@ -184,12 +182,7 @@ export class WatchFile {
 
   /** Runs `fn` after every earlier call has ended: read-modify-write steps never interleave. */
   exclusive<T> (fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => {
-      if (this.closed) throw new LedgerError('CLOSED', 'The journal is closed; open the data directory again.')
-      return fn()
-    })
-    this.queue = run.catch(() => {})
-    return run
+    return this.serial.run(fn)
   }
 
   /** Makes `changes` durable (one append, one datasync), then applies them. Call inside `exclusive`. */
@@ -225,8 +218,6 @@ export class WatchFile {
   }
 
   async close (): Promise<void> {
-    if (this.closed) return
-    await this.exclusive(async () => { this.closed = true })
-    await this.handle.close()
+    await this.serial.close(() => this.handle.close())
   }
 }

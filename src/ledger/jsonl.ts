@@ -63,3 +63,27 @@ export async function openAppend (path: string): Promise<FileHandle> {
     throw new LedgerError('DATA_DIR_UNUSABLE', `The journal file ${path} cannot be opened for writing (${(err as Error).message}).`, { cause: err })
   }
 }
+
+/**
+ * One file's writes and reads, one after another (a read-modify-write never interleaves), and
+ * none once it is closed; `close` waits for the calls before it, then runs `release`.
+ */
+export class Serial {
+  private queue: Promise<unknown> = Promise.resolve()
+  private closed = false
+
+  run<T> (fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => {
+      if (this.closed) throw new LedgerError('CLOSED', 'The journal is closed; open the data directory again.')
+      return fn()
+    })
+    this.queue = run.catch(() => {})
+    return run
+  }
+
+  async close (release: () => Promise<void>): Promise<void> {
+    if (this.closed) return
+    await this.run(async () => { this.closed = true })
+    await release()
+  }
+}

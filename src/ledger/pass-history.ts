@@ -29,7 +29,7 @@ import { unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fsyncPath, writeFileDurably } from '../util'
 import { LedgerError } from './errors'
-import { appendLines, cutTornTail, JSONL_HEADER, openAppend, readText, replayLines } from './jsonl'
+import { appendLines, cutTornTail, Serial, JSONL_HEADER, openAppend, readText, replayLines } from './jsonl'
 import { parseHistoryRecord, parseRun, recordWords, type HistoryRecord, type PassRun } from './pass-records'
 import { Invalid, oneOf, record } from './validate'
 
@@ -65,8 +65,7 @@ interface OpenRun { run: PassRun, last: PassOutcomeKind }
 const line = (r: HistoryRecord): string => JSON.stringify(r)
 
 export class PassHistory {
-  private queue: Promise<unknown> = Promise.resolve()
-  private closed = false
+  private readonly serial = new Serial()
   private bytes: number
 
   private constructor (
@@ -204,18 +203,11 @@ export class PassHistory {
   }
 
   async close (): Promise<void> {
-    if (this.closed) return
-    await this.exclusive(async () => { this.closed = true })
-    await this.handle.close()
+    await this.serial.close(() => this.handle.close())
   }
 
   private exclusive<T> (fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => {
-      if (this.closed) throw new LedgerError('CLOSED', 'The journal is closed; open the data directory again.')
-      return fn()
-    })
-    this.queue = run.catch(() => {})
-    return run
+    return this.serial.run(fn)
   }
 
   /** Same kind, the same or the next slot of the schedule, the same UTC day. */
