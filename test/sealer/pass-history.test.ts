@@ -12,6 +12,7 @@ import { buildApp } from '../../src/api'
 import { HypersealService } from '../../src/service'
 import { gatherCoverage } from '../../src/service/report-coverage'
 import { appendN, childWriter, localWriter, onCleanup, runCleanups, tempDir, waitFor } from '../heads/helpers'
+import { childReplicaAt, startServiceChild } from '../faults/helpers'
 import { replicaAt, testConfig } from './helpers'
 
 const ENV = { HYPERSEAL_SCHEDULE: '* * * * * *', HYPERSEAL_PASS_BUDGET: '5' }
@@ -107,5 +108,29 @@ describe('seal pass: every pass recorded, coverage computed over a stop and a re
     expect(cov.cores[a.key].changesSealed).to.equal(1)
     const aStale = records.find((r): r is { stale: { key: string, at: string, reason: string } } => 'stale' in r && r.stale.key === a.key)!
     expect(cov.cores[a.key].stale).to.deep.equal([{ from: aStale.stale.at, to: null, reason: aStale.stale.reason }])
+  })
+
+  it('a kill leaves the open run kept and a silence without a stop: downtime `unknown` from the last pass to the start', async () => {
+    const dataDir = tempDir('hs-passes-kill-')
+    const writer = await localWriter()
+    await appendN(writer.core, 3)
+    const doomed = await startServiceChild(dataDir)
+    await doomed.send(`watch ${writer.key} 127.0.0.1:${writer.port}`)
+    await childReplicaAt(doomed, writer.key, 3)
+    await doomed.send('seal')
+    await doomed.send('seal')
+    await doomed.kill()
+
+    const service = await open(dataDir)
+    const records = await service.journal.passes.records()
+    expect(records.map((r) => Object.keys(r)[0]), 'no stop: the run the kill left open is closed at the start').to.deep.equal(['start', 'run', 'start'])
+    const run = runs(records)[0]
+    expect(run).to.include({ passes: 2, sealed: 1, unchanged: 1, failed: 0 })
+    const start = records[2] as Extract<HistoryRecord, { start: unknown }>
+    const from = (records[0] as Extract<HistoryRecord, { start: unknown }>).start.at
+    const cov = await gatherCoverage(service.journal, { [writer.key]: await service.log.receipts(writer.key) }, { cores: [writer.key], receiptsLog: service.log.key.toString('hex'), period: { from, to: new Date().toISOString() }, schedule: ENV.HYPERSEAL_SCHEDULE })
+    expect(cov.downtime).to.deep.equal([{ from: run.to, to: start.start.at, seconds: (Date.parse(start.start.at) - Date.parse(run.to)) / 1000, cause: 'unknown' }])
+    expect(cov.passes.run).to.equal(2)
+    expect(cov.cores[writer.key].changesSealed).to.equal(1)
   })
 })
