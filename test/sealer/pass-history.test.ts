@@ -17,6 +17,8 @@ import { replicaAt, testConfig } from './helpers'
 
 const ENV = { HYPERSEAL_SCHEDULE: '* * * * * *', HYPERSEAL_PASS_BUDGET: '5' }
 const runs = (records: HistoryRecord[]): PassRun[] => records.flatMap((r) => ('run' in r ? [r.run] : []))
+/** The start of the one-second slot holding `iso`: a pass belongs to the slot it started in, and a period counts the slots that start in it. */
+const slotStart = (iso: string): string => new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString()
 const passesAfter = (records: HistoryRecord[], iso: string): number => runs(records).filter((r) => r.from >= iso).reduce((n, r) => n + r.passes, 0)
 
 async function open (dataDir: string): Promise<HypersealService> {
@@ -40,13 +42,13 @@ describe('seal pass: every pass recorded, coverage computed over a stop and a re
     await service.watchCore(b.key, [`127.0.0.1:${b.port}`])
     await replicaAt(service, a.key, 5)
     await replicaAt(service, b.key, 3)
-    service.startSchedule()
-    await waitFor(async () => (await service.log.latestReceipt(a.key))?.receipt.head.length === 5 && (await service.log.latestReceipt(b.key))?.receipt.head.length === 3, 'both cores sealed by scheduled passes', 60_000)
+    await service.sealNow() // by hand: the schedule starts once A is away (no pass may take its last block first)
 
     // Writer A announces a head and goes away: stale. B goes on changing: sealed.
     await a.send('append 1')
     await replicaAt(service, a.key, 6)
     await a.exit()
+    service.startSchedule()
     await waitFor(async () => (await service.journal.passes.records()).some((r) => 'stale' in r && r.stale.key === a.key), 'A recorded stale', 60_000)
     await appendN(b.core, 2)
     await waitFor(async () => (await service.log.latestReceipt(b.key))?.receipt.head.length === 5, 'B sealed at 5', 60_000)
@@ -84,7 +86,7 @@ describe('seal pass: every pass recorded, coverage computed over a stop and a re
     const kinds = records.map((r) => Object.keys(r)[0])
     expect(kinds.filter((k) => k === 'start')).to.have.length(2)
     expect(runs(records).reduce((n, r) => n + r.sealed, 0), 'passes that sealed').to.be.at.least(2)
-    const period = { from: firstStart.start.at, to: new Date().toISOString() }
+    const period = { from: slotStart(firstStart.start.at), to: new Date().toISOString() }
     const receipts = { [a.key]: await service.log.receipts(a.key), [b.key]: await service.log.receipts(b.key) }
     const cov = await gatherCoverage(service.journal, receipts, { cores: [a.key, b.key, service.log.key.toString('hex')], receiptsLog: service.log.key.toString('hex'), period, schedule: ENV.HYPERSEAL_SCHEDULE })
 
@@ -94,16 +96,17 @@ describe('seal pass: every pass recorded, coverage computed over a stop and a re
     const known = stopped.find((d) => d.from === stop.stop.at)!
     expect(known.to).to.equal(start.start.at)
     expect(known.seconds).to.be.at.least(3)
-    expect(cov.downtime.filter((d) => d.cause === 'unknown'), 'no silence without a stop record').to.deep.equal([])
+    // No silence without a stop record, but the instant before the first start in its slot (nothing heard then).
+    expect(cov.downtime.filter((d) => d.cause === 'unknown').map((d) => [d.from, d.to])).to.deep.equal(period.from < firstStart.start.at ? [[period.from, firstStart.start.at]] : [])
     // Missed slots cover at least the stopped seconds; everything counted adds up.
     expect(cov.passes.missed).to.be.at.least(Math.floor(known.seconds) - 1)
-    expect(cov.passes.run).to.equal(runs(records).reduce((n, r) => n + r.passes, 0))
+    expect(cov.passes.run, 'passes go on while the coverage is gathered').to.be.at.least(runs(records).reduce((n, r) => n + r.passes, 0))
     expect(cov.passes.sealed + cov.passes.unchanged + cov.passes.failed).to.equal(cov.passes.run)
     expect(cov.passes.scheduled).to.be.at.least(cov.passes.missed)
 
     // Per core: B's changes sealed; A's stale spell still open (its writer never came back).
     expect(Object.keys(cov.cores).sort()).to.deep.equal([a.key, b.key].sort())
-    expect(cov.cores[b.key].changesSealed).to.equal(2)
+    expect(cov.cores[b.key].changesSealed, 'at 3 and 5 (and 4, if a pass came between the appends)').to.be.at.least(2)
     expect(cov.cores[b.key].longestUnsealedSeconds).to.be.a('number')
     expect(cov.cores[a.key].changesSealed).to.equal(1)
     const aStale = records.find((r): r is { stale: { key: string, at: string, reason: string } } => 'stale' in r && r.stale.key === a.key)!
@@ -127,9 +130,11 @@ describe('seal pass: every pass recorded, coverage computed over a stop and a re
     const run = runs(records)[0]
     expect(run).to.include({ passes: 2, sealed: 1, unchanged: 1, failed: 0 })
     const start = records[2] as Extract<HistoryRecord, { start: unknown }>
-    const from = (records[0] as Extract<HistoryRecord, { start: unknown }>).start.at
+    const first = (records[0] as Extract<HistoryRecord, { start: unknown }>).start.at
+    const from = slotStart(first)
     const cov = await gatherCoverage(service.journal, { [writer.key]: await service.log.receipts(writer.key) }, { cores: [writer.key], receiptsLog: service.log.key.toString('hex'), period: { from, to: new Date().toISOString() }, schedule: ENV.HYPERSEAL_SCHEDULE })
-    expect(cov.downtime).to.deep.equal([{ from: run.to, to: start.start.at, seconds: (Date.parse(start.start.at) - Date.parse(run.to)) / 1000, cause: 'unknown' }])
+    const silence = (a: string, b: string): unknown => ({ from: a, to: b, seconds: (Date.parse(b) - Date.parse(a)) / 1000, cause: 'unknown' })
+    expect(cov.downtime).to.deep.equal([...(from < first ? [silence(from, first)] : []), silence(run.to, start.start.at)])
     expect(cov.passes.run).to.equal(2)
     expect(cov.cores[writer.key].changesSealed).to.equal(1)
   })
