@@ -1,9 +1,11 @@
 /**
  * The journal: private state of the service. The watch list and stale marks live in one file of
  * JSON lines, held in memory (journal-watches.ts); in-flight batches in files of their own
- * (inflight-store.ts), so that a finished batch frees its bytes: nothing a pass writes stays in
- * the journal once its batch is final. A Hyperbee keeps a little service state (and, in data
- * directories of earlier versions, the watch list, moved to the file at open).
+ * (inflight-store.ts), so that a finished batch frees its bytes: nothing of a batch stays in
+ * the journal once it is final. The pass history (pass-history.ts) keeps a few lines a day: runs
+ * of passes, starts and stops, stale/back transitions, unwatches. A Hyperbee keeps a little
+ * service state (and, in data directories of earlier versions, the watch list, moved to the file
+ * at open).
  */
 import type Corestore from 'corestore'
 import type { HeadJson, TreeNodeJson } from '../seal'
