@@ -7,7 +7,7 @@
  * the API maps their codes to HTTP statuses in one table (errors.ts).
  */
 import type { HeadJson, Incident, Migration } from '../seal'
-import type { BatchSummary, Page, PageQuery, ReceiptEntry } from '../ledger'
+import type { BatchSummary, Page, PageQuery, PassSummary, ReceiptEntry } from '../ledger'
 import type { SealedRoots, UpgradeProof, Verdict } from '../verify'
 import type { PassOutcome } from '../sealer'
 import type { SignedReport } from '../report'
@@ -170,4 +170,6 @@ export interface ServicePort {
   health (): { status: 'ok', uptimeSeconds: number }
   /** Readiness: storage open, chain answering, recovery done. */
   ready (): Promise<{ ready: boolean, checks: Record<string, { ok: boolean, detail?: string }> }>
+  /** The last seal pass (start time, outcome, failure code) and the passes failed in a row. */
+  passStatus (): PassSummary
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import type { CoreView, ServiceInfo } from '../api'
+import type { PassSummary } from '../ledger'
 import { addClientOptions, type ClientOptions } from './client-options'
 import { runCommand } from './exit'
 import { printResult } from './output'
@@ -9,7 +10,7 @@ interface Readiness { ready: boolean, checks: Record<string, { ok: boolean, deta
 /** `hyperseal status`: the service, its readiness, the watched cores with their last seals, the incident count. */
 export function registerStatus (program: Command): void {
   const cmd = program.command('status')
-    .description('show the running service: chain and contract, readiness, watched cores and their last seals, incidents')
+    .description('show the running service: chain and contract, readiness, the last seal pass, watched cores and their last seals, incidents')
   addClientOptions(cmd, 30).action(async (opts: ClientOptions) => runCommand(opts, async () => {
     const { apiBase, request, timeoutMs } = await import('./http-client')
     const { countAll, walkAll } = await import('./pages')
@@ -21,12 +22,19 @@ export function registerStatus (program: Command): void {
     const readiness = (await request(base, { method: 'GET', path: '/ready', timeoutMs: ms, accept: [503] })).body as Readiness
     // Counted page by page (1,000 a request), not kept: exact, and bounded in memory.
     const incidents = await countAll(base, '/v1/incidents', 'incidents', { timeoutMs: ms })
+    const { passes } = (await request(base, { method: 'GET', path: '/v1/status', timeoutMs: ms })).body as { passes: PassSummary }
     const ready = { ready: readiness.ready, checks: readiness.checks }
-    printResult(opts.json, { service, ready, cores, incidents }, () => statusLines(service!, ready, cores, incidents))
+    printResult(opts.json, { service, ready, passes, cores, incidents }, () => statusLines(service!, ready, cores, incidents, passes))
   }))
 }
 
-function statusLines (service: ServiceInfo, readiness: Readiness, cores: CoreView[], incidents: number): string[] {
+function passLine (passes: PassSummary): string {
+  if (passes.last === null) return 'none yet'
+  const last = `${passes.last.outcome}${passes.last.code === undefined ? '' : ` (${passes.last.code})`} at ${passes.last.at}`
+  return passes.failedInARow > 1 ? `${last}; ${passes.failedInARow} failed in a row` : last
+}
+
+function statusLines (service: ServiceInfo, readiness: Readiness, cores: CoreView[], incidents: number, passes: PassSummary): string[] {
   const failed = Object.entries(readiness.checks ?? {}).filter(([, c]) => !c.ok).map(([n, c]) => (c.detail ? `${n} (${c.detail})` : n))
   const lines = [
     `service       hyperseal ${service.version}, chain ${service.chainId}${service.embeddedChain ? ' (embedded anvil)' : ''}`,
@@ -35,6 +43,7 @@ function statusLines (service: ServiceInfo, readiness: Readiness, cores: CoreVie
     `schedule      ${service.schedule}, ${service.confirmations} confirmation${service.confirmations === 1 ? '' : 's'}`,
     `receipts log  ${service.receiptsLog}`,
     `ready         ${readiness.ready ? 'yes' : `no: ${failed.join(', ')}`}`,
+    `last pass     ${passLine(passes)}`,
     `incidents     ${incidents}`,
     `cores         ${cores.length} watched, ${cores.filter((c) => c.stale !== null).length} stale`
   ]

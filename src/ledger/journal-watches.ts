@@ -19,15 +19,14 @@
  * more), it is compacted: the live records written to a new file (temp, fsync, rename, fsync
  * of the directory), so its size stays within about twice the live list.
  */
-import { open, readFile, type FileHandle } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileDurably } from '../util'
-import { LedgerError } from './errors'
 import { parseStale, parseWatch, type StaleMark, type WatchEntry } from './journal-records'
+import { appendLines, cutTornTail, Serial, JSONL_HEADER as HEADER, openAppend, readText, replayLines } from './jsonl'
 import { Invalid, record, text } from './validate'
 
 export const WATCH_FILE = 'watches.jsonl'
-const HEADER = '{"v":1}\n'
 /** Records beyond twice the live ones before a compaction: small lists are never rewritten. */
 const COMPACT_SLACK = 10_000
 const HEX64 = /^[0-9a-f]{64}$/
@@ -36,7 +35,9 @@ const HEX64 = /^[0-9a-f]{64}$/
 export type WatchChange =
   | { watch: WatchEntry }
   | { unwatch: string }
-  | { stale: string, mark: StaleMark | null }
+  | StaleChange
+
+export interface StaleChange { stale: string, mark: StaleMark | null }
 
 function line (change: WatchChange): string {
   if ('watch' in change) return JSON.stringify({ w: change.watch })
@@ -84,8 +85,7 @@ export class WatchFile {
   private sorted: string[] | null = null
   /** Keys watched since `sorted` was last brought up to date, merged in when asked for. */
   private added: string[] = []
-  private queue: Promise<unknown> = Promise.resolve()
-  private closed = false
+  private readonly serial = new Serial()
 
   /** Records in the file (to pace compactions) and its size in bytes. */
   private records = 0
@@ -116,32 +116,11 @@ export class WatchFile {
   }
 
   private async replay (text: string): Promise<void> {
-    if (!text.startsWith(HEADER)) throw new LedgerError('CORRUPT_ENTRY', `The journal file ${this.path} does not start with {"v":1}; the data directory was damaged or tampered with.`)
-    // Only the last write can have been cut: its lines that do not parse, and a last line
-    // without its newline, were never acknowledged. A bad line before a good one is damage.
-    const changes: WatchChange[] = []
-    let good = HEADER.length
-    let bad: number | null = null
-    for (let start = HEADER.length, nl = text.indexOf('\n', start); nl !== -1; start = nl + 1, nl = text.indexOf('\n', start)) {
-      let change: WatchChange
-      try {
-        change = parseLine(JSON.parse(text.slice(start, nl)))
-      } catch (err) {
-        if (!(err instanceof SyntaxError || err instanceof Invalid)) throw err
-        bad = bad ?? start
-        continue
-      }
-      if (bad !== null) throw new LedgerError('CORRUPT_ENTRY', `The journal file ${this.path} has a bad record at character ${bad} before good ones; the data directory was damaged or tampered with.`)
-      changes.push(change)
-      good = nl + 1
-    }
-    for (const change of changes) this.apply(change)
-    this.records = changes.length
-    this.bytes = Buffer.byteLength(text.slice(0, good))
-    if (good < text.length) {
-      await this.handle.truncate(this.bytes)
-      await this.handle.datasync()
-    }
+    const { records, goodBytes, torn } = replayLines(this.path, text, parseLine)
+    for (const change of records) this.apply(change)
+    this.records = records.length
+    this.bytes = goodBytes
+    if (torn) await cutTornTail(this.handle, goodBytes)
     if (this.wasteful()) await this.compact()
   }
 
@@ -203,21 +182,13 @@ export class WatchFile {
 
   /** Runs `fn` after every earlier call has ended: read-modify-write steps never interleave. */
   exclusive<T> (fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => {
-      if (this.closed) throw new LedgerError('CLOSED', 'The journal is closed; open the data directory again.')
-      return fn()
-    })
-    this.queue = run.catch(() => {})
-    return run
+    return this.serial.run(fn)
   }
 
   /** Makes `changes` durable (one append, one datasync), then applies them. Call inside `exclusive`. */
   async write (changes: readonly WatchChange[]): Promise<void> {
     if (changes.length === 0) return
-    const data = Buffer.from(changes.map((c) => line(c) + '\n').join(''))
-    await this.handle.write(data, 0, data.length, null)
-    await this.handle.datasync()
-    this.bytes += data.length
+    this.bytes += await appendLines(this.handle, changes.map(line))
     this.records += changes.length
     for (const change of changes) this.apply(change)
     if (this.wasteful()) await this.compact()
@@ -247,25 +218,6 @@ export class WatchFile {
   }
 
   async close (): Promise<void> {
-    if (this.closed) return
-    await this.exclusive(async () => { this.closed = true })
-    await this.handle.close()
-  }
-}
-
-async function readText (path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
-    throw new LedgerError('DATA_DIR_UNUSABLE', `The journal file ${path} cannot be read (${(err as Error).message}).`, { cause: err })
-  }
-}
-
-async function openAppend (path: string): Promise<FileHandle> {
-  try {
-    return await open(path, 'a', 0o600)
-  } catch (err) {
-    throw new LedgerError('DATA_DIR_UNUSABLE', `The journal file ${path} cannot be opened for writing (${(err as Error).message}).`, { cause: err })
+    await this.serial.close(() => this.handle.close())
   }
 }

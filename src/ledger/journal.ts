@@ -1,16 +1,20 @@
 /**
  * The journal: private state of the service. The watch list and stale marks live in one file of
  * JSON lines, held in memory (journal-watches.ts); in-flight batches in files of their own
- * (inflight-store.ts), so that a finished batch frees its bytes: nothing a pass writes stays in
- * the journal once its batch is final. A Hyperbee keeps a little service state (and, in data
- * directories of earlier versions, the watch list, moved to the file at open).
+ * (inflight-store.ts), so that a finished batch frees its bytes: nothing of a batch stays in
+ * the journal once it is final. The pass history (pass-history.ts) keeps a few lines a day: runs
+ * of passes, starts and stops, stale/back transitions, unwatches. A Hyperbee keeps a little
+ * service state (and, in data directories of earlier versions, the watch list, moved to the file
+ * at open).
  */
 import type Corestore from 'corestore'
 import type { HeadJson, TreeNodeJson } from '../seal'
 import { LedgerError } from './errors'
 import * as T from './inflight'
 import { InflightStore } from './inflight-store'
-import { WatchFile, type WatchChange } from './journal-watches'
+import { WatchFile, type StaleChange, type WatchChange } from './journal-watches'
+import { PassHistory } from './pass-history'
+import { staleTransitions } from './pass-records'
 import * as K from './keys'
 import { LedgerBee, type Entry, type Range } from './ledger-bee'
 import { inflightParts, parseFinal, parseLabel, parseLegacyInflight, parseMined, parseStale, parseTx, parseWatch, peer, type StaleMark, type WatchEntry, type WatchInput } from './journal-records'
@@ -43,7 +47,13 @@ const now = (): string => new Date().toISOString()
 const WATCH_PREFIX = 'watch!'
 
 export class Journal {
-  private constructor (private readonly bee: LedgerBee, private readonly inflight: InflightStore, private readonly watches: WatchFile) {}
+  private constructor (
+    private readonly bee: LedgerBee,
+    private readonly inflight: InflightStore,
+    private readonly watches: WatchFile,
+    /** Every pass, start and stop, stale/back transition and unwatch (pass-history.ts). */
+    readonly passes: PassHistory
+  ) {}
 
   /**
    * Opens the journal on `store` (its Hyperbee) and `dir` (its in-flight batch files and its
@@ -59,7 +69,8 @@ export class Journal {
         entries: (await bee.range(K.prefixRange(WATCH_PREFIX))).map((e) => asStored(e.key, e.value, parseWatch)),
         marks: (await bee.range(K.prefixRange('stale!'))).map((e) => [e.key.slice('stale!'.length), asStored(e.key, e.value, parseStale)] as [string, StaleMark])
       }))
-      const journal = new Journal(bee, inflight, watches)
+      const passes = await PassHistory.open(dir).catch(async (err: unknown) => { await watches.close(); throw err })
+      const journal = new Journal(bee, inflight, watches, passes)
       await journal.moveLegacyInflight()
       await journal.dropLegacyWatches()
       return journal
@@ -107,7 +118,9 @@ export class Journal {
   async removeWatch (key: string | Buffer): Promise<boolean> {
     const k = K.keyHex(key)
     return this.watches.exclusive(async () => {
-      if (this.watches.get(k) === undefined) return false
+      const entry = this.watches.get(k)
+      if (entry === undefined) return false
+      await this.passes.recordCores([{ unwatch: { key: k, at: now(), addedAt: entry.addedAt } }])
       await this.watches.write([{ unwatch: k }])
       return true
     })
@@ -218,8 +231,13 @@ export class Journal {
   /** Sets (a mark) or clears (null) the stale marks of several cores in one write. */
   async updateStale (changes: ReadonlyMap<string, StaleMark | null>): Promise<void> {
     if (changes.size === 0) return
-    const checked = [...changes].map(([key, mark]): WatchChange => ({ stale: K.keyHex(key), mark: mark === null ? null : asInput('stale mark', jsonValue('stale mark', mark), parseStale) }))
-    await this.watches.exclusive(() => this.watches.write(checked))
+    const checked = [...changes].map(([key, mark]): StaleChange => ({ stale: K.keyHex(key), mark: mark === null ? null : asInput('stale mark', jsonValue('stale mark', mark), parseStale) }))
+    await this.watches.exclusive(async () => {
+      // The transitions go to the pass history first: a crash before the marks are written
+      // makes the next pass set them again, and a repeated `stale` is harmless.
+      await this.passes.recordCores(staleTransitions(this.watches.staleMarks(), checked, now()))
+      await this.watches.write(checked)
+    })
   }
 
   /** Service state (e.g. the last pass time): any JSON value under a short name. */
@@ -234,6 +252,7 @@ export class Journal {
   }
 
   async close (): Promise<void> {
+    await this.passes.close()
     await this.watches.close()
     await this.bee.close()
   }

@@ -6,6 +6,7 @@
 import type { HeadJson, Incident, IncidentKind, Receipt } from '../seal'
 import type { TrustPolicy } from '../trust'
 import type { ChainEvidence } from '../verify'
+import type { ReportCoverage } from './coverage-types'
 
 /** What a batch cost, from its transaction receipt; null when the node no longer has it. */
 export interface BatchCost {
@@ -57,6 +58,8 @@ export interface ReportInput {
   chain: ChainEvidence
   /** The service's own trust policy: the pinned chain and contract receipts are checked against. */
   trust: TrustPolicy
+  /** Passes scheduled, run, failed and missed, downtime, and per core (src/report/coverage.ts). */
+  coverage?: ReportCoverage
 }
 
 /** A core a seal pass could not reach in time, as the service knew it at `generatedAt`. */

@@ -4,6 +4,7 @@ import { readHeadAndRoots } from '../heads'
 import { alreadySealed, collectHeads } from './collect'
 import { DEFAULT_CORE_BUDGET_MS, DEFAULT_PASS_BUDGET_MS, type SealerDeps, type SealPhase } from './deps'
 import { contradictionKey, contradictionsOf, finalizeBatch, type Contradictions } from './finalize'
+import { recordPass, type PassCounts } from './pass-record'
 import { checkRecentSeals, type Resealed } from './reseal'
 import { driveToFinal } from './submit'
 
@@ -83,7 +84,22 @@ export interface PassOptions {
  * Throws when the chain fails: the batch stays journaled and the next pass settles it.
  */
 export async function runSealPass (deps: SealerDeps, opts: PassOptions = {}): Promise<PassOutcome> {
-  const startedAt = new Date().toISOString()
+  // Every pass, whatever its end, goes into the pass history (the audit report's coverage).
+  const at = new Date()
+  const counts: PassCounts = { checked: 0, changed: 0, stale: 0 }
+  let outcome: PassOutcome
+  try {
+    outcome = await sealPass(deps, opts, at, counts)
+  } catch (error) {
+    await recordPass(deps, at, counts, { error })
+    throw error
+  }
+  await recordPass(deps, at, counts, { batchRoot: outcome.batch?.root ?? null })
+  return outcome
+}
+
+async function sealPass (deps: SealerDeps, opts: PassOptions, at: Date, counts: PassCounts): Promise<PassOutcome> {
+  const startedAt = at.toISOString()
   const recovered = await timed(deps, 'recover', () => resolveUnfinished(deps))
   const resealed = opts.checkSeals === true ? await timed(deps, 'recover', () => checkRecentSeals(deps)) : []
   const budget = deps.passBudgetMs ?? DEFAULT_PASS_BUDGET_MS
@@ -91,7 +107,9 @@ export async function runSealPass (deps: SealerDeps, opts: PassOptions = {}): Pr
   const coreBudgetMs = Math.min(deps.coreBudgetMs ?? DEFAULT_CORE_BUDGET_MS, budget * COLLECT_SHARE)
   const collected = await timed(deps, 'collect', () => collectHeads(deps, { deadline, coreBudgetMs }))
   await deps.journal.updateStale(collected.stale)
-  deps.metrics?.staleCores.set((await deps.journal.staleMarks()).size)
+  const staleNow = (await deps.journal.staleMarks()).size
+  deps.metrics?.staleCores.set(staleNow)
+  Object.assign(counts, { checked: collected.candidates.length + collected.skipped.length, changed: collected.candidates.length, stale: staleNow })
   const done = (batch: PassOutcome['batch']): PassOutcome =>
     ({ batch, recovered, resealed, skipped: collected.skipped, incidents: collected.incidents, startedAt, finishedAt: new Date().toISOString() })
   // What the pass found is kept (stale marks written, the batch journaled): the watcher may

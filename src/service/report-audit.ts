@@ -8,6 +8,7 @@ import type { ChainClient, ChainReader } from '../chain'
 import { gatherChain, policyOf, type EvidenceCache, type PinnedTrust } from '../evidence'
 import { keyHex, parseKey } from '../heads'
 import type { Journal, ReceiptsLog } from '../ledger'
+import { gatherCoverage } from './report-coverage'
 import { auditReportSteps, signReport, type BatchCost, type ReportInput, type ServiceIdentity, type SignedReport } from '../report'
 
 export interface AuditDeps {
@@ -69,6 +70,7 @@ export async function auditReport (deps: AuditDeps, query: AuditQuery): Promise<
   const costs: Record<string, BatchCost | null> = {}
   for (const b of batches) costs[b.seal.txHash] = await deps.chain.txCost(b.seal.txHash)
 
+  const coverage = await gatherCoverage(deps.journal, receipts, { cores, receiptsLog: deps.identity.receiptsLog, period: { from: query.from.toISOString(), to: query.to.toISOString() }, schedule: deps.policy.schedule })
   const steps = auditReportSteps({
     generatedAt: (deps.now?.() ?? new Date()).toISOString(),
     period: { from: query.from.toISOString(), to: query.to.toISOString() },
@@ -81,7 +83,8 @@ export async function auditReport (deps: AuditDeps, query: AuditQuery): Promise<
     incidents,
     stale: Object.fromEntries(await deps.journal.staleMarks()),
     chain,
-    trust
+    trust,
+    coverage
   })
   // Re-checking a large period takes seconds: give the event loop a turn between steps so
   // seal passes and other requests go on meanwhile.

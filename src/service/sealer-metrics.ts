@@ -10,5 +10,8 @@ export async function openMetrics (registry: Registry, log: ReceiptsLog, journal
   const sealer = createSealerMetrics(registry)
   for (const incident of await log.listIncidents()) sealer.incidents.inc({ kind: incident.kind })
   sealer.staleCores.set((await journal.staleMarks()).size)
+  const passes = journal.passes.summary()
+  if (passes.last !== null) sealer.lastPassTime.set(Date.parse(passes.last.at) / 1000)
+  sealer.passesFailedInARow.set(passes.failedInARow)
   return { registry, sealer }
 }

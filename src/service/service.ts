@@ -4,7 +4,7 @@ import { Registry } from 'prom-client'
 import type { AuditQuery, CoreView, PassResult, RecordQuestion, ReplicaProofs, SealerAccount, ServiceInfo, ServicePort, TimeRange, WatchItem } from '../api'
 import type { Config } from '../config'
 import { HeadsError, HeadWatcher, keyHex, parseKey } from '../heads'
-import { Journal, openDataDir, ReceiptsLog, type BatchRecord, type BatchSummary, type DataDir, type Page, type PageQuery, type ReceiptEntry } from '../ledger'
+import { Journal, openDataDir, ReceiptsLog, type PassSummary, type BatchRecord, type BatchSummary, type DataDir, type Page, type PageQuery, type ReceiptEntry } from '../ledger'
 import type { HeadJson, Incident, Migration } from '../seal'
 import {
   checkRecentSeals, resolveUnfinished, runSealPass, scheduleSealPasses, SealerError, SingleFlight,
@@ -25,7 +25,7 @@ import { proveRecord } from './prove-record'
 import { CachedVerifier } from './cached-verify'
 import { LedgerReads } from './ledger-reads'
 import type { Verdict } from '../verify'
-import type { SignedReport } from '../report'
+import { nominalIntervalSeconds, type SignedReport } from '../report'
 import { auditReport } from './report-audit'
 import { loadReportKey } from './report-key'
 import { serviceTrustRoot } from './trust-root'
@@ -121,6 +121,7 @@ export class HypersealService implements ServicePort {
       const reader = await createChainReader({ rpcUrl: chain.embedded?.rpcUrl ?? config.rpc!, expectedChainId: chain.chainId, ...(opts.rpcTimeoutMs !== undefined ? { timeoutMs: opts.rpcTimeoutMs } : {}) })
       undo.push(async () => { reader.close() })
       const service = new HypersealService(config, dataDir, chain, watcher, log, journal, logger, reader, replication, opts, metrics)
+      await journal.passes.recordStart(config.schedule, nominalIntervalSeconds(config.schedule))
       await service.recover()
       // Stored block 0s tell the structures again at once; the rest are asked of peers by the next pass.
       await service.structures.follow(await journal.listWatched(), 0)
@@ -263,6 +264,9 @@ export class HypersealService implements ServicePort {
   async replicaProofs (key: string, lengths: number[]): Promise<ReplicaProofs> { return await replicaProofs(this, key, lengths) }
   async sealerAccount (): Promise<SealerAccount> { return await this.account.read() }
 
+  /** The last pass and the failures in a row (`hyperseal status`, GET /v1/status). */
+  passStatus (): PassSummary { return this.journal.passes.summary() }
+
   health (): { status: 'ok', uptimeSeconds: number } {
     return { status: 'ok', uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000) }
   }
@@ -277,6 +281,7 @@ export class HypersealService implements ServicePort {
     this.closed = true
     await this.schedule?.stop()
     await this.flight.idle()
+    await this.journal.passes.recordStop().catch((err: unknown) => this.logger.error({ err: errInfo(err) }, 'could not record the clean stop in the pass history'))
     await this.watcher.close().catch(() => {})
     await this.log.close().catch(() => {})
     await this.journal.close().catch(() => {})

@@ -48,6 +48,7 @@ function slowService (): { service: ServicePort, started: () => number, release:
     replicaProofs: unused,
     sealerAccount: unused,
     health: () => ({ status: 'ok', uptimeSeconds: 1 }),
+    passStatus: () => ({ last: null, failedInARow: 0 }),
     ready: async () => {
       const r = readiness
       return r === 'hang' ? await new Promise<never>(() => {}) : r

@@ -157,6 +157,7 @@ function throwingServiceDouble (current: () => Error): ServicePort {
     replicaProofs: fail,
     sealerAccount: fail,
     health: () => { throw current() },
+    passStatus: () => { throw current() },
     ready: fail
   }
 }

@@ -4,6 +4,25 @@ import { RETRY_AFTER_SECONDS } from '../errors'
 import { errorResponses, emptyQuery, notReady, readiness as readinessSchema } from '../schemas'
 import type { RouteContext } from './context'
 
+const passStatus = {
+  type: 'object',
+  required: ['passes'],
+  properties: {
+    passes: {
+      type: 'object',
+      required: ['last', 'failedInARow'],
+      properties: {
+        last: {
+          type: ['object', 'null'],
+          required: ['at', 'outcome'],
+          properties: { at: { type: 'string' }, outcome: { type: 'string', enum: ['sealed', 'unchanged', 'failed'] }, code: { type: 'string' } }
+        },
+        failedInARow: { type: 'integer' }
+      }
+    }
+  }
+} as const
+
 /** Liveness, readiness and Prometheus metrics: no auth (no secrets in them), for probes and scrapers. */
 export function opsRoutes (app: FastifyInstance, { service, metrics, readiness }: RouteContext): void {
   app.get('/health', {
@@ -27,6 +46,11 @@ export function opsRoutes (app: FastifyInstance, { service, metrics, readiness }
       error: { code: rule.code, message: `The service is not ready: ${failed.join(', ')}.` }
     })
   })
+
+  // The seal passes at a glance (`hyperseal status`): no auth, like /ready (a time, a word, a code).
+  app.get('/v1/status', {
+    schema: { querystring: emptyQuery, response: { 200: passStatus, ...errorResponses } }
+  }, async () => ({ passes: service.passStatus() }))
 
   app.get('/metrics', {
     schema: { querystring: emptyQuery, response: { 200: { type: 'string' }, ...errorResponses } }
