@@ -95,7 +95,7 @@ async function main (): Promise<void> {
   const hre = (await import('hardhat')).default
   await hre.run('compile', { quiet: true })
   const [signer] = await hre.ethers.getSigners()
-  const hs = await hre.ethers.deployContract('HyperSeal', [signer.address, signer.address])
+  const hs = await hre.ethers.deployContract('HyperSeal', [signer.address, signer.address, 0])
   const eas = await deployEas(signer)
   const solc = hre.config.solidity.compilers[0]
   console.log(`chain: Hardhat in-process network, hardfork ${hre.config.networks.hardhat.hardfork}`)

@@ -75,7 +75,7 @@ async function main (): Promise<void> {
     undo.push(async () => { for (const s of sockets) s.destroy(); await new Promise<void>((resolve) => server.close(() => resolve())) })
     const peer = `127.0.0.1:${(server.address() as AddressInfo).port}`
 
-    const service = await HypersealService.open(loadConfig({ env: { HYPERSEAL_DATA: join(tmp.dir, 'service'), HYPERSEAL_PORT: '0', HYPERSEAL_REPLICATION_PORT: '0' } }), { updateTimeoutMs: 30_000 })
+    const service = await HypersealService.open(loadConfig({ env: { HYPERSEAL_DATA: join(tmp.dir, 'service'), HYPERSEAL_PORT: '0', HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_CHAIN_PORT: '0' } }), { updateTimeoutMs: 30_000 })
     undo.push(() => service.close())
     const keys = { core: core.key.toString('hex'), bee: bee.core.key.toString('hex'), drive: drive.key.toString('hex'), blobs: drive.blobs.core.key.toString('hex') }
     await service.watchCores([keys.core, keys.bee, keys.drive].map((key) => ({ key, peers: [peer] })))

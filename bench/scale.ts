@@ -78,7 +78,7 @@ async function main (): Promise<void> {
   console.log(`${num(args.cores)} cores (${BLOCKS} blocks each) in the service's Corestore, ${num(args.changed)} changed, ${num(args.receipts)} receipts added\n`)
   const tmp = tempDir('hs-bench-scale-')
   const phases: Record<string, number> = {}
-  const service = await HypersealService.open(loadConfig({ env: { HYPERSEAL_DATA: tmp.dir, HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_PORT: '0' } }), {
+  const service = await HypersealService.open(loadConfig({ env: { HYPERSEAL_DATA: tmp.dir, HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_PORT: '0', HYPERSEAL_CHAIN_PORT: '0' } }), {
     onPhase: (phase, took) => { phases[phase] = (phases[phase] ?? 0) + took }
   })
   const app = buildApp({ service, adminToken: service.adminToken, metrics: service.registry, rateLimit: false })

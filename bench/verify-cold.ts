@@ -101,7 +101,7 @@ async function main (): Promise<void> {
     undo.push(() => writer.close())
     const writerAddress = { host: '127.0.0.1', port: writer.port }
 
-    const service = await HypersealService.open(loadConfig({ env: { HYPERSEAL_DATA: join(tmp.dir, 'service'), HYPERSEAL_PORT: '0', HYPERSEAL_REPLICATION_PORT: '0' } }), { updateTimeoutMs: 30_000 })
+    const service = await HypersealService.open(loadConfig({ env: { HYPERSEAL_DATA: join(tmp.dir, 'service'), HYPERSEAL_PORT: '0', HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_CHAIN_PORT: '0' } }), { updateTimeoutMs: 30_000 })
     undo.push(() => service.close())
     const key = core.key.toString('hex')
     const sealAt = async (length: number): Promise<void> => {

@@ -73,7 +73,7 @@ async function main (): Promise<void> {
   try {
     console.log(`verify-http: ${machine()}`)
     const setup = performance.now()
-    const config = loadConfig({ env: { HYPERSEAL_DATA: join(tmp.dir, 'service'), HYPERSEAL_PORT: '0', HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_RATE_LIMIT: '1000000' } })
+    const config = loadConfig({ env: { HYPERSEAL_DATA: join(tmp.dir, 'service'), HYPERSEAL_PORT: '0', HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_CHAIN_PORT: '0', HYPERSEAL_RATE_LIMIT: '1000000' } })
     const service = await HypersealService.open(config, { updateTimeoutMs: 5000 })
     undo.push(() => service.close())
     const logger = createLogger({ destination: pino.destination({ dest: '/dev/null', sync: false }) })

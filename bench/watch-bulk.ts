@@ -38,7 +38,7 @@ interface SizeResult {
 
 async function runSize (n: number): Promise<SizeResult> {
   const tmp = tempDir('hs-bench-watch-')
-  const service = await HypersealService.open(loadConfig({ env: { HYPERSEAL_DATA: tmp.dir, HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_PORT: '0' } }))
+  const service = await HypersealService.open(loadConfig({ env: { HYPERSEAL_DATA: tmp.dir, HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_PORT: '0', HYPERSEAL_CHAIN_PORT: '0' } }))
   const app = buildApp({ service, adminToken: service.adminToken, metrics: service.registry, rateLimit: false })
   try {
     await app.listen({ host: '127.0.0.1', port: 0 })

@@ -39,7 +39,7 @@ async function main (): Promise<void> {
     })
     printTable(['page', 'files', 'JS raw', 'JS gzip', 'CSS raw', 'CSS gzip'], rows)
 
-    const service = await HypersealService.open(loadConfig({ env: { HYPERSEAL_DATA: join(scratch, 'data'), HYPERSEAL_PORT: '0', HYPERSEAL_REPLICATION_PORT: '0' } }), { updateTimeoutMs: 3000 })
+    const service = await HypersealService.open(loadConfig({ env: { HYPERSEAL_DATA: join(scratch, 'data'), HYPERSEAL_PORT: '0', HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_CHAIN_PORT: '0' } }), { updateTimeoutMs: 3000 })
     const app = buildApp({ service, adminToken: service.adminToken, metrics: service.registry, site: site.dir, rateLimit: false })
     try {
       await app.listen({ host: '127.0.0.1', port: 0 })

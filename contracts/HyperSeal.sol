@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {IHyperSeal} from "./IHyperSeal.sol";
 
@@ -14,8 +14,12 @@ import {IHyperSeal} from "./IHyperSeal.sol";
  *
  * WARNING: A sealer can seal any root. What a root commits to is checked off chain, by
  * verifying each head's writer signature and its inclusion proof (see {verifyHead}).
+ *
+ * The admin (who grants and revokes sealers) follows OpenZeppelin's default admin rules: one
+ * admin at a time, handed over in two steps (begin, then accept by the new admin) with a delay
+ * between them, so a stolen admin key cannot quietly take the contract over in one block.
  */
-contract HyperSeal is IHyperSeal, AccessControl {
+contract HyperSeal is IHyperSeal, AccessControlDefaultAdminRules {
     /// @notice Role allowed to call {seal}.
     bytes32 public constant SEALER_ROLE = keccak256("SEALER_ROLE");
 
@@ -29,11 +33,12 @@ contract HyperSeal is IHyperSeal, AccessControl {
     uint64 private _sequence;
 
     /**
-     * @param admin Receives `DEFAULT_ADMIN_ROLE` (grants and revokes sealers).
+     * @param admin Receives `DEFAULT_ADMIN_ROLE` (grants and revokes sealers); not the zero address.
      * @param sealer Receives `SEALER_ROLE`; pass the zero address to grant none yet.
+     * @param adminDelay Seconds between beginning an admin transfer and its acceptance (and
+     * before a change of this delay takes effect). `hyperseal deploy` uses 3 days by default.
      */
-    constructor(address admin, address sealer) {
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    constructor(address admin, address sealer, uint48 adminDelay) AccessControlDefaultAdminRules(adminDelay, admin) {
         if (sealer != address(0)) {
             _grantRole(SEALER_ROLE, sealer);
         }
@@ -75,6 +80,11 @@ contract HyperSeal is IHyperSeal, AccessControl {
         if (!MerkleProof.verifyCalldata(proof, root, leaf)) {
             return 0;
         }
+    }
+
+    /// @notice True for IHyperSeal's interface id, and for those of the access control parents.
+    function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
+        return interfaceId == type(IHyperSeal).interfaceId || super.supportsInterface(interfaceId);
     }
 
     /**

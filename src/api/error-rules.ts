@@ -88,7 +88,9 @@ export const CHAIN_RULES: Record<ChainErrorCode, Rule> = {
   WAIT_TIMEOUT: { status: 504, code: 'WAIT_TIMEOUT', message: 'The seal transaction was not mined or confirmed in time; the batch stays journaled and the next pass settles it.', retry: true },
   TX_DROPPED: { status: 503, code: 'TX_DROPPED', message: 'The node dropped the seal transaction; the batch stays journaled and the next pass resends it.', retry: true },
   REORGED: { status: 503, code: 'REORGED', message: 'The seal left the canonical chain in a reorg; the next pass seals the batch again.', retry: true },
-  ANVIL_FAILED: { status: 503, code: 'ANVIL_FAILED', message: 'The embedded chain is not running; the operator can find why in the log.', level: 'error' }
+  ANVIL_FAILED: { status: 503, code: 'ANVIL_FAILED', message: 'The embedded chain is not running; the operator can find why in the log.', level: 'error' },
+  // Raised only while the service starts, before the API listens.
+  PORT_TAKEN: INTERNAL
 }
 
 // Seal errors are pure-code failures on data the service built or validated itself: bugs.

@@ -148,7 +148,7 @@ export const coreView = {
 
 export const serviceInfo = {
   type: 'object',
-  required: ['version', 'chainId', 'contract', 'sealer', 'receiptsLog', 'schedule', 'confirmations', 'embeddedChain', 'reportKey'],
+  required: ['version', 'chainId', 'contract', 'sealer', 'receiptsLog', 'schedule', 'confirmations', 'embeddedChain', 'rpc', 'reportKey'],
   properties: {
     version: { type: 'string' },
     chainId: uint,
@@ -156,8 +156,9 @@ export const serviceInfo = {
     sealer: { type: ['string', 'null'] },
     receiptsLog: hex,
     schedule: { type: 'string' },
-    confirmations: uint,
+    confirmations: { anyOf: [uint, { type: 'string', enum: ['finalized'] }] },
     embeddedChain: { type: 'boolean' },
+    rpc: { type: 'string' },
     reportKey: hex
   }
 } as const

@@ -22,8 +22,14 @@ export interface ServiceInfo {
   /** Hex key of the public receipts log (replicate it to verify without this API). */
   receiptsLog: string
   schedule: string
-  confirmations: number
+  /** Confirmations before a seal is final, or `finalized` (the chain's finalized block tag). */
+  confirmations: number | 'finalized'
   embeddedChain: boolean
+  /**
+   * The chain's JSON-RPC endpoint: the embedded anvil's URL in full, a configured one by its
+   * origin only (its path or query may carry an API key).
+   */
+  rpc: string
   /** Hex Ed25519 public key that signs this service's audit reports. */
   reportKey: string
 }

@@ -93,8 +93,8 @@ export class ChainClient {
     return await waitMined(this.wait, parseTxHash(txHash), parsePositiveInt('timeoutMs', timeoutMs, MAX_WAIT_MS))
   }
 
-  async waitForConfirmations (txHash: string, confirmations: number, timeoutMs = 10 * 60_000): Promise<MinedReceipt> {
-    return await waitForConfirmations(this.wait, parseTxHash(txHash), parsePositiveInt('confirmations', confirmations, 100_000),
+  async waitForConfirmations (txHash: string, confirmations: number | 'finalized', timeoutMs = 10 * 60_000): Promise<MinedReceipt> {
+    return await waitForConfirmations(this.wait, parseTxHash(txHash), confirmations === 'finalized' ? confirmations : parsePositiveInt('confirmations', confirmations, 100_000),
       parsePositiveInt('timeoutMs', timeoutMs, MAX_WAIT_MS))
   }
 

@@ -3,6 +3,7 @@ import { isIP } from 'node:net'
 import { join, resolve } from 'node:path'
 import { resolveAnvilCommand } from './anvil-binary'
 import { clearStaleAnvil, removePidFile, writePidFile } from './anvil-pidfile'
+import { checkChainPort } from './anvil-port'
 import { spawnAnvil, type AnvilProcess } from './anvil-process'
 import { stateSaver } from './anvil-state'
 import { createChainClient } from './client'
@@ -19,7 +20,10 @@ const DEV_MNEMONIC = 'test test test test test test test test test test test jun
 export interface EmbeddedChainOptions {
   /** The service's data directory; the chain lives in <dataDir>/chain. */
   dataDir: string
-  /** Default: a free port picked by anvil (8545 is too often taken). */
+  /**
+   * anvil's RPC port. Default 0: a free port picked by anvil (what tests want). The service
+   * passes HYPERSEAL_CHAIN_PORT (default 8545), so that the URL stays the same across starts.
+   */
   port?: number
   host?: string
   logger?: ChainLogger
@@ -93,7 +97,9 @@ export async function startEmbeddedChain (opts: EmbeddedChainOptions): Promise<E
   // data directory's anvil from any other (anvil-pidfile.ts).
   const cacheDir = join(chainDir, 'cache')
   mkdirSync(chainDir, { recursive: true })
+  // Our own anvil left by a process that died is stopped first: it frees the port it held.
   await clearStaleAnvil(chainDir, [cacheDir, stateFile], stateFile, logger)
+  await checkChainPort(host, port)
 
   const anvil = await spawnAnvil({
     command: resolveAnvilCommand(),

@@ -21,5 +21,6 @@ export type ChainErrorCode =
   | 'TX_DROPPED' // the node no longer knows a transaction it was sent (not mined, not pending)
   | 'REORGED' // a mined transaction left the canonical chain
   | 'ANVIL_FAILED' // the embedded anvil could not be started, answered wrongly or would not stop
+  | 'PORT_TAKEN' // the embedded anvil's fixed port (HYPERSEAL_CHAIN_PORT) is held by another program
 
 export class ChainError extends CodedError<ChainErrorCode> {}

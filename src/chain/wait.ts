@@ -51,10 +51,11 @@ export async function waitMined (ctx: WaitContext, txHash: string, timeoutMs: nu
 
 /**
  * Resolves once the transaction's block has `confirmations` blocks on top of it, counting its
- * own (1 = mined). The receipt is read again each round: if it disappears after being seen, the
- * block was reorganised away (REORGED); if it moves to another block, the count restarts there.
+ * own (1 = mined), or with `finalized` once the chain's `finalized` block has reached it. The
+ * receipt is read again each round: if it disappears after being seen, the block was
+ * reorganised away (REORGED); if it moves to another block, the count restarts there.
  */
-export async function waitForConfirmations (ctx: WaitContext, txHash: string, confirmations: number, timeoutMs: number): Promise<MinedReceipt> {
+export async function waitForConfirmations (ctx: WaitContext, txHash: string, confirmations: number | 'finalized', timeoutMs: number): Promise<MinedReceipt> {
   const deadline = Date.now() + timeoutMs
   let seen: MinedReceipt | null = null
   for (;;) {
@@ -64,12 +65,15 @@ export async function waitForConfirmations (ctx: WaitContext, txHash: string, co
     }
     if (receipt !== null) {
       seen = receipt
-      const head = await latestBlock(ctx)
-      if (head - receipt.blockNumber + 1 >= confirmations && await stillCanonical(ctx, receipt)) return receipt
+      const final = confirmations === 'finalized'
+        ? await finalizedBlock(ctx) >= receipt.blockNumber
+        : await latestBlock(ctx) - receipt.blockNumber + 1 >= confirmations
+      if (final && await stillCanonical(ctx, receipt)) return receipt
     }
     if (Date.now() >= deadline) {
       if (seen === null) throw await notMined(ctx, txHash, timeoutMs)
-      throw new ChainError('WAIT_TIMEOUT', `The transaction ${txHash} did not reach ${confirmations} confirmations within ${timeoutMs} ms; wait longer.`)
+      const what = confirmations === 'finalized' ? 'the finalized block' : `${confirmations} confirmations`
+      throw new ChainError('WAIT_TIMEOUT', `The transaction ${txHash} did not reach ${what} within ${timeoutMs} ms; wait longer.`)
     }
     await sleep(ctx.pollMs)
   }
@@ -81,6 +85,23 @@ async function latestBlock (ctx: WaitContext): Promise<number> {
   } catch (err) {
     throw toChainError(err, 'to read the latest block number')
   }
+}
+
+/**
+ * The chain's `finalized` block number. A node that does not know the tag (no finality gadget,
+ * or too old) answers an error or nothing: RPC_ERROR, since waiting on it would never end.
+ */
+export async function finalizedBlock (ctx: WaitContext): Promise<number> {
+  let block
+  try {
+    block = await ctx.provider.getBlock('finalized')
+  } catch (err) {
+    const coded = toChainError(err, 'to read the finalized block')
+    if (coded.code !== 'RPC_ERROR' && coded.code !== 'RPC_BAD_ANSWER') throw coded
+    throw new ChainError('RPC_ERROR', 'The chain does not answer the `finalized` block tag; count confirmations instead (HYPERSEAL_CONFIRMATIONS=<n>).', { cause: err })
+  }
+  if (block === null) throw new ChainError('RPC_ERROR', 'The chain has no `finalized` block; count confirmations instead (HYPERSEAL_CONFIRMATIONS=<n>).')
+  return checkCount('finalized block number', block.number)
 }
 
 /** The block at the receipt's height still has the receipt's hash (the node's view is consistent). */

@@ -62,7 +62,7 @@ export async function runDemo (say: (line: string) => void): Promise<number> {
   process.on('SIGTERM', onSignal)
   try {
     say('[1/6] Starting an embedded Hyperseal service (a local anvil chain, the HyperSeal contract, a ledger) in a temporary directory…')
-    service = await HypersealService.open(loadConfig({ env: { HYPERSEAL_DATA: join(root, 'service'), HYPERSEAL_PORT: '0', HYPERSEAL_REPLICATION_PORT: '0' } }), { updateTimeoutMs: 2000 })
+    service = await HypersealService.open(loadConfig({ env: { HYPERSEAL_DATA: join(root, 'service'), HYPERSEAL_PORT: '0', HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_CHAIN_PORT: '0' } }), { updateTimeoutMs: 2000 })
     const svc = service
     say(`      chain ${svc.rpcUrl ?? '(configured)'}; the service keeps its own replica of each watched core.`)
 

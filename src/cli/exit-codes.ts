@@ -92,7 +92,8 @@ export const CHAIN_EXIT: Record<ChainErrorCode, ExitCode> = {
   WAIT_TIMEOUT: FAILED,
   TX_DROPPED: FAILED,
   REORGED: FAILED,
-  ANVIL_FAILED: FAILED
+  ANVIL_FAILED: FAILED,
+  PORT_TAKEN: BAD_INPUT // HYPERSEAL_CHAIN_PORT is held by another program: pick another
 }
 
 export const HEADS_EXIT: Record<HeadsErrorCode, ExitCode> = {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Command } from 'commander'
 import { registerDemo } from './demo'
+import { registerDeploy } from './deploy'
 import { runProgram } from './exit'
 import { EXIT_HELP } from './exit-codes'
 import { registerProve } from './prove'
@@ -38,6 +39,7 @@ export function buildProgram (): Command {
   registerProve(program)
   registerVerifyProof(program)
   registerTrust(program)
+  registerDeploy(program)
   registerDemo(program)
   return program
 }

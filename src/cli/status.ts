@@ -34,13 +34,20 @@ function passLine (passes: PassSummary): string {
   return passes.failedInARow > 1 ? `${last}; ${passes.failedInARow} failed in a row` : last
 }
 
+function finality (confirmations: number | 'finalized'): string {
+  if (confirmations === 'finalized') return 'final once the chain\'s finalized block reaches the seal'
+  return `${confirmations} confirmation${confirmations === 1 ? '' : 's'}`
+}
+
 function statusLines (service: ServiceInfo, readiness: Readiness, cores: CoreView[], incidents: number, passes: PassSummary): string[] {
   const failed = Object.entries(readiness.checks ?? {}).filter(([, c]) => !c.ok).map(([n, c]) => (c.detail ? `${n} (${c.detail})` : n))
   const lines = [
     `service       hyperseal ${service.version}, chain ${service.chainId}${service.embeddedChain ? ' (embedded anvil)' : ''}`,
+    // Older services do not say their RPC: the line is left out rather than made up.
+    ...(service.rpc !== undefined ? [`rpc           ${service.rpc}`] : []),
     `contract      ${service.contract}`,
     `sealer        ${service.sealer ?? 'none (verify only)'}`,
-    `schedule      ${service.schedule}, ${service.confirmations} confirmation${service.confirmations === 1 ? '' : 's'}`,
+    `schedule      ${service.schedule}, ${finality(service.confirmations)}`,
     `receipts log  ${service.receiptsLog}`,
     `ready         ${readiness.ready ? 'yes' : `no: ${failed.join(', ')}`}`,
     `last pass     ${passLine(passes)}`,

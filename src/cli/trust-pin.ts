@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { HYPERSEAL_CODE_HASH } from '../chain'
 import { pin, type PinnedTrust } from '../evidence'
-import { parseTrustRoot, TrustError } from '../trust'
+import { parseTrustRoot, TrustError, type Finality } from '../trust'
 import { CliError } from './errors'
 
 import { DEFAULT_CONFIRMATIONS, type TrustOptions } from './trust-options'
@@ -27,6 +27,15 @@ export function readTrustFile (file: string): PinnedTrust {
   }
 }
 
+/** `--finalized`, or `--confirmations <n>` (default 12): when a seal counts as final. */
+export function finalityFromOptions (opts: Pick<TrustOptions, 'confirmations' | 'finalized'>): Finality {
+  if (opts.finalized === true && opts.confirmations !== undefined) throw new CliError('BAD_INPUT', 'Give either --confirmations or --finalized, not both.')
+  if (opts.finalized === true) return 'finalized'
+  const confirmations = opts.confirmations ?? String(DEFAULT_CONFIRMATIONS)
+  if (!/^[1-9]\d{0,5}$/.test(confirmations)) throw new CliError('BAD_INPUT', `--confirmations must be a whole number from 1, got ${JSON.stringify(confirmations.slice(0, 40))}.`)
+  return { confirmations: Number(confirmations) }
+}
+
 /** The pinned trust, or null when the options name none (the caller decides whether that is an error). */
 export function trustFromOptions (opts: TrustOptions): PinnedTrust | null {
   const byHand = opts.contract !== undefined || opts.chainId !== undefined
@@ -36,8 +45,6 @@ export function trustFromOptions (opts: TrustOptions): PinnedTrust | null {
   if (opts.contract === undefined || opts.chainId === undefined) throw new CliError('BAD_INPUT', '--chain-id and --contract go together: name the chain and the HyperSeal contract you trust on it.')
   if (!/^0x[0-9a-fA-F]{40}$/.test(opts.contract)) throw new CliError('BAD_INPUT', `--contract must be a 0x address, got ${JSON.stringify(opts.contract.slice(0, 60))}.`)
   if (!/^[1-9]\d{0,15}$/.test(opts.chainId)) throw new CliError('BAD_INPUT', `--chain-id must be a whole number ≥ 1, got ${JSON.stringify(opts.chainId.slice(0, 40))}.`)
-  const confirmations = opts.confirmations ?? String(DEFAULT_CONFIRMATIONS)
-  if (!/^[1-9]\d{0,5}$/.test(confirmations)) throw new CliError('BAD_INPUT', `--confirmations must be a whole number from 1, got ${JSON.stringify(confirmations.slice(0, 40))}.`)
   return pin(parseTrustRoot({
     v: 1,
     kind: 'hyperseal-trust-root',
@@ -46,7 +53,7 @@ export function trustFromOptions (opts: TrustOptions): PinnedTrust | null {
       chainId: Number(opts.chainId),
       embedded: false,
       contracts: [{ address: opts.contract.toLowerCase(), codeHash: HYPERSEAL_CODE_HASH, deployBlock: 0 }],
-      finality: opts.finalized === true ? 'finalized' : { confirmations: Number(confirmations) }
+      finality: finalityFromOptions(opts)
     }],
     receiptsLogs: [],
     reportKeys: []

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { validate as validateCron } from 'node-cron'
 import { ConfigError } from './errors'
 import {
-  parseAddress, parseBoundedInt, parseHost, parseHostPortList, parseNonNegativeInt, parsePort, parsePositiveInt, parsePrivateKey,
+  parseAddress, parseBoundedInt, parseConfirmations, parseHost, parseHostPortList, parsePort, parsePositiveInt, parsePrivateKey,
   parseRateLimit, parseSchedule, parseToken, parseUrl
 } from './parse'
 
@@ -24,7 +24,13 @@ export interface Config {
   /** Secret. Only from HYPERSEAL_SEALER_KEY, never from a flag or the config file. */
   sealerKey?: string
   keystore?: { path: string, password: string }
-  confirmations: number
+  /**
+   * When a seal is final: after this many blocks (its own block is the first), or `finalized`:
+   * once the chain's `finalized` block tag reaches it (chains with a finality gadget).
+   */
+  confirmations: number | 'finalized'
+  /** The embedded anvil's RPC port on 127.0.0.1 (used only without `rpc`); 0: any free port. */
+  chainPort: number
   bootstrap: string[]
   /** Requests a minute per client address on the public API routes; 0: no limit. */
   rateLimit: number
@@ -42,6 +48,8 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   port: 8480,
   replicationPort: 8481,
+  // The usual Ethereum JSON-RPC port: saved `--rpc http://127.0.0.1:8545` commands keep working.
+  chainPort: 8545,
   schedule: '* * * * *',
   confirmations: 1,
   // 10 a second per address: a person's verify page or a paging script stays far below it,
@@ -66,7 +74,7 @@ export const AUDITOR_TOKEN_FILE = 'auditor-token'
 /** Settings that may come from the config file or a flag (camelCase, like Config). */
 export type ConfigInput = Partial<Record<Exclude<keyof Config, 'sealerKey' | 'keystore'> | 'keystore', string | number | string[]>>
 
-const FILE_FIELDS = new Set(['dataDir', 'host', 'port', 'adminToken', 'auditorToken', 'replicationPort', 'schedule', 'rpc', 'contract', 'keystore', 'confirmations', 'bootstrap', 'rateLimit', 'expensiveRequests', 'passBudgetSeconds'])
+const FILE_FIELDS = new Set(['dataDir', 'host', 'port', 'adminToken', 'auditorToken', 'replicationPort', 'chainPort', 'schedule', 'rpc', 'contract', 'keystore', 'confirmations', 'bootstrap', 'rateLimit', 'expensiveRequests', 'passBudgetSeconds'])
 
 const ENV: Record<string, keyof ConfigInput> = {
   HYPERSEAL_DATA: 'dataDir',
@@ -75,6 +83,7 @@ const ENV: Record<string, keyof ConfigInput> = {
   HYPERSEAL_ADMIN_TOKEN: 'adminToken',
   HYPERSEAL_AUDITOR_TOKEN: 'auditorToken',
   HYPERSEAL_REPLICATION_PORT: 'replicationPort',
+  HYPERSEAL_CHAIN_PORT: 'chainPort',
   HYPERSEAL_SCHEDULE: 'schedule',
   HYPERSEAL_RPC: 'rpc',
   HYPERSEAL_CONTRACT: 'contract',
@@ -137,7 +146,8 @@ function validate (raw: ConfigInput, env: NodeJS.ProcessEnv): Config {
     port: parsePort('HYPERSEAL_PORT', str('port') ?? DEFAULTS.port, true),
     replicationPort: parsePort('HYPERSEAL_REPLICATION_PORT', str('replicationPort') ?? DEFAULTS.replicationPort, true),
     schedule: parseSchedule('HYPERSEAL_SCHEDULE', str('schedule') ?? DEFAULTS.schedule, validateCron),
-    confirmations: parseNonNegativeInt('HYPERSEAL_CONFIRMATIONS', str('confirmations') ?? DEFAULTS.confirmations, 1000),
+    chainPort: parsePort('HYPERSEAL_CHAIN_PORT', str('chainPort') ?? DEFAULTS.chainPort, true),
+    confirmations: parseConfirmations('HYPERSEAL_CONFIRMATIONS', str('confirmations') ?? DEFAULTS.confirmations),
     bootstrap: raw.bootstrap === undefined ? [] : parseHostPortList('HYPERSEAL_BOOTSTRAP', raw.bootstrap as string | string[]),
     rateLimit: parseRateLimit('HYPERSEAL_RATE_LIMIT', str('rateLimit') ?? DEFAULTS.rateLimit),
     expensiveRequests: parsePositiveInt('HYPERSEAL_EXPENSIVE_REQUESTS', str('expensiveRequests') ?? DEFAULTS.expensiveRequests, 1024),

@@ -39,6 +39,16 @@ export function parsePositiveInt (name: string, raw: string | number, max: numbe
   return n
 }
 
+/** Confirmations (0-1000) before a seal is final, or `finalized`: the chain's finalized block tag decides. */
+export function parseConfirmations (name: string, raw: string | number): number | 'finalized' {
+  if (typeof raw === 'string' && raw.trim().toLowerCase() === 'finalized') return 'finalized'
+  try {
+    return parseNonNegativeInt(name, raw, 1000)
+  } catch {
+    throw new ConfigError('INVALID_VALUE', `${name} must be a number of confirmations (0 to 1000) or "finalized", got ${JSON.stringify(raw)}`)
+  }
+}
+
 /** Requests a minute per address: an integer up to 1,000,000, or `0` / `off` for no limit. */
 export function parseRateLimit (name: string, raw: string | number): number {
   if (typeof raw === 'string' && raw.trim().toLowerCase() === 'off') return 0

@@ -41,7 +41,7 @@ export interface ReportInput {
   /** [from, to) as ISO 8601. */
   period: { from: string, to: string }
   service: ServiceIdentity
-  policy: { schedule: string, confirmations: number }
+  policy: { schedule: string, confirmations: number | 'finalized' }
   /** The cores to report on (hex keys). */
   cores: string[]
   /** Every receipt of each reported core (all time: the latest head's status needs them). */
@@ -131,7 +131,7 @@ export interface AuditReport {
   chain: { chainId: number, contract: string, embedded: boolean }
   /** Fingerprint of the trust root the report's receipts were checked against (GET /v1/trust). */
   trust: string
-  policy: { schedule: string, confirmations: number, nominalIntervalSeconds: number, intervalAssumption: string }
+  policy: { schedule: string, confirmations: number | 'finalized', nominalIntervalSeconds: number, intervalAssumption: string }
   summary: {
     cores: number
     seals: number

@@ -36,8 +36,8 @@ export interface SealerDeps {
   chain: ChainClient
   chainId: number
   contract: string
-  /** Confirmations before a seal is final (1 = mined). */
-  confirmations: number
+  /** Confirmations before a seal is final (1 = mined), or `finalized`: the chain's finalized tag. */
+  confirmations: number | 'finalized'
   logger: Logger
   metrics?: SealerMetrics
   timing?: Partial<SealerTiming>

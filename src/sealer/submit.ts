@@ -92,7 +92,7 @@ async function fromSent (deps: SealerDeps, b: InflightBatch): Promise<InflightBa
 async function fromMined (deps: SealerDeps, b: InflightBatch): Promise<InflightBatch | SealLocation> {
   const mined = b.mined!
   try {
-    await deps.chain.waitForConfirmations(mined.txHash!, Math.max(1, deps.confirmations), timingOf(deps).confirmTimeoutMs)
+    await deps.chain.waitForConfirmations(mined.txHash!, deps.confirmations === 'finalized' ? 'finalized' : Math.max(1, deps.confirmations), timingOf(deps).confirmTimeoutMs)
   } catch (err) {
     if (!isCode(err, 'REORGED', 'TX_DROPPED')) throw err
   }

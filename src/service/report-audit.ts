@@ -19,7 +19,7 @@ export interface AuditDeps {
   trust: PinnedTrust
   cache: EvidenceCache
   identity: ServiceIdentity
-  policy: { schedule: string, confirmations: number }
+  policy: { schedule: string, confirmations: number | 'finalized' }
   secretKey: Buffer
   now?: () => Date
 }

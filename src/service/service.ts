@@ -10,7 +10,7 @@ import {
   checkRecentSeals, resolveUnfinished, runSealPass, scheduleSealPasses, SealerError, SingleFlight,
   type SealerDeps, type SealerMetrics
 } from '../sealer'
-import { createChainReader, type ChainReader } from '../chain'
+import { createChainReader, rpcOrigin, type ChainReader } from '../chain'
 import { EvidenceCache, type PinnedTrust } from '../evidence'
 import type { TrustRoot } from '../trust'
 import { errInfo, SILENT_LOGGER, type Logger } from '../util'
@@ -165,6 +165,7 @@ export class HypersealService implements ServicePort {
       schedule: this.config.schedule,
       confirmations: this.config.confirmations,
       embeddedChain: this.chain.embedded !== null,
+      rpc: this.chain.embedded?.rpcUrl ?? rpcOrigin(this.config.rpc ?? ''),
       reportKey: this.reportKey.publicKey.toString('hex')
     }
   }

@@ -30,7 +30,7 @@ export function serviceTrustRoot (input: TrustRootInput): PinnedTrust {
       chainId: info.chainId,
       embedded: info.embeddedChain,
       contracts: [{ address: info.contract.toLowerCase(), codeHash: HYPERSEAL_CODE_HASH, deployBlock: input.deployBlock }],
-      finality: { confirmations: Math.max(1, info.confirmations) },
+      finality: info.confirmations === 'finalized' ? 'finalized' : { confirmations: Math.max(1, info.confirmations) },
       rpc: input.embeddedRpc !== undefined ? [input.embeddedRpc] : []
     }],
     receiptsLogs: [{ key: info.receiptsLog, peers: [input.replication] }],

@@ -15,7 +15,7 @@ describe('chain: committed contract artifact', () => {
 
   it('pins the runtime code hash that a deployed HyperSeal answers to eth_getCode', async () => {
     const [admin] = await hre.ethers.getSigners()
-    const contract = await hre.ethers.deployContract('HyperSeal', [admin.address, admin.address])
+    const contract = await hre.ethers.deployContract('HyperSeal', [admin.address, admin.address, 0])
     const code = await hre.ethers.provider.getCode(await contract.getAddress())
     expect(hre.ethers.keccak256(code)).to.equal(HYPERSEAL_CODE_HASH)
   })

@@ -1,10 +1,30 @@
 import { expect } from 'chai'
 import { spawn } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { join } from 'node:path'
 import type { ChainLogger } from '../../src/chain'
+import { ChainError } from '../../src/chain'
 import { ChainFixture, codeOf, pidAlive, randomRoot, waitPidGone } from './helpers'
+
+async function errorOf (p: Promise<unknown>): Promise<ChainError> {
+  try {
+    await p
+  } catch (err) {
+    expect(err).to.be.instanceOf(ChainError)
+    return err as ChainError
+  }
+  throw new Error('expected a ChainError, got success')
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (bound, then released). */
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
 
 function recordingLogger (): ChainLogger & { warnings: string[] } {
   const warnings: string[] = []
@@ -13,9 +33,9 @@ function recordingLogger (): ChainLogger & { warnings: string[] } {
 }
 
 /** Runs test/support/chain-launch-child.ts in a child Node process; resolves with what it printed. */
-function launchChild (dataDir: string, mode: 'exit' | 'hang'): Promise<{ child: ReturnType<typeof spawn>, pid: number, address: string }> {
+function launchChild (dataDir: string, mode: 'exit' | 'hang', port = 0): Promise<{ child: ReturnType<typeof spawn>, pid: number, address: string }> {
   const root = join(__dirname, '..', '..')
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'test', 'support', 'chain-launch-child.ts'), dataDir, mode],
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'test', 'support', 'chain-launch-child.ts'), dataDir, mode, String(port)],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
   return new Promise((resolve, reject) => {
     let out = ''
@@ -93,17 +113,44 @@ describe('chain: embedded anvil launcher', function () {
     expect(await (await fx.client(second)).sealedAt(root)).to.equal(null)
   })
 
-  it('listens on a configured port, and fails with ANVIL_FAILED when it is taken', async () => {
-    const holder = createServer()
+  it('listens on a configured port, and refuses with PORT_TAKEN (saying what holds it) when another program has it', async () => {
+    // A program that takes connections and never answers.
+    const held = new Set<Socket>()
+    const holder = createServer((socket) => { held.add(socket) })
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
     const port = (holder.address() as AddressInfo).port
     try {
-      expect(await codeOf(fx.start({ port }))).to.equal('ANVIL_FAILED')
+      const err = await errorOf(fx.start({ port }))
+      expect(err.code).to.equal('PORT_TAKEN')
+      expect(err.message).to.include(`port ${port} on 127.0.0.1 is taken by a program that is not an Ethereum JSON-RPC node`).and.include('HYPERSEAL_CHAIN_PORT')
     } finally {
+      for (const socket of held) socket.destroy()
       await new Promise((resolve) => holder.close(resolve))
     }
     const chain = await fx.start({ port })
     expect(chain.rpcUrl).to.equal(`http://127.0.0.1:${port}`)
+    // The port of another data directory's embedded chain: named as a JSON-RPC node, never stopped.
+    const other = await errorOf(fx.start({ port }))
+    expect(other.code).to.equal('PORT_TAKEN')
+    expect(other.message).to.include('an Ethereum JSON-RPC node of chain 31337 that is not this data directory\'s embedded chain')
+    expect(await (await fx.client(chain)).blockNumber()).to.be.at.least(1)
+  })
+
+  it('starts again on the same fixed port after its orphaned anvil of a previous run held it', async () => {
+    const dataDir = fx.dir()
+    const port = await freePort()
+    const { child, pid, address } = await launchChild(dataDir, 'hang', port)
+    child.kill('SIGKILL')
+    await new Promise((resolve) => child.once('exit', resolve))
+    try {
+      const chain = await fx.start({ dataDir, port })
+      expect(pidAlive(pid)).to.equal(false)
+      expect(chain.rpcUrl).to.equal(`http://127.0.0.1:${port}`)
+      expect(chain.contractAddress).to.equal(address)
+      expect(chain.origin).to.equal('existing')
+    } finally {
+      if (pidAlive(pid)) process.kill(pid, 'SIGKILL')
+    }
   })
 
   it('refuses a bad host or port, and a second anvil on a data dir in use', async () => {

@@ -40,6 +40,7 @@ describe('hyperseal watch / seal / status / unwatch against a real service (node
     expect(status.code, status.stderr).to.equal(0)
     const s = JSON.parse(status.stdout)
     expect(s.service.chainId).to.equal(31337)
+    expect(s.service.rpc).to.equal(live.service.rpcUrl)
     expect(s.ready.ready).to.equal(true)
     expect(s.incidents).to.equal(0)
     expect(s.passes.failedInARow).to.equal(0)
@@ -50,6 +51,8 @@ describe('hyperseal watch / seal / status / unwatch against a real service (node
     expect(statusText.code).to.equal(0)
     expect(statusText.stdout).to.match(/^ready +yes$/m)
     expect(statusText.stdout).to.match(/^last pass +(sealed|unchanged) at \d{4}-\d\d-\d\dT[\d:.]+Z$/m)
+
+    expect(statusText.stdout).to.match(new RegExp(`^rpc +${live.service.rpcUrl!.replace(/[.]/g, '\\.')}$`, 'm'))
     expect(statusText.stdout).to.include(`${writer.key}  length 3 fork 0  last sealed at length 3 fork 0`)
     expect(unchanged.code, unchanged.stderr).to.equal(0)
     expect(JSON.parse(unchanged.stdout).batch).to.equal(null)

@@ -23,7 +23,7 @@ describe('config', () => {
   it('uses the embedded defaults when nothing is set', () => {
     const c = loadConfig({ env: {} })
     expect(c.dataDir).to.equal(resolve(DEFAULTS.dataDir))
-    expect(c).to.include({ host: '127.0.0.1', port: 8480, replicationPort: 8481, schedule: '* * * * *', confirmations: 1, passBudgetSeconds: 45 })
+    expect(c).to.include({ host: '127.0.0.1', port: 8480, replicationPort: 8481, schedule: '* * * * *', confirmations: 1, passBudgetSeconds: 45, chainPort: 8545 })
     expect(c.rpc).to.equal(undefined)
     expect(c.adminToken).to.equal(undefined)
     expect(c.bootstrap).to.deep.equal([])
@@ -43,13 +43,31 @@ describe('config', () => {
         HYPERSEAL_SEALER_KEY: 'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
         HYPERSEAL_CONFIRMATIONS: '12',
         HYPERSEAL_BOOTSTRAP: '127.0.0.1:49737, localhost:49738',
-        HYPERSEAL_PASS_BUDGET: '20'
+        HYPERSEAL_PASS_BUDGET: '20',
+        HYPERSEAL_CHAIN_PORT: '18545'
       }
     })
+    expect(c.chainPort).to.equal(18545)
     expect(c).to.include({ dataDir: join(dir, 'data'), host: '0.0.0.0', port: 9000, replicationPort: 9001, confirmations: 12, passBudgetSeconds: 20 })
     expect(c.schedule).to.equal('*/5 * * * *')
     expect(c.sealerKey).to.equal('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80')
     expect(c.bootstrap).to.deep.equal(['127.0.0.1:49737', 'localhost:49738'])
+  })
+
+  it('takes confirmations as a count or "finalized", and the chain port 0 (any free port)', () => {
+    expect(loadConfig({ env: { HYPERSEAL_CONFIRMATIONS: 'finalized' } }).confirmations).to.equal('finalized')
+    expect(loadConfig({ env: { HYPERSEAL_CONFIRMATIONS: ' Finalized ' } }).confirmations).to.equal('finalized')
+    expect(loadConfig({ env: { HYPERSEAL_CONFIRMATIONS: '0' } }).confirmations).to.equal(0)
+    expect(loadConfig({ env: { HYPERSEAL_CHAIN_PORT: '0' } }).chainPort).to.equal(0)
+    for (const bad of ['finalised', 'safe', 'latest', '-1', '1001', '1.5']) {
+      expect(codeOf(() => loadConfig({ env: { HYPERSEAL_CONFIRMATIONS: bad } })), bad).to.equal('INVALID_VALUE')
+    }
+    for (const bad of ['65536', '-1', 'x', '85 45']) {
+      expect(codeOf(() => loadConfig({ env: { HYPERSEAL_CHAIN_PORT: bad } })), bad).to.equal('INVALID_VALUE')
+    }
+    const file = join(dir, 'c.json')
+    writeFileSync(file, JSON.stringify({ chainPort: 9545, confirmations: 'finalized' }))
+    expect(loadConfig({ env: { HYPERSEAL_CONFIG: file } })).to.include({ chainPort: 9545, confirmations: 'finalized' })
   })
 
   it('refuses a pass budget that is not a whole number of seconds from 1 to 3600', () => {

@@ -46,10 +46,13 @@ export function as (contract: Contract, signer: Parameters<Contract['connect']>[
   return contract.connect(signer) as Contract
 }
 
+/** The admin transfer delay of the fixture's contract: one day, in seconds. */
+export const ADMIN_DELAY = 86_400
+
 export async function deployHyperSealFixture () {
   const [admin, sealer, other] = await hre.ethers.getSigners()
   const factory = await hre.ethers.getContractFactory('HyperSeal')
-  const hs = await factory.deploy(admin.address, sealer.address)
+  const hs = await factory.deploy(admin.address, sealer.address, ADMIN_DELAY)
   await hs.waitForDeployment()
   const SEALER_ROLE = (await hs.SEALER_ROLE()) as string
   const DEFAULT_ADMIN_ROLE = (await hs.DEFAULT_ADMIN_ROLE()) as string

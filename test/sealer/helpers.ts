@@ -17,7 +17,7 @@ export async function replicaAt (service: HypersealService, key: string, length:
 
 /** A config for a service in `dataDir` on the embedded chain, with ports picked by the OS. */
 export function testConfig (dataDir: string, env: Record<string, string> = {}): Config {
-  return loadConfig({ env: { HYPERSEAL_DATA: dataDir, HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_PORT: '0', ...env } })
+  return loadConfig({ env: { HYPERSEAL_DATA: dataDir, HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_PORT: '0', HYPERSEAL_CHAIN_PORT: '0', ...env } })
 }
 
 /** A real service (embedded anvil, Corestore, TCP replication) in a temp dir, closed after the test. */

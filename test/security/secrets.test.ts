@@ -17,7 +17,7 @@ describe('secrets stay out of logs, errors and files (a full run of `hyperseal s
   it('never prints the admin token or the sealer key, and keeps key files 0600', async () => {
     const dataDir = tempDir('hs-secrets-')
     const env: NodeJS.ProcessEnv = {
-      ...process.env, HYPERSEAL_FROM_SOURCE: '1', HYPERSEAL_DATA: dataDir, HYPERSEAL_PORT: '0', HYPERSEAL_REPLICATION_PORT: '0',
+      ...process.env, HYPERSEAL_FROM_SOURCE: '1', HYPERSEAL_DATA: dataDir, HYPERSEAL_PORT: '0', HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_CHAIN_PORT: '0',
       HYPERSEAL_ADMIN_TOKEN: TOKEN, HYPERSEAL_AUDITOR_TOKEN: AUDITOR, HYPERSEAL_SCHEDULE: '* * * * * *'
     }
     delete env.TS_NODE_FILES

@@ -13,7 +13,7 @@ export interface SealedOnChain {
 
 export async function sealOnHardhat (hre: HardhatRuntimeEnvironment, batch: Batch): Promise<SealedOnChain> {
   const [admin] = await hre.ethers.getSigners()
-  const contract = await hre.ethers.deployContract('HyperSeal', [admin.address, admin.address])
+  const contract = await hre.ethers.deployContract('HyperSeal', [admin.address, admin.address, 0])
   await contract.waitForDeployment()
   const tx = await contract.getFunction('seal')(batch.root, batch.leafCount)
   const mined = await tx.wait()

@@ -17,7 +17,7 @@ import { faultFromEnv } from '../../src/sealer'
 import { HypersealService } from '../../src/service'
 
 async function main (): Promise<void> {
-  const config = loadConfig({ env: { ...process.env, HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_PORT: '0' } })
+  const config = loadConfig({ env: { HYPERSEAL_CHAIN_PORT: '0', ...process.env, HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_PORT: '0' } })
   const service = await HypersealService.open(config, { fault: faultFromEnv(), updateTimeoutMs: 2000 })
   const say = (msg: unknown): void => { process.stdout.write(JSON.stringify(msg) + '\n') }
   say({ ready: true, contract: service.info().contract, rpc: service.rpcUrl, recovered: (await service.ready()).checks.recovery.ok })

@@ -61,7 +61,7 @@ function Identity ({ info, fingerprint }: { info: ServiceInfo, fingerprint: stri
         <dt>Chain</dt><dd>chain ${info.chainId}${info.embeddedChain ? html` <strong class="warn">(embedded development chain: its administrator can rewrite it)</strong>` : ''}</dd>
         <dt>Contract</dt><dd><code>${info.contract}</code></dd>
         <dt>Receipts log</dt><dd><code>${info.receiptsLog}</code></dd>
-        <dt>Seal schedule</dt><dd><code>${info.schedule}</code>, final after ${info.confirmations} confirmations</dd>
+        <dt>Seal schedule</dt><dd><code>${info.schedule}</code>, final after ${info.confirmations === 'finalized' ? 'the chain\'s finalized block reaches it' : `${info.confirmations} confirmations`}</dd>
       </dl>
     </section>`
 }
