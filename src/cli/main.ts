@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Command } from 'commander'
+import { registerAlerts } from './alerts'
 import { registerDemo } from './demo'
 import { runProgram } from './exit'
 import { EXIT_HELP } from './exit-codes'
@@ -39,6 +40,7 @@ export function buildProgram (): Command {
   registerVerifyProof(program)
   registerTrust(program)
   registerDemo(program)
+  registerAlerts(program)
   return program
 }
 

@@ -6,6 +6,7 @@
  * counts and logs only incidents that are new. A restart that meets the same fork again, or two
  * detectors that see it in one pass, change nothing.
  */
+import type { AlertSink } from '../alerts'
 import type { ReceiptsLog } from '../ledger'
 import { NO_AGREEMENT, type HeadJson, type Incident, type SealRef } from '../seal'
 import type { Logger } from '../util'
@@ -15,6 +16,7 @@ export interface IncidentDeps {
   log: ReceiptsLog
   logger: Logger
   metrics?: SealerMetrics
+  alerts?: AlertSink
 }
 
 /** Where exactly this head was sealed (its latest receipt), or null when it never was. */
@@ -52,5 +54,7 @@ export async function recordIncident (deps: IncidentDeps, incident: Incident): P
     observedLength: incident.observed.length,
     agreedLength: stored.agreed?.length ?? 0
   }, `${incident.kind.toUpperCase()} detected: the writer's history no longer matches its seal`)
+  // Only a new incident: the log's exactly-once is the alert's too.
+  await deps.alerts?.observe({ kind: 'incident', incident: stored })
   return stored
 }

@@ -5,6 +5,7 @@ import { alreadySealed, collectHeads } from './collect'
 import { DEFAULT_CORE_BUDGET_MS, DEFAULT_PASS_BUDGET_MS, type SealerDeps, type SealPhase } from './deps'
 import { contradictionKey, contradictionsOf, finalizeBatch, type Contradictions } from './finalize'
 import { checkRecentSeals, type Resealed } from './reseal'
+import { markStale } from './stale-marks'
 import { driveToFinal } from './submit'
 
 export interface PassOutcome {
@@ -90,7 +91,7 @@ export async function runSealPass (deps: SealerDeps, opts: PassOptions = {}): Pr
   const deadline = Date.now() + budget * COLLECT_SHARE
   const coreBudgetMs = Math.min(deps.coreBudgetMs ?? DEFAULT_CORE_BUDGET_MS, budget * COLLECT_SHARE)
   const collected = await timed(deps, 'collect', () => collectHeads(deps, { deadline, coreBudgetMs }))
-  await deps.journal.updateStale(collected.stale)
+  await markStale(deps, collected.stale)
   deps.metrics?.staleCores.set((await deps.journal.staleMarks()).size)
   const done = (batch: PassOutcome['batch']): PassOutcome =>
     ({ batch, recovered, resealed, skipped: collected.skipped, incidents: collected.incidents, startedAt, finishedAt: new Date().toISOString() })

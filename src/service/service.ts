@@ -32,6 +32,8 @@ import { serviceTrustRoot } from './trust-root'
 import { replicaProofs } from './replica-proofs'
 import { SealerAccountReader } from './sealer-account'
 import { readiness, type Readiness } from './readiness'
+import { Alerter, type AlertsOverview, type TestAnswer } from '../alerts'
+import { AlertMonitor } from './alert-monitor'
 
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
 
@@ -62,6 +64,8 @@ export class HypersealService implements ServicePort {
   readonly structures: StructureRegistry
   private readonly verifier: CachedVerifier
   private readonly reads: LedgerReads
+  private readonly alerter: Alerter
+  private readonly monitor: AlertMonitor
 
   private constructor (
     private readonly config: Config,
@@ -74,16 +78,18 @@ export class HypersealService implements ServicePort {
     private readonly reader: ChainReader,
     replication: { host: string, port: number },
     opts: ServiceOptions,
-    metrics: { registry: Registry, sealer: SealerMetrics }
+    metrics: { registry: Registry, sealer: SealerMetrics, alerter: Alerter }
   ) {
     this.registry = metrics.registry
+    this.alerter = metrics.alerter
     this.updateTimeoutMs = opts.updateTimeoutMs ?? 10_000
     this.adminToken = resolveAdminToken(dataDir.dir, config.adminToken).token
     this.auditorToken = resolveAuditorToken(dataDir.dir, config.auditorToken, this.adminToken).token
     this.reportKey = loadReportKey(dataDir.dir)
     this.structures = new StructureRegistry(dataDir.store, { journal, watcher, logger })
-    this.deps = sealerDeps(config, chain, { watcher, log, journal, logger, metrics: metrics.sealer }, opts, this.updateTimeoutMs)
+    this.deps = sealerDeps(config, chain, { watcher, log, journal, logger, metrics: metrics.sealer, alerts: metrics.alerter }, opts, this.updateTimeoutMs)
     this.account = new SealerAccountReader({ chain: chain.client, log })
+    this.monitor = new AlertMonitor({ alerts: metrics.alerter, metrics: metrics.sealer, account: this.account, schedule: config.schedule, logger, startedAt: this.startedAt })
     this.reads = new LedgerReads(log, journal)
     this.pinned = serviceTrustRoot({
       info: this.info(),
@@ -112,7 +118,16 @@ export class HypersealService implements ServicePort {
       const journal = await Journal.open(dataDir.store, join(dataDir.dir, 'journal'))
       undo.push(() => journal.close())
       const metrics = await openMetrics(opts.registry ?? new Registry(), log, journal)
-      const watcher = createWatcher(dataDir.store, config, opts, { logger, log, metrics: metrics.sealer })
+      const alerter = await Alerter.open({
+        dir: dataDir.dir,
+        settings: config.alerts,
+        service: { receiptsLog: log.key.toString('hex'), chainId: chain.chainId, contract: chain.contract },
+        logger,
+        registry: metrics.registry,
+        ...(opts.alertRetry !== undefined ? { retry: opts.alertRetry } : {})
+      })
+      undo.push(() => alerter.close())
+      const watcher = createWatcher(dataDir.store, config, opts, { logger, log, metrics: metrics.sealer, alerts: alerter })
       undo.push(() => watcher.close())
       for (const entry of await journal.listWatched()) await watcher.watch(entry.key, entry.peers, { restored: true })
       const replication = await watcher.listen()
@@ -120,7 +135,7 @@ export class HypersealService implements ServicePort {
       // sealer's client, says which contract counts.
       const reader = await createChainReader({ rpcUrl: chain.embedded?.rpcUrl ?? config.rpc!, expectedChainId: chain.chainId, ...(opts.rpcTimeoutMs !== undefined ? { timeoutMs: opts.rpcTimeoutMs } : {}) })
       undo.push(async () => { reader.close() })
-      const service = new HypersealService(config, dataDir, chain, watcher, log, journal, logger, reader, replication, opts, metrics)
+      const service = new HypersealService(config, dataDir, chain, watcher, log, journal, logger, reader, replication, opts, { ...metrics, alerter })
       await service.recover()
       // Stored block 0s tell the structures again at once; the rest are asked of peers by the next pass.
       await service.structures.follow(await journal.listWatched(), 0)
@@ -152,6 +167,7 @@ export class HypersealService implements ServicePort {
   /** Seal passes on the configured cron schedule, until `close()`. */
   startSchedule (): void {
     if (this.schedule === null) this.schedule = scheduleSealPasses(this.config.schedule, () => this.sealNow(), this.logger)
+    this.monitor.start()
   }
 
   info (): ServiceInfo {
@@ -220,9 +236,11 @@ export class HypersealService implements ServicePort {
         this.recovered = true
         this.sealsChecked = true
         passes.inc({ result: outcome.batch === null ? 'unchanged' : 'sealed' })
+        await this.monitor.passEnded(null)
         return passResult(outcome)
       } catch (err) {
         passes.inc({ result: 'failed' })
+        await this.monitor.passEnded(err)
         throw err
       }
     })
@@ -262,6 +280,11 @@ export class HypersealService implements ServicePort {
   async replicaProofs (key: string, lengths: number[]): Promise<ReplicaProofs> { return await replicaProofs(this, key, lengths) }
   async sealerAccount (): Promise<SealerAccount> { return await this.account.read() }
 
+  alertsOverview (): AlertsOverview { return this.alerter.overview() }
+  async testAlerts (): Promise<TestAnswer[]> { return await this.alerter.testAlerts() }
+  /** Judges anchors and funds now (the schedule does it every 30 s); `now` in ms. */
+  async checkAlerts (now?: number): Promise<void> { await this.monitor.check(now) }
+
   health (): { status: 'ok', uptimeSeconds: number } {
     return { status: 'ok', uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000) }
   }
@@ -276,6 +299,8 @@ export class HypersealService implements ServicePort {
     this.closed = true
     await this.schedule?.stop()
     await this.flight.idle()
+    await this.monitor.stop()
+    await this.alerter.close().catch(() => {})
     await this.watcher.close().catch(() => {})
     await this.log.close().catch(() => {})
     await this.journal.close().catch(() => {})

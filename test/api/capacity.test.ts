@@ -46,6 +46,8 @@ function slowService (): { service: ServicePort, started: () => number, release:
     auditReport: unused,
     replicaProofs: unused,
     sealerAccount: unused,
+    alertsOverview: () => { throw new Error('not used by this test') },
+    testAlerts: unused,
     health: () => ({ status: 'ok', uptimeSeconds: 1 }),
     ready: async () => {
       const r = readiness

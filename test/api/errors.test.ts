@@ -155,6 +155,8 @@ function throwingServiceDouble (current: () => Error): ServicePort {
     auditReport: fail,
     replicaProofs: fail,
     sealerAccount: fail,
+    alertsOverview: () => { throw current() },
+    testAlerts: fail,
     health: () => { throw current() },
     ready: fail
   }

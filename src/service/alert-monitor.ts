@@ -1,0 +1,84 @@
+/**
+ * What the service tells the alerter beyond what the sealer and the watcher tell it: how each
+ * pass ended, and, on a timer, whether an anchor is behind its schedule and how long the
+ * sealer's funds last. The same figures go to /metrics for the Prometheus rules
+ * (docs/prometheus-alerts.yml), so a webhook and a rule judge the same numbers.
+ */
+import type { Observation } from '../alerts'
+import type { Alerter } from '../alerts'
+import { nominalIntervalSeconds } from '../report'
+import type { SealerMetrics } from '../sealer'
+import { errInfo, type Logger } from '../util'
+import type { SealerAccountReader } from './sealer-account'
+
+/** How often anchors and funds are checked while the schedule runs. */
+export const CHECK_INTERVAL_MS = 30_000
+
+/** One anchor's freshness: when it was last caught up, and how often it is meant to seal. */
+export interface AnchorState { anchor: string, caughtUpAt: number, intervalSeconds: number }
+
+export class AlertMonitor {
+  /** The primary anchor is caught up when a pass ends without error; the start counts as one. */
+  private lastGoodPass: number
+  private failures = 0
+  private timer: NodeJS.Timeout | null = null
+  private checking: Promise<void> | null = null
+
+  constructor (private readonly deps: { alerts: Alerter, metrics: SealerMetrics, account: SealerAccountReader, schedule: string, logger: Logger, startedAt: number }) {
+    this.lastGoodPass = deps.startedAt
+    deps.metrics.lastGoodPass.set(deps.startedAt / 1000)
+    deps.metrics.scheduleInterval.set(nominalIntervalSeconds(deps.schedule))
+    deps.metrics.daysOfFunds.set(Infinity)
+  }
+
+  /** A pass ended (`err` null: it succeeded). Never throws. */
+  async passEnded (err: unknown): Promise<void> {
+    if (err === null) {
+      this.lastGoodPass = Date.now()
+      this.failures = 0
+      this.deps.metrics.lastGoodPass.set(this.lastGoodPass / 1000)
+    } else {
+      this.failures++
+    }
+    this.deps.metrics.failedPassesInARow.set(this.failures)
+    await this.deps.alerts.observe({ kind: 'pass', error: err === null ? null : errInfo(err) })
+  }
+
+  /**
+   * Every anchor with its freshness. Only the primary (this chain, on the service's schedule)
+   * for now; further anchors add their own entry here, each with its own schedule.
+   */
+  anchors (): AnchorState[] {
+    return [{ anchor: 'primary', caughtUpAt: this.lastGoodPass, intervalSeconds: nominalIntervalSeconds(this.deps.schedule) }]
+  }
+
+  /** Checks anchors and funds now (`now` in ms: tests judge a later moment). Never throws. */
+  async check (now = Date.now()): Promise<void> {
+    const observations: Observation[] = this.anchors().map((a) => ({ kind: 'anchor', ...a }))
+    try {
+      const account = await this.deps.account.read(now)
+      if (account.balanceWei !== null) this.deps.metrics.balance.set(Number(account.balanceWei))
+      this.deps.metrics.daysOfFunds.set(account.daysLeft ?? Infinity)
+      observations.push({ kind: 'balance', address: account.address, balanceWei: account.balanceWei, spendPerDayWei: account.spendPerDayWei, daysLeft: account.daysLeft })
+    } catch (err) {
+      // The chain is down: funds are judged on the next check; the anchor check below still runs.
+      this.deps.logger.debug({ err: errInfo(err) }, 'could not read the sealer account for the funds check')
+    }
+    for (const o of observations) await this.deps.alerts.observe(o, now)
+  }
+
+  start (): void {
+    if (this.timer !== null) return
+    this.timer = setInterval(() => {
+      if (this.checking !== null) return
+      this.checking = this.check().finally(() => { this.checking = null })
+    }, CHECK_INTERVAL_MS)
+    this.timer.unref()
+  }
+
+  async stop (): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer)
+    this.timer = null
+    await this.checking
+  }
+}
