@@ -1,7 +1,7 @@
 /**
  * The alerter: the service's AlertSink. An observation becomes (decide.ts) at most one alert,
  * which is written to the delivery log (outbox.ts) before anything is sent, then POSTed to every
- * configured webhook, signed (sign.ts), retried with exponential backoff (full jitter, capped)
+ * configured webhook, signed (sign.ts), retried with exponential backoff (jittered within the upper half, capped)
  * until the receiver answers 2xx or the alert is older than `maxAgeMs` (then `expired`, counted).
  * At most `maxPending` deliveries wait at once: past that, a new alert is `dropped` (counted and
  * logged), so a dead receiver bounds memory and disk instead of growing them.
@@ -202,7 +202,7 @@ export class Alerter implements AlertSink {
     const age = Date.now() - Date.parse(alert.createdAt)
     if (age > this.retry.maxAgeMs) return await this.end(alert, to, 'expired', result, `${result.error ?? 'failed'}; given up after ${n} attempts`, n)
     const delay = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** Math.min(n - 1, 30))
-    // Full jitter above half the delay: receivers coming back are not hit by every service at once.
+    // Jittered within the upper half of the delay: receivers coming back are not hit by every service at once.
     const next = Date.now() + delay / 2 + Math.random() * delay / 2
     this.opts.logger.warn({ id: alert.id, kind: alert.kind, receiver: to.origin, attempt: n, status: result.status, error: result.error }, 'alert delivery failed; retrying later')
     await this.box.failed(alert.id, to.id, { n, status: result.status, error: result.error, next })

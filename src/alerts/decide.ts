@@ -33,6 +33,9 @@ export interface Decision {
 
 const NOTHING: Decision = { flags: [], alert: null }
 
+/** Cores named in one stale or back alert at most (the count says how many there were). */
+export const CORES_LISTED = 100
+
 /**
  * What `o` means, given the flags that are on and the failed passes in a row so far (counted
  * by the caller, the pass observation included). `now` in ms.
@@ -55,17 +58,26 @@ export function decide (o: Observation, on: (flag: string) => boolean, failuresI
       }
     }
     case 'core_stale': {
-      const flag = `stale:${o.key}`
-      if (on(flag)) return NOTHING
+      const fresh = o.cores.filter((c) => !on(`stale:${c.key}`))
+      if (fresh.length === 0) return NOTHING
+      const flags = fresh.map((c): [string, boolean] => [`stale:${c.key}`, true])
+      const cores = { count: fresh.length, cores: fresh.slice(0, CORES_LISTED) }
+      if (fresh.length > 1) {
+        return { flags, alert: { kind: 'core_stale', summary: `${fresh.length} cores went stale in one pass (${fresh[0].reason}, and others); they are skipped, not sealed, until their peers answer.`, details: cores } }
+      }
+      const c = fresh[0]
       return {
-        flags: [[flag, true]],
-        alert: { kind: 'core_stale', key: o.key, summary: `Core ${o.key} is stale since ${o.since}: ${o.reason}; it is skipped, not sealed, until its peers answer.`, details: { since: o.since, reason: o.reason, lastHead: o.lastHead } }
+        flags,
+        alert: { kind: 'core_stale', key: c.key, summary: `Core ${c.key} is stale since ${c.since}: ${c.reason}; it is skipped, not sealed, until its peers answer.`, details: cores }
       }
     }
     case 'core_back': {
-      const flag = `stale:${o.key}`
-      if (!on(flag)) return NOTHING
-      return { flags: [[flag, false]], alert: { kind: 'core_back', key: o.key, summary: `Core ${o.key} is reachable again and sealed as before.`, details: {} } }
+      const back = o.keys.filter((k) => on(`stale:${k}`))
+      if (back.length === 0) return NOTHING
+      const flags = back.map((k): [string, boolean] => [`stale:${k}`, false])
+      const details = { count: back.length, keys: back.slice(0, CORES_LISTED) }
+      if (back.length > 1) return { flags, alert: { kind: 'core_back', summary: `${back.length} stale cores are reachable again and sealed as before.`, details } }
+      return { flags, alert: { kind: 'core_back', key: back[0], summary: `Core ${back[0]} is reachable again and sealed as before.`, details } }
     }
     case 'pass': {
       if (o.error === null) return on('pass_failed') ? { flags: [['pass_failed', false]], alert: null } : NOTHING

@@ -9,14 +9,19 @@ import type { Incident } from '../seal'
 export const ALERT_KINDS = ['incident', 'core_stale', 'core_back', 'pass_failed', 'anchor_behind', 'balance_low', 'test'] as const
 export type AlertKind = typeof ALERT_KINDS[number]
 
-/** Something the service saw. `at` defaults to now. */
+export interface StaleCore { key: string, since: string, reason: string, lastHead: { length: number, fork: number } | null }
+
+/** Something the service saw. */
 export type Observation =
   /** A new incident, as the receipts log stored it (once: the ledger deduplicates). */
   | { kind: 'incident', incident: Incident }
-  /** A core marked stale by a pass (it was not before). */
-  | { kind: 'core_stale', key: string, since: string, reason: string, lastHead: { length: number, fork: number } | null }
-  /** A stale core that a pass could reach again. */
-  | { kind: 'core_back', key: string }
+  /**
+   * Cores a pass marked stale (they were not before), all of one pass in one observation: a
+   * peer serving many cores going down is one alert, not one per core.
+   */
+  | { kind: 'core_stale', cores: StaleCore[] }
+  /** Stale cores that a pass could reach again. */
+  | { kind: 'core_back', keys: string[] }
   /** A seal pass ended: `error` set when it failed. */
   | { kind: 'pass', error: { code?: string, message: string } | null }
   /** An anchor's freshness: when it was last caught up (ms, null: never since start) and its schedule. */

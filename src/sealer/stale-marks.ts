@@ -1,3 +1,4 @@
+import type { StaleCore } from '../alerts'
 import type { StaleMark } from '../ledger'
 import type { SealerDeps } from './deps'
 
@@ -12,9 +13,14 @@ export async function markStale (deps: SealerDeps, changes: ReadonlyMap<string, 
   const before = new Map([...changes.keys()].map((key) => [key, marks.get(key)] as const))
   await deps.journal.updateStale(changes)
   if (deps.alerts === undefined) return
+  const stale: StaleCore[] = []
+  const back: string[] = []
   for (const [key, mark] of changes) {
     const was = before.get(key)
-    if (mark !== null && was === undefined) await deps.alerts.observe({ kind: 'core_stale', key, since: mark.since, reason: mark.reason, lastHead: mark.lastHead })
-    if (mark === null && was !== undefined) await deps.alerts.observe({ kind: 'core_back', key })
+    if (mark !== null && was === undefined) stale.push({ key, since: mark.since, reason: mark.reason, lastHead: mark.lastHead })
+    if (mark === null && was !== undefined) back.push(key)
   }
+  // One observation each for the whole pass: a peer of 10,000 cores going down is one alert.
+  if (stale.length > 0) await deps.alerts.observe({ kind: 'core_stale', cores: stale })
+  if (back.length > 0) await deps.alerts.observe({ kind: 'core_back', keys: back })
 }
