@@ -31,7 +31,8 @@ async function openAlerter (dir: string, s: AlertsSettings, logs?: string[], ret
   return { alerter, registry }
 }
 
-const stale: Observation = { kind: 'core_stale', key: KEY, since: '2026-11-30T00:00:00.000Z', reason: 'no peer answered', lastHead: { length: 3, fork: 0 } }
+const staleOf = (key: string): Observation => ({ kind: 'core_stale', cores: [{ key, since: '2026-11-30T00:00:00.000Z', reason: 'no peer answered', lastHead: { length: 3, fork: 0 } }] })
+const stale = staleOf(KEY)
 
 describe('alerts: the alerter and its outbox (src/alerts)', function () {
   this.timeout(120_000)
@@ -41,8 +42,8 @@ describe('alerts: the alerter and its outbox (src/alerts)', function () {
     const receiver = await TestReceiver.start()
     const { alerter } = await openAlerter(tempDir('hs-alerts-'), settings([receiver.url]))
     for (let i = 0; i < 3; i++) await alerter.observe(stale)
-    await alerter.observe({ kind: 'core_back', key: KEY })
-    await alerter.observe({ kind: 'core_back', key: KEY })
+    await alerter.observe({ kind: 'core_back', keys: [KEY] })
+    await alerter.observe({ kind: 'core_back', keys: [KEY] })
     for (let i = 0; i < 4; i++) await alerter.observe({ kind: 'pass', error: { code: 'RPC_UNREACHABLE', message: 'down' } })
     await alerter.observe({ kind: 'pass', error: null })
     await alerter.observe({ kind: 'pass', error: { message: 'once' } }) // one failure after a success: below N
@@ -52,6 +53,25 @@ describe('alerts: the alerter and its outbox (src/alerts)', function () {
     expect(receiver.got.every((g) => g.path === `/hook?token=${URL_TOKEN}`)).to.equal(true)
     await waitFor(() => alerter.overview().deliveries.filter((d) => d.state === 'delivered').length === 3, 'three deliveries ended')
     expect(receiver.got).to.have.length(3)
+  })
+
+  it('tells many cores going stale in one pass as one alert, and only those not stale already', async () => {
+    const receiver = await TestReceiver.start()
+    const { alerter } = await openAlerter(tempDir('hs-alerts-'), settings([receiver.url]))
+    const keys = Array.from({ length: 250 }, (_, i) => i.toString(16).padStart(64, '0'))
+    await alerter.observe(staleOf(keys[0]))
+    const many = keys.map((key) => ({ key, since: '2026-11-30T00:00:00.000Z', reason: 'the peer 127.0.0.1:9 refused', lastHead: null }))
+    await alerter.observe({ kind: 'core_stale', cores: many })
+    await alerter.observe({ kind: 'core_stale', cores: many })
+    await alerter.observe({ kind: 'core_back', keys })
+    await waitFor(() => receiver.alerts().length === 3, 'three alerts')
+    const [one, rest] = receiver.ofKind('core_stale')
+    expect(one.key).to.equal(keys[0])
+    expect(rest.key).to.equal(undefined)
+    expect(rest.details.count).to.equal(249)
+    expect((rest.details.cores as unknown[]).length).to.equal(100)
+    expect(rest.summary).to.match(/^249 cores went stale in one pass/)
+    expect(receiver.ofKind('core_back')[0].details.count).to.equal(250)
   })
 
   it('retries after the receiver answers 500, with a fresh signature each time', async () => {
@@ -96,7 +116,7 @@ describe('alerts: the alerter and its outbox (src/alerts)', function () {
     const logs: string[] = []
     // Retried every millisecond or two: enough attempts to pass the compaction threshold quickly.
     const { alerter, registry } = await openAlerter(dir, settings([`http://127.0.0.1:${port}/x`], { maxPending: 3 }), logs, { baseMs: 1, maxMs: 2 })
-    for (let i = 0; i < 5; i++) await alerter.observe({ ...stale, key: i.toString(16).padStart(64, '0') })
+    for (let i = 0; i < 5; i++) await alerter.observe(staleOf(i.toString(16).padStart(64, '0')))
     const view = alerter.overview()
     expect(view.pending).to.equal(3)
     expect(view.deliveries.filter((d) => d.state === 'dropped')).to.have.length(2)

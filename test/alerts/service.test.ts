@@ -6,7 +6,6 @@
  * alert again. Waits are on conditions, never on the clock.
  */
 import { expect } from 'chai'
-import { createServer, type AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import { JsonRpcProvider } from 'ethers'
 import { buildApp, createLogger } from '../../src/api'
@@ -19,14 +18,6 @@ import { openService, replicaAt, replicationAddress, testConfig } from '../seale
 import { SECRET, TestReceiver, URL_TOKEN } from './helpers'
 
 const FAST: ServiceOptions['alertRetry'] = { baseMs: 50, maxMs: 500 }
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((r) => server.close(() => r()))
-  return port
-}
 
 function alertEnv (url: string, extra: Record<string, string> = {}): Record<string, string> {
   return { HYPERSEAL_ALERT_URLS: url, HYPERSEAL_ALERT_SECRET: SECRET, ...extra }
@@ -45,7 +36,7 @@ describe('alerts: from a real service', function () {
   it('delivers core_stale, core_back, pass_failed, anchor_behind, balance_low and test, signed, once each', async () => {
     const receiver = await TestReceiver.start()
     const chainDir = tempDir('hs-chain-')
-    const chainPort = await freePort()
+    const chainPort = await closedPort()
     const holder: { chain: EmbeddedChain } = { chain: await startEmbeddedChain({ dataDir: chainDir, port: chainPort }) }
     onCleanup(() => holder.chain.stop())
     const { logger, text } = capturedLogger()
