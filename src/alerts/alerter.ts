@@ -113,6 +113,24 @@ export class Alerter implements AlertSink {
     return run
   }
 
+  /**
+   * Records what `o` would change without sending anything: the conditions an older data
+   * directory already had when its delivery log is new (its incidents were found before alerts).
+   */
+  acknowledge (o: Observation): Promise<void> {
+    const run = this.observing.then(async () => {
+      if (this.closed) return
+      await this.box.setFlags(decide(o, (f) => this.box.flag(f), this.failures, this.opts.settings.thresholds, Date.now()).flags)
+    }).catch((err: unknown) => { this.opts.logger.error({ err: errInfo(err) }, 'could not record a condition') })
+    this.observing = run
+    return run
+  }
+
+  /** The delivery log was made by this open: nothing was ever told from this data directory. */
+  get fresh (): boolean {
+    return this.box.fresh
+  }
+
   private async take (o: Observation, now: number): Promise<void> {
     if (this.closed) return
     if (o.kind === 'pass') this.failures = o.error === null ? 0 : this.failures + 1

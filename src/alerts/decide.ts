@@ -43,12 +43,14 @@ export const CORES_LISTED = 100
 export function decide (o: Observation, on: (flag: string) => boolean, failuresInARow: number, t: Thresholds, now: number): Decision {
   switch (o.kind) {
     case 'incident': {
+      const flag = `incident:${o.identity}`
+      if (on(flag)) return NOTHING
       const i = o.incident
       const what = i.kind === 'fork'
         ? 'its writer signed two different histories (a fork)'
         : `its writer rewound it below a sealed length (sealed length ${i.sealed.length}, now length ${i.observed.length} at fork ${i.observed.fork})`
       return {
-        flags: [],
+        flags: [[flag, true]],
         alert: {
           kind: 'incident',
           key: i.key,

@@ -90,19 +90,25 @@ export class Outbox {
   private queue: Promise<unknown> = Promise.resolve()
   private closed = false
 
+  /** True when the file was made by this open (a new data directory, or one from before alerts). */
+  fresh = false
+
   private constructor (private readonly path: string, private handle: FileHandle) {}
 
   static async open (dir: string): Promise<Outbox> {
     const path = join(dir, OUTBOX_FILE)
     let text: string
+    let fresh = false
     try {
       text = await readFile(path, 'utf8')
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new AlertsError('OUTBOX_UNUSABLE', `The alert delivery log ${path} cannot be read (${(err as Error).message}).`, { cause: err })
       text = HEADER
+      fresh = true
       await writeFileDurably(path, text)
     }
     const box = new Outbox(path, await openAppend(path))
+    box.fresh = fresh
     try {
       await box.replay(text)
     } catch (err) {

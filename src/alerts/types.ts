@@ -13,8 +13,11 @@ export interface StaleCore { key: string, since: string, reason: string, lastHea
 
 /** Something the service saw. */
 export type Observation =
-  /** A new incident, as the receipts log stored it (once: the ledger deduplicates). */
-  | { kind: 'incident', incident: Incident }
+  /**
+   * An incident as the receipts log stored it, with the log's identity of it (kind and the pair
+   * of heads): told once per identity, also when the service meets it again after a crash.
+   */
+  | { kind: 'incident', incident: Incident, identity: string }
   /**
    * Cores a pass marked stale (they were not before), all of one pass in one observation: a
    * peer serving many cores going down is one alert, not one per core.

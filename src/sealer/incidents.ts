@@ -7,7 +7,7 @@
  * detectors that see it in one pass, change nothing.
  */
 import type { AlertSink } from '../alerts'
-import type { ReceiptsLog } from '../ledger'
+import { incidentIdentity, type ReceiptsLog } from '../ledger'
 import { NO_AGREEMENT, type HeadJson, type Incident, type SealRef } from '../seal'
 import type { Logger } from '../util'
 import type { SealerMetrics } from './metrics'
@@ -54,7 +54,8 @@ export async function recordIncident (deps: IncidentDeps, incident: Incident): P
     observedLength: incident.observed.length,
     agreedLength: stored.agreed?.length ?? 0
   }, `${incident.kind.toUpperCase()} detected: the writer's history no longer matches its seal`)
-  // Only a new incident: the log's exactly-once is the alert's too.
-  await deps.alerts?.observe({ kind: 'incident', incident: stored })
+  // Only a new incident: the log's exactly-once is the alert's too (the service's start tells
+  // any whose alert a crash cut off, service/alert-monitor.ts).
+  await deps.alerts?.observe({ kind: 'incident', incident: stored, identity: incidentIdentity(stored) })
   return stored
 }

@@ -6,6 +6,7 @@
  */
 import type { Observation } from '../alerts'
 import type { Alerter } from '../alerts'
+import { incidentIdentity, type ReceiptsLog } from '../ledger'
 import { nominalIntervalSeconds } from '../report'
 import type { SealerMetrics } from '../sealer'
 import { errInfo, type Logger } from '../util'
@@ -16,6 +17,18 @@ export const CHECK_INTERVAL_MS = 30_000
 
 /** One anchor's freshness: when it was last caught up, and how often it is meant to seal. */
 export interface AnchorState { anchor: string, caughtUpAt: number, intervalSeconds: number }
+
+/**
+ * At start, every incident of the receipts log that was never told: one recorded just before a
+ * crash cut off its alert. A delivery log new to an older data directory takes the incidents it
+ * finds as told (they were found before alerts existed; telling them all now would be noise).
+ */
+export async function catchUpIncidents (alerts: Alerter, log: ReceiptsLog): Promise<void> {
+  for (const incident of await log.listIncidents()) {
+    const o: Observation = { kind: 'incident', incident, identity: incidentIdentity(incident) }
+    await (alerts.fresh ? alerts.acknowledge(o) : alerts.observe(o))
+  }
+}
 
 export class AlertMonitor {
   /** The primary anchor is caught up when a pass ends without error; the start counts as one. */

@@ -33,7 +33,7 @@ import { replicaProofs } from './replica-proofs'
 import { SealerAccountReader } from './sealer-account'
 import { readiness, type Readiness } from './readiness'
 import { Alerter, type AlertsOverview, type TestAnswer } from '../alerts'
-import { AlertMonitor } from './alert-monitor'
+import { AlertMonitor, catchUpIncidents } from './alert-monitor'
 
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
 
@@ -127,6 +127,7 @@ export class HypersealService implements ServicePort {
         ...(opts.alertRetry !== undefined ? { retry: opts.alertRetry } : {})
       })
       undo.push(() => alerter.close())
+      await catchUpIncidents(alerter, log)
       const watcher = createWatcher(dataDir.store, config, opts, { logger, log, metrics: metrics.sealer, alerts: alerter })
       undo.push(() => watcher.close())
       for (const entry of await journal.listWatched()) await watcher.watch(entry.key, entry.peers, { restored: true })

@@ -6,8 +6,11 @@
  * alert again. Waits are on conditions, never on the clock.
  */
 import { expect } from 'chai'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { JsonRpcProvider } from 'ethers'
+import { OUTBOX_FILE } from '../../src/alerts'
 import { buildApp, createLogger } from '../../src/api'
 import { startEmbeddedChain, type EmbeddedChain } from '../../src/chain'
 import { loadConfig, redactConfig } from '../../src/config'
@@ -159,6 +162,23 @@ describe('alerts: from a real service', function () {
     await service.testAlerts() // a marker: anything sent before it has arrived
     await waitFor(() => receiver.ofKind('test').length === 1, 'the marker')
     expect(receiver.ofKind('incident')).to.have.length(1)
+
+    // A crash between the incident's write and its alert's: the delivery log without the
+    // incident's records. The next start tells it, once.
+    await service.close()
+    const file = join(dataDir, OUTBOX_FILE)
+    writeFileSync(file, readFileSync(file, 'utf8').split('\n').filter((l) => !l.includes('incident')).join('\n'))
+    ;({ service } = await openService({ dataDir, env, alertRetry: FAST }))
+    await waitFor(() => receiver.ofKind('incident').length === 2, 'the incident told after the restart')
+    expect(receiver.ofKind('incident')[1].details.incident).to.deep.equal(receiver.ofKind('incident')[0].details.incident)
+
+    // A data directory from before alerts (no delivery log): its incidents are taken as told.
+    await service.close()
+    rmSync(file)
+    ;({ service } = await openService({ dataDir, env, alertRetry: FAST }))
+    await service.testAlerts()
+    await waitFor(() => receiver.ofKind('test').length === 2, 'the second marker')
+    expect(receiver.ofKind('incident')).to.have.length(2)
   })
 
   it('loses no accepted alert across a restart while the receiver is down', async () => {
