@@ -4,12 +4,14 @@
  * sealer's funds last. The same figures go to /metrics for the Prometheus rules
  * (docs/prometheus-alerts.yml), so a webhook and a rule judge the same numbers.
  */
-import type { Observation } from '../alerts'
-import type { Alerter } from '../alerts'
+import type { Registry } from 'prom-client'
+import { Alerter, type Observation, type RetryPolicy } from '../alerts'
+import type { Config } from '../config'
 import { incidentIdentity, type ReceiptsLog } from '../ledger'
 import { nominalIntervalSeconds } from '../report'
 import type { SealerMetrics } from '../sealer'
 import { errInfo, type Logger } from '../util'
+import type { ChainConnection } from './chain-connect'
 import type { SealerAccountReader } from './sealer-account'
 
 /** How often anchors and funds are checked while the schedule runs. */
@@ -17,6 +19,25 @@ export const CHECK_INTERVAL_MS = 30_000
 
 /** One anchor's freshness: when it was last caught up, and how often it is meant to seal. */
 export interface AnchorState { anchor: string, caughtUpAt: number, intervalSeconds: number }
+
+/** The alerter of the service (the delivery log in its data directory), caught up on incidents. */
+export async function openAlerts (o: { dir: string, config: Config, log: ReceiptsLog, chain: ChainConnection, logger: Logger, registry: Registry, retry: Partial<RetryPolicy> | undefined }): Promise<Alerter> {
+  const alerter = await Alerter.open({
+    dir: o.dir,
+    settings: o.config.alerts,
+    service: { receiptsLog: o.log.key.toString('hex'), chainId: o.chain.chainId, contract: o.chain.contract },
+    logger: o.logger,
+    registry: o.registry,
+    ...(o.retry !== undefined ? { retry: o.retry } : {})
+  })
+  try {
+    await catchUpIncidents(alerter, o.log)
+  } catch (err) {
+    await alerter.close()
+    throw err
+  }
+  return alerter
+}
 
 /**
  * At start, every incident of the receipts log that was never told: one recorded just before a
@@ -89,9 +110,15 @@ export class AlertMonitor {
     this.timer.unref()
   }
 
+  /** Stops the checks and closes the alerter (what waits stays in its log for the next start). */
   async stop (): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer)
     this.timer = null
     await this.checking
+    await this.deps.alerts.close().catch(() => {})
+  }
+
+  get alerts (): Alerter {
+    return this.deps.alerts
   }
 }

@@ -32,8 +32,8 @@ import { serviceTrustRoot } from './trust-root'
 import { replicaProofs } from './replica-proofs'
 import { SealerAccountReader } from './sealer-account'
 import { readiness, type Readiness } from './readiness'
-import { Alerter, type AlertsOverview, type TestAnswer } from '../alerts'
-import { AlertMonitor, catchUpIncidents } from './alert-monitor'
+import type { Alerter, AlertsOverview, TestAnswer } from '../alerts'
+import { AlertMonitor, openAlerts } from './alert-monitor'
 
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
 
@@ -64,7 +64,6 @@ export class HypersealService implements ServicePort {
   readonly structures: StructureRegistry
   private readonly verifier: CachedVerifier
   private readonly reads: LedgerReads
-  private readonly alerter: Alerter
   private readonly monitor: AlertMonitor
 
   private constructor (
@@ -81,7 +80,6 @@ export class HypersealService implements ServicePort {
     metrics: { registry: Registry, sealer: SealerMetrics, alerter: Alerter }
   ) {
     this.registry = metrics.registry
-    this.alerter = metrics.alerter
     this.updateTimeoutMs = opts.updateTimeoutMs ?? 10_000
     this.adminToken = resolveAdminToken(dataDir.dir, config.adminToken).token
     this.auditorToken = resolveAuditorToken(dataDir.dir, config.auditorToken, this.adminToken).token
@@ -118,16 +116,8 @@ export class HypersealService implements ServicePort {
       const journal = await Journal.open(dataDir.store, join(dataDir.dir, 'journal'))
       undo.push(() => journal.close())
       const metrics = await openMetrics(opts.registry ?? new Registry(), log, journal)
-      const alerter = await Alerter.open({
-        dir: dataDir.dir,
-        settings: config.alerts,
-        service: { receiptsLog: log.key.toString('hex'), chainId: chain.chainId, contract: chain.contract },
-        logger,
-        registry: metrics.registry,
-        ...(opts.alertRetry !== undefined ? { retry: opts.alertRetry } : {})
-      })
+      const alerter = await openAlerts({ dir: dataDir.dir, config, log, chain, logger, registry: metrics.registry, retry: opts.alertRetry })
       undo.push(() => alerter.close())
-      await catchUpIncidents(alerter, log)
       const watcher = createWatcher(dataDir.store, config, opts, { logger, log, metrics: metrics.sealer, alerts: alerter })
       undo.push(() => watcher.close())
       for (const entry of await journal.listWatched()) await watcher.watch(entry.key, entry.peers, { restored: true })
@@ -280,11 +270,9 @@ export class HypersealService implements ServicePort {
 
   async replicaProofs (key: string, lengths: number[]): Promise<ReplicaProofs> { return await replicaProofs(this, key, lengths) }
   async sealerAccount (): Promise<SealerAccount> { return await this.account.read() }
-
-  alertsOverview (): AlertsOverview { return this.alerter.overview() }
-  async testAlerts (): Promise<TestAnswer[]> { return await this.alerter.testAlerts() }
-  /** Judges anchors and funds now (the schedule does it every 30 s); `now` in ms. */
-  async checkAlerts (now?: number): Promise<void> { await this.monitor.check(now) }
+  alertsOverview (): AlertsOverview { return this.monitor.alerts.overview() }
+  async testAlerts (): Promise<TestAnswer[]> { return await this.monitor.alerts.testAlerts() }
+  async checkAlerts (now?: number): Promise<void> { await this.monitor.check(now) } // anchors and funds now (every 30 s on the schedule)
 
   health (): { status: 'ok', uptimeSeconds: number } {
     return { status: 'ok', uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000) }
@@ -300,8 +288,7 @@ export class HypersealService implements ServicePort {
     this.closed = true
     await this.schedule?.stop()
     await this.flight.idle()
-    await this.monitor.stop()
-    await this.alerter.close().catch(() => {})
+    await this.monitor.stop() // the alerter too: pending deliveries stay in its log for the next start
     await this.watcher.close().catch(() => {})
     await this.log.close().catch(() => {})
     await this.journal.close().catch(() => {})
