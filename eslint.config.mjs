@@ -59,6 +59,19 @@ export default tseslint.config(
       })
     }
   })),
+  // Alerts sit below the sealer and the service, which pass observations in (an AlertSink):
+  // they take the seal types and the util base only, never the layers that call them.
+  ...DEPTHS.map(({ depth, up }) => ({
+    files: atDepth(['src/alerts/*.ts'], depth),
+    rules: {
+      'no-restricted-imports': restrictImports(up, {
+        patterns: [{
+          group: ['api', 'cli', 'service', 'sealer', 'chain', 'heads', 'ledger', 'evidence', 'verify', 'report', 'structures', 'proof', 'trust', 'config', 'web'].flatMap((d) => [up + d, `${up + d}/*`]),
+          message: 'src/alerts is told by its callers (AlertSink): it imports only ../seal types and ../util'
+        }]
+      })
+    }
+  })),
   // The sealing math, the verifier and the audit report builder are pure: no network, no
   // disk, no storage engines. ethers is allowed for its hashing/ABI helpers only, never for providers.
   ...DEPTHS.map(({ depth, up }) => ({

@@ -20,6 +20,7 @@ import { sealRoutes } from './routes/seal'
 import { trustRoutes } from './routes/trust'
 import { verifyRoutes } from './routes/verify'
 import { webReadRoutes } from './routes/web-reads'
+import { alertRoutes } from './routes/alerts'
 
 import { proofRoutes } from './routes/proofs'
 import type { ServicePort } from './service-port'
@@ -136,6 +137,7 @@ export function buildApp (deps: ApiDeps): FastifyInstance {
     reportRoutes(routes, ctx)
     trustRoutes(routes, ctx)
     webReadRoutes(routes, ctx)
+    alertRoutes(routes, ctx)
   })
   const site = deps.site
   if (site !== false) void app.register(async (pages) => await pageRoutes(pages, ctx, site))

@@ -8,6 +8,7 @@
  * goes to the log. `message`, when set, replaces the domain's message in the answer; every
  * 5xx rule has one, so nothing internal leaks.
  */
+import type { AlertsErrorCode } from '../alerts'
 import type { ChainErrorCode } from '../chain'
 import type { ConfigErrorCode } from '../config'
 import type { HeadsErrorCode } from '../heads'
@@ -135,6 +136,13 @@ export const CONFIG_RULES: Record<ConfigErrorCode, Rule> = {
   BAD_FILE: INTERNAL,
   UNKNOWN_FIELD: INTERNAL,
   SECRET_IN_FILE: INTERNAL
+}
+
+export const ALERTS_RULES: Record<AlertsErrorCode, Rule> = {
+  NO_RECEIVERS: { status: 409, code: 'NO_RECEIVERS' },
+  OUTBOX_UNUSABLE: { status: 503, code: 'OUTBOX_UNUSABLE', message: 'The alert delivery log cannot be used; the operator can find why in the log.', level: 'error' },
+  OUTBOX_CORRUPT: { status: 500, code: 'OUTBOX_CORRUPT', message: 'The alert delivery log failed its checks: it was damaged or tampered with; the operator must check it.', level: 'error' },
+  CLOSED
 }
 
 export const API_RULES: Record<ApiErrorCode, Rule> = {

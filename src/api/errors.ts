@@ -7,6 +7,7 @@
  * to fix). A 5xx answer never does: the rule's fixed sentence goes out, the real message goes to
  * the log, so RPC details, paths and internal state stay on the server.
  */
+import { AlertsError } from '../alerts'
 import { ChainError } from '../chain'
 import { ConfigError } from '../config'
 import { HeadsError } from '../heads'
@@ -16,7 +17,7 @@ import { SealerError } from '../sealer'
 import { StructureError } from '../structures'
 import { VerifyError } from '../verify'
 import { CodedError } from '../util'
-import { API_RULES, CHAIN_RULES, CONFIG_RULES, HEADS_RULES, LEDGER_RULES, SEAL_RULES, SEALER_RULES, STRUCTURE_RULES, VERIFY_RULES, type Rule } from './error-rules'
+import { ALERTS_RULES, API_RULES, CHAIN_RULES, CONFIG_RULES, HEADS_RULES, LEDGER_RULES, SEAL_RULES, SEALER_RULES, STRUCTURE_RULES, VERIFY_RULES, type Rule } from './error-rules'
 
 export type ApiErrorCode =
   | 'BAD_REQUEST' // a parameter, query or body fails its schema or its parse
@@ -52,6 +53,7 @@ export const DOMAINS: ReadonlyArray<{ name: string, cls: new (code: never, messa
   { name: 'config', cls: ConfigError, rules: CONFIG_RULES },
   { name: 'verify', cls: VerifyError, rules: VERIFY_RULES },
   { name: 'structures', cls: StructureError, rules: STRUCTURE_RULES },
+  { name: 'alerts', cls: AlertsError, rules: ALERTS_RULES },
   { name: 'api', cls: ApiError, rules: API_RULES }
 ]
 

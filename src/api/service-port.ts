@@ -12,6 +12,7 @@ import type { SealedRoots, UpgradeProof, Verdict } from '../verify'
 import type { PassOutcome } from '../sealer'
 import type { SignedReport } from '../report'
 import type { TrustRoot } from '../trust'
+import type { AlertsOverview, TestAnswer } from '../alerts'
 
 export interface ServiceInfo {
   version: string
@@ -172,6 +173,10 @@ export interface ServicePort {
   replicaProofs (key: string, lengths: number[]): Promise<ReplicaProofs>
   /** The sealer account's balance and recent spend. */
   sealerAccount (): Promise<SealerAccount>
+  /** Webhook receivers (origins), signing, and recent deliveries with their state (admin). */
+  alertsOverview (): AlertsOverview
+  /** Sends a test alert to every receiver now; AlertsError NO_RECEIVERS when none is configured. */
+  testAlerts (): Promise<TestAnswer[]>
   /** Liveness: the process answers. */
   health (): { status: 'ok', uptimeSeconds: number }
   /** Readiness: storage open, chain answering, recovery done. */

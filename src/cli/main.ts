@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Command } from 'commander'
+import { registerAlerts } from './alerts'
 import { registerDemo } from './demo'
 import { registerDeploy } from './deploy'
 import { runProgram } from './exit'
@@ -41,6 +42,7 @@ export function buildProgram (): Command {
   registerTrust(program)
   registerDeploy(program)
   registerDemo(program)
+  registerAlerts(program)
   return program
 }
 

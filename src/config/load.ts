@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { validate as validateCron } from 'node-cron'
 import { ConfigError } from './errors'
+import { parseAlerts } from './alerts'
 import {
   parseAddress, parseBoundedInt, parseConfirmations, parseHost, parseHostPortList, parsePort, parsePositiveInt, parsePrivateKey,
   parseRateLimit, parseSchedule, parseToken, parseUrl
@@ -41,6 +42,18 @@ export interface Config {
    * deliver in time are skipped (stale). Waiting for confirmations has its own timeouts.
    */
   passBudgetSeconds: number
+  /** Webhook alerts (docs/alerts.md); no URL: alerts are only logged. */
+  alerts: AlertsConfig
+}
+
+/** The alerts section: receivers, how alerts are signed, when conditions alert. */
+export interface AlertsConfig {
+  /** Secret-ish: a webhook URL may hold a token, so only its origin is ever logged. */
+  urls: string[]
+  /** Secret. Only from HYPERSEAL_ALERT_SECRET or HYPERSEAL_ALERT_ED25519_KEY, never from a flag or the file. */
+  signing: { hmac: string } | { ed25519Seed: string } | null
+  thresholds: { passFailures: number, anchorFactor: number, balanceDays: number }
+  maxPending: number
 }
 
 export const DEFAULTS = {
@@ -59,7 +72,13 @@ export const DEFAULTS = {
   // waiting on a peer or the chain, but holds memory while it does.
   expensiveRequests: 8,
   // Well inside the default every-minute schedule, with room for the transaction.
-  passBudgetSeconds: 45
+  passBudgetSeconds: 45,
+  alertPassFailures: 3,
+  // An anchor that has not caught up for three of its intervals has missed more than a slow pass.
+  alertAnchorFactor: 3,
+  alertBalanceDays: 7,
+  // A day of one alert a minute and a half for two receivers; each entry is at most 64 KiB.
+  alertOutboxMax: 1000
 } as const
 
 /**
@@ -72,9 +91,18 @@ export const ADMIN_TOKEN_FILE = 'admin-token'
 export const AUDITOR_TOKEN_FILE = 'auditor-token'
 
 /** Settings that may come from the config file or a flag (camelCase, like Config). */
-export type ConfigInput = Partial<Record<Exclude<keyof Config, 'sealerKey' | 'keystore'> | 'keystore', string | number | string[]>>
+export type ConfigInput = Partial<Record<Exclude<keyof Config, 'sealerKey' | 'keystore' | 'alerts'> | 'keystore' | AlertField, string | number | string[]>>
 
-const FILE_FIELDS = new Set(['dataDir', 'host', 'port', 'adminToken', 'auditorToken', 'replicationPort', 'chainPort', 'schedule', 'rpc', 'contract', 'keystore', 'confirmations', 'bootstrap', 'rateLimit', 'expensiveRequests', 'passBudgetSeconds'])
+type AlertField = 'alertUrls' | 'alertPassFailures' | 'alertAnchorFactor' | 'alertBalanceDays' | 'alertOutboxMax'
+
+const FILE_FIELDS = new Set(['dataDir', 'host', 'port', 'adminToken', 'auditorToken', 'replicationPort', 'chainPort', 'schedule', 'rpc', 'contract', 'keystore', 'confirmations', 'bootstrap', 'rateLimit', 'expensiveRequests', 'passBudgetSeconds',
+  'alertUrls', 'alertPassFailures', 'alertAnchorFactor', 'alertBalanceDays', 'alertOutboxMax'])
+/** Secrets the file must not hold: they come from the environment only. */
+const SECRET_FIELDS: Record<string, string> = {
+  sealerKey: 'put the sealer key in HYPERSEAL_SEALER_KEY or a keystore',
+  alertSecret: 'put the webhook secret in HYPERSEAL_ALERT_SECRET',
+  alertEd25519Key: 'put the alert signing key in HYPERSEAL_ALERT_ED25519_KEY'
+}
 
 const ENV: Record<string, keyof ConfigInput> = {
   HYPERSEAL_DATA: 'dataDir',
@@ -92,7 +120,12 @@ const ENV: Record<string, keyof ConfigInput> = {
   HYPERSEAL_BOOTSTRAP: 'bootstrap',
   HYPERSEAL_RATE_LIMIT: 'rateLimit',
   HYPERSEAL_EXPENSIVE_REQUESTS: 'expensiveRequests',
-  HYPERSEAL_PASS_BUDGET: 'passBudgetSeconds'
+  HYPERSEAL_PASS_BUDGET: 'passBudgetSeconds',
+  HYPERSEAL_ALERT_URLS: 'alertUrls',
+  HYPERSEAL_ALERT_PASS_FAILURES: 'alertPassFailures',
+  HYPERSEAL_ALERT_ANCHOR_FACTOR: 'alertAnchorFactor',
+  HYPERSEAL_ALERT_BALANCE_DAYS: 'alertBalanceDays',
+  HYPERSEAL_ALERT_OUTBOX_MAX: 'alertOutboxMax'
 }
 
 export function readConfigFile (path: string): ConfigInput {
@@ -106,8 +139,8 @@ export function readConfigFile (path: string): ConfigInput {
     throw new ConfigError('BAD_FILE', `config file ${path} must hold a JSON object`)
   }
   for (const field of Object.keys(parsed)) {
-    if (field === 'sealerKey') {
-      throw new ConfigError('SECRET_IN_FILE', `config file ${path}: put the sealer key in HYPERSEAL_SEALER_KEY or a keystore, not in a file`)
+    if (SECRET_FIELDS[field] !== undefined) {
+      throw new ConfigError('SECRET_IN_FILE', `config file ${path}: ${SECRET_FIELDS[field]}, not in a file`)
     }
     if (!FILE_FIELDS.has(field)) throw new ConfigError('UNKNOWN_FIELD', `config file ${path}: unknown field "${field}"`)
   }
@@ -151,7 +184,8 @@ function validate (raw: ConfigInput, env: NodeJS.ProcessEnv): Config {
     bootstrap: raw.bootstrap === undefined ? [] : parseHostPortList('HYPERSEAL_BOOTSTRAP', raw.bootstrap as string | string[]),
     rateLimit: parseRateLimit('HYPERSEAL_RATE_LIMIT', str('rateLimit') ?? DEFAULTS.rateLimit),
     expensiveRequests: parsePositiveInt('HYPERSEAL_EXPENSIVE_REQUESTS', str('expensiveRequests') ?? DEFAULTS.expensiveRequests, 1024),
-    passBudgetSeconds: parseBoundedInt('HYPERSEAL_PASS_BUDGET', str('passBudgetSeconds') ?? DEFAULTS.passBudgetSeconds, 1, 3600)
+    passBudgetSeconds: parseBoundedInt('HYPERSEAL_PASS_BUDGET', str('passBudgetSeconds') ?? DEFAULTS.passBudgetSeconds, 1, 3600),
+    alerts: parseAlerts(raw, str, env, DEFAULTS)
   }
   const token = str('adminToken')
   if (token !== undefined) config.adminToken = parseToken('HYPERSEAL_ADMIN_TOKEN', token)
@@ -183,7 +217,12 @@ export function redactConfig (config: Config): Record<string, unknown> {
     adminToken: config.adminToken === undefined ? undefined : '[redacted]',
     auditorToken: config.auditorToken === undefined ? undefined : '[redacted]',
     sealerKey: config.sealerKey === undefined ? undefined : '[redacted]',
-    keystore: config.keystore === undefined ? undefined : { path: config.keystore.path, password: '[redacted]' }
+    keystore: config.keystore === undefined ? undefined : { path: config.keystore.path, password: '[redacted]' },
+    alerts: {
+      ...config.alerts,
+      urls: config.alerts.urls.map((u) => new URL(u).origin),
+      signing: config.alerts.signing === null ? null : 'hmac' in config.alerts.signing ? 'hmac-sha256 [redacted]' : 'ed25519 [redacted]'
+    }
   }
 }
 

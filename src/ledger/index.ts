@@ -9,6 +9,7 @@ export type { BatchRecord, BatchSummary, Contradiction, ReceiptEntry } from './l
 export { Journal, JOURNAL_CORE } from './journal'
 export type { PrepareInput, TxInput } from './journal'
 export { parseLabel, LABEL_MAX } from './journal-records'
+export { incidentIdentity } from './log-records'
 export type { StaleMark, WatchEntry, WatchInput } from './journal-records'
 export { PAGE_DEFAULT, PAGE_MAX, CURSOR_MAX_LENGTH } from './pages'
 export type { Page, PageQuery } from './pages'

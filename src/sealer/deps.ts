@@ -1,3 +1,4 @@
+import type { AlertSink } from '../alerts'
 import type { ChainClient } from '../chain'
 import type { HeadWatcher } from '../heads'
 import type { Journal, ReceiptsLog } from '../ledger'
@@ -54,6 +55,8 @@ export interface SealerDeps {
    * the pass answers (the embedded chain writes its state file); absent for a real chain.
    */
   persistChain?: () => Promise<void>
+  /** Told of incidents and of cores gone stale or back (src/alerts); absent: nobody is told. */
+  alerts?: AlertSink
 }
 
 export function timingOf (deps: SealerDeps): SealerTiming {

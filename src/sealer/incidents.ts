@@ -6,7 +6,8 @@
  * counts and logs only incidents that are new. A restart that meets the same fork again, or two
  * detectors that see it in one pass, change nothing.
  */
-import type { ReceiptsLog } from '../ledger'
+import type { AlertSink } from '../alerts'
+import { incidentIdentity, type ReceiptsLog } from '../ledger'
 import { NO_AGREEMENT, type HeadJson, type Incident, type SealRef } from '../seal'
 import type { Logger } from '../util'
 import type { SealerMetrics } from './metrics'
@@ -15,6 +16,7 @@ export interface IncidentDeps {
   log: ReceiptsLog
   logger: Logger
   metrics?: SealerMetrics
+  alerts?: AlertSink
 }
 
 /** Where exactly this head was sealed (its latest receipt), or null when it never was. */
@@ -52,5 +54,8 @@ export async function recordIncident (deps: IncidentDeps, incident: Incident): P
     observedLength: incident.observed.length,
     agreedLength: stored.agreed?.length ?? 0
   }, `${incident.kind.toUpperCase()} detected: the writer's history no longer matches its seal`)
+  // Only a new incident: the log's exactly-once is the alert's too (the service's start tells
+  // any whose alert a crash cut off, service/alert-monitor.ts).
+  await deps.alerts?.observe({ kind: 'incident', incident: stored, identity: incidentIdentity(stored) })
   return stored
 }

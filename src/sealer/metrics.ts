@@ -9,7 +9,13 @@ export interface SealerMetrics {
   lastSealTime: Gauge
   staleCores: Gauge
   lastPassTime: Gauge
-  passesFailedInARow: Gauge
+  /** For the alerting rules (docs/prometheus-alerts.yml): the same conditions the webhooks watch. */
+  lastGoodPass: Gauge
+  /** From the pass history (src/ledger), so it survives a restart. */
+  failedPassesInARow: Gauge
+  scheduleInterval: Gauge
+  balance: Gauge
+  daysOfFunds: Gauge
 }
 
 export function createSealerMetrics (registry: Registry): SealerMetrics {
@@ -22,6 +28,11 @@ export function createSealerMetrics (registry: Registry): SealerMetrics {
     lastSealTime: new Gauge({ name: 'hyperseal_last_seal_timestamp_seconds', help: 'Block time of the latest final seal.', registers }),
     staleCores: new Gauge({ name: 'hyperseal_stale_cores', help: 'Watched cores whose peers did not deliver what the last pass needed in time (skipped, not sealed).', registers }),
     lastPassTime: new Gauge({ name: 'hyperseal_last_pass_timestamp_seconds', help: 'Start time of the latest seal pass, whatever its outcome.', registers }),
-    passesFailedInARow: new Gauge({ name: 'hyperseal_passes_failed_in_a_row', help: 'Seal passes failed since the last one that did not (0: the last pass succeeded).', registers })
+    lastGoodPass: new Gauge({ name: 'hyperseal_last_successful_pass_timestamp_seconds', help: 'When the last seal pass ended without error (its batch final, or nothing to seal): the primary anchor was caught up then. The service start until a pass succeeds.', registers }),
+    failedPassesInARow: new Gauge({ name: 'hyperseal_seal_passes_failed_in_a_row', help: 'Seal passes that failed since the last one that succeeded.', registers }),
+    scheduleInterval: new Gauge({ name: 'hyperseal_schedule_interval_seconds', help: 'The nominal interval of the seal schedule (cron), for judging how far behind the anchor is.', registers }),
+    balance: new Gauge({ name: 'hyperseal_sealer_balance_wei', help: 'The sealer account\'s balance in wei (a float: exact enough to alert on); 0 until first read.', registers }),
+    // +Inf until a spend rate is known: nothing spent yet lasts forever, and a rule "below N days" must not fire.
+    daysOfFunds: new Gauge({ name: 'hyperseal_sealer_funds_days', help: 'Days the sealer\'s balance lasts at the current spend rate (fees of recent seals per day); +Inf when nothing was spent lately.', registers })
   }
 }

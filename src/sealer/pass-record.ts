@@ -27,7 +27,7 @@ export async function recordPass (deps: SealerDeps, at: Date, counts: PassCounts
     }
     await deps.journal.passes.recordPass({ at, outcome, ...counts, ...(batch !== undefined ? { batch } : {}), ...failure })
     deps.metrics?.lastPassTime.set(at.getTime() / 1000)
-    deps.metrics?.passesFailedInARow.set(deps.journal.passes.summary().failedInARow)
+    deps.metrics?.failedPassesInARow.set(deps.journal.passes.summary().failedInARow)
   } catch (err) {
     deps.logger.error({ err: errInfo(err) }, 'could not record the seal pass in the pass history; the audit report will count it as missed')
   }

@@ -6,6 +6,7 @@ import { DEFAULT_CORE_BUDGET_MS, DEFAULT_PASS_BUDGET_MS, type SealerDeps, type S
 import { contradictionKey, contradictionsOf, finalizeBatch, type Contradictions } from './finalize'
 import { recordPass, type PassCounts } from './pass-record'
 import { checkRecentSeals, type Resealed } from './reseal'
+import { markStale } from './stale-marks'
 import { driveToFinal } from './submit'
 
 export interface PassOutcome {
@@ -106,7 +107,7 @@ async function sealPass (deps: SealerDeps, opts: PassOptions, at: Date, counts: 
   const deadline = Date.now() + budget * COLLECT_SHARE
   const coreBudgetMs = Math.min(deps.coreBudgetMs ?? DEFAULT_CORE_BUDGET_MS, budget * COLLECT_SHARE)
   const collected = await timed(deps, 'collect', () => collectHeads(deps, { deadline, coreBudgetMs }))
-  await deps.journal.updateStale(collected.stale)
+  await markStale(deps, collected.stale)
   const staleNow = (await deps.journal.staleMarks()).size
   deps.metrics?.staleCores.set(staleNow)
   Object.assign(counts, { checked: collected.candidates.length + collected.skipped.length, changed: collected.candidates.length, stale: staleNow })

@@ -12,6 +12,6 @@ export async function openMetrics (registry: Registry, log: ReceiptsLog, journal
   sealer.staleCores.set((await journal.staleMarks()).size)
   const passes = journal.passes.summary()
   if (passes.last !== null) sealer.lastPassTime.set(Date.parse(passes.last.at) / 1000)
-  sealer.passesFailedInARow.set(passes.failedInARow)
+  sealer.failedPassesInARow.set(passes.failedInARow)
   return { registry, sealer }
 }

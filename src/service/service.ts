@@ -32,6 +32,8 @@ import { serviceTrustRoot } from './trust-root'
 import { replicaProofs } from './replica-proofs'
 import { SealerAccountReader } from './sealer-account'
 import { readiness, type Readiness } from './readiness'
+import type { Alerter, AlertsOverview, TestAnswer } from '../alerts'
+import { AlertMonitor, openAlerts } from './alert-monitor'
 
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
 
@@ -62,6 +64,7 @@ export class HypersealService implements ServicePort {
   readonly structures: StructureRegistry
   private readonly verifier: CachedVerifier
   private readonly reads: LedgerReads
+  private readonly monitor: AlertMonitor
 
   private constructor (
     private readonly config: Config,
@@ -74,7 +77,7 @@ export class HypersealService implements ServicePort {
     private readonly reader: ChainReader,
     replication: { host: string, port: number },
     opts: ServiceOptions,
-    metrics: { registry: Registry, sealer: SealerMetrics }
+    metrics: { registry: Registry, sealer: SealerMetrics, alerter: Alerter }
   ) {
     this.registry = metrics.registry
     this.updateTimeoutMs = opts.updateTimeoutMs ?? 10_000
@@ -82,8 +85,9 @@ export class HypersealService implements ServicePort {
     this.auditorToken = resolveAuditorToken(dataDir.dir, config.auditorToken, this.adminToken).token
     this.reportKey = loadReportKey(dataDir.dir)
     this.structures = new StructureRegistry(dataDir.store, { journal, log, watcher, logger })
-    this.deps = sealerDeps(config, chain, { watcher, log, journal, logger, metrics: metrics.sealer }, opts, this.updateTimeoutMs)
+    this.deps = sealerDeps(config, chain, { watcher, log, journal, logger, metrics: metrics.sealer, alerts: metrics.alerter }, opts, this.updateTimeoutMs)
     this.account = new SealerAccountReader({ chain: chain.client, log })
+    this.monitor = new AlertMonitor({ alerts: metrics.alerter, metrics: metrics.sealer, account: this.account, schedule: config.schedule, logger, startedAt: this.startedAt })
     this.reads = new LedgerReads(log, journal)
     this.pinned = serviceTrustRoot({
       info: this.info(),
@@ -112,7 +116,9 @@ export class HypersealService implements ServicePort {
       const journal = await Journal.open(dataDir.store, join(dataDir.dir, 'journal'))
       undo.push(() => journal.close())
       const metrics = await openMetrics(opts.registry ?? new Registry(), log, journal)
-      const watcher = createWatcher(dataDir.store, config, opts, { logger, log, metrics: metrics.sealer })
+      const alerter = await openAlerts({ dir: dataDir.dir, config, log, chain, logger, registry: metrics.registry, retry: opts.alertRetry })
+      undo.push(() => alerter.close())
+      const watcher = createWatcher(dataDir.store, config, opts, { logger, log, metrics: metrics.sealer, alerts: alerter })
       undo.push(() => watcher.close())
       for (const entry of await journal.listWatched()) await watcher.watch(entry.key, entry.peers, { restored: true })
       const replication = await watcher.listen()
@@ -120,7 +126,7 @@ export class HypersealService implements ServicePort {
       // sealer's client, says which contract counts.
       const reader = await createChainReader({ rpcUrl: chain.embedded?.rpcUrl ?? config.rpc!, expectedChainId: chain.chainId, ...(opts.rpcTimeoutMs !== undefined ? { timeoutMs: opts.rpcTimeoutMs } : {}) })
       undo.push(async () => { reader.close() })
-      const service = new HypersealService(config, dataDir, chain, watcher, log, journal, logger, reader, replication, opts, metrics)
+      const service = new HypersealService(config, dataDir, chain, watcher, log, journal, logger, reader, replication, opts, { ...metrics, alerter })
       await journal.passes.recordStart(config.schedule, nominalIntervalSeconds(config.schedule))
       await service.recover()
       // Stored block 0s tell the structures again at once; the rest are asked of peers by the next pass.
@@ -153,6 +159,7 @@ export class HypersealService implements ServicePort {
   /** Seal passes on the configured cron schedule, until `close()`. */
   startSchedule (): void {
     if (this.schedule === null) this.schedule = scheduleSealPasses(this.config.schedule, () => this.sealNow(), this.logger)
+    this.monitor.start()
   }
 
   info (): ServiceInfo {
@@ -222,9 +229,11 @@ export class HypersealService implements ServicePort {
         this.recovered = true
         this.sealsChecked = true
         passes.inc({ result: outcome.batch === null ? 'unchanged' : 'sealed' })
+        await this.monitor.passEnded(null)
         return passResult(outcome)
       } catch (err) {
         passes.inc({ result: 'failed' })
+        await this.monitor.passEnded(err)
         throw err
       }
     })
@@ -264,6 +273,9 @@ export class HypersealService implements ServicePort {
 
   async replicaProofs (key: string, lengths: number[]): Promise<ReplicaProofs> { return await replicaProofs(this, key, lengths) }
   async sealerAccount (): Promise<SealerAccount> { return await this.account.read() }
+  alertsOverview (): AlertsOverview { return this.monitor.alerts.overview() }
+  async testAlerts (): Promise<TestAnswer[]> { return await this.monitor.alerts.testAlerts() }
+  async checkAlerts (now?: number): Promise<void> { await this.monitor.check(now) } // anchors and funds now (every 30 s on the schedule)
 
   /** The last pass and the failures in a row (`hyperseal status`, GET /v1/status). */
   passStatus (): PassSummary { return this.journal.passes.summary() }
@@ -283,6 +295,7 @@ export class HypersealService implements ServicePort {
     await this.schedule?.stop()
     await this.flight.idle()
     await this.journal.passes.recordStop().catch((err: unknown) => this.logger.error({ err: errInfo(err) }, 'could not record the clean stop in the pass history'))
+    await this.monitor.stop() // the alerter too: pending deliveries stay in its log for the next start
     await this.watcher.close().catch(() => {})
     await this.log.close().catch(() => {})
     await this.journal.close().catch(() => {})

@@ -1,5 +1,6 @@
 /** How the service's parts are wired at open: the watcher with its incident path, and the sealer's dependencies. */
 import type Corestore from 'corestore'
+import type { AlertSink, RetryPolicy } from '../alerts'
 import type { Registry } from 'prom-client'
 import type { Config } from '../config'
 import { HeadWatcher } from '../heads'
@@ -22,10 +23,12 @@ export interface ServiceOptions {
   rpcTimeoutMs?: number
   /** The watcher's session bound and idle time (src/heads/session-pool.ts; defaults 256 and 10 s). */
   sessions?: { max?: number, idleMs?: number }
+  /** Webhook retry timing (tests shorten it; src/alerts DEFAULT_RETRY). */
+  alertRetry?: Partial<RetryPolicy>
 }
 
-export function createWatcher (store: Corestore, config: Config, opts: ServiceOptions, deps: { logger: Logger, log: ReceiptsLog, metrics: SealerMetrics }): HeadWatcher {
-  const { logger, log, metrics } = deps
+export function createWatcher (store: Corestore, config: Config, opts: ServiceOptions, deps: { logger: Logger, log: ReceiptsLog, metrics: SealerMetrics, alerts: AlertSink }): HeadWatcher {
+  const { logger, log, metrics, alerts } = deps
   return new HeadWatcher(store, {
     replicationPort: config.replicationPort,
     host: config.host,
@@ -43,13 +46,13 @@ export function createWatcher (store: Corestore, config: Config, opts: ServiceOp
         logger.warn({ key: incident.key, evidence: incident.evidence }, 'core truncated below a head it held; the next seal pass checks it against its seal')
         return
       }
-      await recordIncident({ log, logger, metrics }, incident)
+      await recordIncident({ log, logger, metrics, alerts }, incident)
         .catch((err: unknown) => logger.error({ err: errInfo(err) }, 'could not record an incident'))
     }
   })
 }
 
-export function sealerDeps (config: Config, chain: ChainConnection, parts: { watcher: HeadWatcher, log: ReceiptsLog, journal: Journal, logger: Logger, metrics: SealerMetrics }, opts: ServiceOptions, updateTimeoutMs: number): SealerDeps {
+export function sealerDeps (config: Config, chain: ChainConnection, parts: { watcher: HeadWatcher, log: ReceiptsLog, journal: Journal, logger: Logger, metrics: SealerMetrics, alerts: AlertSink }, opts: ServiceOptions, updateTimeoutMs: number): SealerDeps {
   return {
     ...parts,
     chain: chain.client,

@@ -47,6 +47,8 @@ function slowService (): { service: ServicePort, started: () => number, release:
     auditReport: unused,
     replicaProofs: unused,
     sealerAccount: unused,
+    alertsOverview: () => { throw new Error('not used by this test') },
+    testAlerts: unused,
     health: () => ({ status: 'ok', uptimeSeconds: 1 }),
     passStatus: () => ({ last: null, failedInARow: 0 }),
     ready: async () => {

@@ -10,6 +10,7 @@ import { SealError, type SealErrorCode } from '../../src/seal'
 import { SealerError, type SealerErrorCode } from '../../src/sealer'
 import { VerifyError, type VerifyErrorCode } from '../../src/verify'
 import { StructureError, type StructureErrorCode } from '../../src/structures'
+import { AlertsError, type AlertsErrorCode } from '../../src/alerts'
 import { ApiError, DOMAINS, toErrorAnswer, type ApiErrorCode } from '../../src/api/errors'
 
 // The domains export their codes as type unions only. These lists are checked against the
@@ -26,18 +27,19 @@ const SEALER = ['PASS_RUNNING', 'NOT_READY', 'CLOSED', 'FAULT_INJECTED'] as cons
 const CONFIG = ['INVALID_VALUE', 'BAD_FILE', 'UNKNOWN_FIELD', 'SECRET_IN_FILE'] as const
 const VERIFY = ['BAD_INPUT', 'MISSING_ANSWER'] as const
 const STRUCTURES = ['NOT_A_STRUCTURE', 'NOT_FOUND', 'NOT_SEALED', 'BLOCK_UNAVAILABLE', 'TOO_LARGE'] as const
+const ALERTS = ['NO_RECEIVERS', 'OUTBOX_UNUSABLE', 'OUTBOX_CORRUPT', 'CLOSED'] as const
 const API = ['BAD_REQUEST', 'TOKEN_IN_QUERY', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'BUSY', 'NOT_READY', 'PAGES_NOT_BUILT', 'INTERNAL'] as const
 const COMPLETE: [
   Exact<typeof HEADS, HeadsErrorCode>, Exact<typeof LEDGER, LedgerErrorCode>, Exact<typeof CHAIN, ChainErrorCode>, Exact<typeof SEAL, SealErrorCode>,
   Exact<typeof SEALER, SealerErrorCode>, Exact<typeof CONFIG, ConfigErrorCode>, Exact<typeof VERIFY, VerifyErrorCode>, Exact<typeof STRUCTURES, StructureErrorCode>,
-  Exact<typeof API, ApiErrorCode>
-] = [true, true, true, true, true, true, true, true, true]
+  Exact<typeof ALERTS, AlertsErrorCode>, Exact<typeof API, ApiErrorCode>
+] = [true, true, true, true, true, true, true, true, true, true]
 
 type Cls = new (code: never, message: string) => Error
 const LISTS: Array<[string, Cls, readonly string[]]> = [
   ['heads', HeadsError, HEADS], ['ledger', LedgerError, LEDGER], ['chain', ChainError, CHAIN], ['seal', SealError, SEAL],
   ['sealer', SealerError, SEALER], ['config', ConfigError, CONFIG], ['verify', VerifyError, VERIFY],
-  ['structures', StructureError, STRUCTURES], ['api', ApiError, API]
+  ['structures', StructureError, STRUCTURES], ['alerts', AlertsError, ALERTS], ['api', ApiError, API]
 ]
 const make = (cls: Cls, code: string, message = 'DOMAIN-DETAIL /secret/path http://rpc.example/key123'): Error => new cls(code as never, message)
 
@@ -156,6 +158,8 @@ function throwingServiceDouble (current: () => Error): ServicePort {
     auditReport: fail,
     replicaProofs: fail,
     sealerAccount: fail,
+    alertsOverview: () => { throw current() },
+    testAlerts: fail,
     health: () => { throw current() },
     passStatus: () => { throw current() },
     ready: fail

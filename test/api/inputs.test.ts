@@ -22,7 +22,8 @@ async function passCount (fx: ApiFixture): Promise<number> {
 const ADMIN_ROUTES: Array<{ method: 'POST' | 'DELETE', url: string, payload?: object }> = [
   { method: 'POST', url: '/v1/cores', payload: { key: HEX } },
   { method: 'DELETE', url: `/v1/cores/${HEX}` },
-  { method: 'POST', url: '/v1/seal' }
+  { method: 'POST', url: '/v1/seal' },
+  { method: 'POST', url: '/v1/alerts/test' }
 ]
 
 describe('API inputs on a real service: auth, schemas, limits, logs, fuzz', function () {

@@ -60,7 +60,7 @@ describe('seal pass: every pass recorded, coverage computed over a stop and a re
     const status = await app.inject({ method: 'GET', url: '/v1/status' })
     expect(status.statusCode, status.body).to.equal(200)
     expect(status.json().passes.last.outcome).to.be.oneOf(['sealed', 'unchanged'])
-    expect(await service.registry.getSingleMetricAsString('hyperseal_passes_failed_in_a_row')).to.match(/ 0$/m)
+    expect(await service.registry.getSingleMetricAsString('hyperseal_seal_passes_failed_in_a_row')).to.match(/ 0$/m)
 
     // A clean stop, for a known interval (at least 3 s), then a start on the same data directory.
     const beforeClose = await service.journal.passes.records()

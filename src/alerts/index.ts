@@ -1,0 +1,12 @@
+// Alerts: webhooks signed against replay, a durable outbox, once per transition (docs/alerts.md).
+export { Alerter, DEFAULT_RETRY } from './alerter'
+export type { AlerterOptions, AlertsOverview, AlertsSettings, RetryPolicy, TestAnswer } from './alerter'
+export { DEFAULT_THRESHOLDS } from './decide'
+export type { Thresholds } from './decide'
+export { verifyAlert, createSigner, ed25519PublicKey, HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, DEFAULT_TOLERANCE_SECONDS } from './sign'
+export type { SigningSecret, VerifyFailure, VerifyInput } from './sign'
+export { ALERT_KINDS, NO_ALERTS } from './types'
+export type { AlertBody, AlertKind, AlertSink, DeliveryView, Observation, StaleCore } from './types'
+export { AlertsError } from './errors'
+export type { AlertsErrorCode } from './errors'
+export { OUTBOX_FILE, RECENT } from './outbox'
