@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { validate as validateCron } from 'node-cron'
+import { parseAnchors, type AnchorConfig } from './anchors'
 import { ConfigError } from './errors'
 import {
   parseAddress, parseBoundedInt, parseHost, parseHostPortList, parseNonNegativeInt, parsePort, parsePositiveInt, parsePrivateKey,
@@ -35,6 +36,8 @@ export interface Config {
    * deliver in time are skipped (stale). Waiting for confirmations has its own timeouts.
    */
   passBudgetSeconds: number
+  /** Later clocks beside the primary chain (config file only; anchors.ts). */
+  anchors: AnchorConfig[]
 }
 
 export const DEFAULTS = {
@@ -64,9 +67,9 @@ export const ADMIN_TOKEN_FILE = 'admin-token'
 export const AUDITOR_TOKEN_FILE = 'auditor-token'
 
 /** Settings that may come from the config file or a flag (camelCase, like Config). */
-export type ConfigInput = Partial<Record<Exclude<keyof Config, 'sealerKey' | 'keystore'> | 'keystore', string | number | string[]>>
+export type ConfigInput = Partial<Record<Exclude<keyof Config, 'sealerKey' | 'keystore' | 'anchors'> | 'keystore', string | number | string[]>> & { anchors?: unknown }
 
-const FILE_FIELDS = new Set(['dataDir', 'host', 'port', 'adminToken', 'auditorToken', 'replicationPort', 'schedule', 'rpc', 'contract', 'keystore', 'confirmations', 'bootstrap', 'rateLimit', 'expensiveRequests', 'passBudgetSeconds'])
+const FILE_FIELDS = new Set(['dataDir', 'host', 'port', 'adminToken', 'auditorToken', 'replicationPort', 'schedule', 'rpc', 'contract', 'keystore', 'confirmations', 'bootstrap', 'rateLimit', 'expensiveRequests', 'passBudgetSeconds', 'anchors'])
 
 const ENV: Record<string, keyof ConfigInput> = {
   HYPERSEAL_DATA: 'dataDir',
@@ -121,17 +124,17 @@ export function loadConfig (opts: { env?: NodeJS.ProcessEnv, flags?: ConfigInput
     if (value !== undefined && value !== '') fromEnv[field] = value
   }
   const raw: ConfigInput = { ...fromFile, ...fromEnv, ...stripUndefined(flags) }
-  return validate(raw, env)
+  return { ...validate(raw, env), anchors: parseAnchors(fromFile.anchors, env, filePath ?? '.') }
 }
 
-function validate (raw: ConfigInput, env: NodeJS.ProcessEnv): Config {
+function validate (raw: ConfigInput, env: NodeJS.ProcessEnv): Omit<Config, 'anchors'> {
   const str = (field: keyof ConfigInput): string | undefined => {
     const v = raw[field]
     if (v === undefined) return undefined
     if (typeof v !== 'string' && typeof v !== 'number') throw new ConfigError('INVALID_VALUE', `${field} must be a string`)
     return String(v)
   }
-  const config: Config = {
+  const config: Omit<Config, 'anchors'> = {
     dataDir: resolve(str('dataDir') ?? DEFAULTS.dataDir),
     host: parseHost('HYPERSEAL_HOST', str('host') ?? DEFAULTS.host),
     port: parsePort('HYPERSEAL_PORT', str('port') ?? DEFAULTS.port, true),
@@ -173,7 +176,8 @@ export function redactConfig (config: Config): Record<string, unknown> {
     adminToken: config.adminToken === undefined ? undefined : '[redacted]',
     auditorToken: config.auditorToken === undefined ? undefined : '[redacted]',
     sealerKey: config.sealerKey === undefined ? undefined : '[redacted]',
-    keystore: config.keystore === undefined ? undefined : { path: config.keystore.path, password: '[redacted]' }
+    keystore: config.keystore === undefined ? undefined : { path: config.keystore.path, password: '[redacted]' },
+    anchors: config.anchors.map((a) => (a.type === 'evm' ? { ...a, sealerKey: '[redacted]' } : a))
   }
 }
 

@@ -5,7 +5,8 @@
  */
 import type Corestore from 'corestore'
 import type Hypercore from 'hypercore'
-import type { HeadJson, Incident } from '../seal'
+import type { Anchor, HeadJson, Incident, Receipt } from '../seal'
+import { appendAnchor, latestMark, upgradeReceipts, type AnchorMark } from './anchor-records'
 import { prepareBatch, type BatchInput } from './batch-input'
 import { LedgerError } from './errors'
 import * as K from './keys'
@@ -251,6 +252,13 @@ export class ReceiptsLog {
     const entries = await this.bee.range(range)
     return entries.map((e) => incidentOf(e, filter.key !== undefined))
   }
+
+  /** Records a later anchor (anchor-records.ts): one entry per batch root it covers, and its mark. */
+  async appendAnchor (mark: AnchorMark, anchors: ReadonlyArray<{ batchRoot: string, anchor: Anchor }>): Promise<void> { await appendAnchor(this.bee, mark, anchors) }
+  /** Which batches anchor `name` covered last; null before its first seal. */
+  async anchorMark (name: string): Promise<AnchorMark | null> { return await latestMark(this.bee, name) }
+  /** The receipts with every later anchor of their batch roots: what the service serves (v2 when a receipt has any). */
+  async withAnchors (receipts: readonly Receipt[]): Promise<Receipt[]> { return await upgradeReceipts(this.bee, receipts) }
 
   close (): Promise<void> {
     return this.bee.close()
