@@ -62,7 +62,7 @@ export default tseslint.config(
   // The sealing math, the verifier and the audit report builder are pure: no network, no
   // disk, no storage engines. ethers is allowed for its hashing/ABI helpers only, never for providers.
   ...DEPTHS.map(({ depth, up }) => ({
-    files: atDepth(['src/seal/*.ts', 'src/verify/*.ts', 'src/trust/*.ts', 'src/proof/*.ts', 'src/report/builder*.ts'], depth),
+    files: atDepth(['src/seal/*.ts', 'src/verify/*.ts', 'src/trust/*.ts', 'src/proof/*.ts', 'src/timestamp/*.ts', 'src/report/builder*.ts'], depth),
     rules: {
       'no-restricted-imports': restrictImports(up, {
         paths: IO_MODULES.map((name) => ({ name, message: 'src/seal and src/verify are pure: pass I/O in.' })),
