@@ -41,7 +41,8 @@ export async function gatherAnchors (plan: AnchorPlan, trust: TrustPolicy, sourc
 
 async function checkToken (check: TimestampChecker, token: string, root: string, tsa: TrustedTsa): Promise<TimestampAnswer> {
   try {
-    const { time, tsa: signer } = await check(Buffer.from(token, 'base64'), Buffer.from(root.slice(2), 'hex'), tsa)
+    // Fresh Uint8Arrays: a small Buffer is a view into a shared pool, which WebCrypto would read whole.
+    const { time, tsa: signer } = await check(new Uint8Array(Buffer.from(token, 'base64')), new Uint8Array(Buffer.from(root.slice(2), 'hex')), tsa)
     return { ok: true, time, tsa: signer }
   } catch (err) {
     const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : 'BAD_TOKEN'

@@ -109,7 +109,8 @@ export async function runTsaAnchor (deps: AnchorDeps, target: TsaAnchorTarget): 
   const stamped: string[] = []
   for (const batch of await uncovered(deps.log, target.name)) {
     if (logOnly(deps.log, batch)) continue // covered by the next mark, unstamped
-    const { token, time } = await target.stamp(Buffer.from(batch.root.slice(2), 'hex'))
+    // A fresh Uint8Array: a small Buffer is a view into a shared pool, which WebCrypto would read whole.
+    const { token, time } = await target.stamp(new Uint8Array(Buffer.from(batch.root.slice(2), 'hex')))
     const anchor = { type: 'rfc3161' as const, name: target.name, token: Buffer.from(token).toString('base64'), time: new Date(time).toISOString() }
     await deps.log.appendAnchor({ name: target.name, throughSeq: batch.seq, root: batch.root }, [{ batchRoot: batch.root, anchor }])
     stamped.push(batch.root)

@@ -6,17 +6,23 @@
 import { createChainClient, createChainReader, HYPERSEAL_CODE_HASH, type ChainClient, type ChainReader } from '../chain'
 import type { AnchorConfig, TsaAnchorConfig } from '../config'
 import type { AnchorSources, TimestampChecker } from '../evidence'
-import { ConfigError } from '../config'
+import { parseTsaTrust, requestTimestamp, verifyTimestampToken } from '../timestamp'
 import type { AnchorTarget } from '../sealer'
 import type { TrustedChain, TrustedTsa } from '../trust'
 
 /**
- * RFC 3161 requests and token checks (src/timestamp's `requestTimestamp` and
- * `verifyTimestampToken` fit): given to the service, so a TSA anchor needs no network library here.
+ * RFC 3161 requests and token checks: src/timestamp by default (RFC3161); a test may pass its own.
  */
 export interface TimestampPort {
-  request: (url: string, root: Uint8Array) => Promise<{ token: Uint8Array, time: string }>
+  /** Requests a token with a nonce; resolves only to a token checked against `tsa` (nonce, imprint, signature, chain). */
+  request: (url: string, root: Uint8Array, tsa: TrustedTsa) => Promise<{ token: Uint8Array, time: string }>
   verify: TimestampChecker
+}
+
+/** src/timestamp, the one RFC 3161 implementation (pkijs). */
+export const RFC3161: TimestampPort = {
+  request: async (url, root, tsa) => await requestTimestamp(url, root, { trusted: parseTsaTrust(tsa.certificates) }),
+  verify: async (token, root, tsa) => await verifyTimestampToken(token, root, parseTsaTrust(tsa.certificates))
 }
 
 export interface ServiceAnchors {
@@ -28,8 +34,7 @@ export interface ServiceAnchors {
   close: () => void
 }
 
-function tsaTarget (a: TsaAnchorConfig, port: TimestampPort | undefined): AnchorTarget {
-  if (port === undefined) throw new ConfigError('INVALID_VALUE', `anchors: ${a.name} is an RFC 3161 anchor, but this service was opened without a timestamp library`)
+function tsaTarget (a: TsaAnchorConfig, port: TimestampPort): AnchorTarget {
   const trusted: TrustedTsa = { name: a.name, certificates: a.certificates }
   return {
     type: 'rfc3161',
@@ -37,19 +42,19 @@ function tsaTarget (a: TsaAnchorConfig, port: TimestampPort | undefined): Anchor
     everyPasses: a.everyPasses,
     // "Tokens checked on receipt": a token that does not verify against the pinned chain is never recorded.
     stamp: async (root) => {
-      const got = await port.request(a.url, root)
+      const got = await port.request(a.url, root, trusted)
       const checked = await port.verify(got.token, root, trusted)
       return { token: got.token, time: checked.time }
     }
   }
 }
 
-export async function openAnchors (anchors: readonly AnchorConfig[], port: TimestampPort | undefined, rpcTimeoutMs?: number): Promise<ServiceAnchors> {
+export async function openAnchors (anchors: readonly AnchorConfig[], port: TimestampPort = RFC3161, rpcTimeoutMs?: number): Promise<ServiceAnchors> {
   const clients: ChainClient[] = []
   const readers = new Map<number, ChainReader>()
   const out: ServiceAnchors = {
     targets: [],
-    sources: { chains: readers, ...(port !== undefined ? { timestamps: port.verify } : {}) },
+    sources: { chains: readers, timestamps: port.verify },
     trust: { chains: [], tsas: [] },
     close: () => {
       for (const c of clients) c.close()
