@@ -5,8 +5,8 @@
  */
 import { createChainClient, createChainReader, HYPERSEAL_CODE_HASH, type ChainClient, type ChainReader } from '../chain'
 import type { AnchorConfig, TsaAnchorConfig } from '../config'
-import type { AnchorSources, TimestampChecker } from '../evidence'
-import { parseTsaTrust, requestTimestamp, verifyTimestampToken } from '../timestamp'
+import { checkRfc3161Token, type AnchorSources, type TimestampChecker } from '../evidence'
+import { parseTsaTrust, requestTimestamp } from '../timestamp'
 import type { AnchorTarget } from '../sealer'
 import type { TrustedChain, TrustedTsa } from '../trust'
 
@@ -22,7 +22,7 @@ export interface TimestampPort {
 /** src/timestamp, the one RFC 3161 implementation (pkijs). */
 export const RFC3161: TimestampPort = {
   request: async (url, root, tsa) => await requestTimestamp(url, root, { trusted: parseTsaTrust(tsa.certificates) }),
-  verify: async (token, root, tsa) => await verifyTimestampToken(token, root, parseTsaTrust(tsa.certificates))
+  verify: checkRfc3161Token
 }
 
 export interface ServiceAnchors {

@@ -4,7 +4,7 @@
  * second pass, and a local RFC 3161 TSA (OpenSSL `ts`, test/support/tsa.ts) every pass.
  */
 import { expect } from 'chai'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createChainReader, type ChainReader } from '../../src/chain'
 import { gatherVerifyInput, pin, type AnchorSources } from '../../src/evidence'
@@ -12,7 +12,8 @@ import { parseReceipt, type Receipt } from '../../src/seal'
 import { RFC3161 } from '../../src/service/anchors'
 import { parseTrustRoot, type TrustRoot } from '../../src/trust'
 import { assess, type Verdict } from '../../src/verify'
-import { onCleanup, runCleanups } from '../heads/helpers'
+import { onCleanup, runCleanups, tempDir } from '../heads/helpers'
+import { runCli, type CliRun } from '../cli/helpers'
 import { openService, sealedWriter } from '../sealer/helpers'
 import { anchorsConfig, secondaryChain, testTsa } from './helpers'
 
@@ -90,6 +91,27 @@ describe('anchors: a secondary chain and an RFC 3161 TSA on every receipt', func
     const tokenVerdict = await judge([badToken])
     expect(tokenVerdict.finding).to.equal('BAD_ANCHOR')
     expect(tokenVerdict.verdict.checks.find((c) => c.check === 'anchor' && c.detail.startsWith('tsa:'))?.ok).to.equal(false)
+
+    // The CLI, without the service: the pinned trust root, an RPC per chain, the writer as the replica.
+    const files = tempDir('hs-anchors-cli-')
+    const trustFile = join(files, 'trust.json')
+    writeFileSync(trustFile, JSON.stringify(root))
+    writeFileSync(join(files, 'good.json'), JSON.stringify(receipt))
+    writeFileSync(join(files, 'bad.json'), JSON.stringify(notIncluded))
+    const cli = (extra: string[]): Promise<CliRun> => runCli(['verify', writer.key, '5', '--trust', trustFile, '--rpc', service.rpcUrl as string, '--anchor-rpc', l1.rpcUrl, '--peer', `127.0.0.1:${writer.port}`, '--timeout', '20', '--json', ...extra])
+    const [offline, witness, tampered] = await Promise.all([
+      cli(['--offline', '--receipt', join(files, 'good.json')]),
+      cli([]), // receipts from the service's receipts log, joined with their anchors
+      cli(['--offline', '--receipt', join(files, 'bad.json')])
+    ])
+    for (const run of [offline, witness]) {
+      expect(run.code, run.stderr).to.equal(0)
+      const v = JSON.parse(run.stdout) as Verdict
+      expect(v.clocks?.map((c) => [c.name, c.ok])).to.deep.equal([['primary', true], ['l1', true], ['tsa', true]])
+      expect(v.sealedAt).to.equal(verdict.sealedAt)
+    }
+    expect(tampered.code, tampered.stderr).to.equal(1)
+    expect((JSON.parse(tampered.stdout) as Verdict).status).to.equal('invalid')
 
     // No endpoint for the secondary chain, no token checker: those clocks are named as not checked, the primary still decides.
     const unchecked = await judge([receipt], { anchors: {} })
