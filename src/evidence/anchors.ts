@@ -5,7 +5,6 @@
  * (asynchronous WebCrypto), so it happens here and its answer goes to the pure verifier.
  */
 import type { ChainReader } from '../chain'
-import { parseTsaTrust, verifyTimestampToken } from '../timestamp'
 import type { TrustPolicy, TrustedTsa } from '../trust'
 import { timestampKey, type AnchorEvidence, type AnchorPlan, type ChainEvidence, type TimestampAnswer } from '../verify'
 import { gatherChain, type EvidenceCache } from './chain'
@@ -15,9 +14,6 @@ import { gatherChain, type EvidenceCache } from './chain'
  * throws an error with a `code` (src/timestamp `verifyTimestampToken` fits).
  */
 export type TimestampChecker = (token: Uint8Array, root: Uint8Array, tsa: TrustedTsa) => Promise<{ time: string, tsa: string }>
-
-/** The RFC 3161 token check against a pinned TSA (src/timestamp, pkijs). */
-export const checkRfc3161Token: TimestampChecker = async (token, root, tsa) => await verifyTimestampToken(token, root, parseTsaTrust(tsa.certificates))
 
 export interface AnchorSources {
   /** Readers of other chains, by chain id (the CLI's `--rpc` per chain, the service's secondary anchors). */
