@@ -43,9 +43,9 @@ const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,63}$/
 const MAX_ANCHORS = 16
 
 function fields (json: Record<string, unknown>, where: string, allowed: string[]): void {
+  if ('sealerKey' in json) throw new ConfigError('SECRET_IN_FILE', `${where}: name the environment variable holding the key in "sealerKeyEnv"; never put the key in a file`)
   const unknown = Object.keys(json).filter((k) => !allowed.includes(k))
   if (unknown.length > 0) throw new ConfigError('UNKNOWN_FIELD', `${where}: unknown field "${unknown[0]}"`)
-  if ('sealerKey' in json) throw new ConfigError('SECRET_IN_FILE', `${where}: name the environment variable holding the key in "sealerKeyEnv"; never put the key in a file`)
 }
 
 function text (json: Record<string, unknown>, field: string, where: string): string {
