@@ -124,6 +124,13 @@ describe('anchors: a secondary chain and an RFC 3161 TSA on every receipt', func
     const parsed = parseReceipt(fixture)
     expect(parsed.v).to.equal(1)
     expect(parsed).to.not.have.property('anchors')
+
+    const v1Root = { v: 1, kind: 'hyperseal-trust-root', name: 'x', chains: [{ chainId: 1, embedded: false, contracts: [{ address: '0x' + '11'.repeat(20), codeHash: '0x' + '22'.repeat(32), deployBlock: 0 }], finality: { confirmations: 1 } }], receiptsLogs: [], reportKeys: [] }
+    const root = parseTrustRoot(v1Root)
+    expect(root.v).to.equal(1)
+    expect(root).to.not.have.property('timestampAuthorities')
+    expect(() => parseTrustRoot({ ...v1Root, timestampAuthorities: [] })).to.throw(/unknown field/)
+    expect(() => parseTrustRoot({ ...v1Root, v: 2 })).to.throw(/lacks timestampAuthorities/)
   })
 })
 
