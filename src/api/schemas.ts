@@ -69,10 +69,17 @@ const sealInfo = {
   properties: { chainId: uint, contract: hex, root: hex, leafCount: uint, txHash: hex, blockNumber: uint, blockHash: hex, timestamp: uint }
 } as const
 
+// v2: the later clocks of the batch root (docs/formats.md "Receipt (v2)").
+const anchor = {
+  type: 'object',
+  required: ['type', 'name'],
+  properties: { type: { type: 'string', enum: ['evm', 'rfc3161'] }, name: { type: 'string' }, seal: sealInfo, proof: { type: 'array', items: hex }, token: { type: 'string' }, time: { type: 'string' } }
+} as const
+
 export const receipt = {
   type: 'object',
   required: ['v', 'head', 'seal', 'proof'],
-  properties: { v: { type: 'integer' }, head: headJson, seal: sealInfo, proof: { type: 'array', items: hex } }
+  properties: { v: { type: 'integer' }, head: headJson, seal: sealInfo, proof: { type: 'array', items: hex }, anchors: { type: 'array', items: anchor } }
 } as const
 
 export const incident = {
@@ -221,6 +228,15 @@ const verdictProperties = {
   checks: {
     type: 'array',
     items: { type: 'object', required: ['check', 'ok', 'detail'], properties: { check: { type: 'string' }, ok: { type: ['boolean', 'null'] }, detail: { type: 'string' } } }
+  },
+  // Every clock of the deciding seal (primary chain, secondary chains, RFC 3161 tokens).
+  clocks: {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['kind', 'name', 'time', 'final', 'ok', 'detail'],
+      properties: { kind: { type: 'string' }, name: { type: 'string' }, chainId: uint, time: { type: ['string', 'null'] }, final: { type: 'boolean' }, ok: { type: ['boolean', 'null'] }, detail: { type: 'string' } }
+    }
   }
 } as const
 

@@ -8,8 +8,9 @@
  *
  * The CLI only parses, gathers (src/evidence, src/heads) and calls the pure verifier.
  */
-import { createChainReader } from '../chain'
-import { gatherVerifyInput, readWitness, type PinnedTrust } from '../evidence'
+import { createChainReader, type ChainReader } from '../chain'
+import { gatherVerifyInput, readWitness, type AnchorSources, type PinnedTrust, type TimestampChecker } from '../evidence'
+import { parseTsaTrust, verifyTimestampToken } from '../timestamp'
 import { openRemoteCore, openRemoteReplica, openStorageReplica, parsePeer, type OpenReplica, type PeerAddress } from '../heads'
 import { verify, type SealedRoots, type Verdict } from '../verify'
 import { blobsLengthAt, recognise, structureVerdict, type Structure } from '../structures'
@@ -26,6 +27,8 @@ export interface IndependentOptions {
   storage?: string
   peers: string[]
   logPeers: string[]
+  /** JSON-RPC endpoints of secondary anchors' chains (each one's chain id is read from it); default: the trust root's hints. */
+  anchorRpcs?: string[]
   timeoutMs: number
   /** Told how long each step took, in ms (HYPERSEAL_TIMINGS; bench/verify-cold.ts). */
   onPhase?: (phase: string, ms: number) => void
@@ -92,6 +95,7 @@ async function verifyOne (key: string, version: number, opts: IndependentOptions
   const reader = readerOpened.status === 'fulfilled' ? readerOpened.value : undefined
   const replica: OpenReplica | undefined = replicaOpened.status === 'fulfilled' ? replicaOpened.value : undefined
   const logRemote = logOpened.status === 'fulfilled' ? logOpened.value : null
+  const readers: ChainReader[] = []
   try {
     const failed = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected')
     if (failed !== undefined) throw failed.reason
@@ -114,7 +118,9 @@ async function verifyOne (key: string, version: number, opts: IndependentOptions
       sealedRoots = witness.sealedRoots
       log = { key: witness.log.key, length: witness.log.length, sealed: witness.logVerdict === null ? 'unsealed' : 'verified' }
     }
-    const { input } = await gatherVerifyInput({ key, version, receipts, incidents, sealedRoots }, { replica: replica!, chain: reader!, trust: opts.trust, ...(opts.onPhase ? { onPhase: opts.onPhase } : {}) })
+    const anchors = await anchorSources(opts, chain.chainId)
+    readers.push(...anchors.readers)
+    const { input } = await gatherVerifyInput({ key, version, receipts, incidents, sealedRoots }, { replica: replica!, chain: reader!, trust: opts.trust, anchors: anchors.sources, ...(opts.onPhase ? { onPhase: opts.onPhase } : {}) })
     const start = performance.now()
     const verdict = verify(input)
     opts.onPhase?.('verify', performance.now() - start)
@@ -123,7 +129,28 @@ async function verifyOne (key: string, version: number, opts: IndependentOptions
   } finally {
     await Promise.all([replica?.close(), logRemote?.close()])
     reader?.close()
+    for (const r of readers) r.close()
   }
+}
+
+/**
+ * Readers of the secondary anchors' chains (`--anchor-rpc`, else the trust root's hints for its
+ * other chains) and the RFC 3161 token check: every clock of a receipt is checked here, without
+ * the service. An endpoint that cannot be reached leaves its clock "not checked" in the verdict.
+ */
+const checkRfc3161Token: TimestampChecker = async (token, root, tsa) => await verifyTimestampToken(token, root, parseTsaTrust(tsa.certificates))
+
+async function anchorSources (opts: IndependentOptions, primary: number): Promise<{ sources: AnchorSources, readers: ChainReader[] }> {
+  const urls = opts.anchorRpcs !== undefined && opts.anchorRpcs.length > 0
+    ? opts.anchorRpcs
+    : opts.trust.root.chains.filter((c) => c.chainId !== primary).flatMap((c) => c.rpc.slice(0, 1))
+  const readers = (await Promise.allSettled(urls.map((rpcUrl) => createChainReader({ rpcUrl, timeoutMs: opts.timeoutMs }))))
+    .flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+  if (opts.anchorRpcs !== undefined && readers.length < opts.anchorRpcs.length) {
+    for (const r of readers) r.close()
+    throw new CliError('BAD_INPUT', 'An --anchor-rpc endpoint did not answer eth_chainId; check the URL.')
+  }
+  return { sources: { chains: new Map(readers.map((r) => [r.chainId, r])), timestamps: checkRfc3161Token }, readers }
 }
 
 async function timedStep<T> (phase: string, opts: IndependentOptions, step: () => Promise<T>): Promise<T> {

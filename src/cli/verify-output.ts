@@ -27,7 +27,13 @@ export function verdictLines (v: Verdict, notes: string[] = []): string[] {
     `  reason:    ${v.reason}`
   ]
   for (const p of parts ?? []) lines.push(`  part:      ${p.role.padEnd(6)} ${p.status} (core ${p.key} version ${p.version}${p.sealedAt !== null ? `, sealed ${p.sealedAt}` : ''})`)
-  if (v.sealedAt !== null) lines.push(`  sealed at: ${v.sealedAt} (${v.final ? 'final' : 'not final yet'})`)
+  if (v.sealedAt !== null) lines.push(`  sealed at: ${v.sealedAt} (${v.final ? 'final' : 'not final yet'}; the earliest final clock that checks)`)
+  // Every clock, checked or not: one that could not be checked is named, never dropped.
+  for (const c of v.clocks ?? []) {
+    const where = c.kind === 'evm' ? `chain ${c.chainId ?? '?'}` : 'RFC 3161'
+    const state = c.ok === true ? `${c.time ?? ''}${c.final ? ' final' : ' not final yet'}` : c.ok === false ? 'FAILS' : 'NOT CHECKED'
+    lines.push(`  clock:     ${c.name} (${where}): ${state}${c.ok === true ? '' : ` (${c.detail})`}`)
+  }
   if (v.chain !== null) {
     const required = v.chain.required === 'finalized' ? 'the finalized tag' : `${v.chain.required}`
     lines.push(`  chain:     ${v.chain.chainId}, contract ${v.chain.contract}, ${v.chain.confirmations} confirmations (trust root asks ${required})`)

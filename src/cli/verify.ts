@@ -30,6 +30,7 @@ interface VerifyOptions extends ClientOptions, TrustOptions {
   storage?: string
   peer?: string[]
   logPeer?: string[]
+  anchorRpc?: string[]
 }
 
 export function registerVerify (program: Command): void {
@@ -41,6 +42,7 @@ export function registerVerify (program: Command): void {
     .option('--confirmations <n>', 'with --chain-id: confirmations after which a seal is final (default 12)')
     .option('--finalized', 'with --chain-id: a seal is final once its block is finalized (the chain\'s finalized tag)')
     .option('--rpc <url>', 'independent: any EVM JSON-RPC endpoint of that chain (default: the trust root\'s hint)')
+    .option('--anchor-rpc <url>', 'independent: a JSON-RPC endpoint of a secondary anchor\'s chain, to check that clock too (repeatable; default: the trust root\'s hints)', collect)
     .option('--storage <dir>', 'independent: your own replica, a Corestore directory (not open in another process)')
     .option('--peer <host:port>', 'independent: a remote replica, checked as upgrade proofs, not trusted (repeatable; default: the service\'s replication endpoint)', collect)
     .option('--log-peer <host:port>', 'independent: where to replicate the receipts log from (default: the trust root\'s peers)', collect)
@@ -67,7 +69,7 @@ async function runVerify (keyText: string, versionText: string, opts: VerifyOpti
   const version = Number(versionText)
   const wait = timeoutMs(opts, DEFAULT_TIMEOUT_SEC)
   const trust = trustFromOptions(opts)
-  const independent = [opts.receipt, opts.rpc, opts.storage, opts.offline, opts.peer, opts.logPeer].some((o) => o !== undefined)
+  const independent = [opts.receipt, opts.rpc, opts.storage, opts.offline, opts.peer, opts.logPeer, opts.anchorRpc].some((o) => o !== undefined)
   if (opts.api !== undefined && independent) throw new CliError('BAD_INPUT', '--api asks a service; --rpc, --storage, --peer, --offline and --receipt verify without one. Give one or the other.')
   if (opts.api !== undefined || (trust === null && !independent)) {
     if (trust === null && opts.api === undefined) throw new CliError('BAD_INPUT', `An independent verify needs a trust root. ${NO_TRUST} Or ask a service with --api <url>.`)
@@ -80,7 +82,7 @@ async function runVerify (keyText: string, versionText: string, opts: VerifyOpti
   const timings: Record<string, number> = {}
   const onPhase = process.env.HYPERSEAL_TIMINGS === '1' ? (phase: string, ms: number): void => { timings[phase] = (timings[phase] ?? 0) + ms } : undefined
   const result = await verifyIndependently(key, version, {
-    trust, offline: opts.offline === true, peers: opts.peer ?? [], logPeers: opts.logPeer ?? [], timeoutMs: wait,
+    trust, offline: opts.offline === true, peers: opts.peer ?? [], logPeers: opts.logPeer ?? [], anchorRpcs: opts.anchorRpc ?? [], timeoutMs: wait,
     ...(onPhase !== undefined ? { onPhase } : {}),
     ...(opts.rpc !== undefined ? { rpc: opts.rpc } : {}),
     ...(opts.receipt !== undefined ? { receipt: opts.receipt } : {}),

@@ -2,3 +2,4 @@ export { loadConfig, readConfigFile, redactConfig, DEFAULTS, ADMIN_TOKEN_FILE, A
 export type { AlertsConfig, Config, ConfigInput } from './load'
 export { ConfigError } from './errors'
 export type { ConfigErrorCode } from './errors'
+export type { AnchorConfig, EvmAnchorConfig, TsaAnchorConfig } from './anchors'

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { validate as validateCron } from 'node-cron'
+import { parseAnchors, type AnchorConfig } from './anchors'
 import { ConfigError } from './errors'
 import { parseAlerts } from './alerts'
 import {
@@ -42,6 +43,8 @@ export interface Config {
    * deliver in time are skipped (stale). Waiting for confirmations has its own timeouts.
    */
   passBudgetSeconds: number
+  /** Later clocks beside the primary chain (config file only; anchors.ts). */
+  anchors: AnchorConfig[]
   /** Webhook alerts (docs/alerts.md); no URL: alerts are only logged. */
   alerts: AlertsConfig
 }
@@ -91,12 +94,12 @@ export const ADMIN_TOKEN_FILE = 'admin-token'
 export const AUDITOR_TOKEN_FILE = 'auditor-token'
 
 /** Settings that may come from the config file or a flag (camelCase, like Config). */
-export type ConfigInput = Partial<Record<Exclude<keyof Config, 'sealerKey' | 'keystore' | 'alerts'> | 'keystore' | AlertField, string | number | string[]>>
+export type ConfigInput = Partial<Record<Exclude<keyof Config, 'sealerKey' | 'keystore' | 'alerts' | 'anchors'> | 'keystore' | AlertField, string | number | string[]>> & { anchors?: unknown }
 
 type AlertField = 'alertUrls' | 'alertPassFailures' | 'alertAnchorFactor' | 'alertBalanceDays' | 'alertOutboxMax'
 
 const FILE_FIELDS = new Set(['dataDir', 'host', 'port', 'adminToken', 'auditorToken', 'replicationPort', 'chainPort', 'schedule', 'rpc', 'contract', 'keystore', 'confirmations', 'bootstrap', 'rateLimit', 'expensiveRequests', 'passBudgetSeconds',
-  'alertUrls', 'alertPassFailures', 'alertAnchorFactor', 'alertBalanceDays', 'alertOutboxMax'])
+  'alertUrls', 'alertPassFailures', 'alertAnchorFactor', 'alertBalanceDays', 'alertOutboxMax', 'anchors'])
 /** Secrets the file must not hold: they come from the environment only. */
 const SECRET_FIELDS: Record<string, string> = {
   sealerKey: 'put the sealer key in HYPERSEAL_SEALER_KEY or a keystore',
@@ -163,17 +166,17 @@ export function loadConfig (opts: { env?: NodeJS.ProcessEnv, flags?: ConfigInput
     if (value !== undefined && value !== '') fromEnv[field] = value
   }
   const raw: ConfigInput = { ...fromFile, ...fromEnv, ...stripUndefined(flags) }
-  return validate(raw, env)
+  return { ...validate(raw, env), anchors: parseAnchors(fromFile.anchors, env, filePath ?? '.') }
 }
 
-function validate (raw: ConfigInput, env: NodeJS.ProcessEnv): Config {
+function validate (raw: ConfigInput, env: NodeJS.ProcessEnv): Omit<Config, 'anchors'> {
   const str = (field: keyof ConfigInput): string | undefined => {
     const v = raw[field]
     if (v === undefined) return undefined
     if (typeof v !== 'string' && typeof v !== 'number') throw new ConfigError('INVALID_VALUE', `${field} must be a string`)
     return String(v)
   }
-  const config: Config = {
+  const config: Omit<Config, 'anchors'> = {
     dataDir: resolve(str('dataDir') ?? DEFAULTS.dataDir),
     host: parseHost('HYPERSEAL_HOST', str('host') ?? DEFAULTS.host),
     port: parsePort('HYPERSEAL_PORT', str('port') ?? DEFAULTS.port, true),
@@ -222,7 +225,8 @@ export function redactConfig (config: Config): Record<string, unknown> {
       ...config.alerts,
       urls: config.alerts.urls.map((u) => new URL(u).origin),
       signing: config.alerts.signing === null ? null : 'hmac' in config.alerts.signing ? 'hmac-sha256 [redacted]' : 'ed25519 [redacted]'
-    }
+    },
+    anchors: config.anchors.map((a) => (a.type === 'evm' ? { ...a, sealerKey: '[redacted]' } : a))
   }
 }
 

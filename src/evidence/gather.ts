@@ -9,6 +9,7 @@ import { HeadsError } from '../heads'
 import type { Incident, Receipt } from '../seal'
 import { policyFor, trustFingerprint, type TrustPolicy, type TrustRoot } from '../trust'
 import { planVerify, type SealedRoots, type VerifyInput, type VerifyPlan } from '../verify'
+import { gatherAnchors, type AnchorSources } from './anchors'
 import { EvidenceCache, gatherChain } from './chain'
 import type { ReplicaSource } from './replica'
 
@@ -46,6 +47,8 @@ export interface EvidenceSources {
   chain: ChainReader
   trust: PinnedTrust
   cache?: EvidenceCache
+  /** Readers of secondary chains and the RFC 3161 token checker, for the deciding receipt's later anchors. */
+  anchors?: AnchorSources
   /** Told how long the chain's answers and the replica's tree took, in ms (benchmarks). */
   onPhase?: (phase: 'chain' | 'replica', ms: number) => void
 }
@@ -72,6 +75,7 @@ export async function gatherVerifyInput (question: VerifyQuestion, sources: Evid
     const plan = planFor(head)
     const trust = policyOf(sources.trust, [plan.receipt, ...plan.seals.map((s) => byRoot.get(s.root) ?? null)])
     const chain = await timed('chain', sources, () => gatherChain(sources.chain, plan, trust, sources.cache))
+    const anchors = await timed('chain', sources, () => gatherAnchors(plan.anchors, trust, sources.anchors ?? {}, sources.cache))
     const replica = await timed('replica', sources, () => sources.replica.view(plan.lengths))
     // A live replica may have moved since its head was read: the plan still holds when the seals
     // it needs for the replica as read are among those gathered.
@@ -90,6 +94,7 @@ export async function gatherVerifyInput (question: VerifyQuestion, sources: Evid
           ...(question.sealedRoots !== undefined ? { sealedRoots: question.sealedRoots } : {}),
           replica,
           chain,
+          ...(anchors !== undefined ? { anchors } : {}),
           trust
         }
       }

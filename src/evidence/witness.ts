@@ -34,8 +34,9 @@ export interface Witness {
  */
 async function sealsFor (log: ReceiptsLog, key: string, version: number, replicaLength: number): Promise<{ receipts: Receipt[], sealedRoots: SealedRoots[] }> {
   const indexed = await log.verifyReceipts(key, version, replicaLength)
-  if (indexed !== null) return standing(indexed, new Set())
-  return standing(await log.receipts(key), await log.resealedRoots())
+  const found = indexed !== null ? standing(indexed, new Set()) : standing(await log.receipts(key), await log.resealedRoots())
+  // The log's later anchors of each batch root (receipts v2): the same receipts the service serves.
+  return { ...found, receipts: await log.withAnchors(found.receipts) }
 }
 
 /** Receipts the log still stands by (a batch the chain forgot and that was sealed again is superseded), with their kept roots. */

@@ -17,3 +17,4 @@ export type { InflightBatch, InflightState, TxInfo, SentTx, MinedInfo, FinalInfo
 export { PassHistory, PASS_FILE, OPEN_RUN_FILE } from './pass-history'
 export type { PassInput, PassOutcomeKind, PassSummary } from './pass-history'
 export type { HistoryRecord, PassRun, StartRecord } from './pass-records'
+export type { AnchorMark } from './anchor-records'

@@ -5,7 +5,8 @@
  */
 import type Corestore from 'corestore'
 import type Hypercore from 'hypercore'
-import type { HeadJson, Incident, Migration } from '../seal'
+import type { Anchor, HeadJson, Incident, Migration, Receipt } from '../seal'
+import { appendAnchor, latestMark, upgradeReceipts, type AnchorMark } from './anchor-records'
 import { prepareBatch, type BatchInput } from './batch-input'
 import { LedgerError } from './errors'
 import * as K from './keys'
@@ -260,6 +261,12 @@ export class ReceiptsLog {
   /** An Autobase's migration (migrations.ts), recorded once per pair of system keys. */
   async appendMigration (input: Migration): Promise<{ created: boolean, migration: Migration }> { return await appendMigration(this.bee, input) }
   async listMigrations (key: string): Promise<Migration[]> { return await listMigrations(this.bee, key) }
+  /** Records a later anchor (anchor-records.ts): one entry per batch root it covers, and its mark. */
+  async appendAnchor (mark: AnchorMark, anchors: ReadonlyArray<{ batchRoot: string, anchor: Anchor }>): Promise<void> { await appendAnchor(this.bee, mark, anchors) }
+  /** Which batches anchor `name` covered last; null before its first seal. */
+  async anchorMark (name: string): Promise<AnchorMark | null> { return await latestMark(this.bee, name) }
+  /** The receipts with every later anchor of their batch roots: what the service serves (v2 when a receipt has any). */
+  async withAnchors (receipts: readonly Receipt[]): Promise<Receipt[]> { return await upgradeReceipts(this.bee, receipts) }
 
   close (): Promise<void> {
     return this.bee.close()

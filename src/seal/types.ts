@@ -3,6 +3,7 @@
  * lowercase hex in JSON (no 0x for Hypercore bytes, 0x for EVM bytes, as in DESIGN.md).
  */
 import type { Agreement, TreeNodeJson } from './agreement'
+import type { Anchor } from './anchor'
 import type { TreeNode } from './hypercore-tree'
 
 /** What the writer signed, captured at the moment it is sealed (Hypercore keeps only the latest). */
@@ -51,13 +52,15 @@ export interface SealInfo {
   timestamp: number
 }
 
-/** Receipt v1: everything needed to prove one head was sealed. */
+/** Receipt v1 and v2: everything needed to prove one head was sealed (v2: and every later anchor of its batch). */
 export interface Receipt {
-  v: 1
+  v: 1 | 2
   head: HeadJson
   seal: SealInfo
   /** StandardMerkleTree inclusion proof, 0x-prefixed 32-byte nodes. */
   proof: string[]
+  /** v2 only: the later clocks that cover `seal.root` (a secondary chain, RFC 3161 tokens). */
+  anchors?: Anchor[]
 }
 
 export type IncidentKind = 'rewind' | 'fork'

@@ -22,7 +22,7 @@ export class LedgerReads {
     if (receipts.length === 0 && await this.journal.getWatch(hex) === null) {
       throw new HeadsError('NOT_WATCHED', `Core ${hex} was never watched by this service.`)
     }
-    return receipts
+    return await this.upgrade(receipts)
   }
 
   async pageBatches (range: TimeRange, page: PageQuery): Promise<Page<BatchSummary>> {
@@ -44,11 +44,18 @@ export class LedgerReads {
     if (page.cursor === undefined && found.items.length === 0 && await this.journal.getWatch(hex) === null) {
       throw new HeadsError('NOT_WATCHED', `Core ${hex} was never watched by this service.`)
     }
-    return found
+    return { ...found, items: await this.upgrade(found.items) }
   }
 
   async receiptAt (key: string, length: number): Promise<ReceiptEntry | null> {
     const entries = await this.log.receiptsAt(keyHex(parseKey(key)), length)
-    return entries.reduce<ReceiptEntry | null>((newest, e) => (newest === null || e.batch > newest.batch ? e : newest), null)
+    const newest = entries.reduce<ReceiptEntry | null>((newest, e) => (newest === null || e.batch > newest.batch ? e : newest), null)
+    return newest === null ? null : (await this.upgrade([newest]))[0]
+  }
+
+  /** Receipts as served: each with the later anchors of its batch root (the log keeps them as acknowledged). */
+  private async upgrade (entries: ReceiptEntry[]): Promise<ReceiptEntry[]> {
+    const receipts = await this.log.withAnchors(entries.map((e) => e.receipt))
+    return entries.map((e, i) => ({ ...e, receipt: receipts[i] }))
   }
 }

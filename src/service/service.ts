@@ -7,7 +7,7 @@ import { HeadsError, HeadWatcher, keyHex, parseKey } from '../heads'
 import { Journal, openDataDir, ReceiptsLog, type PassSummary, type BatchRecord, type BatchSummary, type DataDir, type Page, type PageQuery, type ReceiptEntry } from '../ledger'
 import type { HeadJson, Incident, Migration } from '../seal'
 import {
-  checkRecentSeals, resolveUnfinished, runSealPass, scheduleSealPasses, SealerError, SingleFlight,
+  checkRecentSeals, resolveUnfinished, runAnchorPasses, runSealPass, scheduleSealPasses, SealerError, SingleFlight,
   type SealerDeps, type SealerMetrics
 } from '../sealer'
 import { createChainReader, rpcOrigin, type ChainReader } from '../chain'
@@ -29,6 +29,7 @@ import { nominalIntervalSeconds, type SignedReport } from '../report'
 import { auditReport } from './report-audit'
 import { loadReportKey } from './report-key'
 import { serviceTrustRoot } from './trust-root'
+import { openAnchors, type ServiceAnchors } from './anchors'
 import { replicaProofs } from './replica-proofs'
 import { SealerAccountReader } from './sealer-account'
 import { readiness, type Readiness } from './readiness'
@@ -56,6 +57,8 @@ export class HypersealService implements ServicePort {
   private sealsChecked = false
   private readonly updateTimeoutMs: number
   private closed = false
+  /** Seal passes run by this process: each later anchor runs after every Nth. */
+  private passes = 0
   private readonly pinned: PinnedTrust
   /** Chain answers about final seals: they cannot change, so verifying them again needs no RPC call. */
   private readonly evidence = new EvidenceCache()
@@ -77,7 +80,8 @@ export class HypersealService implements ServicePort {
     private readonly reader: ChainReader,
     replication: { host: string, port: number },
     opts: ServiceOptions,
-    metrics: { registry: Registry, sealer: SealerMetrics, alerter: Alerter }
+    metrics: { registry: Registry, sealer: SealerMetrics, alerter: Alerter },
+    private readonly anchors: ServiceAnchors
   ) {
     this.registry = metrics.registry
     this.updateTimeoutMs = opts.updateTimeoutMs ?? 10_000
@@ -93,9 +97,10 @@ export class HypersealService implements ServicePort {
       info: this.info(),
       deployBlock: chain.embedded?.deployBlock ?? 0,
       replication: `${replication.host}:${replication.port}`,
-      ...(chain.embedded !== null ? { embeddedRpc: chain.embedded.rpcUrl } : {})
+      ...(chain.embedded !== null ? { embeddedRpc: chain.embedded.rpcUrl } : {}),
+      anchors: anchors.trust
     })
-    this.verifier = new CachedVerifier({ watcher, log, journal, reader, trust: this.pinned, cache: this.evidence, updateTimeoutMs: this.updateTimeoutMs, structures: this.structures })
+    this.verifier = new CachedVerifier({ watcher, log, journal, reader, trust: this.pinned, cache: this.evidence, updateTimeoutMs: this.updateTimeoutMs, structures: this.structures, anchors: anchors.sources })
   }
 
   /**
@@ -126,7 +131,9 @@ export class HypersealService implements ServicePort {
       // sealer's client, says which contract counts.
       const reader = await createChainReader({ rpcUrl: chain.embedded?.rpcUrl ?? config.rpc!, expectedChainId: chain.chainId, ...(opts.rpcTimeoutMs !== undefined ? { timeoutMs: opts.rpcTimeoutMs } : {}) })
       undo.push(async () => { reader.close() })
-      const service = new HypersealService(config, dataDir, chain, watcher, log, journal, logger, reader, replication, opts, { ...metrics, alerter })
+      const anchors = await openAnchors(config.anchors, opts.timestamps, opts.rpcTimeoutMs)
+      undo.push(async () => { anchors.close() })
+      const service = new HypersealService(config, dataDir, chain, watcher, log, journal, logger, reader, replication, opts, { ...metrics, alerter }, anchors)
       await journal.passes.recordStart(config.schedule, nominalIntervalSeconds(config.schedule))
       await service.recover()
       // Stored block 0s tell the structures again at once; the rest are asked of peers by the next pass.
@@ -229,6 +236,8 @@ export class HypersealService implements ServicePort {
         this.recovered = true
         this.sealsChecked = true
         passes.inc({ result: outcome.batch === null ? 'unchanged' : 'sealed' })
+        // Later anchors on their own schedules; one that fails is retried when next due, and never fails the pass.
+        await runAnchorPasses({ log: this.log, logger: this.logger, anchors: this.anchors.targets }, ++this.passes)
         await this.monitor.passEnded(null)
         return passResult(outcome)
       } catch (err) {
@@ -301,6 +310,7 @@ export class HypersealService implements ServicePort {
     await this.journal.close().catch(() => {})
     this.chain.client.close()
     this.reader.close()
+    this.anchors.close()
     await this.dataDir.close()
     await this.chain.embedded?.stop()
   }

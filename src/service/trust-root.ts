@@ -8,6 +8,7 @@
 import { HYPERSEAL_CODE_HASH } from '../chain'
 import { pin, type PinnedTrust } from '../evidence'
 import type { ServiceInfo } from '../api'
+import type { TrustedChain, TrustedTsa, TrustRoot } from '../trust'
 
 export interface TrustRootInput {
   info: ServiceInfo
@@ -18,11 +19,13 @@ export interface TrustRootInput {
   embeddedRpc?: string
   /** The API's URL, to name the root for people. */
   api?: string
+  /** Later anchors (config `anchors`): with any, the root is v2 and lists them; without, it stays the v1 document older pins hold. */
+  anchors?: { chains: TrustedChain[], tsas: TrustedTsa[] }
 }
 
 export function serviceTrustRoot (input: TrustRootInput): PinnedTrust {
   const { info } = input
-  return pin({
+  const v1: TrustRoot = {
     v: 1,
     kind: 'hyperseal-trust-root',
     name: `Hyperseal ${info.version}${input.api !== undefined ? ` at ${input.api}` : ''}, receipts log ${info.receiptsLog.slice(0, 16)}`,
@@ -35,5 +38,8 @@ export function serviceTrustRoot (input: TrustRootInput): PinnedTrust {
     }],
     receiptsLogs: [{ key: info.receiptsLog, peers: [input.replication] }],
     reportKeys: [{ alg: 'ed25519', publicKey: info.reportKey }]
-  })
+  }
+  const anchors = input.anchors ?? { chains: [], tsas: [] }
+  if (anchors.chains.length === 0 && anchors.tsas.length === 0) return pin(v1)
+  return pin({ ...v1, v: 2, chains: [...v1.chains, ...anchors.chains.filter((c) => c.chainId !== info.chainId)], timestampAuthorities: anchors.tsas })
 }

@@ -1,5 +1,5 @@
 import type { ChainReader } from '../chain'
-import { gatherVerifyInput, type EvidenceCache, type PinnedTrust } from '../evidence'
+import { gatherVerifyInput, type AnchorSources, type EvidenceCache, type PinnedTrust } from '../evidence'
 import { boundedUpdateOf, HeadsError, keyHex, localReplica, parseKey, type ReplicaSource } from '../heads'
 import { LedgerError, type ReceiptsLog } from '../ledger'
 import type { Receipt } from '../seal'
@@ -12,6 +12,8 @@ export type VerifyDeps = Pick<SealerDeps, 'watcher' | 'log' | 'journal'> & {
   trust: PinnedTrust
   cache: EvidenceCache
   updateTimeoutMs: number
+  /** Secondary chains' readers and the RFC 3161 checker, for receipts' later anchors. */
+  anchors?: AnchorSources
 }
 
 /** Hypercore closes every session of a core when it proves a conflict; the watcher reopens it. */
@@ -47,7 +49,7 @@ export async function verifyCore (deps: VerifyDeps, key: string, version: number
       throw err
     }
     try {
-      const { input } = await gatherVerifyInput({ key: hex, version, receipts, incidents }, { replica: source, chain: deps.reader, trust: deps.trust, cache: deps.cache })
+      const { input } = await gatherVerifyInput({ key: hex, version, receipts, incidents }, { replica: source, chain: deps.reader, trust: deps.trust, cache: deps.cache, ...(deps.anchors !== undefined ? { anchors: deps.anchors } : {}) })
       return verify(input)
     } catch (err) {
       if (!(err instanceof HeadsError && err.code === 'CORE_FAILED') || attempt >= ATTEMPTS) throw err
@@ -65,9 +67,9 @@ export async function verifyCore (deps: VerifyDeps, key: string, version: number
  */
 async function receiptsFor (log: ReceiptsLog, key: string, version: number, replicaLength: number): Promise<Receipt[]> {
   const indexed = await log.verifyReceipts(key, version, replicaLength)
-  if (indexed !== null) return indexed.map((e) => e.receipt)
+  if (indexed !== null) return await log.withAnchors(indexed.map((e) => e.receipt))
   const resealed = await log.resealedRoots()
-  return (await log.receipts(key)).map((e) => e.receipt).filter((r) => !resealed.has(r.seal.root))
+  return await log.withAnchors((await log.receipts(key)).map((e) => e.receipt).filter((r) => !resealed.has(r.seal.root)))
 }
 
 function corruptLedgerVerdict (key: string, version: number, replica: { length: number, fork: number }, detail: string, trust: string): Verdict {

@@ -7,6 +7,7 @@ import { HeadWatcher } from '../heads'
 import type { Journal, ReceiptsLog } from '../ledger'
 import { recordIncident, type FaultPoint, type SealerDeps, type SealerMetrics, type SealerTiming } from '../sealer'
 import { errInfo, type Logger } from '../util'
+import type { TimestampPort } from './anchors'
 import type { ChainConnection } from './chain-connect'
 
 export interface ServiceOptions {
@@ -21,6 +22,8 @@ export interface ServiceOptions {
   updateTimeoutMs?: number
   /** Bound on each chain JSON-RPC request (default 10 s). */
   rpcTimeoutMs?: number
+  /** RFC 3161 requests and token checks, for the config's TSA anchors (src/timestamp). */
+  timestamps?: TimestampPort
   /** The watcher's session bound and idle time (src/heads/session-pool.ts; defaults 256 and 10 s). */
   sessions?: { max?: number, idleMs?: number }
   /** Webhook retry timing (tests shorten it; src/alerts DEFAULT_RETRY). */

@@ -3,7 +3,7 @@
  * pinned file means exactly one thing. Addresses and keys come out lowercase.
  */
 import { TrustError } from './errors'
-import type { Finality, TrustedChain, TrustedContract, TrustedLog, TrustedReportKey, TrustRoot } from './types'
+import type { Finality, TrustedChain, TrustedContract, TrustedLog, TrustedReportKey, TrustedTsa, TrustRoot } from './types'
 
 type Json = Record<string, unknown>
 
@@ -92,20 +92,38 @@ function reportKey (value: unknown, where: string): TrustedReportKey {
   return { alg: 'ed25519', publicKey: match(json.publicKey, `${where}.publicKey`, HEX32, '64 hex characters') }
 }
 
+const TSA_NAME = /^[A-Za-z0-9._:-]{1,64}$/
+const PEM_CERT = /^(?:-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*)+$/
+const MAX_PEM = 64 * 1024
+
+function tsa (value: unknown, where: string): TrustedTsa {
+  const json = object(value, where, ['name', 'certificates'])
+  if (typeof json.name !== 'string' || !TSA_NAME.test(json.name)) throw bad(`${where}.name must be 1 to 64 characters of A-Z a-z 0-9 . _ : -`)
+  if (typeof json.certificates !== 'string' || json.certificates.length > MAX_PEM || !PEM_CERT.test(json.certificates.trim() + '\n')) {
+    throw bad(`${where}.certificates must be PEM certificates (at most ${MAX_PEM} characters)`)
+  }
+  return { name: json.name, certificates: json.certificates }
+}
+
+/** Parses a v1 or v2 trust root; a v1 document stays v1 (its fingerprint is over what it says). */
 export function parseTrustRoot (value: unknown): TrustRoot {
-  const json = object(value, 'the document', ['v', 'kind', 'name', 'chains', 'receiptsLogs', 'reportKeys'])
+  const v = (value as Json | null)?.v
+  const json = object(value, 'the document', ['v', 'kind', 'name', 'chains', 'receiptsLogs', 'reportKeys', ...(v === 2 ? ['timestampAuthorities'] : [])])
   if (json.kind !== 'hyperseal-trust-root') throw bad('kind must be "hyperseal-trust-root"')
-  if (json.v !== 1) throw bad(`version ${JSON.stringify(json.v)} is not 1`)
+  if (json.v !== 1 && json.v !== 2) throw bad(`version ${JSON.stringify(json.v)} is neither 1 nor 2`)
   if (typeof json.name !== 'string' || json.name.length > 200) throw bad('name must be a string of at most 200 characters')
   const chains = list(json.chains, 'chains', chain, 1)
   const ids = chains.map((c) => c.chainId)
   if (new Set(ids).size !== ids.length) throw bad('a chain id appears twice')
-  return {
-    v: 1,
-    kind: 'hyperseal-trust-root',
+  const common = {
+    kind: 'hyperseal-trust-root' as const,
     name: json.name,
     chains,
     receiptsLogs: list(json.receiptsLogs, 'receiptsLogs', receiptsLog),
     reportKeys: list(json.reportKeys, 'reportKeys', reportKey)
   }
+  if (json.v === 1) return { v: 1, ...common }
+  const tsas = list(json.timestampAuthorities, 'timestampAuthorities', tsa)
+  if (new Set(tsas.map((t) => t.name)).size !== tsas.length) throw bad('a time-stamping authority\'s name appears twice')
+  return { v: 2, ...common, timestampAuthorities: tsas }
 }

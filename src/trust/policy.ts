@@ -8,7 +8,7 @@ export function policyFor (root: TrustRoot, chainId: number, fingerprint: string
   if (chain === undefined) {
     throw new TrustError('NOT_TRUSTED', `The trust root (${fingerprint.slice(0, 16)}) names no chain ${chainId}; it trusts chain ${root.chains.map((c) => c.chainId).join(', ')}.`)
   }
-  return { fingerprint, chain }
+  return { fingerprint, chain, anchors: { chains: root.chains, tsas: root.timestampAuthorities ?? [] } }
 }
 
 /** The trusted contract at `address` on this chain, or null. */

@@ -39,18 +39,31 @@ export interface TrustedReportKey {
   publicKey: string
 }
 
+/** An RFC 3161 time-stamping authority (trust root v2): tokens must chain to `certificates`. */
+export interface TrustedTsa {
+  /** The name receipts give the TSA's anchor. */
+  name: string
+  /** PEM: the TSA's signing certificate or the CA it must chain to, first the one to trust, then any intermediates. */
+  certificates: string
+}
+
 export interface TrustRoot {
-  v: 1
+  /** 1: chains, receipts logs and report keys; 2: and time-stamping authorities. */
+  v: 1 | 2
   kind: 'hyperseal-trust-root'
   /** Who issued it, for people (e.g. the service's URL). */
   name: string
   chains: TrustedChain[]
   receiptsLogs: TrustedLog[]
   reportKeys: TrustedReportKey[]
+  /** v2 only. */
+  timestampAuthorities?: TrustedTsa[]
 }
 
 /** What the verifier applies for one receipt: the pinned chain and contract, and the fingerprint of the root they came from. */
 export interface TrustPolicy {
   fingerprint: string
   chain: TrustedChain
+  /** Every chain and TSA of the root, for a receipt's later anchors (a secondary chain, RFC 3161 tokens). */
+  anchors?: { chains: readonly TrustedChain[], tsas: readonly TrustedTsa[] }
 }

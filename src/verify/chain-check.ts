@@ -46,7 +46,7 @@ function codeHash (code: string): string {
 
 const when = (seconds: number): string => new Date(seconds * 1000).toISOString()
 
-export function checkOnChain (receipt: Receipt, chain: ChainEvidence, trust: TrustPolicy): ChainCheck {
+export function checkOnChain (receipt: Pick<Receipt, 'seal'>, chain: ChainEvidence, trust: TrustPolicy): ChainCheck {
   const checks: Check[] = []
   const fail = (finding: ChainFinding, check: Check['check'], reason: string): ChainCheck => {
     checks.push({ check, ok: false, detail: reason })

@@ -17,6 +17,7 @@
  * selection field would otherwise silently hand the decision to another receipt. The selected
  * receipts are then checked in full (signature, proof, chain).
  */
+import { planAnchors } from './anchor-check'
 import type { Receipt } from '../seal'
 import { isRecord, isUint, parseKey, parseList, parseVersion } from './input'
 import type { Finding, VerifyPlan } from './types'
@@ -99,7 +100,7 @@ export function planVerify (input: { key: string, version: number, receipts: rea
   const replicaLength = input.replica === undefined ? undefined : input.replica.length
   if (replicaLength !== undefined && !isUint(replicaLength)) throw new TypeError('replica.length must be a safe integer ≥ 0')
   const selection = selectReceipts(key, version, parseList(input.receipts, 'receipts', false), replicaLength)
-  const empty: VerifyPlan = { receipt: null, lengths: [], seals: [], blockNumbers: [], txs: [], contracts: [] }
+  const empty: VerifyPlan = { receipt: null, lengths: [], seals: [], blockNumbers: [], txs: [], contracts: [], anchors: planAnchors(null) }
   if (!selection.ok) return empty
   const seals = [selection.deciding, selection.within].filter((r): r is Receipt => r !== null)
   const lengths = [...seals.map((r) => r.head.length), ...keptLengths(parseList(input.incidents, 'incidents', true), key, version)]
@@ -114,6 +115,7 @@ export function planVerify (input: { key: string, version: number, receipts: rea
       .filter((x, i, all) => all.findIndex((y) => y.root === x.root) === i),
     blockNumbers: uniq(seals.map((r) => r.seal.blockNumber)),
     txs: named(seals.map((r) => r.seal.txHash), /^0x[0-9a-fA-F]{64}$/),
-    contracts: named(seals.map((r) => r.seal.contract), /^0x[0-9a-fA-F]{40}$/)
+    contracts: named(seals.map((r) => r.seal.contract), /^0x[0-9a-fA-F]{40}$/),
+    anchors: planAnchors(selection.deciding)
   }
 }

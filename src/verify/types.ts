@@ -29,6 +29,7 @@ export type CheckName =
   | 'transaction' // the transaction succeeded, to the contract, with exactly the Sealed(root) log
   | 'finality' // confirmations or the finalized tag
   | 'replica' // the replica's tree at the sealed length
+  | 'anchor' // one later clock of the deciding receipt: a secondary chain or an RFC 3161 token
 
 /** The chain a verdict relied on, for people and programs. */
 export interface VerdictChain {
@@ -40,6 +41,22 @@ export interface VerdictChain {
   confirmations: number
   /** What the trust policy asks: a number of confirmations, or the chain's finalized tag. */
   required: number | 'finalized'
+}
+
+/**
+ * One clock that dates the deciding seal: the primary chain, a secondary chain's anchor, or an
+ * RFC 3161 token. `ok` null: it could not be checked (named, never dropped, never counted).
+ */
+export interface Clock {
+  kind: 'evm' | 'rfc3161'
+  /** `primary`, or the anchor's name. */
+  name: string
+  chainId?: number
+  /** ISO 8601: the batch root existed no later than this; null unless the clock checked. */
+  time: string | null
+  final: boolean
+  ok: boolean | null
+  detail: string
 }
 
 /** docs/formats.md "Verdict". */
@@ -64,6 +81,8 @@ export interface Verdict {
   trust: string
   /** What was checked, in order, with the result of each. */
   checks: Check[]
+  /** Every clock of the deciding seal (absent when none decided): `sealedAt` is the earliest final one that checks. */
+  clocks?: Clock[]
 }
 
 /**
@@ -88,6 +107,8 @@ export type Finding =
   // invalid: the deciding receipt against the trust root and the chain
   | 'UNTRUSTED_CHAIN' | 'UNTRUSTED_CONTRACT' | 'WRONG_CHAIN' | 'NOT_HYPERSEAL_CODE' | 'NOT_ON_CHAIN' | 'SEAL_MISMATCH'
   | 'BLOCK_MISMATCH' | 'TX_MISMATCH'
+  // invalid: a later anchor of the deciding receipt does not check (its proof, its chain, its token)
+  | 'BAD_ANCHOR'
   // invalid: other evidence
   | 'BAD_INCIDENT' | 'BAD_PREFIX_PROOF' | 'PEER_PROOF_INCONCLUSIVE'
 
@@ -172,6 +193,23 @@ export interface SealedRoots {
   roots: readonly TreeNodeJson[]
 }
 
+/** An RFC 3161 token as the caller's check found it (src/evidence; CMS checking is asynchronous). */
+export type TimestampAnswer =
+  | { ok: true, time: string, tsa: string }
+  | { ok: false, code: string, reason: string }
+
+/** Answers for the deciding receipt's anchors: each secondary chain's raw answers, each token's check (by `timestampKey`). */
+export interface AnchorEvidence {
+  chains: Readonly<Record<number, ChainEvidence>>
+  timestamps: Readonly<Record<string, TimestampAnswer>>
+}
+
+/** What the anchors of the deciding receipt need: per secondary chain what `VerifyPlan` names for the primary; each token to check. */
+export interface AnchorPlan {
+  chains: Array<{ chainId: number } & Pick<VerifyPlan, 'seals' | 'blockNumbers' | 'txs' | 'contracts'>>
+  timestamps: Array<{ name: string, token: string, root: string }>
+}
+
 export interface VerifyInput {
   /** The core key: 64 hex characters (any case; reported in lowercase). */
   key: string
@@ -188,6 +226,8 @@ export interface VerifyInput {
   sealedRoots?: readonly SealedRoots[]
   replica: ReplicaView
   chain: ChainEvidence
+  /** Answers for the deciding receipt's later anchors (plan.anchors); absent: those clocks are listed as not checked. */
+  anchors?: AnchorEvidence
   trust: TrustPolicy
 }
 
@@ -205,4 +245,6 @@ export interface VerifyPlan {
   txs: string[]
   /** Contracts whose runtime code the chain evidence must answer. */
   contracts: string[]
+  /** The deciding receipt's later anchors: other chains' answers and tokens to check (AnchorEvidence). */
+  anchors: AnchorPlan
 }

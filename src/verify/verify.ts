@@ -19,9 +19,10 @@ import { VerifyError } from './errors'
 import { incidentsOf, sameHead, type CheckedIncident } from './incidents'
 import { checkChainEvidence, checkReplicaView, isRecord, parseKey, parseList, parseVersion } from './input'
 import { announced, relate, type Relation } from './replica-check'
+import { checkAnchors, earliestFinal, primaryClock } from './anchor-check'
 import { checkSealed } from './seal-check'
 import { selectReceipts } from './select'
-import type { Assessment, Check, Finding, SealedRoots, VerdictStatus, Verdict, VerifyInput } from './types'
+import type { Assessment, Check, Finding, SealedRoots, VerdictChain, VerdictStatus, Verdict, VerifyInput } from './types'
 
 const STATUS_OF: Record<Finding, VerdictStatus> = {
   MATCH: 'verified',
@@ -48,6 +49,7 @@ const STATUS_OF: Record<Finding, VerdictStatus> = {
   SEAL_MISMATCH: 'invalid',
   BLOCK_MISMATCH: 'invalid',
   TX_MISMATCH: 'invalid',
+  BAD_ANCHOR: 'invalid',
   BAD_INCIDENT: 'invalid',
   BAD_PREFIX_PROOF: 'invalid',
   PEER_PROOF_INCONCLUSIVE: 'invalid'
@@ -68,6 +70,16 @@ function checkSeal (receipt: Receipt, input: VerifyInput): SealResult {
     ok: true,
     seal: { receipt, checks: result.checks, fields: { receipt, sealedAt: new Date(seal.timestamp * 1000).toISOString(), final: result.final, chain: result.chain } }
   }
+}
+
+/** The deciding seal with its later clocks: `sealedAt` becomes the earliest final clock; a clock that fails fails the seal. */
+function withClocks (good: GoodSeal, input: VerifyInput): SealResult {
+  const primary = primaryClock(good.receipt, good.fields.final === true, good.fields.chain as VerdictChain)
+  const anchors = checkAnchors(good.receipt, input.trust, input.anchors)
+  const checks = [...good.checks, ...anchors.checks]
+  const clocks = [primary, ...anchors.clocks]
+  if (!anchors.ok) return { ok: false, finding: 'BAD_ANCHOR', reason: anchors.reason, checks }
+  return { ok: true, seal: { ...good, checks, fields: { ...good.fields, ...earliestFinal(clocks, good.fields.sealedAt as string), clocks } } }
 }
 
 /** A rewind incident withdrew `sealed`: it is the incident's sealed head, or was sealed before it on no newer fork. */
@@ -140,7 +152,8 @@ export function assess (input: VerifyInput): Assessment {
   const { deciding, within } = selection
   let good: GoodSeal | null = null
   if (deciding !== null) {
-    const result = checkSeal(deciding, input)
+    const own = checkSeal(deciding, input)
+    const result = own.ok ? withClocks(own.seal, input) : own
     checks.push(...(result.ok ? result.seal.checks : result.checks))
     if (!result.ok) return answer(result.finding, result.reason, { receipt: deciding })
     good = result.seal

@@ -146,7 +146,8 @@ describe('verify: planVerify names what to fetch', () => {
       seals: [{ root: r20.seal.root, contract: CONTRACT }, { root: r30.seal.root, contract: CONTRACT }],
       blockNumbers: [r20.seal.blockNumber, r30.seal.blockNumber],
       txs: [r20.seal.txHash, r30.seal.txHash],
-      contracts: [CONTRACT]
+      contracts: [CONTRACT],
+      anchors: { chains: [], timestamps: [] }
     })
     expect(planVerify({ key: key.toUpperCase(), version: 30, receipts, replica: { length: 30 } }).lengths).to.deep.equal([30])
     // A replica shorter than the deciding seal: only the seal it reaches is compared.
@@ -155,7 +156,7 @@ describe('verify: planVerify names what to fetch', () => {
   })
 
   it('nothing when nothing is sealed within reach, or a receipt is malformed', () => {
-    const none = { receipt: null, lengths: [], seals: [], blockNumbers: [], txs: [], contracts: [] }
+    const none = { receipt: null, lengths: [], seals: [], blockNumbers: [], txs: [], contracts: [], anchors: { chains: [], timestamps: [] } }
     expect(planVerify({ key, version: 31, receipts, replica: { length: 5 } })).to.deep.equal(none)
     expect(planVerify({ key, version: 5, receipts: [...receipts, ...chainOfStranger()] })).to.deep.equal(none)
     expect(codeOf(() => planVerify({ key, version: 0, receipts }))).to.equal('BAD_INPUT')

@@ -25,7 +25,9 @@ const trustRoot = {
       }
     },
     receiptsLogs: { type: 'array', items: { type: 'object', required: ['key', 'peers'], properties: { key: hex, peers: { type: 'array', items: { type: 'string' } } } } },
-    reportKeys: { type: 'array', items: { type: 'object', required: ['alg', 'publicKey'], properties: { alg: { type: 'string' }, publicKey: hex } } }
+    reportKeys: { type: 'array', items: { type: 'object', required: ['alg', 'publicKey'], properties: { alg: { type: 'string' }, publicKey: hex } } },
+    // v2: RFC 3161 time-stamping authorities and the certificates their tokens must chain to.
+    timestampAuthorities: { type: 'array', items: { type: 'object', required: ['name', 'certificates'], properties: { name: { type: 'string' }, certificates: { type: 'string' } } } }
   }
 } as const
 

@@ -12,7 +12,8 @@ export const CHECK_LABELS: Record<CheckName, string> = {
   block: 'The block is canonical and has the sealed time',
   transaction: 'The sealing transaction succeeded with its Sealed log',
   finality: 'The seal is final',
-  replica: 'The replica holds the sealed history'
+  replica: 'The replica holds the sealed history',
+  anchor: 'A later clock (another chain, a time-stamp) covers the batch'
 }
 
 export const STATUS_WORDS: Record<VerdictStatus, { title: string, tone: 'good' | 'wait' | 'bad' }> = {

@@ -22,6 +22,8 @@ export interface VerifyRequest {
   version: number
   rpcUrl: string
   trust: PinnedTrust
+  /** JSON-RPC endpoints of secondary anchors' chains; default: the trust root's hints for its other chains. */
+  anchorRpcUrls?: readonly string[]
   /** Receipts from a dropped file, checked with the service's. */
   fileReceipts?: readonly Receipt[]
   /** Progress, in words, for the page's live region. */
@@ -84,12 +86,17 @@ export async function verifyInBrowser (req: VerifyRequest): Promise<VerifyRun> {
   const replica = await serviceReplica(key, kept)
   step('Connecting to the chain\'s JSON-RPC endpoint…')
   const reader = await createChainReader({ rpcUrl: req.rpcUrl, timeoutMs: 20_000 })
+  // Secondary anchors' chains, where an endpoint is known; a clock without one is shown as not checked.
+  const anchorUrls = req.anchorRpcUrls ?? req.trust.root.chains.filter((c) => c.chainId !== reader.chainId).flatMap((c) => c.rpc.slice(0, 1))
+  const anchorReaders = (await Promise.allSettled(anchorUrls.map((rpcUrl) => createChainReader({ rpcUrl, timeoutMs: 20_000 })))).flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
   try {
     step('Checking the seal on chain and the replica\'s proofs…')
-    const { input } = await gatherVerifyInput({ key, version: req.version, receipts, incidents: incidents.items }, { replica, chain: reader, trust: req.trust })
+    const anchors = { chains: new Map(anchorReaders.map((r) => [r.chainId, r])) }
+    const { input } = await gatherVerifyInput({ key, version: req.version, receipts, incidents: incidents.items }, { replica, chain: reader, trust: req.trust, anchors })
     // The roots kept for the planned lengths arrived with the proofs; the verifier checks them.
     return { verdict: verify({ ...input, sealedRoots: kept }), receipts: receipts.length, incidents: incidents.items.length, rpcOrigin: reader.origin }
   } finally {
     reader.close()
+    for (const r of anchorReaders) r.close()
   }
 }

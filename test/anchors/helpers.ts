@@ -1,0 +1,38 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { deployHyperSeal } from '../../src/chain'
+import { resolveAnvilCommand } from '../../src/chain/anvil-binary'
+import { spawnAnvil } from '../../src/chain/anvil-process'
+import { SILENT_LOGGER } from '../../src/util'
+import { onCleanup, tempDir } from '../heads/helpers'
+import { startTestTsa, type TestTsa } from '../support/tsa'
+
+/** anvil's account 0 of the public test mnemonic: a well-known test key (it deploys and seals on the secondary chain). */
+export const DEV_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
+
+/** A second real anvil on 127.0.0.1 with its own chain id, HyperSeal deployed on it; stopped after the test. */
+export async function secondaryChain (chainId: number): Promise<{ rpcUrl: string, chainId: number, contract: string }> {
+  const anvil = await spawnAnvil({ command: resolveAnvilCommand(), args: ['--chain-id', String(chainId)], host: '127.0.0.1', port: 0, startTimeoutMs: 30_000, logger: SILENT_LOGGER })
+  onCleanup(() => anvil.stop())
+  const deployed = await deployHyperSeal({ rpcUrl: anvil.rpcUrl, deployerKey: DEV_KEY, pollMs: 50 })
+  return { rpcUrl: anvil.rpcUrl, chainId, contract: deployed.address }
+}
+
+export async function testTsa (): Promise<TestTsa> {
+  const tsa = await startTestTsa()
+  onCleanup(() => tsa.close())
+  return tsa
+}
+
+/** A config file with a secondary EVM anchor every `everyPasses` passes and, when given, a TSA every pass; the env that goes with it. */
+export function anchorsConfig (secondary: { rpcUrl: string, chainId: number, contract: string }, everyPasses: number, tsa?: TestTsa): Record<string, string> {
+  const dir = tempDir('hs-anchors-')
+  const anchors: unknown[] = [{ type: 'evm', name: 'l1', rpc: secondary.rpcUrl, chainId: secondary.chainId, contract: secondary.contract, confirmations: 1, everyPasses, sealerKeyEnv: 'HS_TEST_L1_SEALER_KEY' }]
+  if (tsa !== undefined) {
+    writeFileSync(join(dir, 'tsa-ca.pem'), tsa.caPem)
+    anchors.push({ type: 'rfc3161', name: 'tsa', url: tsa.url, certificates: 'tsa-ca.pem', everyPasses: 1 })
+  }
+  const file = join(dir, 'config.json')
+  writeFileSync(file, JSON.stringify({ anchors }))
+  return { HYPERSEAL_CONFIG: file, HS_TEST_L1_SEALER_KEY: DEV_KEY }
+}
