@@ -16,10 +16,10 @@ import type { TrustRoot } from '../trust'
 import { errInfo, SILENT_LOGGER, type Logger } from '../util'
 import { resolveAdminToken, resolveAuditorToken } from './admin-token'
 import { connectChain, type ChainConnection } from './chain-connect'
-import { coreView, passResult } from './views'
+import { passResult } from './views'
 import { openMetrics } from './sealer-metrics'
 import { createWatcher, sealerDeps, type ServiceOptions } from './wiring'
-import { pageCores, watchCores } from './watch-list'
+import { listCores, pageCores, watchCores } from './watch-list'
 import { StructureRegistry } from './structures'
 import { proveRecord } from './prove-record'
 import { CachedVerifier } from './cached-verify'
@@ -27,6 +27,7 @@ import { LedgerReads } from './ledger-reads'
 import type { Verdict } from '../verify'
 import { nominalIntervalSeconds, type SignedReport } from '../report'
 import { auditReport } from './report-audit'
+import { auditDeps } from './audit-deps'
 import { loadReportKey } from './report-key'
 import { serviceTrustRoot } from './trust-root'
 import { openAnchors, type ServiceAnchors } from './anchors'
@@ -184,21 +185,12 @@ export class HypersealService implements ServicePort {
     }
   }
 
-  trust (): { root: TrustRoot, fingerprint: string } {
-    return { root: this.pinned.root, fingerprint: this.pinned.fingerprint }
-  }
+  trust (): { root: TrustRoot, fingerprint: string } { return { root: this.pinned.root, fingerprint: this.pinned.fingerprint } }
 
-  get rpcUrl (): string | undefined {
-    return this.chain.embedded?.rpcUrl ?? this.config.rpc
-  }
+  get rpcUrl (): string | undefined { return this.chain.embedded?.rpcUrl ?? this.config.rpc }
 
   async listCores (): Promise<CoreView[]> {
-    const stale = await this.journal.staleMarks()
-    const out: CoreView[] = []
-    for (const entry of await this.journal.listWatched()) {
-      out.push({ ...coreView(entry, this.watcher.watchedCore(entry.key) ?? undefined, await this.log.latestReceipt(entry.key), stale.get(entry.key) ?? null), ...this.structures.view(entry.key) })
-    }
-    return out
+    return (await listCores(this)).map((c) => ({ ...c, ...this.structures.view(c.key) }))
   }
 
   async pageCores (page: PageQuery): Promise<Page<CoreView>> {
@@ -266,18 +258,8 @@ export class HypersealService implements ServicePort {
   }
 
   async auditReport (query: AuditQuery): Promise<SignedReport> {
-    const info = this.info()
-    return await auditReport({
-      log: this.log,
-      journal: this.journal,
-      chain: this.chain.client,
-      reader: this.reader,
-      trust: this.pinned,
-      cache: this.evidence,
-      identity: { reportKey: info.reportKey, chainId: info.chainId, contract: info.contract, sealers: info.sealer === null ? [] : [info.sealer], version: info.version, receiptsLog: info.receiptsLog },
-      policy: { schedule: info.schedule, confirmations: info.confirmations },
-      secretKey: this.reportKey.secretKey
-    }, query)
+    const parts = { log: this.log, journal: this.journal, chain: this.chain.client, reader: this.reader, trust: this.pinned, cache: this.evidence, secretKey: this.reportKey.secretKey }
+    return await auditReport(auditDeps(parts, this.info()), query)
   }
 
   async replicaProofs (key: string, lengths: number[]): Promise<ReplicaProofs> { return await replicaProofs(this, key, lengths) }

@@ -56,3 +56,12 @@ export async function pageCores (deps: WatchListDeps, page: PageQuery): Promise<
   for (const entry of items) cores.push(coreView(entry, deps.watcher.watchedCore(entry.key) ?? undefined, await deps.log.latestReceipt(entry.key), stale.get(entry.key) ?? null))
   return { items: cores, next }
 }
+
+export async function listCores (deps: WatchListDeps): Promise<CoreView[]> {
+  const stale = await deps.journal.staleMarks()
+  const out: CoreView[] = []
+  for (const entry of await deps.journal.listWatched()) {
+    out.push(coreView(entry, deps.watcher.watchedCore(entry.key) ?? undefined, await deps.log.latestReceipt(entry.key), stale.get(entry.key) ?? null))
+  }
+  return out
+}
