@@ -25,7 +25,7 @@ import { proveRecord } from './prove-record'
 import { CachedVerifier } from './cached-verify'
 import { LedgerReads } from './ledger-reads'
 import type { Verdict } from '../verify'
-import type { SignedReport } from '../report'
+import type { BuiltReport } from '../report'
 import { auditReport } from './report-audit'
 import { loadReportKey } from './report-key'
 import { serviceTrustRoot } from './trust-root'
@@ -244,7 +244,7 @@ export class HypersealService implements ServicePort {
     return await proveRecord({ log: this.log, journal: this.journal, structures: this.structures, updateTimeoutMs: this.updateTimeoutMs }, key, question)
   }
 
-  async auditReport (query: AuditQuery): Promise<SignedReport> {
+  async auditReport (query: AuditQuery): Promise<BuiltReport> {
     const info = this.info()
     return await auditReport({
       log: this.log,
