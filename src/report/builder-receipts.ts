@@ -12,8 +12,9 @@ import type { TrustPolicy } from '../trust'
 import { checkSealed, type ChainEvidence } from '../verify'
 import type { ReceiptVerdict } from './types'
 
-export function recheckReceipt (receipt: unknown, chain: ChainEvidence, trust: TrustPolicy): { status: ReceiptVerdict, reason?: string } {
-  const checked = checkSealed(receipt, chain, trust, { proofPath: 'leaf-hash' })
+/** `memo`: inner Merkle nodes shared by the receipts of one batch (see src/verify foldProof). */
+export function recheckReceipt (receipt: unknown, chain: ChainEvidence, trust: TrustPolicy, memo?: Map<string, string>): { status: ReceiptVerdict, reason?: string } {
+  const checked = checkSealed(receipt, chain, trust, { proofPath: 'leaf-hash', ...(memo !== undefined ? { memo } : {}) })
   if (!checked.ok) return { status: 'invalid', reason: `${checked.finding}: ${checked.reason}` }
   if (checked.final) return { status: 'verified' }
   const finality = checked.checks.find((c) => c.check === 'finality')

@@ -30,6 +30,8 @@ interface CoreState {
   first: ReportCore['first']
   last: ReportCore['first']
   activity: number[]
+  /** The check of the core's latest receipt, when it was in the period (no map of every check: memory stays flat). */
+  latest: { id: string, status: ReportReceipt['status'] } | null
 }
 
 /** The cores a report is about: those asked for, or those watched in the period; never the receipts log. */
@@ -52,7 +54,6 @@ export class ReportAccumulator {
   private readonly to: number
   private readonly cores: string[]
   private readonly state = new Map<string, CoreState>()
-  private readonly checks = new Map<string, ReportReceipt['status']>()
   private readonly hash: Hash = createHash('sha256')
   private readonly scale: AuditReport['timeline']
   private readonly counts = { lines: 0, bytes: 0, verified: 0, pending: 0, invalid: 0 }
@@ -64,7 +65,7 @@ export class ReportAccumulator {
     this.to = Date.parse(h.period.to)
     this.scale = timelineScale(this.from, this.to)
     this.cores = population(h, this.from, this.to)
-    for (const k of this.cores) this.state.set(k, { seals: 0, gap: null, lastAt: null, first: null, last: null, activity: new Array<number>(this.scale.bins).fill(0) })
+    for (const k of this.cores) this.state.set(k, { seals: 0, gap: null, lastAt: null, first: null, last: null, activity: new Array<number>(this.scale.bins).fill(0), latest: null })
   }
 
   /** The reported cores, sorted. */
@@ -85,16 +86,19 @@ export class ReportAccumulator {
     if (chunk[0].receipt.seal.timestamp < this.lastTime) throw new RangeError('Receipts must be added in time order (a chunk started before the previous one ended).')
     this.lastTime = chunk[chunk.length - 1].receipt.seal.timestamp
     let text = ''
+    // Inner Merkle nodes of this chunk's batches, each hashed once (cleared with the chunk).
+    const memo = new Map<string, string>()
     for (const { receipt } of chunk) {
-      const check = recheckReceipt(receipt, this.h.chain, this.h.trust)
+      const check = recheckReceipt(receipt, this.h.chain, this.h.trust, memo)
       const line: ReportReceipt = { receipt, status: check.status, ...(check.reason !== undefined ? { reason: check.reason } : {}) }
       text += JSON.stringify(line) + '\n'
       this.counts[check.status]++
-      this.checks.set(receiptId(receipt), check.status)
       if (check.status !== 'verified' && this.exceptions.length < EXCEPTIONS_LISTED) {
         this.exceptions.push({ key: receipt.head.key, length: receipt.head.length, fork: receipt.head.fork, root: receipt.seal.root, status: check.status, reason: check.reason ?? '' })
       }
       const core = this.state.get(receipt.head.key)!
+      const latest = this.h.latest[receipt.head.key]
+      if (latest !== undefined && receiptId(latest.receipt) === receiptId(receipt)) core.latest = { id: receiptId(receipt), status: check.status }
       const at = receipt.seal.timestamp
       const point = { length: receipt.head.length, fork: receipt.head.fork, sealedAt: iso(at) }
       if (core.lastAt !== null) core.gap = Math.max(core.gap ?? 0, at - core.lastAt)
@@ -187,7 +191,7 @@ export class ReportAccumulator {
     let latestHead: ReportCore['latestHead'] = { status: 'unsealed' }
     if (latest !== undefined) {
       const r = latest.receipt
-      let status: HeadStatus = this.checks.get(receiptId(r)) ?? recheckReceipt(r, this.h.chain, this.h.trust).status
+      let status: HeadStatus = s.latest?.id === receiptId(r) ? s.latest.status : recheckReceipt(r, this.h.chain, this.h.trust).status
       // A valid receipt of a core with a recorded rewind or fork is still a warning sign for its head.
       if (status !== 'invalid') {
         if (latest.contradicts === 'fork' || own.some((i) => i.kind === 'fork')) status = 'fork'

@@ -13,17 +13,25 @@ function fail (code: Exclude<ReceiptCheck, { ok: true }>['code'], reason: string
   return { ok: false, code, reason }
 }
 
-/** keccak256 of the sorted pair, as OpenZeppelin's Hashes.commutativeKeccak256. */
-function hashPair (a: Buffer, b: Buffer): Buffer {
-  const pair = Buffer.compare(a, b) <= 0 ? Buffer.concat([a, b]) : Buffer.concat([b, a])
-  return Buffer.from(keccak256(pair).slice(2), 'hex')
-}
-
-/** The root a proof leads to from a 0x-hex leaf hash. */
-export function foldProof (leaf: string, proof: readonly string[]): string {
-  let node: Buffer = Buffer.from(leaf.slice(2), 'hex')
-  for (const sibling of proof) node = hashPair(node, Buffer.from(sibling.slice(2), 'hex'))
-  return '0x' + node.toString('hex')
+/**
+ * The root a proof leads to from a 0x-hex leaf hash: each step keccak256 of the sorted pair
+ * (OpenZeppelin's Hashes.commutativeKeccak256; lowercase hex of equal length sorts as the bytes
+ * do). `memo` (pair → parent) lets a caller checking a whole batch hash each inner node once
+ * instead of once per leaf under it; a parent is a pure function of its pair, so any memo is sound.
+ */
+export function foldProof (leaf: string, proof: readonly string[], memo?: Map<string, string>): string {
+  let node = leaf.toLowerCase()
+  for (const raw of proof) {
+    const sibling = raw.toLowerCase()
+    const pair = node <= sibling ? node + sibling.slice(2) : sibling + node.slice(2)
+    let parent = memo?.get(pair)
+    if (parent === undefined) {
+      parent = keccak256(pair)
+      memo?.set(pair, parent)
+    }
+    node = parent
+  }
+  return node
 }
 
 /** In a StandardMerkleTree of n leaves every proof has floor(log2 n) or ceil(log2 n) nodes. */
@@ -33,7 +41,7 @@ function proofLengthFits (proofLength: number, leafCount: number): boolean {
   return proofLength >= floor && proofLength <= ceil
 }
 
-export function checkReceiptByLeafHash (input: unknown): ReceiptCheck {
+export function checkReceiptByLeafHash (input: unknown, memo?: Map<string, string>): ReceiptCheck {
   let receipt: Receipt
   let head: Head
   try {
@@ -51,6 +59,6 @@ export function checkReceiptByLeafHash (input: unknown): ReceiptCheck {
   const { seal, proof } = receipt
   if (!proofLengthFits(proof.length, seal.leafCount)) return fail('BAD_PROOF', `A proof in a batch of ${seal.leafCount} leaves cannot have ${proof.length} nodes.`)
   const leaf = leafHash(head)
-  if (foldProof(leaf, proof) !== seal.root) return fail('BAD_PROOF', `The proof does not lead from this head to the sealed root ${seal.root}.`)
+  if (foldProof(leaf, proof, memo) !== seal.root) return fail('BAD_PROOF', `The proof does not lead from this head to the sealed root ${seal.root}.`)
   return { ok: true, receipt, head, leaf }
 }

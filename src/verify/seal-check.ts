@@ -16,9 +16,12 @@ export type SealCheck =
 
 const headText = (h: { length: number, fork: number, treeHash: string }): string => `length ${h.length}, fork ${h.fork}, tree ${h.treeHash.slice(0, 16)}`
 
-/** `proofPath: 'leaf-hash'` folds the proof from the fast leaf hash (leaf-proof.ts), for bulk checks. */
-export function checkSealed (receipt: unknown, chain: ChainEvidence, trust: TrustPolicy, options: { proofPath?: 'openzeppelin' | 'leaf-hash' } = {}): SealCheck {
-  const own = options.proofPath === 'leaf-hash' ? checkReceiptByLeafHash(receipt) : checkReceipt(receipt)
+/**
+ * `proofPath: 'leaf-hash'` folds the proof from the fast leaf hash (leaf-proof.ts), for bulk
+ * checks; `memo` then keeps inner nodes across the receipts of one batch.
+ */
+export function checkSealed (receipt: unknown, chain: ChainEvidence, trust: TrustPolicy, options: { proofPath?: 'openzeppelin' | 'leaf-hash', memo?: Map<string, string> } = {}): SealCheck {
+  const own = options.proofPath === 'leaf-hash' ? checkReceiptByLeafHash(receipt, options.memo) : checkReceipt(receipt)
   if (!own.ok) {
     const check: Check['check'] = own.code === 'BAD_PROOF' ? 'inclusion' : 'signature'
     const length = (receipt as { head?: { length?: unknown } } | null)?.head?.length

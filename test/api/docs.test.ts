@@ -21,11 +21,12 @@ const ROUTES: Record<string, string[]> = {
   '/v1/batches/{seq}/leaves': ['get'],
   '/v1/incidents': ['get'],
   '/v1/reports/audit': ['get'],
+  '/v1/reports/audit/{id}': ['get'],
   '/health': ['get'],
   '/ready': ['get'],
   '/metrics': ['get']
 }
-const ADMIN = new Set(['post /v1/cores', 'delete /v1/cores/{key}', 'post /v1/seal', 'get /v1/reports/audit'])
+const ADMIN = new Set(['post /v1/cores', 'delete /v1/cores/{key}', 'post /v1/seal', 'get /v1/reports/audit', 'get /v1/reports/audit/{id}'])
 
 describe('GET /docs (OpenAPI)', function () {
   this.timeout(60_000)
