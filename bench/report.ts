@@ -118,7 +118,7 @@ async function one (cores: number, rounds: number): Promise<boolean> {
   const htmlFile = join(OUT, `report-${total}.html`)
   writeFileSync(pdfFile, pdf)
   writeFileSync(htmlFile, html)
-  execFileSync('/usr/bin/pdftoppm', ['-r', '80', '-f', '1', '-l', '1', '-png', pdfFile, join(OUT, `report-${total}-pdf-page`)])
+  execFileSync('/usr/bin/pdftoppm', ['-r', '80', '-f', '1', '-l', '1', '-singlefile', '-png', pdfFile, join(OUT, `report-${total}-pdf-page-1`)])
   const { chromium } = await import('playwright-core')
   const browser = await chromium.launchPersistentContext(join(OUT, 'chromium-profile'), { executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1100, height: 1400 }, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
   try {

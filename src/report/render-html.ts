@@ -4,7 +4,6 @@
  * incidents, receipts, the service's own history, parameters, controls, then the appendix.
  * Every string from the report goes through `esc`; timestamps never wrap, long values do.
  */
-import { durationText } from './builder-text'
 import { sections } from './render-sections'
 import { signatureFingerprint } from './sign'
 import { CELL_COLOURS, LEGEND, timelineModel } from './timeline-model'
@@ -44,7 +43,7 @@ export function timelineSvg (report: AuditReport): string {
   const ticks = m.ticks.map((t) => `<text class="tick" x="${(LABEL + t.bin * cw).toFixed(1)}" y="14">${esc(t.label)}</text>`).join('')
   return `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-label="${esc(`Timeline, one cell per ${m.unit}`)}">${ticks}${rows}</svg>` +
     `<p class="legend">${LEGEND.map((l) => `<span><i style="background:${CELL_COLOURS[l.kind]}"></i>${esc(l.text)}</span>`).join(' ')} <span><b class="diamond">◆</b> incident</span></p>` +
-    `<p>${esc(`One cell per ${m.unit}${m.binSeconds > 604_800 ? ` (${durationText(m.binSeconds)})` : ''}.`)}${m.note === null ? '' : ' ' + esc(m.note)}</p>`
+    `<p>${esc(`One cell per ${m.cell}.`)}${m.note === null ? '' : ' ' + esc(m.note)}</p>`
 }
 
 const STYLE = `body{font:16px/1.5 "DejaVu Sans",Arial,sans-serif;color:#111;max-width:1000px;margin:2em auto;padding:0 1em}

@@ -123,7 +123,7 @@ function timeline (doc: Doc, r: AuditReport): void {
   }
   doc.x = MARGIN
   doc.y = y + 16
-  para(doc, `One cell per ${m.unit}.${m.note === null ? '' : ' ' + m.note}`, 'Helvetica', 9.5)
+  para(doc, `One cell per ${m.cell}.${m.note === null ? '' : ' ' + m.note}`, 'Helvetica', 9.5)
 }
 
 function block (doc: Doc, b: Block, r: AuditReport): void {

@@ -33,6 +33,8 @@ export interface TimelineModel {
   rows: TimelineRow[]
   /** Says what was aggregated, or null. */
   note: string | null
+  /** What one cell is: "hour", "2 minutes". */
+  cell: string
 }
 
 function overlaps (from: number, to: number, binFrom: number, binTo: number): boolean {
@@ -91,7 +93,9 @@ export function timelineModel (r: AuditReport): TimelineModel {
   }
   const every = Math.max(1, Math.ceil(bins / 8))
   const ticks = Array.from({ length: Math.ceil(bins / every) }, (_, k) => ({ bin: k * every, label: tickLabel(binAt(k * every)[0], unit) }))
-  return { bins, binSeconds, unit, ticks, rows, note }
+  const unitSeconds = { minute: 60, hour: 3600, day: 86_400, week: 604_800 }[unit]
+  const cell = binSeconds === unitSeconds ? unit : `${binSeconds / unitSeconds} ${unit}s`
+  return { bins, binSeconds, unit, ticks, rows, note, cell }
 }
 
 export const CELL_COLOURS: Record<CellKind, string> = {

@@ -84,6 +84,8 @@ describe('audit report builder (src/report, pure)', function () {
     expect(scale('2025-11-01T00:00:00Z', '2025-12-01T00:00:00Z')).to.deep.equal({ unit: 'day', binSeconds: 86_400, bins: 30 })
     expect(scale('2025-01-01T00:00:00Z', '2026-01-01T00:00:00Z')).to.deep.equal({ unit: 'week', binSeconds: 604_800, bins: 53 })
     expect(scale('2020-01-01T00:00:00Z', '2026-01-01T00:00:00Z').bins).to.be.at.most(96)
+    // 100 minutes: 2-minute cells rather than two hours.
+    expect(scale('2025-11-24T00:00:00Z', '2025-11-24T01:40:00Z')).to.deep.equal({ unit: 'minute', binSeconds: 120, bins: 50 })
   })
 
   it('keeps only the period, the selected cores and their batches; names the parameters and the command', () => {
