@@ -75,7 +75,7 @@ async function one (cores: number, rounds: number): Promise<boolean> {
     writeSync(fd, chunk)
     bytes += chunk.length
     if ((r + 1) % Math.max(1, Math.floor(rounds / 4)) === 0) rssAt.push(`${Math.round(((r + 1) / rounds) * 100)}%: ${rssMb().toFixed(0)} MB`)
-    if ((r + 1) % Math.max(1, Math.floor(rounds / 10)) === 0) process.stderr.write(`  ${r + 1}/${rounds} batches: build ${(build / 1000).toFixed(1)} s, generate ${(generate / 1000).toFixed(1)} s\n`)
+    if ((r + 1) % Math.max(1, Math.floor(rounds / 10)) === 0) process.stderr.write(`  ${r + 1}/${rounds} batches: build ${(build / 1000).toFixed(1)} s, generate ${(generate / 1000).toFixed(1)} s, RSS ${rssMb().toFixed(0)} MB, peak ${peakMb().toFixed(0)} MB\n`)
   }
   closeSync(fd)
   let t = performance.now()

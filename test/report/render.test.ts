@@ -154,11 +154,13 @@ describe('audit report renderings (HTML in headless Chromium, PDF through popple
     for (const line of r.headline) expect(flat(pages[0])).to.include(flat(line).slice(0, 60))
     const all = flat(text)
     for (const figure of ['Idle is not down', 'Scheduled in the period 1440', 'Ran 1409', 'Missed (should have run, did not) 31', 'Service down 30 minutes', 'CHAIN_UNAVAILABLE']) expect(all).to.include(figure)
-    for (const c of CONTROLS) expect(all.replace(/\s/g, '')).to.include(c.control.replace(/\s/g, ''))
+    // A table cell wraps, and pdftotext -layout sets the columns side by side: each control's first word, and its statement's.
+    for (const c of CONTROLS) expect(all).to.include(c.control.split(' ')[0]).and.include(c.statement.split(' ').slice(0, 3).join(' '))
     expect(all).to.include('does not certify')
     expect(all).to.include('Appendix A: evidence')
     expect(all).to.include(`${r.summary.feesEth} ETH`)
-    for (const core of r.cores) expect(all).to.include(core.key)
+    // Keys wrap in their cell (8.5 pt Courier, legible, not 6 pt on one line): each key's first line.
+    for (const core of r.cores) expect(all).to.include(core.key.slice(0, 24))
     // Timestamps are never split across lines.
     for (const b of r.receiptsLog.batches) expect(text).to.include(b.sealedAt)
     // The timeline is drawn: its cells' colours are on the page (sealed, service down, stale, idle).
