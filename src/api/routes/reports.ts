@@ -8,8 +8,12 @@ import type { RouteContext } from './context'
 
 interface ReportQuery { from?: string, to?: string, key?: string | string[], format?: string }
 
-/** Reports kept after they are built, so every format of one report renders that same report. */
+/**
+ * Reports kept after they are built, so every format of one report renders that same report:
+ * at most KEPT, and beyond the newest at most KEPT_BYTES of receipts files (oldest dropped first).
+ */
 const KEPT = 4
+const KEPT_BYTES = 256 * 1024 * 1024
 
 /** The keys of `key=a&key=b` and `key=a,b` (and both), empty entries dropped. */
 function keysOf (key: string | string[] | undefined): string[] | undefined {
@@ -58,8 +62,14 @@ export function reportRoutes (app: FastifyInstance, { service, auditor, expensiv
     // Building and re-verifying are the expensive part: under the cap.
     const built = await expensive.run(async () => await service.auditReport({ from: from!, to: to!, ...(keys ? { keys } : {}) }))
     const id = idOf(built)
+    kept.delete(id)
     kept.set(id, built)
-    for (const old of kept.keys()) if (kept.size > KEPT) kept.delete(old)
+    let bytes = [...kept.values()].reduce((n, b) => n + b.receiptsFile.length, 0)
+    for (const [old, b] of kept) {
+      if (old === id || (kept.size <= KEPT && bytes <= KEPT_BYTES)) break
+      kept.delete(old)
+      bytes -= b.receiptsFile.length
+    }
     return await send(reply, id, built, format)
   })
 
