@@ -63,7 +63,7 @@ export function timelineModel (r: AuditReport): TimelineModel {
       if (cov.downtime.some((d) => overlaps(Date.parse(d.from), Date.parse(d.to), a, b))) { service[i] = 'down'; down[i] = true }
     }
   }
-  const rows: TimelineRow[] = [{ label: 'Service passes', title: 'The seal passes of the service', cells: service, incidents: [] }]
+  const rows: TimelineRow[] = [{ label: cov === null ? 'Passes: no records' : 'Service passes', title: 'The seal passes of the service', cells: service, incidents: [] }]
 
   const coreRow = (c: AuditReport['cores'][number]): TimelineRow => {
     const stale = cov?.cores[c.key]?.stale ?? (c.stale === null ? [] : [{ from: c.stale.since, to: null, reason: c.stale.reason }])
