@@ -32,7 +32,8 @@ export function timelineSvg (report: AuditReport): string {
   const rows = m.rows.map((row, r) => {
     const y = top + r * ROW
     const cells = row.cells.map((k, i) => `<rect class="cell ${k}" x="${(LABEL + i * cw).toFixed(1)}" y="${y}" width="${Math.max(0.5, cw - 1).toFixed(1)}" height="${ROW - 4}" fill="${CELL_COLOURS[k]}"><title>${esc(`${row.title}: ${k}`)}</title></rect>`).join('')
-    const counts = row.counts === undefined || cw < 14 ? '' : row.counts.map((n, i) => n > 0 ? `<text class="count" x="${(LABEL + (i + 0.5) * cw).toFixed(1)}" y="${y + ROW - 8}" text-anchor="middle">${n}</text>` : '').join('')
+    // A count is written only where it fits its cell (9 px digits are ~5.5 px wide).
+    const counts = row.counts === undefined ? '' : row.counts.map((n, i) => n > 0 && String(n).length * 5.5 + 3 <= cw ? `<text class="count" x="${(LABEL + (i + 0.5) * cw).toFixed(1)}" y="${y + ROW - 8}" text-anchor="middle">${n}</text>` : '').join('')
     const marks = row.incidents.map((n) => {
       const cx = LABEL + (n.bin + 0.5) * cw
       return `<path class="incident" d="M${cx.toFixed(1)} ${y - 2} l5 ${ROW / 2} l-5 ${ROW / 2} l-5 ${-ROW / 2} z"><title>${esc(`${n.kind} detected ${n.at}`)}</title></path>`

@@ -101,8 +101,9 @@ function timeline (doc: Doc, r: AuditReport): void {
     const y = doc.y
     doc.font('Helvetica').fontSize(8).fillColor('#000').text(row.label, MARGIN, y + 2, { width: label - 4, lineBreak: false })
     row.cells.forEach((k, i) => doc.rect(MARGIN + label + i * cw, y, Math.max(0.4, cw - 0.8), rowH - 3).fill(CELL_COLOURS[k]))
-    if (row.counts !== undefined && cw >= 12) {
-      row.counts.forEach((n, i) => { if (n > 0) doc.font('Helvetica').fontSize(6).fillColor('#fff').text(String(n), MARGIN + label + i * cw, y + 2.5, { width: cw, align: 'center', lineBreak: false }) })
+    if (row.counts !== undefined) {
+      // A count is written only where it fits its cell.
+      row.counts.forEach((n, i) => { if (n > 0 && doc.font('Helvetica').fontSize(6).widthOfString(String(n)) + 2 <= cw) doc.fillColor('#fff').text(String(n), MARGIN + label + i * cw, y + 2.5, { width: cw, align: 'center', lineBreak: false }) })
     }
     for (const n of row.incidents) {
       const cx = MARGIN + label + (n.bin + 0.5) * cw
