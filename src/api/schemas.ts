@@ -52,6 +52,8 @@ export const reportQuery = {
     format: { type: 'string', maxLength: 10 }
   }
 } as const
+export const reportIdParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-f]{32}$' } } } as const
+export const reportFormatQuery = { type: 'object', additionalProperties: false, properties: { format: { type: 'string', maxLength: 10 } } } as const
 export const emptyQuery = { type: 'object', additionalProperties: false, properties: {} } as const
 
 const treeNode = { type: 'object', required: ['index', 'size', 'hash'], properties: { index: uint, size: uint, hash: hex } } as const

@@ -10,7 +10,7 @@ import type { HeadJson, Incident, Migration } from '../seal'
 import type { BatchSummary, Page, PageQuery, PassSummary, ReceiptEntry } from '../ledger'
 import type { SealedRoots, UpgradeProof, Verdict } from '../verify'
 import type { PassOutcome } from '../sealer'
-import type { SignedReport } from '../report'
+import type { BuiltReport } from '../report'
 import type { TrustRoot } from '../trust'
 import type { AlertsOverview, TestAnswer } from '../alerts'
 
@@ -168,7 +168,7 @@ export interface ServicePort {
    * The signed audit report of DESIGN.md's cores over [from, to), re-verified against the
    * chain now; throws HeadsError BAD_KEY for a malformed key.
    */
-  auditReport (query: AuditQuery): Promise<SignedReport>
+  auditReport (query: AuditQuery): Promise<BuiltReport>
   /** Head and upgrade proofs of the service's replica (at most PROOF_LENGTHS_MAX lengths); HeadsError NOT_WATCHED when not watched. */
   replicaProofs (key: string, lengths: number[]): Promise<ReplicaProofs>
   /** The sealer account's balance and recent spend. */

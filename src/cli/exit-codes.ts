@@ -22,7 +22,7 @@ import type { ChainErrorCode } from '../chain'
 import type { ConfigErrorCode } from '../config'
 import type { HeadsErrorCode } from '../heads'
 import type { LedgerErrorCode } from '../ledger'
-import type { SignatureCheckCode } from '../report'
+import type { DocumentCheckCode } from '../report'
 import type { SealErrorCode } from '../seal'
 import type { SealerErrorCode } from '../sealer'
 import type { StructureErrorCode } from '../structures'
@@ -56,11 +56,13 @@ export const VERDICT_EXIT: Record<VerdictStatus, ExitCode> = {
 }
 
 /** `report verify`: a document that is not a signed report is bad input; a bad signature fails. */
-export const REPORT_CHECK_EXIT: Record<SignatureCheckCode, ExitCode> = {
+export const REPORT_CHECK_EXIT: Record<DocumentCheckCode, ExitCode> = {
   BAD_DOCUMENT: BAD_INPUT,
   KEY_MISMATCH: FAILED,
   UNTRUSTED_KEY: FAILED, // signed, but not by a key the verifier pinned
-  BAD_SIGNATURE: FAILED
+  BAD_SIGNATURE: FAILED,
+  RECEIPTS_MISMATCH: FAILED, // the receipts file is not the one the signed report binds
+  PDF_ALTERED: FAILED // the PDF is not the rendering of the signed report it carries
 }
 
 export const CLI_EXIT: Record<CliErrorCode, ExitCode> = {

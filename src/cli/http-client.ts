@@ -87,9 +87,14 @@ export async function request (base: URL, req: ApiRequest): Promise<ApiAnswer> {
 
 /** One GET whose answer is a document (JSON, HTML or PDF bytes), not an API object; failures as `request`'s. */
 export async function fetchDocument (base: URL, path: string, token: string, timeoutMs: number): Promise<Buffer> {
+  return (await fetchDocumentWithHeaders(base, path, token, timeoutMs)).body
+}
+
+/** The same, with the answer's headers (a report's id travels in one). */
+export async function fetchDocumentWithHeaders (base: URL, path: string, token: string, timeoutMs: number): Promise<{ body: Buffer, headers: Headers }> {
   const res = await send(base, { method: 'GET', path, token, timeoutMs }, {})
   const body = Buffer.from(await res.arrayBuffer())
-  if (res.ok) return body
+  if (res.ok) return { body, headers: res.headers }
   throw errorAnswer(base, res, parseJson(body.toString('utf8')))
 }
 

@@ -5,7 +5,7 @@
  */
 import { createChainReader } from '../chain'
 import { gatherChain, policyOf, type PinnedTrust } from '../evidence'
-import { recheckReceipt, type AuditReport } from '../report'
+import { receiptLines, recheckReceipt } from '../report'
 import type { Receipt } from '../seal'
 import { CliError } from './errors'
 
@@ -20,9 +20,14 @@ const ROOT = /^0x[0-9a-f]{64}$/
 const TX = /^0x[0-9a-fA-F]{64}$/
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/
 
-export async function recheckOnChain (report: AuditReport, trust: PinnedTrust, rpcUrl: string, timeoutMs: number): Promise<Recheck> {
-  if (!Array.isArray(report.receipts)) throw new CliError('BAD_INPUT', 'The report has no receipts list.')
-  const receipts = report.receipts.map((r) => r?.receipt as Receipt | undefined)
+/** `receiptsFile`: the receipts file the signed report binds (its hash already checked). */
+export async function recheckOnChain (receiptsFile: Buffer, trust: PinnedTrust, rpcUrl: string, timeoutMs: number): Promise<Recheck> {
+  let receipts: Array<Receipt | undefined>
+  try {
+    receipts = [...receiptLines(receiptsFile)] as Array<Receipt | undefined>
+  } catch (err) {
+    throw new CliError('BAD_INPUT', `The receipts file has a line that is not JSON (${(err as Error).message}).`)
+  }
   const policy = policyOf(trust, receipts.filter((r): r is Receipt => r !== undefined))
   // A ChainError leaves as it is: exit-codes.ts gives a bad URL or another chain 2, an RPC that is down 4.
   const reader = await createChainReader({ rpcUrl, timeoutMs, expectedChainId: policy.chain.chainId })

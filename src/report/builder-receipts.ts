@@ -3,14 +3,18 @@
  * (src/verify checkSealed: the writer's signature, the Merkle proof, the pinned chain and
  * contract, the contract's code, sealedAt, the block and the transaction with its Sealed log):
  * `verified` once final under the trust policy, `pending` before, `invalid` otherwise. The report
- * says "receipt vs chain" exactly as a verdict does.
+ * says "receipt vs chain" exactly as a verdict does. The proof is folded from the fast leaf hash
+ * (src/verify leaf-proof.ts), not re-encoded by StandardMerkleTree.verify: the report checks
+ * every receipt of its period. The one place a report handles a receipt's format: a second
+ * receipt version is added here.
  */
 import type { TrustPolicy } from '../trust'
 import { checkSealed, type ChainEvidence } from '../verify'
 import type { ReceiptVerdict } from './types'
 
-export function recheckReceipt (receipt: unknown, chain: ChainEvidence, trust: TrustPolicy): { status: ReceiptVerdict, reason?: string } {
-  const checked = checkSealed(receipt, chain, trust)
+/** `memo`: inner Merkle nodes shared by the receipts of one batch (see src/verify foldProof). */
+export function recheckReceipt (receipt: unknown, chain: ChainEvidence, trust: TrustPolicy, memo?: Map<string, string>): { status: ReceiptVerdict, reason?: string } {
+  const checked = checkSealed(receipt, chain, trust, { proofPath: 'leaf-hash', ...(memo !== undefined ? { memo } : {}) })
   if (!checked.ok) return { status: 'invalid', reason: `${checked.finding}: ${checked.reason}` }
   if (checked.final) return { status: 'verified' }
   const finality = checked.checks.find((c) => c.check === 'finality')

@@ -1,63 +1,208 @@
 /**
- * The audit report builder: pure and deterministic. The service gathers the ledger's records
- * and the chain's answers (ReportInput); this decides what they say. Same input, same report:
- * everything is sorted, and the only clock is `input.generatedAt`.
+ * The audit report builder: pure, deterministic and streaming. The service gathers what it
+ * knows up front (cores, batches, incidents, coverage, the chain's answers) and then feeds the
+ * receipts of the period in time order, a batch at a time; each chunk comes back as lines of
+ * the receipts file (JSON Lines), and only per-core counters stay in memory, so a period of a
+ * million receipts builds in constant memory. Same facts, same report and same file bytes:
+ * everything is sorted, and the only clock is `generatedAt`.
  */
-import type { Incident } from '../seal'
+import { createHash, type Hash } from 'node:crypto'
 import { recheckReceipt } from './builder-receipts'
+import { headline, incidentMeaning, reperform, weiToEth } from './builder-text'
+import { CONTROLS } from './controls'
 import { INTERVAL_ASSUMPTION, nominalIntervalSeconds } from './cron-interval'
-import type { AuditReport, HeadStatus, ReportBatch, ReportCore, ReportIncident, ReportInput, ReportReceipt, ReportSeal } from './types'
+import { timelineScale } from './timeline-scale'
+import type { AuditReport, HeadStatus, ReceiptException, ReportBatch, ReportCore, ReportIncident, ReportInput, ReportReceipt } from './types'
 
 const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0)
 const iso = (seconds: number): string => new Date(seconds * 1000).toISOString()
+/** Receipts that do not hold are named in the report itself up to this many (all are in the file). */
+export const EXCEPTIONS_LISTED = 100
 
-export function incidentMeaning (i: Incident): string {
-  if (i.kind === 'rewind') {
-    return `The writer of this core went back: length ${i.sealed.length} (fork ${i.sealed.fork}) had been sealed, then the core was seen at length ${i.observed.length} (fork ${i.observed.fork}) with a history that does not extend the sealed one. Blocks covered by the earlier seal were removed or rewritten.`
-  }
-  return `Two different histories of this core exist, both signed by its key: the sealed head at length ${i.sealed.length} (fork ${i.sealed.fork}) and a conflicting head at length ${i.observed.length} (fork ${i.observed.fork}). Readers can be shown different data under the same key.`
+export type ReceiptEntry = ReportInput['receipts'][string][number]
+/** Everything but the receipts of the period; `latest`: each core's newest receipt of all time. */
+export type ReportHeader = Omit<ReportInput, 'receipts'> & { latest: Record<string, ReceiptEntry | undefined> }
+
+interface CoreState {
+  seals: number
+  gap: number | null
+  lastAt: number | null
+  first: ReportCore['first']
+  last: ReportCore['first']
+  activity: number[]
+  /** The check of the core's latest receipt, when it was in the period (no map of every check: memory stays flat). */
+  latest: { id: string, status: ReportReceipt['status'] } | null
 }
 
-function inPeriod (seconds: number, from: number, to: number): boolean {
-  return seconds * 1000 >= from && seconds * 1000 < to
+/** The cores a report is about: those asked for, or those watched in the period; never the receipts log. */
+function population (h: ReportHeader, from: number, to: number): string[] {
+  const log = h.service.receiptsLog.toLowerCase()
+  const inBatches = new Set(h.batches.filter((b) => Date.parse(b.sealedAt) >= from && Date.parse(b.sealedAt) < to).flatMap((b) => b.leaves.map((l) => l.key)))
+  const watched = (key: string): boolean => {
+    if (inBatches.has(key)) return true
+    const cov = h.coverage?.cores[key]
+    if (cov !== undefined) return cov.watched.some((w) => Date.parse(w.from) < to && (w.to === null || Date.parse(w.to) > from))
+    const since = h.watchedSince?.[key]
+    return since === undefined || Date.parse(since) < to
+  }
+  const asked = h.selection !== undefined
+  return [...new Set(h.cores.map((k) => k.toLowerCase()))].filter((k) => k !== log && (asked || watched(k))).sort()
 }
 
-function coreReport (key: string, input: ReportInput, checks: Map<string, ReportReceipt>, interval: number, from: number, to: number, incidents: ReportIncident[]): ReportCore {
-  const all = [...(input.receipts[key] ?? [])].sort((a, b) =>
-    cmp(a.receipt.seal.timestamp, b.receipt.seal.timestamp) || cmp(a.receipt.head.length, b.receipt.head.length) || cmp(a.receipt.head.fork, b.receipt.head.fork))
-  const seals: ReportSeal[] = all.filter((e) => inPeriod(e.receipt.seal.timestamp, from, to)).map(({ receipt: r }) => ({
-    sealedAt: iso(r.seal.timestamp), length: r.head.length, fork: r.head.fork, root: r.seal.root, txHash: r.seal.txHash, blockNumber: r.seal.blockNumber
-  }))
-  let gap: number | null = null
-  for (let i = 1; i < seals.length; i++) {
-    const g = (Date.parse(seals[i].sealedAt) - Date.parse(seals[i - 1].sealedAt)) / 1000
-    gap = gap === null ? g : Math.max(gap, g)
+export class ReportAccumulator {
+  private readonly from: number
+  private readonly to: number
+  private readonly cores: string[]
+  private readonly state = new Map<string, CoreState>()
+  private readonly hash: Hash = createHash('sha256')
+  private readonly scale: AuditReport['timeline']
+  private readonly counts = { lines: 0, bytes: 0, verified: 0, pending: 0, invalid: 0 }
+  private readonly exceptions: ReceiptException[] = []
+  private lastTime = -Infinity
+
+  constructor (private readonly h: ReportHeader) {
+    this.from = Date.parse(h.period.from)
+    this.to = Date.parse(h.period.to)
+    this.scale = timelineScale(this.from, this.to)
+    this.cores = population(h, this.from, this.to)
+    for (const k of this.cores) this.state.set(k, { seals: 0, gap: null, lastAt: null, first: null, last: null, activity: new Array<number>(this.scale.bins).fill(0), latest: null })
   }
-  const own = incidents.filter((i) => i.key === key)
-  const point = (s: ReportSeal | undefined): ReportCore['first'] => (s === undefined ? null : { length: s.length, fork: s.fork, sealedAt: s.sealedAt })
-  const latest = all[all.length - 1]
-  let latestHead: ReportCore['latestHead'] = { status: 'unsealed' }
-  if (latest !== undefined) {
-    const r = latest.receipt
-    const check = checks.get(receiptId(r)) ?? recheckReceipt(r, input.chain, input.trust)
-    let status: HeadStatus = check.status
-    // A valid receipt of a core with a recorded rewind or fork is still a warning sign for its head.
-    if (status !== 'invalid') {
-      if (latest.contradicts === 'fork' || own.some((i) => i.kind === 'fork')) status = 'fork'
-      else if (latest.contradicts === 'rewind' || own.some((i) => i.kind === 'rewind')) status = 'rewind'
+
+  /** The reported cores, sorted. */
+  get population (): readonly string[] {
+    return this.cores
+  }
+
+  /**
+   * Re-checks a chunk of receipts (one batch, or any run of them in time order: a chunk never
+   * starts before the previous one ended) and returns its lines of the receipts file. Receipts
+   * outside the period or of other cores are left out.
+   */
+  add (entries: readonly ReceiptEntry[]): string {
+    const chunk = entries.filter(({ receipt: r }) => this.state.has(r.head.key) && r.seal.timestamp * 1000 >= this.from && r.seal.timestamp * 1000 < this.to)
+      .sort((a, b) => cmp(a.receipt.seal.timestamp, b.receipt.seal.timestamp) || cmp(a.receipt.head.key, b.receipt.head.key) ||
+        cmp(a.receipt.head.length, b.receipt.head.length) || cmp(a.receipt.head.fork, b.receipt.head.fork) || cmp(a.receipt.seal.root, b.receipt.seal.root))
+    if (chunk.length === 0) return ''
+    if (chunk[0].receipt.seal.timestamp < this.lastTime) throw new RangeError('Receipts must be added in time order (a chunk started before the previous one ended).')
+    this.lastTime = chunk[chunk.length - 1].receipt.seal.timestamp
+    let text = ''
+    // Inner Merkle nodes of this chunk's batches, each hashed once (cleared with the chunk).
+    const memo = new Map<string, string>()
+    for (const { receipt } of chunk) {
+      const check = recheckReceipt(receipt, this.h.chain, this.h.trust, memo)
+      const line: ReportReceipt = { receipt, status: check.status, ...(check.reason !== undefined ? { reason: check.reason } : {}) }
+      text += JSON.stringify(line) + '\n'
+      this.counts[check.status]++
+      if (check.status !== 'verified' && this.exceptions.length < EXCEPTIONS_LISTED) {
+        this.exceptions.push({ key: receipt.head.key, length: receipt.head.length, fork: receipt.head.fork, root: receipt.seal.root, status: check.status, reason: check.reason ?? '' })
+      }
+      const core = this.state.get(receipt.head.key)!
+      const latest = this.h.latest[receipt.head.key]
+      if (latest !== undefined && receiptId(latest.receipt) === receiptId(receipt)) core.latest = { id: receiptId(receipt), status: check.status }
+      const at = receipt.seal.timestamp
+      const point = { length: receipt.head.length, fork: receipt.head.fork, sealedAt: iso(at) }
+      if (core.lastAt !== null) core.gap = Math.max(core.gap ?? 0, at - core.lastAt)
+      core.lastAt = at
+      core.first ??= point
+      core.last = point
+      core.seals++
+      core.activity[Math.min(this.scale.bins - 1, Math.floor((at * 1000 - this.from) / (this.scale.binSeconds * 1000)))]++
     }
-    latestHead = { length: r.head.length, fork: r.head.fork, sealedAt: iso(r.seal.timestamp), status }
+    const bytes = Buffer.from(text, 'utf8')
+    this.hash.update(bytes)
+    this.counts.lines += chunk.length
+    this.counts.bytes += bytes.length
+    return text
   }
-  return {
-    key,
-    seals,
-    longestGapSeconds: gap,
-    missedSlots: gap === null ? 0 : Math.max(0, Math.ceil(gap / interval) - 1),
-    first: point(seals[0]),
-    last: point(seals[seals.length - 1]),
-    latestHead,
-    incidents: own.length,
-    stale: input.stale?.[key] ?? null
+
+  finish (): AuditReport {
+    const h = this.h
+    const selected = new Set(this.cores)
+    const incidents: ReportIncident[] = h.incidents
+      .filter((i) => selected.has(i.key) && Date.parse(i.detectedAt) >= this.from && Date.parse(i.detectedAt) < this.to)
+      .map((i) => ({ ...i, meaning: incidentMeaning(i) }))
+      .sort((a, b) => cmp(a.detectedAt, b.detectedAt) || cmp(a.key, b.key) || cmp(a.kind, b.kind) || cmp(JSON.stringify(a), JSON.stringify(b)))
+    const batches: ReportBatch[] = h.batches
+      .filter((b) => Date.parse(b.sealedAt) >= this.from && Date.parse(b.sealedAt) < this.to && b.leaves.some((l) => selected.has(l.key)))
+      .sort((a, b) => a.seq - b.seq)
+      .map((b) => {
+        const cost = h.costs[b.txHash] ?? null
+        const feeWei = cost === null ? null : (BigInt(cost.gasUsed) * BigInt(cost.effectiveGasPrice)).toString()
+        return {
+          seq: b.seq, root: b.root, sealedAt: b.sealedAt, leafCount: b.leafCount, txHash: b.txHash, blockNumber: b.blockNumber,
+          gasUsed: cost?.gasUsed ?? null, effectiveGasPrice: cost?.effectiveGasPrice ?? null, feeWei, feeEth: feeWei === null ? null : weiToEth(feeWei)
+        }
+      })
+    const cores = this.cores.map((key) => this.core(key, incidents))
+    const feesWei = batches.reduce((n, b) => n + BigInt(b.feeWei ?? 0), 0n).toString()
+    const interval = nominalIntervalSeconds(h.policy.schedule)
+    const chain = { chainId: h.trust.chain.chainId, contract: h.service.contract.toLowerCase(), embedded: h.trust.chain.embedded }
+    const parameters: AuditReport['parameters'] = {
+      period: h.period, trustRoot: h.trust.fingerprint, chain, confirmations: h.policy.confirmations, schedule: h.policy.schedule,
+      nominalIntervalSeconds: interval, cores: h.selection === undefined ? null : [...this.cores]
+    }
+    const body = {
+      period: h.period,
+      service: { ...h.service, sealers: [...new Set(h.service.sealers)].sort() },
+      chain,
+      policy: { schedule: h.policy.schedule, confirmations: h.policy.confirmations, nominalIntervalSeconds: interval, intervalAssumption: INTERVAL_ASSUMPTION },
+      summary: {
+        cores: cores.length,
+        seals: cores.reduce((n, c) => n + c.seals, 0),
+        incidents: { rewind: incidents.filter((i) => i.kind === 'rewind').length, fork: incidents.filter((i) => i.kind === 'fork').length },
+        batches: batches.length,
+        leaves: batches.reduce((n, b) => n + b.leafCount, 0),
+        gasUsed: batches.reduce((n, b) => n + BigInt(b.gasUsed ?? 0), 0n).toString(),
+        feesWei,
+        feesEth: weiToEth(feesWei),
+        batchesWithoutCost: batches.filter((b) => b.gasUsed === null).length,
+        receipts: { total: this.counts.lines, verified: this.counts.verified, pending: this.counts.pending, invalid: this.counts.invalid },
+        chainHeadBlock: h.chain.headBlock
+      },
+      coverage: h.coverage ?? null,
+      incidents
+    }
+    return {
+      v: 2,
+      generatedAt: h.generatedAt,
+      period: h.period,
+      headline: headline(body),
+      parameters,
+      reperform: reperform({ parameters, period: h.period }),
+      service: body.service,
+      chain,
+      trust: h.trust.fingerprint,
+      policy: body.policy,
+      summary: body.summary,
+      coverage: body.coverage,
+      timeline: this.scale,
+      cores,
+      incidents,
+      receiptsLog: { key: h.service.receiptsLog, batches },
+      receipts: { name: 'receipts.jsonl', sha256: this.hash.copy().digest('hex'), bytes: this.counts.bytes, lines: this.counts.lines, verified: this.counts.verified, pending: this.counts.pending, invalid: this.counts.invalid, exceptions: this.exceptions },
+      controls: CONTROLS.map((c) => ({ ...c, evidence: [...c.evidence] }))
+    }
+  }
+
+  private core (key: string, incidents: ReportIncident[]): ReportCore {
+    const s = this.state.get(key)!
+    const own = incidents.filter((i) => i.key === key)
+    const latest = this.h.latest[key]
+    let latestHead: ReportCore['latestHead'] = { status: 'unsealed' }
+    if (latest !== undefined) {
+      const r = latest.receipt
+      let status: HeadStatus = s.latest?.id === receiptId(r) ? s.latest.status : recheckReceipt(r, this.h.chain, this.h.trust).status
+      // A valid receipt of a core with a recorded rewind or fork is still a warning sign for its head.
+      if (status !== 'invalid') {
+        if (latest.contradicts === 'fork' || own.some((i) => i.kind === 'fork')) status = 'fork'
+        else if (latest.contradicts === 'rewind' || own.some((i) => i.kind === 'rewind')) status = 'rewind'
+      }
+      latestHead = { length: r.head.length, fork: r.head.fork, sealedAt: iso(r.seal.timestamp), status }
+    }
+    return {
+      key, seals: s.seals, longestGapSeconds: s.gap, activity: s.activity, first: s.first, last: s.last, latestHead,
+      incidents: own.length, stale: this.h.stale?.[key] ?? null
+    }
   }
 }
 
@@ -65,88 +210,25 @@ function receiptId (r: { head: { key: string, length: number, fork: number }, se
   return `${r.head.key}|${r.head.length}|${r.head.fork}|${r.seal.root}`
 }
 
-/** Receipts re-checked between two yields of `auditReportSteps` (~0.5-1 ms each). */
-const STEP = 200
-
-/** The report, built at once (see `auditReportSteps` for a caller that must keep its event loop free). */
-export function buildAuditReport (input: ReportInput): AuditReport {
-  const steps = auditReportSteps(input)
-  for (;;) {
-    const step = steps.next()
-    if (step.done === true) return step.value
-  }
-}
-
-/**
- * The same build, as a generator that yields the number of receipts checked so far every
- * STEP receipts: re-checking a receipt (Ed25519 + OpenZeppelin's Merkle verify) costs most of
- * a millisecond, so a service drives this with a pause between steps to keep answering.
- */
-export function * auditReportSteps (input: ReportInput): Generator<number, AuditReport, void> {
-  const from = Date.parse(input.period.from)
-  const to = Date.parse(input.period.to)
-  const interval = nominalIntervalSeconds(input.policy.schedule)
-  const cores = [...new Set(input.cores.map((k) => k.toLowerCase()))].sort()
-
-  const receipts: ReportReceipt[] = []
-  const checks = new Map<string, ReportReceipt>()
-  for (const key of cores) {
-    for (const { receipt } of input.receipts[key] ?? []) {
-      if (!inPeriod(receipt.seal.timestamp, from, to)) continue
-      const check = recheckReceipt(receipt, input.chain, input.trust)
-      const entry: ReportReceipt = { receipt, status: check.status, ...(check.reason !== undefined ? { reason: check.reason } : {}) }
-      receipts.push(entry)
-      checks.set(receiptId(receipt), entry)
-      if (receipts.length % STEP === 0) yield receipts.length
+/** Each core's newest receipt of all time, by key. */
+export function latestOf (receipts: ReportInput['receipts']): ReportHeader['latest'] {
+  const newer = (a: ReceiptEntry['receipt'], b: ReceiptEntry['receipt']): number =>
+    cmp(a.seal.timestamp, b.seal.timestamp) || cmp(a.head.length, b.head.length) || cmp(a.head.fork, b.head.fork)
+  const latest: ReportHeader['latest'] = {}
+  for (const [key, list] of Object.entries(receipts)) {
+    for (const e of list) {
+      const cur = latest[key]
+      if (cur === undefined || newer(e.receipt, cur.receipt) > 0) latest[key] = e
     }
   }
-  receipts.sort((a, b) => cmp(a.receipt.head.key, b.receipt.head.key) || cmp(a.receipt.seal.timestamp, b.receipt.seal.timestamp) ||
-    cmp(a.receipt.head.length, b.receipt.head.length) || cmp(a.receipt.head.fork, b.receipt.head.fork) || cmp(a.receipt.seal.root, b.receipt.seal.root))
+  return latest
+}
 
-  const selected = new Set(cores)
-  const incidents: ReportIncident[] = input.incidents
-    .filter((i) => selected.has(i.key) && Date.parse(i.detectedAt) >= from && Date.parse(i.detectedAt) < to)
-    .map((i) => ({ ...i, meaning: incidentMeaning(i) }))
-    .sort((a, b) => cmp(a.detectedAt, b.detectedAt) || cmp(a.key, b.key) || cmp(a.kind, b.kind) || cmp(JSON.stringify(a), JSON.stringify(b)))
-
-  const batches: ReportBatch[] = input.batches
-    .filter((b) => Date.parse(b.sealedAt) >= from && Date.parse(b.sealedAt) < to && b.leaves.some((l) => selected.has(l.key)))
-    .sort((a, b) => a.seq - b.seq)
-    .map((b) => {
-      const cost = input.costs[b.txHash] ?? null
-      return {
-        seq: b.seq, root: b.root, sealedAt: b.sealedAt, leafCount: b.leafCount, txHash: b.txHash, blockNumber: b.blockNumber,
-        gasUsed: cost?.gasUsed ?? null,
-        effectiveGasPrice: cost?.effectiveGasPrice ?? null,
-        feeWei: cost === null ? null : (BigInt(cost.gasUsed) * BigInt(cost.effectiveGasPrice)).toString()
-      }
-    })
-
-  const coreReports = cores.map((k) => coreReport(k, input, checks, interval, from, to, incidents))
-  const count = (s: ReportReceipt['status']): number => receipts.filter((r) => r.status === s).length
-  return {
-    v: 1,
-    generatedAt: input.generatedAt,
-    period: input.period,
-    service: { ...input.service, sealers: [...new Set(input.service.sealers)].sort() },
-    chain: { chainId: input.trust.chain.chainId, contract: input.service.contract.toLowerCase(), embedded: input.trust.chain.embedded },
-    trust: input.trust.fingerprint,
-    policy: { schedule: input.policy.schedule, confirmations: input.policy.confirmations, nominalIntervalSeconds: interval, intervalAssumption: INTERVAL_ASSUMPTION },
-    summary: {
-      cores: coreReports.length,
-      seals: coreReports.reduce((n, c) => n + c.seals.length, 0),
-      incidents: { rewind: incidents.filter((i) => i.kind === 'rewind').length, fork: incidents.filter((i) => i.kind === 'fork').length },
-      batches: batches.length,
-      leaves: batches.reduce((n, b) => n + b.leafCount, 0),
-      gasUsed: batches.reduce((n, b) => n + BigInt(b.gasUsed ?? 0), 0n).toString(),
-      feesWei: batches.reduce((n, b) => n + BigInt(b.feeWei ?? 0), 0n).toString(),
-      batchesWithoutCost: batches.filter((b) => b.gasUsed === null).length,
-      receipts: { total: receipts.length, verified: count('verified'), pending: count('pending'), invalid: count('invalid') },
-      chainHeadBlock: input.chain.headBlock
-    },
-    cores: coreReports,
-    incidents,
-    batches,
-    receipts
-  }
+/** The report and its receipts file, built at once from an in-memory input (tests, small periods). */
+export function buildAuditReport (input: ReportInput): { report: AuditReport, receiptsFile: Buffer } {
+  const { receipts, ...rest } = input
+  const acc = new ReportAccumulator({ ...rest, latest: latestOf(receipts) })
+  const all = Object.values(receipts).flat()
+  const text = acc.add(all)
+  return { report: acc.finish(), receiptsFile: Buffer.from(text, 'utf8') }
 }

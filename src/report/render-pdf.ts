@@ -1,133 +1,178 @@
 /**
- * The report as a PDF (pdfkit, built-in Helvetica/Courier, so no font file is read): a title
- * block, the same sections as the HTML, tables with rules, and on every page its number and the
- * signature's fingerprint, so a printed page can be matched to its signed document.
+ * The signed report as a PDF (pdfkit, built-in Helvetica/Courier, no font file read): the same
+ * sections and words as the HTML (render-sections.ts), the timeline drawn as vectors from the
+ * same model, the fingerprint on every page, and the signed JSON attached as `report.json` (with
+ * the receipts file as `receipts.jsonl` when it is small enough to travel inside), so
+ * `report verify` can check a PDF on its own. Why pdfkit and not Chromium's print: no browser on
+ * a server, bytes that are a function of the report (`report verify` re-renders and compares).
  */
 import PDFDocument from 'pdfkit'
+import { renderSignedJson } from './render-json'
+import { sections, type Block } from './render-sections'
 import { signatureFingerprint } from './sign'
-import type { SignedReport } from './types'
+import { CELL_COLOURS, LEGEND, timelineModel } from './timeline-model'
+import type { AuditReport, SignedReport } from './types'
 
 type Doc = PDFKit.PDFDocument
 const MARGIN = 50
+/** A receipts file up to this size is attached to the PDF; a larger one travels beside it. */
+export const EMBED_RECEIPTS_MAX = 32 * 1024 * 1024
+const TS = /^\d{4}-\d\d-\d\dT[\d:.]+Z$/
+const HEX = /^(0x)?[0-9a-f]{40,}$/
 
-function heading (doc: Doc, text: string): void {
-  if (doc.y > doc.page.height - 140) doc.addPage()
-  doc.moveDown(0.8).font('Helvetica-Bold').fontSize(14).fillColor('#000').text(text, MARGIN)
-  const y = doc.y + 2
-  doc.moveTo(MARGIN, y).lineTo(doc.page.width - MARGIN, y).lineWidth(0.8).stroke('#333')
-  doc.moveDown(0.5).font('Helvetica').fontSize(10)
+const width = (doc: Doc): number => doc.page.width - 2 * MARGIN
+
+function room (doc: Doc, needed: number): void {
+  if (doc.y + needed > doc.page.height - MARGIN - 20) doc.addPage()
 }
 
-function para (doc: Doc, text: string): void {
-  doc.font('Helvetica').fontSize(10).fillColor('#000').text(text, MARGIN, doc.y, { width: doc.page.width - 2 * MARGIN })
+function heading (doc: Doc, text: string, size = 15): void {
+  room(doc, 90)
+  doc.moveDown(0.6).font('Helvetica-Bold').fontSize(size).fillColor('#000').text(text, MARGIN, doc.y, { width: width(doc) })
+  if (size >= 15) {
+    const y = doc.y + 2
+    doc.moveTo(MARGIN, y).lineTo(doc.page.width - MARGIN, y).lineWidth(0.8).stroke('#333')
+  }
   doc.moveDown(0.4)
 }
 
-/** A table with a ruled header and a hairline under every row; long cells wrap; rows never split across pages. */
-function table (doc: Doc, head: string[], widths: number[], rows: string[][], font = 'Courier', size = 7.5): void {
+function para (doc: Doc, text: string, font = 'Helvetica', size = 11): void {
+  doc.font(font).fontSize(size).fillColor('#000')
+  room(doc, doc.heightOfString(text, { width: width(doc) }))
+  doc.text(text, MARGIN, doc.y, { width: width(doc) })
+  doc.moveDown(0.4)
+}
+
+/** One cell's font: timestamps on one line (shrunk if needed, never wrapped), hex in Courier. */
+function cellFont (doc: Doc, text: string, w: number): { font: string, size: number, lineBreak: boolean } {
+  if (TS.test(text)) {
+    let size = 9.5
+    while (size > 6 && doc.font('Helvetica').fontSize(size).widthOfString(text) > w) size -= 0.5
+    return { font: 'Helvetica', size, lineBreak: false }
+  }
+  return HEX.test(text) ? { font: 'Courier', size: 8.5, lineBreak: true } : { font: 'Helvetica', size: 9.5, lineBreak: true }
+}
+
+/** A table with a ruled header; long cells wrap (hex breaks anywhere); rows never split across pages. */
+function table (doc: Doc, head: string[], widths: number[], rows: string[][]): void {
   const total = widths.reduce((a, b) => a + b, 0)
-  const scale = (doc.page.width - 2 * MARGIN) / total
-  const cols = widths.map((w) => w * scale)
-  const drawRow = (cells: string[], bold: boolean): void => {
-    doc.font(bold ? 'Helvetica-Bold' : font).fontSize(bold ? 8 : size)
-    const h = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: cols[i] - 4 }))) + 4
+  const cols = widths.map((w) => (w * width(doc)) / total)
+  const height = (cells: string[], bold: boolean): number => Math.max(...cells.map((c, i) => {
+    const f = bold ? { font: 'Helvetica-Bold', size: 9.5, lineBreak: true } : cellFont(doc, c, cols[i] - 6)
+    doc.font(f.font).fontSize(f.size)
+    return f.lineBreak ? doc.heightOfString(c, { width: cols[i] - 6 }) : f.size * 1.2
+  })) + 6
+  const draw = (cells: string[], bold: boolean): void => {
+    const h = height(cells, bold)
     if (doc.y + h > doc.page.height - MARGIN - 20) {
       doc.addPage()
-      if (!bold) drawRow(head, true)
-      doc.font(bold ? 'Helvetica-Bold' : font).fontSize(bold ? 8 : size)
+      if (!bold) draw(head, true)
     }
     const y = doc.y
+    if (bold) doc.rect(MARGIN, y, width(doc), h).fill('#eeeeee')
     let x = MARGIN
-    cells.forEach((c, i) => { doc.text(c, x + 2, y + 2, { width: cols[i] - 4, lineBreak: true }); x += cols[i] })
-    doc.moveTo(MARGIN, y + h).lineTo(MARGIN + cols.reduce((a, b) => a + b, 0), y + h).lineWidth(bold ? 0.8 : 0.3).stroke(bold ? '#000' : '#999')
+    cells.forEach((c, i) => {
+      const f = bold ? { font: 'Helvetica-Bold', size: 9.5, lineBreak: true } : cellFont(doc, c, cols[i] - 6)
+      doc.font(f.font).fontSize(f.size).fillColor('#000').text(c, x + 3, y + 3, { width: cols[i] - 6, lineBreak: f.lineBreak })
+      x += cols[i]
+    })
+    doc.moveTo(MARGIN, y + h).lineTo(MARGIN + width(doc), y + h).lineWidth(bold ? 0.8 : 0.3).stroke(bold ? '#000' : '#999')
     doc.x = MARGIN
     doc.y = y + h
   }
-  const top = doc.y
-  doc.moveTo(MARGIN, top).lineTo(doc.page.width - MARGIN, top).lineWidth(0.8).stroke('#000')
-  drawRow(head, true)
-  for (const r of rows) drawRow(r, false)
+  draw(head, true)
+  for (const r of rows) draw(r, false)
   doc.moveDown(0.6)
 }
 
-export async function renderPdf (signed: SignedReport): Promise<Buffer> {
+/** The timeline as vectors: the same model and colours as the HTML's SVG. */
+function timeline (doc: Doc, r: AuditReport): void {
+  const m = timelineModel(r)
+  const label = 105
+  const rowH = 13
+  const cw = (width(doc) - label) / m.bins
+  room(doc, 30 + Math.min(m.rows.length, 10) * rowH)
+  doc.font('Helvetica').fontSize(7.5).fillColor('#000')
+  const tickY = doc.y
+  for (const t of m.ticks) doc.text(t.label, MARGIN + label + t.bin * cw, tickY, { lineBreak: false })
+  doc.y = tickY + 12
+  for (const row of m.rows) {
+    room(doc, rowH)
+    const y = doc.y
+    doc.font('Helvetica').fontSize(8).fillColor('#000').text(row.label, MARGIN, y + 2, { width: label - 4, lineBreak: false })
+    row.cells.forEach((k, i) => doc.rect(MARGIN + label + i * cw, y, Math.max(0.4, cw - 0.8), rowH - 3).fill(CELL_COLOURS[k]))
+    if (row.counts !== undefined) {
+      // A count is written only where it fits its cell.
+      row.counts.forEach((n, i) => { if (n > 0 && doc.font('Helvetica').fontSize(6).widthOfString(String(n)) + 2 <= cw) doc.fillColor('#fff').text(String(n), MARGIN + label + i * cw, y + 2.5, { width: cw, align: 'center', lineBreak: false }) })
+    }
+    for (const n of row.incidents) {
+      const cx = MARGIN + label + (n.bin + 0.5) * cw
+      doc.polygon([cx, y - 1], [cx + 4.5, y + (rowH - 3) / 2], [cx, y + rowH - 2], [cx - 4.5, y + (rowH - 3) / 2]).fill('#dd0000')
+    }
+    doc.x = MARGIN
+    doc.y = y + rowH
+  }
+  doc.moveDown(0.5)
+  let x = MARGIN
+  let y = doc.y
+  doc.font('Helvetica').fontSize(8)
+  for (const l of [...LEGEND.map((e) => ({ colour: CELL_COLOURS[e.kind], text: e.text })), { colour: '#dd0000', text: 'incident' }]) {
+    const w = doc.widthOfString(l.text) + 18
+    if (x + w > MARGIN + width(doc)) { x = MARGIN; y += 13 }
+    doc.rect(x, y, 9, 9).fill(l.colour).fillColor('#000').text(l.text, x + 12, y + 1, { lineBreak: false })
+    x += w
+  }
+  doc.x = MARGIN
+  doc.y = y + 16
+  para(doc, `One cell per ${m.cell}.${m.note === null ? '' : ' ' + m.note}`, 'Helvetica', 9.5)
+}
+
+function block (doc: Doc, b: Block, r: AuditReport): void {
+  if (b.kind === 'para') para(doc, b.text)
+  else if (b.kind === 'heading') heading(doc, b.text, 12)
+  else if (b.kind === 'table') table(doc, b.head, b.widths, b.rows)
+  else if (b.kind === 'pre') para(doc, b.text, 'Courier', 8.5)
+  else timeline(doc, r)
+}
+
+export async function renderPdf (signed: SignedReport, receiptsFile?: Buffer): Promise<Buffer> {
   const r = signed.report
-  const s = r.summary
   const fingerprint = signatureFingerprint(signed)
-  // A fixed creation date keeps the bytes a function of the report.
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, info: { Title: 'Hyperseal audit report', CreationDate: new Date(r.generatedAt), Producer: 'hyperseal', Creator: 'hyperseal' } })
+  const date = new Date(r.generatedAt)
+  // A fixed creation date (and so a fixed file id) keeps the bytes a function of the report.
+  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, info: { Title: 'Hyperseal audit report', CreationDate: date, Producer: 'hyperseal', Creator: 'hyperseal' } })
   const chunks: Buffer[] = []
   doc.on('data', (c: Buffer) => chunks.push(c))
   const done = new Promise<void>((resolve, reject) => { doc.on('end', resolve); doc.on('error', reject) })
 
-  // Title block.
-  doc.rect(MARGIN, MARGIN, doc.page.width - 2 * MARGIN, 110).lineWidth(1.5).stroke('#000')
-  doc.font('Helvetica-Bold').fontSize(22).text('Hyperseal audit report', MARGIN + 15, MARGIN + 15)
-  doc.font('Helvetica').fontSize(11).text(`Period: ${r.period.from} to ${r.period.to} (end excluded)`, MARGIN + 15, MARGIN + 48)
-  doc.text(`Generated: ${r.generatedAt}`, MARGIN + 15)
-  doc.text(`Chain ${r.service.chainId}, contract ${r.service.contract}`, MARGIN + 15)
-  doc.text(`Signature fingerprint: ${fingerprint}`, MARGIN + 15)
-  doc.x = MARGIN
-  doc.y = MARGIN + 125
+  doc.file(renderSignedJson(signed), { name: 'report.json', type: 'application/json', description: 'The signed audit report this PDF renders', creationDate: date, modifiedDate: date })
+  const embed = receiptsFile !== undefined && r.receipts.bytes <= EMBED_RECEIPTS_MAX
+  if (embed) doc.file(receiptsFile, { name: 'receipts.jsonl', type: 'application/x-ndjson', description: 'The receipts file bound to the report by its SHA-256', creationDate: date, modifiedDate: date })
 
-  heading(doc, '1. Summary')
-  const clean = s.receipts.invalid === 0 && s.incidents.fork + s.incidents.rewind === 0
-  para(doc, clean ? 'No incident in the period and every receipt re-verified against the chain.'
-    : `${s.incidents.rewind} rewind(s), ${s.incidents.fork} fork(s) and ${s.receipts.invalid} invalid receipt(s) in the period.`)
-  table(doc, ['Fact', 'Value'], [1, 2.5], [
-    ['Cores', String(s.cores)], ['Seals', String(s.seals)], ['Incidents', `${s.incidents.rewind} rewind, ${s.incidents.fork} fork`],
-    ['Batches', `${s.batches} (${s.leaves} leaves)`], ['Gas used', s.gasUsed], ['Fees (wei)', s.feesWei],
-    ['Receipts re-verified', `${s.receipts.verified} verified, ${s.receipts.pending} pending, ${s.receipts.invalid} invalid of ${s.receipts.total}`],
-    ['Chain head at generation', String(s.chainHeadBlock)]
-  ], 'Helvetica', 9)
+  doc.font('Helvetica-Bold').fontSize(24).text('Hyperseal audit report', MARGIN, MARGIN)
+  doc.font('Helvetica').fontSize(11).text(`Period ${r.period.from} to ${r.period.to} (end excluded). Generated ${r.generatedAt}.`, { width: width(doc) })
+  doc.text(`Signature fingerprint ${fingerprint}. The signed JSON of this report is attached to this PDF (report.json).`, { width: width(doc) })
+  doc.moveDown(0.8)
+  const top = doc.y
+  doc.font('Helvetica').fontSize(12.5)
+  const lines = r.headline.map((l, i) => `${i + 1}. ${l}`)
+  const boxH = lines.reduce((h, l) => h + doc.heightOfString(l, { width: width(doc) - 24 }) + 6, 14)
+  doc.rect(MARGIN, top, width(doc), boxH).lineWidth(1.5).stroke('#000')
+  doc.y = top + 10
+  lines.forEach((l, i) => {
+    doc.font(i === 0 && /NOT intact/.test(l) ? 'Helvetica-Bold' : 'Helvetica').fontSize(12.5).fillColor(i === 0 && /NOT intact/.test(l) ? '#aa0000' : '#000')
+      .text(l, MARGIN + 12, doc.y, { width: width(doc) - 24 })
+    doc.moveDown(0.3)
+  })
+  doc.y = top + boxH + 6
+  doc.fillColor('#000')
 
-  heading(doc, '2. Service and policy')
-  table(doc, ['Field', 'Value'], [1, 2.5], [
-    ['Report signing key (Ed25519)', r.service.reportKey], ['Chain id', String(r.service.chainId)], ['Contract', r.service.contract],
-    ['Sealer address(es)', r.service.sealers.join(', ') || 'none'], ['Receipts log', r.service.receiptsLog], ['Service version', r.service.version],
-    ['Schedule', `${r.policy.schedule} (nominal interval ${r.policy.nominalIntervalSeconds} s)`], ['Confirmations', String(r.policy.confirmations)]
-  ])
-  para(doc, r.policy.intervalAssumption)
-
-  heading(doc, '3. Cores')
-  // Widths in points: a full 64-hex key fits one line at 6.5 pt Courier, so it can be searched and copied.
-  table(doc, ['Core', 'Seals', 'First - last', 'Longest gap (s) / missed slots', 'Latest head', 'Inc.'], [258, 30, 55, 55, 70, 27], r.cores.map((c) => [
-    c.key, String(c.seals.length), c.first && c.last ? `${c.first.length}/${c.first.fork} - ${c.last.length}/${c.last.fork}` : '-',
-    c.longestGapSeconds === null ? '-' : `${c.longestGapSeconds} / ${c.missedSlots}`,
-    'length' in c.latestHead ? `${c.latestHead.status} ${c.latestHead.length}/${c.latestHead.fork}` : c.latestHead.status, String(c.incidents)
-  ]), 'Courier', 6.5)
-  para(doc, 'Lengths are shown as length/fork. A missed slot is a whole schedule interval inside the longest gap with no seal of the core.')
-
-  heading(doc, '4. Incidents')
-  if (r.incidents.length === 0) para(doc, 'No incident was detected in the period.')
-  for (const i of r.incidents) {
-    doc.font('Helvetica-Bold').fontSize(10).text(`${i.kind.toUpperCase()} on ${i.key}`, MARGIN).font('Helvetica').text(`Detected ${i.detectedAt}`)
-    para(doc, i.meaning)
-    table(doc, ['Head', 'Length', 'Fork', 'Tree hash'], [1, 1, 1, 5], [
-      ['sealed', String(i.sealed.length), String(i.sealed.fork), i.sealed.treeHash], ['observed', String(i.observed.length), String(i.observed.fork), i.observed.treeHash]
-    ])
-    para(doc, `Evidence kept: ${Object.keys(i.evidence).sort().join(', ') || 'none'} (full evidence in the signed JSON).`)
+  for (const s of sections(r)) {
+    if (s.id === 'appendix') doc.addPage()
+    heading(doc, s.title)
+    for (const b of s.blocks) block(doc, b, r)
+    if (s.id === 'receipts') para(doc, embed ? 'The receipts file is attached to this PDF (receipts.jsonl).' : 'The receipts file is delivered beside this PDF (too large to attach, or not given when it was rendered).', 'Helvetica', 9.5)
   }
-
-  heading(doc, '5. Batches')
-  table(doc, ['Seq', 'Sealed at', 'Leaves', 'Tx', 'Block', 'Gas', 'Fee (wei)'], [0.7, 2.6, 0.8, 4, 1, 1.1, 2], r.batches.map((b) => [
-    String(b.seq), b.sealedAt, String(b.leafCount), b.txHash, String(b.blockNumber), b.gasUsed ?? 'unknown', b.feeWei ?? 'unknown'
-  ]))
-
-  heading(doc, '6. Re-verification of receipts')
-  para(doc, `${s.receipts.verified} verified, ${s.receipts.pending} pending, ${s.receipts.invalid} invalid of ${s.receipts.total} receipts, checked against chain ${r.service.chainId} at block ${s.chainHeadBlock}.`)
-  const bad = r.receipts.filter((x) => x.status !== 'verified')
-  if (bad.length > 0) {
-    table(doc, ['Core', 'Length/fork', 'Status', 'Why'], [4, 1.2, 1, 5], bad.map((x) => [x.receipt.head.key, `${x.receipt.head.length}/${x.receipt.head.fork}`, x.status, x.reason ?? '']))
-  }
-
-  heading(doc, '7. How to verify independently')
-  for (const line of [
-    `1. Get the signed JSON of this report and run: hyperseal report verify report.json. It checks the Ed25519 signature over the RFC 8785 canonical JSON of "report" with key ${r.service.reportKey}, which must match the reportKey published at GET /v1/cores. The fingerprint on every page is the first 16 hex digits of SHA-256 of that signature.`,
-    `2. Add --rpc <url> with a node of chain ${r.service.chainId} you trust: every receipt is checked again against contract ${r.service.contract}.`,
-    '3. Without Hyperseal: each receipt\'s head signature is the writer\'s Ed25519 signature over Hypercore\'s tree signable; its proof is an OpenZeppelin StandardMerkleTree proof to seal.root; call sealedAt(root) on the contract and compare.',
-    `4. Replicate the public receipts log ${r.service.receiptsLog} and compare its batches and incidents with this report.`
-  ]) para(doc, line)
 
   // Footers last, once the page count is known; the bottom margin is lifted so the footer does not open a page.
   const range = doc.bufferedPageRange()
@@ -135,8 +180,8 @@ export async function renderPdf (signed: SignedReport): Promise<Buffer> {
     doc.switchToPage(i)
     const bottom = doc.page.margins.bottom
     doc.page.margins.bottom = 0
-    doc.font('Helvetica').fontSize(8).fillColor('#444')
-      .text(`Hyperseal audit report - signature fingerprint ${fingerprint} - page ${i + 1} of ${range.count}`, MARGIN, doc.page.height - 30, { width: doc.page.width - 2 * MARGIN, align: 'center', lineBreak: false })
+    doc.font('Helvetica').fontSize(8.5).fillColor('#444')
+      .text(`Hyperseal audit report - signature fingerprint ${fingerprint} - page ${i + 1} of ${range.count}`, MARGIN, doc.page.height - 30, { width: width(doc), align: 'center', lineBreak: false })
     doc.page.margins.bottom = bottom
   }
   doc.end()

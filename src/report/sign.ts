@@ -33,7 +33,7 @@ export function publicKeyOf (secretKey: Buffer): Buffer {
 export function signReport (report: AuditReport, secretKey: Buffer): SignedReport {
   const sig = Buffer.alloc(sodium.crypto_sign_BYTES)
   sodium.crypto_sign_detached(sig, canonicalReport(report), secretKey)
-  return { v: 1, report, signature: { alg: 'ed25519', publicKey: publicKeyOf(secretKey).toString('hex'), sig: sig.toString('hex') } }
+  return { v: 2, report, signature: { alg: 'ed25519', publicKey: publicKeyOf(secretKey).toString('hex'), sig: sig.toString('hex') } }
 }
 
 /** First 16 hex of SHA-256 of the signature: printed on every page to tie a printout to its document. */
@@ -56,8 +56,9 @@ function isObject (v: unknown): v is Record<string, unknown> {
  */
 export function checkSignedReport (doc: unknown, trustedKeys: readonly string[]): SignatureCheck {
   const bad = (code: SignatureCheckCode, reason: string): SignatureCheck => ({ ok: false, code, reason })
-  if (!isObject(doc) || doc.v !== 1 || !isObject(doc.report) || !isObject(doc.signature)) {
-    return bad('BAD_DOCUMENT', 'The document is not a signed Hyperseal report ({ v: 1, report, signature }).')
+  if (isObject(doc) && doc.v === 1) return bad('BAD_DOCUMENT', 'The document is a version 1 report; this version of Hyperseal verifies version 2 reports (docs/formats.md "Audit report").')
+  if (!isObject(doc) || doc.v !== 2 || !isObject(doc.report) || doc.report.v !== 2 || !isObject(doc.signature)) {
+    return bad('BAD_DOCUMENT', 'The document is not a signed Hyperseal report ({ v: 2, report, signature }).')
   }
   const keys = Object.keys(doc).sort().join(',')
   if (keys !== 'report,signature,v') return bad('BAD_DOCUMENT', `The document has unexpected fields (${keys}).`)

@@ -58,8 +58,12 @@ export interface ReportInput {
   chain: ChainEvidence
   /** The service's own trust policy: the pinned chain and contract receipts are checked against. */
   trust: TrustPolicy
-  /** Passes scheduled, run, failed and missed, downtime, and per core (src/report/coverage.ts). */
+  /** What the pass records say about the period (src/ledger); absent: no records (the report says so). */
   coverage?: ReportCoverage
+  /** When each core was first watched (hex key → ISO time): a core added after the period is not in it. */
+  watchedSince?: Record<string, string>
+  /** The core keys the caller asked for, or absent for "every core watched in the period". */
+  selection?: string[]
 }
 
 /** A core a seal pass could not reach in time, as the service knew it at `generatedAt`. */
@@ -69,24 +73,16 @@ export interface StaleInfo {
   reason: string
 }
 
-export interface ReportSeal {
-  sealedAt: string
-  length: number
-  fork: number
-  root: string
-  txHash: string
-  blockNumber: number
-}
-
 export type HeadStatus = 'verified' | 'pending' | 'invalid' | 'rewind' | 'fork' | 'unsealed'
 
 export interface ReportCore {
   key: string
-  seals: ReportSeal[]
-  /** Seconds between consecutive seals in the period; null with fewer than two. */
+  /** Seals of the core in the period (each one a line of the receipts file). */
+  seals: number
+  /** Seconds between consecutive seals in the period; null with fewer than two. A long gap of an idle core is normal: see `coverage`. */
   longestGapSeconds: number | null
-  /** Whole schedule slots inside the longest gap with no seal (0 when the gap fits the schedule). */
-  missedSlots: number
+  /** Seals per timeline bin (`timeline.binSeconds` wide, from `period.from`). */
+  activity: number[]
   first: { length: number, fork: number, sealedAt: string } | null
   last: { length: number, fork: number, sealedAt: string } | null
   latestHead: { length: number, fork: number, sealedAt: string, status: HeadStatus } | { status: 'unsealed' }
@@ -111,10 +107,13 @@ export interface ReportBatch {
   effectiveGasPrice: string | null
   /** gasUsed × effectiveGasPrice, wei. */
   feeWei: string | null
+  /** feeWei in ether, exact decimal. */
+  feeEth: string | null
 }
 
 export type ReceiptVerdict = 'verified' | 'pending' | 'invalid'
 
+/** One line of the receipts file: a receipt of the period and its re-check now. */
 export interface ReportReceipt {
   receipt: Receipt
   status: ReceiptVerdict
@@ -122,10 +121,65 @@ export interface ReportReceipt {
   reason?: string
 }
 
+/** A receipt that does not hold now (pending or invalid), named in the report itself. */
+export interface ReceiptException {
+  key: string
+  length: number
+  fork: number
+  root: string
+  status: 'pending' | 'invalid'
+  reason: string
+}
+
+/**
+ * The receipts file (JSON Lines, one ReportReceipt per line, sorted by core, time, length, fork,
+ * root), bound to the signed report by its SHA-256 and size: the report stays small, and
+ * `report verify` refuses a file whose bytes differ.
+ */
+export interface ReceiptsFile {
+  name: 'receipts.jsonl'
+  sha256: string
+  bytes: number
+  lines: number
+  verified: number
+  pending: number
+  invalid: number
+  /** The receipts that do not hold, at most EXCEPTIONS_LISTED (the counts above are complete). */
+  exceptions: ReceiptException[]
+}
+
+/** One control the report's evidence bears on (src/report/controls.ts): it supports, it does not certify. */
+export interface ReportControl {
+  framework: string
+  control: string
+  title: string
+  /** Sections of this report that hold the evidence. */
+  evidence: string[]
+  statement: string
+}
+
+/** Everything the report depended on, named so that another person can do it again. */
+export interface ReportParameters {
+  period: { from: string, to: string }
+  /** The trust root's fingerprint (GET /v1/trust, `hyperseal trust export`). */
+  trustRoot: string
+  chain: { chainId: number, contract: string, embedded: boolean }
+  confirmations: number | 'finalized'
+  schedule: string
+  nominalIntervalSeconds: number
+  /** The cores asked for; null: every core watched in the period. */
+  cores: string[] | null
+}
+
 export interface AuditReport {
-  v: 1
+  v: 2
   generatedAt: string
   period: { from: string, to: string }
+  /** Five plain sentences: were the logs intact, and what happened. */
+  headline: string[]
+  parameters: ReportParameters
+  /** How to perform the report's checks again, starting with the exact commands. */
+  reperform: { commands: string[], notes: string[] }
   service: ServiceIdentity
   /** The chain the receipts were checked on; `embedded`: a development chain its local administrator can rewrite. */
   chain: { chainId: number, contract: string, embedded: boolean }
@@ -140,21 +194,34 @@ export interface AuditReport {
     leaves: number
     gasUsed: string
     feesWei: string
+    /** feesWei in ether, exact decimal. */
+    feesEth: string
     /** Batches whose transaction receipt the node did not give (cost unknown). */
     batchesWithoutCost: number
     receipts: { total: number, verified: number, pending: number, invalid: number }
     chainHeadBlock: number
   }
+  /** Passes of the schedule in the period; null when the service has no pass records for it. */
+  coverage: ReportCoverage | null
+  /** The per-core timeline's scale: `bins` bins of `binSeconds` from `period.from`. */
+  timeline: { binSeconds: number, bins: number, unit: 'minute' | 'hour' | 'day' | 'week' }
   cores: ReportCore[]
   incidents: ReportIncident[]
-  batches: ReportBatch[]
-  /** Every receipt of the period re-checked now, sorted by core, time, length, fork. */
-  receipts: ReportReceipt[]
+  /** The service's own history: the batches it wrote to its receipts log in the period. */
+  receiptsLog: { key: string, batches: ReportBatch[] }
+  receipts: ReceiptsFile
+  controls: ReportControl[]
 }
 
 /** The signed document: the signature is over `canonicalize(report)`. */
 export interface SignedReport {
-  v: 1
+  v: 2
   report: AuditReport
   signature: { alg: 'ed25519', publicKey: string, sig: string }
+}
+
+/** A signed report with the receipts file it binds: what a build gives, what every rendering renders. */
+export interface BuiltReport {
+  signed: SignedReport
+  receiptsFile: Buffer
 }

@@ -25,7 +25,7 @@ import { proveRecord } from './prove-record'
 import { CachedVerifier } from './cached-verify'
 import { LedgerReads } from './ledger-reads'
 import type { Verdict } from '../verify'
-import { nominalIntervalSeconds, type SignedReport } from '../report'
+import { nominalIntervalSeconds, type BuiltReport } from '../report'
 import { auditReport } from './report-audit'
 import { auditDeps } from './audit-deps'
 import { loadReportKey } from './report-key'
@@ -257,7 +257,7 @@ export class HypersealService implements ServicePort {
     return await proveRecord({ log: this.log, journal: this.journal, structures: this.structures, updateTimeoutMs: this.updateTimeoutMs }, key, question)
   }
 
-  async auditReport (query: AuditQuery): Promise<SignedReport> {
+  async auditReport (query: AuditQuery): Promise<BuiltReport> {
     const parts = { log: this.log, journal: this.journal, chain: this.chain.client, reader: this.reader, trust: this.pinned, cache: this.evidence, secretKey: this.reportKey.secretKey }
     return await auditReport(auditDeps(parts, this.info()), query)
   }

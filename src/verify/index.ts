@@ -6,6 +6,7 @@ export type { PrefixProofCheck, PrefixProofRequest, ProofNode, UpgradeProof } fr
 export { SEALED_TOPIC } from './chain-check'
 export { timestampKey } from './anchor-check'
 export { checkSealed } from './seal-check'
+export { foldProof } from './leaf-proof'
 export type { SealCheck } from './seal-check'
 export { VerifyError } from './errors'
 export type { VerifyErrorCode } from './errors'

@@ -7,6 +7,7 @@
 import { checkReceipt, type Receipt } from '../seal'
 import type { TrustPolicy } from '../trust'
 import { checkOnChain } from './chain-check'
+import { checkReceiptByLeafHash } from './leaf-proof'
 import type { ChainEvidence, Check, Finding, VerdictChain } from './types'
 
 export type SealCheck =
@@ -15,8 +16,12 @@ export type SealCheck =
 
 const headText = (h: { length: number, fork: number, treeHash: string }): string => `length ${h.length}, fork ${h.fork}, tree ${h.treeHash.slice(0, 16)}`
 
-export function checkSealed (receipt: unknown, chain: ChainEvidence, trust: TrustPolicy): SealCheck {
-  const own = checkReceipt(receipt)
+/**
+ * `proofPath: 'leaf-hash'` folds the proof from the fast leaf hash (leaf-proof.ts), for bulk
+ * checks; `memo` then keeps inner nodes across the receipts of one batch.
+ */
+export function checkSealed (receipt: unknown, chain: ChainEvidence, trust: TrustPolicy, options: { proofPath?: 'openzeppelin' | 'leaf-hash', memo?: Map<string, string> } = {}): SealCheck {
+  const own = options.proofPath === 'leaf-hash' ? checkReceiptByLeafHash(receipt, options.memo) : checkReceipt(receipt)
   if (!own.ok) {
     const check: Check['check'] = own.code === 'BAD_PROOF' ? 'inclusion' : 'signature'
     const length = (receipt as { head?: { length?: unknown } } | null)?.head?.length

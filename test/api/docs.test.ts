@@ -21,13 +21,14 @@ const ROUTES: Record<string, string[]> = {
   '/v1/batches/{seq}/leaves': ['get'],
   '/v1/incidents': ['get'],
   '/v1/reports/audit': ['get'],
+  '/v1/reports/audit/{id}': ['get'],
   '/health': ['get'],
   '/ready': ['get'],
   '/metrics': ['get'],
   '/v1/alerts': ['get'],
   '/v1/alerts/test': ['post']
 }
-const ADMIN = new Set(['post /v1/cores', 'delete /v1/cores/{key}', 'post /v1/seal', 'get /v1/reports/audit', 'get /v1/alerts', 'post /v1/alerts/test'])
+const ADMIN = new Set(['post /v1/cores', 'delete /v1/cores/{key}', 'post /v1/seal', 'get /v1/reports/audit', 'get /v1/reports/audit/{id}', 'get /v1/alerts', 'post /v1/alerts/test'])
 
 describe('GET /docs (OpenAPI)', function () {
   this.timeout(60_000)

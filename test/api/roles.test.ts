@@ -109,6 +109,9 @@ describe('roles: public, auditor, admin', function () {
     const byAuditor = await as(fx.service.auditorToken, 'GET', url)
     expect(byAuditor.statusCode, byAuditor.body).to.equal(200)
     expect(byAuditor.json().report.incidents).to.have.length(1)
+    const id = String(byAuditor.headers['x-hyperseal-report'])
+    expect((await as(null, 'GET', `/v1/reports/audit/${id}?format=html`)).statusCode).to.equal(401)
+    expect((await as(fx.service.auditorToken, 'GET', `/v1/reports/audit/${id}?format=html`)).statusCode).to.equal(200)
     expect((await as(fx.token, 'GET', url)).statusCode).to.equal(200)
   })
 

@@ -2,11 +2,15 @@ import { expect } from 'chai'
 import fc from 'fast-check'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { StandardMerkleTree } from '@openzeppelin/merkle-tree'
 import {
-  auditReportSteps, buildAuditReport, canonicalReport, checkSignedReport, newReportKeyPair, nominalIntervalSeconds, signReport, type SignedReport
+  buildAuditReport as buildBoth, canonicalReport, checkSignedReport, CONTROLS, latestOf, newReportKeyPair, nominalIntervalSeconds, ReportAccumulator,
+  renderSignedJson, signReport, type AuditReport, type ReportInput, type ReportReceipt, type SignedReport
 } from '../../src/report'
+import { headFromJson, LEAF_ENCODING, leafHash, leafOf } from '../../src/seal'
+import { foldProof } from '../../src/verify'
 import { runCleanups, tempDir } from '../heads/helpers'
-import { rewindIncident, synthetic } from '../support/report-fixtures'
+import { handCoverage, rewindIncident, synthetic } from '../support/report-fixtures'
 import { cli } from './helpers'
 
 /** Every path to a leaf (or to an object/array) of a JSON value. */
@@ -33,6 +37,9 @@ function mutateAt (doc: unknown, path: Array<string | number>, how: number): unk
   return copy
 }
 
+const buildAuditReport = (input: ReportInput): AuditReport => buildBoth(input).report
+const linesOf = (input: ReportInput): ReportReceipt[] => buildBoth(input).receiptsFile.toString('utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as ReportReceipt)
+
 describe('audit report builder (src/report, pure)', function () {
   this.timeout(60_000)
   afterEach(runCleanups)
@@ -45,42 +52,90 @@ describe('audit report builder (src/report, pure)', function () {
     for (const [cron, seconds] of table) expect(nominalIntervalSeconds(cron), cron).to.equal(seconds)
   })
 
-  it('finds the longest gap between seals and the schedule slots it skipped', () => {
+  it('finds the longest time between seals, the first, last and latest head, and the fees in ETH', () => {
     const t0 = 1_764_000_000
     const { input } = synthetic({ cores: 2, rounds: 4, times: [t0, t0 + 60, t0 + 120, t0 + 420] })
     const report = buildAuditReport(input)
+    expect(report.v).to.equal(2)
     expect(report.policy.nominalIntervalSeconds).to.equal(60)
     for (const core of report.cores) {
-      expect(core.seals.map((s) => s.length)).to.deep.equal([1, 2, 3, 4])
+      expect(core.seals).to.equal(4)
       expect(core.longestGapSeconds).to.equal(300)
-      expect(core.missedSlots).to.equal(4)
+      expect(core.activity.reduce((a, b) => a + b, 0)).to.equal(4)
       expect(core.first).to.deep.include({ length: 1, fork: 0 })
       expect(core.last).to.deep.include({ length: 4, fork: 0 })
       expect(core.latestHead).to.deep.equal({ length: 4, fork: 0, sealedAt: new Date((t0 + 420) * 1000).toISOString(), status: 'verified' })
     }
-    // On a 5-minute schedule the same gap skips nothing.
-    const relaxed = buildAuditReport({ ...input, policy: { ...input.policy, schedule: '*/5 * * * *' } })
-    expect(relaxed.cores[0].missedSlots).to.equal(0)
     expect(report.summary).to.deep.include({ cores: 2, seals: 8, batches: 4, leaves: 8 })
     expect(report.summary.gasUsed).to.equal(String(50_000 * 4 + 6))
-    expect(report.summary.feesWei).to.equal((BigInt(50_000 * 4 + 6) * 1_000_000_000n).toString())
+    const wei = BigInt(50_000 * 4 + 6) * 1_000_000_000n
+    expect(report.summary.feesWei).to.equal(wei.toString())
+    expect(report.summary.feesEth).to.equal('0.000200006')
+    expect(report.receiptsLog.batches[0]).to.deep.include({ feeWei: '50000000000000', feeEth: '0.00005' })
     expect(report.summary.receipts).to.deep.equal({ total: 8, verified: 8, pending: 0, invalid: 0 })
+    expect(report.receipts).to.deep.include({ lines: 8, verified: 8, pending: 0, invalid: 0, exceptions: [] })
   })
 
-  it('keeps only the period, the selected cores and their batches', () => {
+  it('scales the timeline to the period: minutes for an hour, hours for a day, days for a month, weeks for a year', () => {
+    const { input } = synthetic({ cores: 1, rounds: 1, times: [1_764_000_000] })
+    const scale = (from: string, to: string): AuditReport['timeline'] => buildAuditReport({ ...input, period: { from, to } }).timeline
+    expect(scale('2025-11-24T00:00:00Z', '2025-11-24T01:00:00Z')).to.deep.equal({ unit: 'minute', binSeconds: 60, bins: 60 })
+    expect(scale('2025-11-24T00:00:00Z', '2025-11-25T00:00:00Z')).to.deep.equal({ unit: 'hour', binSeconds: 3600, bins: 24 })
+    expect(scale('2025-11-01T00:00:00Z', '2025-12-01T00:00:00Z')).to.deep.equal({ unit: 'day', binSeconds: 86_400, bins: 30 })
+    expect(scale('2025-01-01T00:00:00Z', '2026-01-01T00:00:00Z')).to.deep.equal({ unit: 'week', binSeconds: 604_800, bins: 53 })
+    expect(scale('2020-01-01T00:00:00Z', '2026-01-01T00:00:00Z').bins).to.be.at.most(96)
+    // 100 minutes: 2-minute cells rather than two hours.
+    expect(scale('2025-11-24T00:00:00Z', '2025-11-24T01:40:00Z')).to.deep.equal({ unit: 'minute', binSeconds: 120, bins: 50 })
+  })
+
+  it('keeps only the period, the selected cores and their batches; names the parameters and the command', () => {
     const t0 = 1_764_000_000
     const { input } = synthetic({ cores: 3, rounds: 5, times: { start: t0, interval: 60 } })
     const one = input.cores[1]
-    const report = buildAuditReport({ ...input, cores: [one], period: { from: new Date((t0 + 60) * 1000).toISOString(), to: new Date((t0 + 180) * 1000).toISOString() } })
+    const period = { from: new Date((t0 + 60) * 1000).toISOString(), to: new Date((t0 + 180) * 1000).toISOString() }
+    const selected = { ...input, cores: [one], selection: [one], period }
+    const report = buildAuditReport(selected)
     expect(report.cores.map((c) => c.key)).to.deep.equal([one])
-    expect(report.cores[0].seals.map((s) => s.length)).to.deep.equal([2, 3])
-    expect(report.batches.map((b) => b.seq)).to.deep.equal([1, 2])
-    expect(report.receipts.map((r) => r.receipt.head.length)).to.deep.equal([2, 3])
+    expect(report.cores[0].seals).to.equal(2)
+    expect(report.receiptsLog.batches.map((b) => b.seq)).to.deep.equal([1, 2])
+    expect(linesOf(selected).map((r) => r.receipt.head.length)).to.deep.equal([2, 3])
     // The latest head is the core's newest seal of all time, even after the period.
     expect(report.cores[0].latestHead).to.deep.include({ length: 5 })
+    expect(report.parameters).to.deep.equal({
+      period, trustRoot: input.trust.fingerprint, chain: { chainId: 31337, contract: input.service.contract, embedded: false },
+      confirmations: 1, schedule: '* * * * *', nominalIntervalSeconds: 60, cores: [one]
+    })
+    expect(report.reperform.commands[1]).to.equal(`hyperseal report --from ${period.from} --to ${period.to} --key ${one} --format json -o hyperseal-audit-${period.from.slice(0, 10)}_${period.to.slice(0, 10)}.json`)
+    expect(report.reperform.commands[0]).to.match(/^hyperseal report verify \S+\.pdf --trust trust\.json --rpc /)
+    expect(report.reperform.notes.join(' ')).to.include(input.trust.fingerprint)
   })
 
-  it('re-verifies every receipt against the chain answers and lists each invalid one', () => {
+  it('reports only the cores watched in the period, never the receipts log', () => {
+    const t0 = 1_764_000_000
+    const { input } = synthetic({ cores: 3, rounds: 2, times: { start: t0, interval: 60 } })
+    const [a, b, c] = input.cores
+    const late = { ...input, cores: [...input.cores, input.service.receiptsLog, 'cd'.repeat(32), 'ef'.repeat(32)], watchedSince: { ['cd'.repeat(32)]: '2030-01-01T00:00:00.000Z', ['ef'.repeat(32)]: '2000-01-01T00:00:00.000Z' } }
+    // A core added after the period is not in it; one watched since before, idle, is; the log never is.
+    expect(buildAuditReport(late).cores.map((k) => k.key)).to.deep.equal([a, b, c, 'ef'.repeat(32)].sort())
+    // With pass records, a core's watched intervals decide (a sealed core stays: its seals are in the period).
+    const coverage = handCoverage([a])
+    coverage.cores['ef'.repeat(32)] = { watched: [{ from: '2001-01-01T00:00:00.000Z', to: '2002-01-01T00:00:00.000Z' }], changesSealed: 0, stale: [], longestUnsealedSeconds: null }
+    expect(buildAuditReport({ ...late, coverage }).cores.map((k) => k.key)).to.deep.equal([a, b, c].sort())
+  })
+
+  it('carries the coverage as given, and says it in the headline; without records it says idle and down cannot be told apart', () => {
+    const { input } = synthetic({ cores: 2, rounds: 2, times: { start: 1_764_000_000, interval: 60 } })
+    const coverage = handCoverage(input.cores)
+    const report = buildAuditReport({ ...input, coverage })
+    expect(report.coverage).to.deep.equal(coverage)
+    expect(report.headline).to.have.length(5)
+    expect(report.headline[2]).to.equal('The schedule called for 1440 passes: 1409 ran (30 sealed changes, 1378 found nothing new), 1 failed and 31 were missed; the service was down for 30 minutes.')
+    const none = buildAuditReport(input)
+    expect(none.coverage).to.equal(null)
+    expect(none.headline[2]).to.match(/no record of its passes.*cannot be told apart/)
+  })
+
+  it('re-verifies every receipt against the chain answers and names each that does not hold', () => {
     const t0 = 1_764_000_000
     const { input, writers } = synthetic({ cores: 3, rounds: 3, times: { start: t0, interval: 60 }, confirmations: 3 })
     const k0 = writers[0].key.toString('hex')
@@ -91,13 +146,30 @@ describe('audit report builder (src/report, pure)', function () {
     ;(input.chain.seals as Record<string, unknown>)[rootOf(k1, 1)] = null
     input.chain.headBlock = 12 // rounds seal blocks 10, 11, 12: with 3 confirmations only block 10 is final
     const report = buildAuditReport(input)
-    const byStatus = (s: string): string[] => report.receipts.filter((r) => r.status === s).map((r) => `${r.receipt.head.key}:${r.receipt.head.length}`)
+    const lines = linesOf(input)
+    const byStatus = (s: string): string[] => lines.filter((r) => r.status === s).map((r) => `${r.receipt.head.key}:${r.receipt.head.length}`)
     expect(byStatus('invalid').sort()).to.deep.equal([...writers.map((w) => `${w.key.toString('hex')}:2`), `${k0}:1`].sort())
-    expect(report.receipts.find((r) => r.receipt.head.key === k0 && r.receipt.head.length === 1)!.reason).to.match(/^BAD_SIGNATURE/)
+    expect(lines.find((r) => r.receipt.head.key === k0 && r.receipt.head.length === 1)!.reason).to.match(/^BAD_SIGNATURE/)
     expect(byStatus('pending')).to.have.length(3)
     expect(report.summary.receipts).to.deep.equal({ total: 9, verified: 2, pending: 3, invalid: 4 })
-    // The fake "root the chain forgot" is a batch root: every core of that batch is invalid at length 2.
+    expect(report.receipts.exceptions.map((e) => `${e.key}:${e.length}:${e.status}`).sort()).to.deep.equal(
+      [...byStatus('invalid').map((x) => `${x}:invalid`), ...byStatus('pending').map((x) => `${x}:pending`)].sort())
+    expect(report.headline[0]).to.match(/^The logs were NOT intact: 4 seal receipts no longer holding/)
     expect(report.cores.every((c) => 'status' in c.latestHead && c.latestHead.status === 'pending')).to.equal(true)
+  })
+
+  it('checks proofs by the leaf-hash path, which agrees with OpenZeppelin\'s on good and bad proofs', () => {
+    const { input } = synthetic({ cores: 5, rounds: 2, times: { start: 1_764_000_000, interval: 60 } })
+    const receipts = Object.values(input.receipts).flat().map((e) => e.receipt)
+    const memo = new Map<string, string>()
+    fc.assert(fc.property(fc.constantFrom(...receipts), fc.integer({ min: -1, max: 3 }), fc.nat({ max: 63 }), (r, node, digit) => {
+      const proof = [...r.proof]
+      if (node >= 0 && node < proof.length) proof[node] = proof[node].slice(0, 2 + digit) + (proof[node][2 + digit] === '0' ? '1' : '0') + proof[node].slice(3 + digit)
+      const head = headFromJson(r.head)
+      const root = foldProof(leafHash(head), proof)
+      // A memo shared across receipts, good and bad, never changes an answer.
+      return root === foldProof(leafHash(head), proof, memo) && (root === r.seal.root) === StandardMerkleTree.verify(r.seal.root, LEAF_ENCODING, leafOf(head), proof)
+    }), { numRuns: 200 })
   })
 
   it('reports incidents with their evidence and meaning, and marks the latest head', () => {
@@ -110,31 +182,64 @@ describe('audit report builder (src/report, pure)', function () {
     expect(report.incidents[0].evidence).to.deep.equal({ source: 'seal-pass', note: '<script>alert(1)</script>' })
     expect(report.incidents[0].meaning).to.match(/went back/)
     expect(report.summary.incidents).to.deep.equal({ rewind: 1, fork: 0 })
+    expect(report.headline[0]).to.match(/^The logs were NOT intact: 1 rewind in the period/)
+    expect(report.headline[3]).to.match(/^Incidents: rewind of core /)
     const status = Object.fromEntries(report.cores.map((c) => [c.key, c.latestHead.status]))
     expect(status[writers[1].key.toString('hex')]).to.equal('rewind')
     expect(status[writers[0].key.toString('hex')]).to.equal('verified')
   })
 
-  it('is deterministic: the same facts in any order give the same bytes', () => {
+  it('is deterministic: the same facts in any order give the same report and receipts file bytes', () => {
     const t0 = 1_764_000_000
     const { input, writers } = synthetic({ cores: 4, rounds: 3, times: { start: t0, interval: 60 } })
     input.incidents = [rewindIncident(writers[0], 2, t0 + 30), rewindIncident(writers[2], 3, t0 + 30)]
-    const expected = canonicalReport(buildAuditReport(input)).toString()
+    const first = buildBoth(input)
+    const expected = canonicalReport(first.report).toString()
     fc.assert(fc.property(fc.array(fc.nat(), { minLength: 4, maxLength: 4 }), (seeds) => {
       const shuffle = <T>(list: T[], seed: number): T[] => list.map((v, i) => ({ v, k: (i * 7919 + seed) % 104_729 })).sort((a, b) => a.k - b.k).map((x) => x.v)
       const receipts = Object.fromEntries(shuffle(Object.entries(input.receipts), seeds[0]).map(([k, v]) => [k, shuffle(v, seeds[1])]))
-      const again = buildAuditReport({ ...input, cores: shuffle(input.cores, seeds[2]), receipts, batches: shuffle(input.batches, seeds[3]), incidents: shuffle(input.incidents, seeds[0] + 1) })
-      return canonicalReport(again).toString() === expected
+      const again = buildBoth({ ...input, cores: shuffle(input.cores, seeds[2]), receipts, batches: shuffle(input.batches, seeds[3]), incidents: shuffle(input.incidents, seeds[0] + 1) })
+      return canonicalReport(again.report).toString() === expected && again.receiptsFile.equals(first.receiptsFile)
     }), { numRuns: 50 })
   })
 
-  it('a signed report verifies; tampering with any field fails the check and `report verify`', async () => {
+  it('fed a batch at a time (as the service does) gives the same report; a chunk out of time order is refused', () => {
+    const { input } = synthetic({ cores: 6, rounds: 5, times: { start: 1_764_000_000, interval: 60 } })
+    const { receipts, ...rest } = input
+    const acc = new ReportAccumulator({ ...rest, latest: latestOf(receipts) })
+    const all = Object.values(receipts).flat()
+    let text = ''
+    for (let r = 0; r < 5; r++) text += acc.add(all.filter((e) => e.receipt.seal.timestamp === 1_764_000_000 + r * 60))
+    const once = buildBoth(input)
+    expect(canonicalReport(acc.finish()).equals(canonicalReport(once.report))).to.equal(true)
+    expect(Buffer.from(text).equals(once.receiptsFile)).to.equal(true)
+    const late = new ReportAccumulator({ ...rest, latest: latestOf(receipts) })
+    late.add(all.filter((e) => e.receipt.seal.timestamp === 1_764_000_120))
+    expect(() => late.add(all.filter((e) => e.receipt.seal.timestamp === 1_764_000_060))).to.throw(RangeError)
+  })
+
+  it('maps its evidence to the five controls, in words that support and never certify', () => {
+    const { input } = synthetic({ cores: 1, rounds: 1, times: [1_764_000_000] })
+    const report = buildAuditReport(input)
+    expect(report.controls).to.deep.equal(CONTROLS)
+    expect(CONTROLS.map((c) => `${c.framework} ${c.control}`)).to.deep.equal([
+      'ISO/IEC 27001:2022 A.8.15', 'SOC 2 (2017 TSC) CC7.2', 'PCI DSS v4.0.1 10.3.4', 'SEC Rule 17a-4(f) Audit-trail alternative (17a-4(f)(2)(i)(A))', 'eIDAS (Regulation (EU) 2024/1183) Art. 45l'
+    ])
+    for (const c of CONTROLS) {
+      expect(c.statement, c.control).to.match(/^Supports /)
+      expect(c.statement, c.control).not.to.match(/\bcertif|\bcomplies|\bguarantee/i)
+      expect(c.evidence.length).to.be.greaterThan(0)
+    }
+  })
+
+  it('a signed report verifies; tampering with any field, or with the receipts file, is refused (check and `report verify`)', async () => {
     const t0 = 1_764_000_000
     const { input, writers } = synthetic({ cores: 2, rounds: 2, times: { start: t0, interval: 60 } })
     input.incidents = [rewindIncident(writers[0], 2, t0 + 30)]
     const pair = newReportKeyPair()
     input.service.reportKey = pair.publicKey.toString('hex')
-    const signed = signReport(buildAuditReport(input), pair.secretKey)
+    const built = buildBoth(input)
+    const signed = signReport(built.report, pair.secretKey)
     const pinned = [pair.publicKey.toString('hex')]
     expect(checkSignedReport(signed, pinned).ok).to.equal(true)
     // Re-serialised with other key order and spacing, it still verifies (canonical JSON).
@@ -143,14 +248,11 @@ describe('audit report builder (src/report, pure)', function () {
     expect(checkSignedReport(JSON.parse(JSON.stringify(reversed(signed), null, 4)), pinned).ok).to.equal(true)
 
     const all = paths(signed)
-    fc.assert(fc.property(fc.constantFrom(...all), fc.nat({ max: 1 }), (path, how) => {
-      const check = checkSignedReport(mutateAt(signed, path, how), pinned)
-      return !check.ok
-    }), { numRuns: 400 })
+    fc.assert(fc.property(fc.constantFrom(...all), fc.nat({ max: 1 }), (path, how) => !checkSignedReport(mutateAt(signed, path, how), pinned).ok), { numRuns: 400 })
 
     const dir = tempDir('hs-report-')
     const good = join(dir, 'good.json')
-    writeFileSync(good, JSON.stringify(signed))
+    writeFileSync(good, renderSignedJson(signed))
     // Without a key to trust there is nothing to check the signature against.
     const unpinned = await cli(['report', 'verify', good])
     expect(unpinned.code, unpinned.stderr).to.equal(2)
@@ -158,12 +260,36 @@ describe('audit report builder (src/report, pure)', function () {
     const ok = await cli(['report', 'verify', good, '--key', pinned[0]])
     expect(ok.code, ok.stderr).to.equal(0)
     expect(ok.stdout).to.match(/signature ok/)
+    expect(ok.stdout).to.match(/receipts file not checked/)
+    // The receipts file beside it is found and checked; any flipped byte in it is refused.
+    writeFileSync(join(dir, 'good.receipts.jsonl'), built.receiptsFile)
+    const bound = await cli(['report', 'verify', good, '--key', pinned[0]])
+    expect(bound.code, bound.stdout + bound.stderr).to.equal(0)
+    expect(bound.stdout).to.match(/receipts file ok: 4 receipts/)
+    const flippedFile = join(dir, 'flipped.jsonl')
+    for (const at of [0, 1, Math.floor(built.receiptsFile.length / 2), built.receiptsFile.length - 1]) {
+      const bytes = Buffer.from(built.receiptsFile)
+      bytes[at] ^= 0x01
+      writeFileSync(flippedFile, bytes)
+      const run = await cli(['report', 'verify', good, '--key', pinned[0], '--receipts', flippedFile])
+      expect(run.code, `byte ${at}`).to.equal(1)
+      expect(run.stdout).to.match(/RECEIPTS_MISMATCH/)
+    }
     const tampered = join(dir, 'tampered.json')
-    for (const path of [['report', 'summary', 'seals'], ['report', 'incidents', 0, 'kind'], ['report', 'receipts', 1, 'receipt', 'head', 'length'], ['signature', 'sig']]) {
+    for (const path of [['report', 'summary', 'seals'], ['report', 'incidents', 0, 'kind'], ['report', 'receipts', 'sha256'], ['report', 'headline', 0], ['signature', 'sig']]) {
       writeFileSync(tampered, JSON.stringify(mutateAt(signed, path, 1)))
       const run = await cli(['report', 'verify', tampered, '--key', pinned[0]])
       expect(run.code, path.join('.')).to.equal(1)
     }
+    // A flipped byte anywhere in the JSON file: refused (bad input or a bad signature), never accepted.
+    const json = renderSignedJson(signed)
+    fc.assert(fc.property(fc.nat({ max: json.length - 1 }), (at) => {
+      const bytes = Buffer.from(json)
+      bytes[at] ^= 0x04
+      let doc: unknown
+      try { doc = JSON.parse(bytes.toString('utf8')) } catch { return true }
+      return !checkSignedReport(doc, pinned).ok || canonicalReport((doc as SignedReport).report).equals(canonicalReport(signed.report))
+    }), { numRuns: 300 })
     // Another key, named consistently in the report, is a valid signature by someone else: the
     // report must name the key that signed it (KEY_MISMATCH otherwise).
     const other = newReportKeyPair()
@@ -172,7 +298,6 @@ describe('audit report builder (src/report, pure)', function () {
     writeFileSync(tampered, JSON.stringify(resigned))
     expect((await cli(['report', 'verify', tampered, '--key', pinned[0]])).code).to.equal(1)
     // The forger's way: drop the incidents, name a fresh key as the service's, sign with it.
-    // Consistent in itself; refused because it is not the key the verifier pinned.
     const forged = signReport({ ...signed.report, incidents: [], service: { ...signed.report.service, reportKey: other.publicKey.toString('hex') } }, other.secretKey)
     expect(checkSignedReport(forged, pinned)).to.deep.include({ ok: false, code: 'UNTRUSTED_KEY' })
     writeFileSync(tampered, JSON.stringify(forged))
@@ -182,20 +307,12 @@ describe('audit report builder (src/report, pure)', function () {
 
     writeFileSync(tampered, '{ not json')
     expect((await cli(['report', 'verify', tampered, '--key', pinned[0]])).code).to.equal(2)
-    writeFileSync(tampered, JSON.stringify({ v: 1, report: signed.report }))
-    expect((await cli(['report', 'verify', tampered, '--key', pinned[0]])).code).to.equal(2)
+    writeFileSync(tampered, JSON.stringify({ v: 1, report: signed.report, signature: signed.signature }))
+    const v1 = await cli(['report', 'verify', tampered, '--key', pinned[0]])
+    expect(v1.code).to.equal(2)
+    expect(v1.stderr).to.match(/version 1 report/)
     expect((await cli(['report', 'verify', join(dir, 'missing.json'), '--key', pinned[0]])).code).to.equal(2)
     expect((await cli(['report', 'verify', good, '--key', 'xyz'])).code).to.equal(2)
-  })
-
-  it('step by step (as the service drives it) gives the same report, yielding as it checks receipts', () => {
-    const { input } = synthetic({ cores: 50, rounds: 9, times: { start: 1_764_000_000, interval: 60 } })
-    const steps = auditReportSteps(input)
-    const yielded: number[] = []
-    let step = steps.next()
-    while (step.done !== true) { yielded.push(step.value); step = steps.next() }
-    expect(yielded).to.deep.equal([200, 400])
-    expect(canonicalReport(step.value).equals(canonicalReport(buildAuditReport(input)))).to.equal(true)
   })
 
   it('signature covers the canonical report: a different report never carries another\'s signature', () => {

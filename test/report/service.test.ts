@@ -4,7 +4,8 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/api'
-import { checkSignedReport, newReportKeyPair, signReport, type AuditReport, type SignedReport } from '../../src/report'
+import { createHash } from 'node:crypto'
+import { checkSignedReport, newReportKeyPair, signReport, type AuditReport, type ReportReceipt, type SignedReport } from '../../src/report'
 import { HypersealService } from '../../src/service'
 import { appendN, localWriter, onCleanup, runCleanups, tempDir, twoWritersOneKey, waitFor } from '../heads/helpers'
 import { runCli } from '../cli/helpers'
@@ -41,9 +42,14 @@ describe('audit reports on the real service (GET /v1/reports/audit, hyperseal re
   let forked: string
   let signed: SignedReport
   let report: AuditReport
+  let id: string
+  let lines: ReportReceipt[]
 
   const get = (query: string, token: string | null = api.token): Promise<LightMyRequestResponse> =>
     api.app.inject({ method: 'GET', url: `/v1/reports/audit?${query}`, headers: token === null ? {} : { authorization: `Bearer ${token}` } })
+  const stored = (reportId: string, format: string): Promise<LightMyRequestResponse> =>
+    api.app.inject({ method: 'GET', url: `/v1/reports/audit/${reportId}?format=${format}`, headers: { authorization: `Bearer ${api.token}` } })
+  const sealsOf = (key: string): number[][] => lines.filter((l) => l.receipt.head.key === key).map((l) => [l.receipt.head.length, l.receipt.head.fork])
 
   before(async () => {
     from = Math.floor(Date.now() / 1000) - 5
@@ -81,6 +87,11 @@ describe('audit reports on the real service (GET /v1/reports/audit, hyperseal re
     expect(res.headers['content-type']).to.match(/^application\/json/)
     signed = res.json() as SignedReport
     report = signed.report
+    id = String(res.headers['x-hyperseal-report'])
+    expect(id).to.match(/^[0-9a-f]{32}$/)
+    const file = await stored(id, 'receipts')
+    expect(file.statusCode).to.equal(200)
+    lines = file.body.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as ReportReceipt)
   })
   after(runCleanups)
 
@@ -103,16 +114,16 @@ describe('audit reports on the real service (GET /v1/reports/audit, hyperseal re
 
   it('holds exactly the scripted facts: seals, the gap, the rewind, the fork', () => {
     const a = report.cores.find((c) => c.key === rewound)!
-    expect(a.seals.map((s) => [s.length, s.fork])).to.deep.equal([[3, 0], [5, 0], [6, 1]])
+    expect(a.seals).to.equal(3)
+    expect(sealsOf(rewound)).to.deep.equal([[3, 0], [5, 0], [6, 1]])
     expect(a.first).to.deep.include({ length: 3, fork: 0 })
     expect(a.last).to.deep.include({ length: 6, fork: 1 })
     expect(a.longestGapSeconds).to.be.at.least(2)
-    expect(a.missedSlots).to.be.at.least(1)
     expect(a.latestHead).to.deep.include({ length: 6, fork: 1, status: 'rewind' })
     expect(a.incidents).to.equal(1)
 
     const f = report.cores.find((c) => c.key === forked)!
-    expect(f.seals.map((s) => [s.length, s.fork])).to.deep.equal([[10, 0]])
+    expect(sealsOf(forked)).to.deep.equal([[10, 0]])
     expect(f.longestGapSeconds).to.equal(null)
     expect(f.latestHead).to.deep.include({ length: 10, status: 'fork' })
 
@@ -125,45 +136,64 @@ describe('audit reports on the real service (GET /v1/reports/audit, hyperseal re
     expect(report.incidents.find((i) => i.kind === 'fork')!.evidence).to.have.property('proof')
     expect(report.summary.incidents).to.deep.equal({ rewind: 1, fork: 1 })
 
-    // Four passes sealed: the two cores and the receipts log's own head.
-    expect(report.cores.map((c) => c.key)).to.include.members([rewound, forked, api.service.info().receiptsLog])
+    // Four passes sealed the two cores (and the receipts log's own head): the log is the
+    // service's own history, in its own section, never one of the watched cores.
+    expect(report.cores.map((c) => c.key)).to.deep.equal([rewound, forked].sort())
+    expect(report.receiptsLog.key).to.equal(api.service.info().receiptsLog)
     expect(report.summary.batches).to.equal(4)
-    expect(report.batches.map((b) => b.seq)).to.deep.equal([0, 1, 2, 3])
-    expect(report.summary.leaves).to.equal(report.batches.reduce((n, b) => n + b.leafCount, 0))
-    for (const b of report.batches) {
+    expect(report.receiptsLog.batches.map((b) => b.seq)).to.deep.equal([0, 1, 2, 3])
+    expect(report.summary.leaves).to.equal(report.receiptsLog.batches.reduce((n, b) => n + b.leafCount, 0))
+    expect(report.coverage).to.equal(null)
+    for (const b of report.receiptsLog.batches) {
       expect(Number(b.gasUsed)).to.be.greaterThan(21_000)
       expect(BigInt(b.feeWei!)).to.equal(BigInt(b.gasUsed!) * BigInt(b.effectiveGasPrice!))
     }
     expect(report.summary.batchesWithoutCost).to.equal(0)
     expect(report.summary.receipts.total).to.equal(report.summary.seals)
     expect(report.summary.receipts).to.deep.include({ invalid: 0, verified: report.summary.seals })
+    expect(lines).to.have.length(report.summary.seals)
   })
 
   it('covers only the keys asked for (repeated or comma-separated), and is the same report for the same facts', async () => {
     const one = (await get(`from=${from}&to=${to}&key=${rewound}`)).json() as SignedReport
     expect(one.report.cores.map((c) => c.key)).to.deep.equal([rewound])
     expect(one.report.incidents.map((i) => i.kind)).to.deep.equal(['rewind'])
-    expect(one.report.batches.map((b) => b.seq)).to.deep.equal([0, 1, 2])
+    expect(one.report.receiptsLog.batches.map((b) => b.seq)).to.deep.equal([0, 1, 2])
+    expect(one.report.parameters.cores).to.deep.equal([rewound])
     const both = [rewound, forked].sort()
     const comma = (await get(`from=${from}&to=${to}&key=${rewound},${forked}`)).json() as SignedReport
     const repeated = (await get(`from=${from}&to=${to}&key=${forked}&key=${rewound}`)).json() as SignedReport
     expect(comma.report.cores.map((c) => c.key)).to.deep.equal(both)
-    const strip = (r: AuditReport): AuditReport => ({ ...r, generatedAt: '', summary: { ...r.summary, chainHeadBlock: 0 } })
+    // Same content apart from the generation time and the chain re-check (the block it was made at).
+    const strip = (r: AuditReport): AuditReport => ({ ...r, generatedAt: '', headline: r.headline.slice(1), summary: { ...r.summary, chainHeadBlock: 0 } })
     expect(strip(repeated.report)).to.deep.equal(strip(comma.report))
   })
 
-  it('renders HTML and PDF with the same facts', async () => {
-    const html = await get(`from=${from}&to=${to}&format=html`)
+  it('renders the one built report: HTML and PDF of its id carry its fingerprint and the PDF its signed JSON', async () => {
+    const fp = createHash('sha256').update(Buffer.from(signed.signature.sig, 'hex')).digest('hex').slice(0, 16)
+    const html = await stored(id, 'html')
     expect(html.statusCode).to.equal(200)
     expect(html.headers['content-type']).to.match(/^text\/html/)
-    expect(html.body).to.include(rewound).and.include('<svg')
-    const pdf = await get(`from=${from}&to=${to}&format=pdf`)
+    expect(html.body).to.include(rewound).and.include('<svg').and.include(fp)
+    const pdf = await stored(id, 'pdf')
     expect(pdf.statusCode).to.equal(200)
     expect(pdf.headers['content-type']).to.equal('application/pdf')
-    const file = join(tempDir('hs-report-pdf-'), 'r.pdf')
+    const dir = tempDir('hs-report-pdf-')
+    const file = join(dir, 'r.pdf')
     writeFileSync(file, pdf.rawPayload)
     const text = (await pdfText(file)).replace(/\s+/g, ' ')
-    expect(text).to.include(rewound).and.include(forked).and.include('1 rewind, 1 fork')
+    expect(text).to.include(rewound).and.include(forked).and.include('1 rewind, 1 fork').and.include(fp)
+    const json = await stored(id, 'json')
+    expect(json.json()).to.deep.equal(signed)
+    // The PDF's attachment is that JSON, byte for byte.
+    const ok = await cli(['report', 'verify', file, '--key', signed.signature.publicKey])
+    expect(ok.code, ok.stdout + ok.stderr).to.equal(0)
+    expect(ok.stdout).to.match(/pdf ok/)
+    // A report not kept here is not built again.
+    const missing = await stored('0'.repeat(32), 'html')
+    expect(missing.statusCode).to.equal(404)
+    expect((await stored('xyz', 'html')).statusCode).to.equal(400)
+    expect((await stored(id, 'docx')).statusCode).to.equal(400)
   })
 
   it('answers 400 for bad parameters and 401 without the admin token', async () => {
@@ -187,6 +217,7 @@ describe('audit reports on the real service (GET /v1/reports/audit, hyperseal re
     const pdf = await runCli(['report', '--api', api.url, '--from', String(from), '--to', String(to), '--format', 'pdf', '-o', out], env)
     expect(pdf.code, pdf.stderr).to.equal(0)
     expect(readFileSync(out).subarray(0, 5).toString()).to.equal('%PDF-')
+    expect(readFileSync(join(dir, 'audit.receipts.jsonl')).length).to.be.greaterThan(0)
 
     const json = join(dir, 'audit.json')
     const got = await cli(['report', '--api', api.url, '--data', api.dataDir, '--from', String(from), '--to', String(to), '--key', rewound, '-o', json])
@@ -198,19 +229,30 @@ describe('audit reports on the real service (GET /v1/reports/audit, hyperseal re
     expect(exported.stderr).to.include(api.service.trust().fingerprint)
     const ok = await cli(['report', 'verify', json, '--trust', trust, '--rpc', rpc])
     expect(ok.code, ok.stderr).to.equal(0)
+    expect(ok.stdout).to.match(/receipts file ok: 3 receipts/)
     expect(ok.stdout).to.match(/3 verified, 0 pending, 0 invalid of 3/)
     expect(ok.stdout).to.match(/embedded development chain/)
+    // The PDF alone: its signed JSON and receipts file are inside it.
+    const fromPdf = await cli(['report', 'verify', out, '--trust', trust, '--rpc', rpc])
+    expect(fromPdf.code, fromPdf.stdout + fromPdf.stderr).to.equal(0)
+    expect(fromPdf.stdout).to.match(/pdf ok/).and.to.match(/4 verified|5 verified|\d+ verified, 0 pending, 0 invalid/)
 
     // A report holding a receipt the chain never sealed, re-signed by the service's own key
     // (as if the key leaked): the signature is good, the receipt is not.
     const doc = JSON.parse(readFileSync(json, 'utf8')) as SignedReport
-    doc.report.receipts[0].receipt.seal.root = '0x' + '11'.repeat(32)
+    const kept = readFileSync(join(dir, 'audit.receipts.jsonl'), 'utf8').split('\n')
+    const first = JSON.parse(kept[0]) as ReportReceipt
+    first.receipt.seal.root = '0x' + '11'.repeat(32)
+    kept[0] = JSON.stringify(first)
+    const file = Buffer.from(kept.join('\n'))
+    doc.report.receipts = { ...doc.report.receipts, sha256: createHash('sha256').update(file).digest('hex'), bytes: file.length }
     const forged = join(dir, 'forged.json')
     const serviceKey = loadReportKey(api.dataDir)
     writeFileSync(forged, JSON.stringify(signReport(doc.report, serviceKey.secretKey)))
+    writeFileSync(join(dir, 'forged.receipts.jsonl'), file)
     const refuted = await cli(['report', 'verify', forged, '--trust', trust, '--rpc', rpc])
     expect(refuted.code, refuted.stderr).to.equal(1)
-    expect(refuted.stdout).to.match(/^INVALID /m)
+    expect(refuted.stdout).to.match(/^NO LONGER HOLDS /m)
     expect((await cli(['report', 'verify', forged, '--trust', trust])).code).to.equal(0)
 
     // Re-signed by a fresh key that the report names as the service's: refused by the pinned trust root.

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import { buildBatch, headToJson, type Head, type Incident, type Receipt, type SealInfo } from '../../src/seal'
 import { HYPERSEAL_CODE_HASH } from '../../src/chain'
 import artifact from '../../src/chain/artifact/HyperSeal.json'
-import type { ReportInput } from '../../src/report'
+import type { ReportCoverage, ReportInput } from '../../src/report'
 import { policyFor } from '../../src/trust'
 import { SEALED_TOPIC, type ChainEvidence } from '../../src/verify'
 import { makeWriter, signHead, type Writer } from '../seal/helpers'
@@ -88,6 +88,25 @@ export function rewindIncident (w: Writer, sealedLength: number, detectedAtSec: 
   const sealed = headToJson(signHead(w, sealedLength, 0, Buffer.from(hash(`s ${sealedLength}`), 'hex')))
   const observed = headToJson(signHead(w, sealedLength - 1, 1, Buffer.from(hash(`o ${sealedLength}`), 'hex')))
   return { key: w.key.toString('hex'), kind: 'rewind', detectedAt: new Date(detectedAtSec * 1000).toISOString(), sealed, observed, evidence: { source: 'seal-pass', note: '<script>alert(1)</script>' } }
+}
+
+/** A hand-made coverage: 1440 slots of a day, the service stopped 02:00-02:30, one failed pass. */
+export function handCoverage (keys: string[], day = '2025-11-24'): ReportCoverage {
+  return {
+    schedule: '* * * * *',
+    nominalIntervalSeconds: 60,
+    passes: { scheduled: 1440, run: 1409, sealed: 30, unchanged: 1378, failed: 1, missed: 31 },
+    missed: [{ from: `${day}T02:00:00.000Z`, to: `${day}T02:31:00.000Z`, slots: 31 }],
+    failed: [{ at: `${day}T05:00:00.000Z`, code: 'CHAIN_UNAVAILABLE', reason: 'The RPC did not answer.' }],
+    downtime: [{ from: `${day}T02:00:00.000Z`, to: `${day}T02:30:00.000Z`, seconds: 1800, cause: 'stopped' }],
+    downtimeSeconds: 1800,
+    cores: Object.fromEntries(keys.map((k, i) => [k, {
+      watched: [{ from: `${day}T00:00:00.000Z`, to: null }],
+      changesSealed: 30,
+      stale: i === 0 ? [{ from: `${day}T13:00:00.000Z`, to: `${day}T14:00:00.000Z`, reason: 'no peer answered' }] : [],
+      longestUnsealedSeconds: i === 0 ? 3660 : 60
+    }]))
+  }
 }
 
 export type { Receipt }
