@@ -9,12 +9,14 @@ import { startTestTsa, type TestTsa } from '../support/tsa'
 
 /** anvil's account 0 of the public test mnemonic: a well-known test key (it deploys and seals on the secondary chain). */
 export const DEV_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
+/** Account 1 of the same mnemonic: the admin, apart from the sealer's hot key (chain 31338 is not a development chain to `deploy`). */
+const ADMIN = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 
 /** A second real anvil on 127.0.0.1 with its own chain id, HyperSeal deployed on it; stopped after the test. */
 export async function secondaryChain (chainId: number): Promise<{ rpcUrl: string, chainId: number, contract: string }> {
   const anvil = await spawnAnvil({ command: resolveAnvilCommand(), args: ['--chain-id', String(chainId)], host: '127.0.0.1', port: 0, startTimeoutMs: 30_000, logger: SILENT_LOGGER })
   onCleanup(() => anvil.stop())
-  const deployed = await deployHyperSeal({ rpcUrl: anvil.rpcUrl, deployerKey: DEV_KEY, pollMs: 50 })
+  const deployed = await deployHyperSeal({ rpcUrl: anvil.rpcUrl, deployerKey: DEV_KEY, admin: ADMIN, pollMs: 50 })
   return { rpcUrl: anvil.rpcUrl, chainId, contract: deployed.address }
 }
 
