@@ -28,8 +28,12 @@ function fail (code: ReceiptCheckCode, reason: string): ReceiptCheck {
   return { ok: false, code, reason }
 }
 
-/** Accepts a parsed Receipt or untrusted JSON (it is parsed again either way). */
-export function checkReceipt (input: unknown): ReceiptCheck {
+/**
+ * The checks every receipt gets (strict form, the writer's signature, a proof length that fits
+ * the batch), then `leads`: whether the proof leads from the head's leaf (`leafHash`) to
+ * `seal.root`. Accepts a parsed Receipt or untrusted JSON (it is parsed again either way).
+ */
+export function checkReceiptWith (input: unknown, leads: (receipt: Receipt, head: Head, leaf: string) => boolean): ReceiptCheck {
   let receipt: Receipt
   let head: Head
   try {
@@ -52,10 +56,17 @@ export function checkReceipt (input: unknown): ReceiptCheck {
   if (!proofLengthFits(proof.length, seal.leafCount)) {
     return fail('BAD_PROOF', `A proof in a batch of ${seal.leafCount} leaves cannot have ${proof.length} nodes.`)
   }
-  // The canonical OpenZeppelin path (its own ABI encoder and proof processing), independent
-  // of the fast leaf hash the batch builder uses.
-  if (!StandardMerkleTree.verify(seal.root, LEAF_ENCODING, leafOf(head), proof)) {
+  const leaf = leafHash(head)
+  if (!leads(receipt, head, leaf)) {
     return fail('BAD_PROOF', `The proof does not lead from this head to the sealed root ${seal.root}.`)
   }
-  return { ok: true, receipt, head, leaf: leafHash(head) }
+  return { ok: true, receipt, head, leaf }
+}
+
+/**
+ * `checkReceiptWith` the canonical OpenZeppelin path (its own ABI encoder and proof
+ * processing), independent of the fast leaf hash the batch builder uses.
+ */
+export function checkReceipt (input: unknown): ReceiptCheck {
+  return checkReceiptWith(input, (receipt, head) => StandardMerkleTree.verify(receipt.seal.root, LEAF_ENCODING, leafOf(head), receipt.proof))
 }
