@@ -242,9 +242,7 @@ function label (k: keyof Figures): string {
   return { verify: 'verify of one core', receipts: 'its receipts page', cores: 'GET /v1/cores page' }[k]
 }
 
-function pct (before: number, after: number): string {
-  return `${num(100 * (after - before) / before, 1)}%`
-}
+const pct = (before: number, after: number): string => `${num(100 * (after - before) / before, 1)}%`
 
 function describe (f: Figures): string {
   return `verify ${ms(f.verify, 2)}, receipts page ${ms(f.receipts, 2)}, cores page ${ms(f.cores, 2)}`

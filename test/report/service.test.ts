@@ -143,7 +143,11 @@ describe('audit reports on the real service (GET /v1/reports/audit, hyperseal re
     expect(report.summary.batches).to.equal(4)
     expect(report.receiptsLog.batches.map((b) => b.seq)).to.deep.equal([0, 1, 2, 3])
     expect(report.summary.leaves).to.equal(report.receiptsLog.batches.reduce((n, b) => n + b.leafCount, 0))
-    expect(report.coverage).to.equal(null)
+    // The pass history covers the period: the passes that sealed, and the two cores (the log apart).
+    expect(report.coverage).to.not.equal(null)
+    expect(Object.keys(report.coverage!.cores).sort()).to.deep.equal([rewound, forked].sort())
+    expect(report.coverage!.passes.run).to.be.greaterThan(0)
+    expect(report.coverage!.passes.sealed).to.be.greaterThan(0)
     for (const b of report.receiptsLog.batches) {
       expect(Number(b.gasUsed)).to.be.greaterThan(21_000)
       expect(BigInt(b.feeWei!)).to.equal(BigInt(b.gasUsed!) * BigInt(b.effectiveGasPrice!))
