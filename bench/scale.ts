@@ -244,7 +244,6 @@ function label (k: keyof Figures): string {
 }
 
 const pct = (before: number, after: number): string => `${num(100 * (after - before) / before, 1)}%`
-
 function describe (f: Figures): string {
   return `verify ${ms(f.verify, 2)}, receipts page ${ms(f.receipts, 2)}, cores page ${ms(f.cores, 2)}`
 }
