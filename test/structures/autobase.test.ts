@@ -26,16 +26,17 @@ async function syncUntil (writers: BaseWriter[], done: (s: BaseState) => boolean
       first ??= s
     }
     return done(first!) ? first : null
-  }, what, 120_000)
+  }, what, 360_000)
 }
 
 /** A seal pass (each pass follows the Autobase first) repeated until `done`. */
 async function passUntil<T> (service: HypersealService, done: () => Promise<T | null | false>, what: string): Promise<NonNullable<T>> {
-  return await waitFor(async () => { await service.sealNow(); return await done() || null }, what, 60_000) as NonNullable<T>
+  return await waitFor(async () => { await service.sealNow(); return await done() || null }, what, 240_000) as NonNullable<T>
 }
 
 describe('an Autobase watched by its key: system core and views sealed, a migration recorded once', function () {
-  this.timeout(480_000)
+  // Indexers sign only after rounds of replication between processes: minutes on a loaded 2-core machine.
+  this.timeout(1_200_000)
   afterEach(runCleanups)
 
   it('seals its parts at the signed length, records an indexer change as a migration (not a rewind) across a restart, and refuses a forged system core', async () => {
@@ -44,7 +45,7 @@ describe('an Autobase watched by its key: system core and views sealed, a migrat
     await b.run({ cmd: 'dial', port: a.port })
     await a.run({ cmd: 'add', key: b.local })
     await syncUntil([a, b], () => true, 'B to join')
-    await waitFor(async () => { await a.run({ cmd: 'sync' }); const s = await b.run({ cmd: 'sync' }) as unknown as BaseState; return s.isIndexer }, 'B to become an indexer', 120_000)
+    await waitFor(async () => { await a.run({ cmd: 'sync' }); const s = await b.run({ cmd: 'sync' }) as unknown as BaseState; return s.isIndexer }, 'B to become an indexer', 360_000)
     for (let i = 0; i < 4; i++) {
       await a.run({ cmd: 'append', text: `a-${i}` })
       await b.run({ cmd: 'append', text: `b-${i}` })
