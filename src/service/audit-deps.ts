@@ -1,19 +1,9 @@
 /** What the audit report reads, assembled from the running service's parts (report-audit.ts). */
 import type { ServiceInfo } from '../api'
-import type { ChainClient, ChainReader } from '../chain'
-import type { EvidenceCache, PinnedTrust } from '../evidence'
-import type { Journal, ReceiptsLog } from '../ledger'
 import type { AuditDeps } from './report-audit'
 
-export interface AuditParts {
-  log: ReceiptsLog
-  journal: Journal
-  chain: ChainClient
-  reader: ChainReader
-  trust: PinnedTrust
-  cache: EvidenceCache
-  secretKey: Buffer
-}
+/** The service's own parts; the identity and policy come from its `info()`. */
+export type AuditParts = Omit<AuditDeps, 'identity' | 'policy' | 'coverage' | 'now'>
 
 export function auditDeps (parts: AuditParts, info: ServiceInfo): AuditDeps {
   return {
