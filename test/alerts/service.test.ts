@@ -15,9 +15,9 @@ import { buildApp, createLogger } from '../../src/api'
 import { startEmbeddedChain, type EmbeddedChain } from '../../src/chain'
 import { loadConfig, redactConfig } from '../../src/config'
 import { HypersealService, type ServiceOptions } from '../../src/service'
-import { appendN, childWriter, codeOf, localWriter, onCleanup, runCleanups, tempDir, twoWritersOneKey, waitFor } from '../heads/helpers'
+import { appendN, childWriter, codeOf, onCleanup, runCleanups, tempDir, twoWritersOneKey, waitFor } from '../heads/helpers'
 import { closedPort } from '../cli/helpers'
-import { openService, replicaAt, replicationAddress, testConfig } from '../sealer/helpers'
+import { openService, replicaAt, replicationAddress, testConfig, watchedPair } from '../sealer/helpers'
 import { SECRET, TestReceiver, URL_TOKEN } from './helpers'
 
 const FAST: ServiceOptions['alertRetry'] = { baseMs: 50, maxMs: 500 }
@@ -52,14 +52,7 @@ describe('alerts: from a real service', function () {
     onCleanup(() => provider.destroy())
     const delivered = async (kind: string, n = 1): Promise<void> => { await waitFor(() => receiver.ofKind(kind as never).length >= n, `${kind} delivered`, 30_000) }
 
-    const a = await childWriter()
-    await a.send('append 5')
-    const b = await localWriter()
-    await appendN(b.core, 3)
-    await service.watchCore(a.key, [`127.0.0.1:${a.port}`])
-    await service.watchCore(b.key, [`127.0.0.1:${b.port}`])
-    await replicaAt(service, a.key, 5)
-    await replicaAt(service, b.key, 3)
+    const { a, b } = await watchedPair(service)
     expect((await service.sealNow()).batch).to.not.equal(null)
 
     // Funds: a balance that lasts hours at the spend rate of that seal; then funded again.

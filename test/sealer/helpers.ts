@@ -1,7 +1,7 @@
 import { loadConfig, type Config } from '../../src/config'
 import { HypersealService, type ServiceOptions } from '../../src/service'
 import type { Receipt } from '../../src/seal'
-import { appendN, localWriter, onCleanup, tempDir, waitFor, type LocalWriter } from '../heads/helpers'
+import { appendN, childWriter, localWriter, onCleanup, tempDir, waitFor, type ChildWriter, type LocalWriter } from '../heads/helpers'
 
 /** The service's replication address, for a writer that dials in (`dial host:port`). */
 export async function replicationAddress (service: HypersealService): Promise<string> {
@@ -16,6 +16,19 @@ export async function replicaAt (service: HypersealService, key: string, length:
 }
 
 /** A config for a service in `dataDir` on the embedded chain, with ports picked by the OS. */
+/** Writer A in its own process with 5 blocks, writer B here with 3: both watched and replicated. */
+export async function watchedPair (service: HypersealService): Promise<{ a: ChildWriter, b: LocalWriter }> {
+  const a = await childWriter()
+  await a.send('append 5')
+  const b = await localWriter()
+  await appendN(b.core, 3)
+  await service.watchCore(a.key, [`127.0.0.1:${a.port}`])
+  await service.watchCore(b.key, [`127.0.0.1:${b.port}`])
+  await replicaAt(service, a.key, 5)
+  await replicaAt(service, b.key, 3)
+  return { a, b }
+}
+
 export function testConfig (dataDir: string, env: Record<string, string> = {}): Config {
   return loadConfig({ env: { HYPERSEAL_DATA: dataDir, HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_PORT: '0', HYPERSEAL_CHAIN_PORT: '0', ...env } })
 }

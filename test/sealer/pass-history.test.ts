@@ -11,9 +11,9 @@ import type { HistoryRecord, PassRun } from '../../src/ledger'
 import { buildApp } from '../../src/api'
 import { HypersealService } from '../../src/service'
 import { gatherCoverage } from '../../src/service/report-coverage'
-import { appendN, childWriter, localWriter, onCleanup, runCleanups, tempDir, waitFor } from '../heads/helpers'
+import { appendN, localWriter, onCleanup, runCleanups, tempDir, waitFor } from '../heads/helpers'
 import { childReplicaAt, startServiceChild } from '../faults/helpers'
-import { replicaAt, testConfig } from './helpers'
+import { replicaAt, testConfig, watchedPair } from './helpers'
 
 const ENV = { HYPERSEAL_SCHEDULE: '* * * * * *', HYPERSEAL_PASS_BUDGET: '5' }
 const runs = (records: HistoryRecord[]): PassRun[] => records.flatMap((r) => ('run' in r ? [r.run] : []))
@@ -34,14 +34,7 @@ describe('seal pass: every pass recorded, coverage computed over a stop and a re
   it('records runs, a stale spell, a clean stop and the start after it; the coverage of the period says so', async () => {
     const dataDir = tempDir('hs-passes-')
     let service = await open(dataDir)
-    const a = await childWriter()
-    await a.send('append 5')
-    const b = await localWriter()
-    await appendN(b.core, 3)
-    await service.watchCore(a.key, [`127.0.0.1:${a.port}`])
-    await service.watchCore(b.key, [`127.0.0.1:${b.port}`])
-    await replicaAt(service, a.key, 5)
-    await replicaAt(service, b.key, 3)
+    const { a, b } = await watchedPair(service)
     await service.sealNow() // by hand: the schedule starts once A is away (no pass may take its last block first)
 
     // Writer A announces a head and goes away: stale. B goes on changing: sealed.

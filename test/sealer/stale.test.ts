@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai'
 import { appendN, childWriter, localWriter, runCleanups, silentPeer, tcpRelay, waitFor } from '../heads/helpers'
-import { openService, replicaAt, replicationAddress } from './helpers'
+import { openService, replicaAt, replicationAddress, watchedPair } from './helpers'
 
 const BUDGET = { HYPERSEAL_PASS_BUDGET: '5' }
 
@@ -16,14 +16,7 @@ describe('seal pass: stale cores and silent peers', function () {
 
   it('skips a writer that announced a head and stopped, seals the others, and clears the mark when it is back', async () => {
     const { service } = await openService({ env: BUDGET })
-    const a = await childWriter()
-    await a.send('append 5')
-    const b = await localWriter()
-    await appendN(b.core, 3)
-    await service.watchCore(a.key, [`127.0.0.1:${a.port}`])
-    await service.watchCore(b.key, [`127.0.0.1:${b.port}`])
-    await replicaAt(service, a.key, 5)
-    await replicaAt(service, b.key, 3)
+    const { a, b } = await watchedPair(service)
     await service.sealNow()
 
     await a.send('append 1') // announced: the replica takes the head, not its last block
