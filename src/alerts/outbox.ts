@@ -18,12 +18,11 @@
  */
 import { open, readFile, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeFileDurably } from '../util'
+import { JSONL_HEADER as HEADER, replayJsonLines, writeFileDurably } from '../util'
 import { AlertsError } from './errors'
 import type { AlertKind, DeliveryView } from './types'
 
 export const OUTBOX_FILE = 'alerts.jsonl'
-const HEADER = '{"v":1}\n'
 /** Ended deliveries kept (for `GET /v1/alerts`); older ones leave at the next compaction. */
 export const RECENT = 100
 const COMPACT_SLACK = 1000
@@ -119,25 +118,12 @@ export class Outbox {
   }
 
   private async replay (text: string): Promise<void> {
-    if (!text.startsWith(HEADER)) throw new AlertsError('OUTBOX_CORRUPT', `The alert delivery log ${this.path} does not start with {"v":1}; it was damaged or tampered with.`)
-    let good = HEADER.length
-    let bad: number | null = null
-    for (let start = HEADER.length, nl = text.indexOf('\n', start); nl !== -1; start = nl + 1, nl = text.indexOf('\n', start)) {
-      let rec: Rec
-      try {
-        rec = parseRec(JSON.parse(text.slice(start, nl)))
-      } catch (err) {
-        if (!(err instanceof SyntaxError || err instanceof Invalid)) throw err
-        bad = bad ?? start
-        continue
-      }
-      if (bad !== null) throw new AlertsError('OUTBOX_CORRUPT', `The alert delivery log ${this.path} has a bad record at character ${bad} before good ones; it was damaged or tampered with.`)
-      this.apply(rec)
-      this.records++
-      good = nl + 1
-    }
-    if (good < Buffer.byteLength(text)) {
-      await this.handle.truncate(Buffer.byteLength(text.slice(0, good)))
+    const { records, goodBytes, torn } = replayJsonLines(text, parseRec, (err) => err instanceof Invalid,
+      (what) => new AlertsError('OUTBOX_CORRUPT', `The alert delivery log ${this.path} ${what}; it was damaged or tampered with.`))
+    for (const rec of records) this.apply(rec)
+    this.records += records.length
+    if (torn) {
+      await this.handle.truncate(goodBytes)
       await this.handle.datasync()
     }
     if (this.wasteful()) await this.compact()

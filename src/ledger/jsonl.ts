@@ -1,36 +1,18 @@
 /**
- * Append-only files of JSON lines (the watch list, the pass history): the one reading rule they
- * share. A file starts with `{"v":1}`; a write's lines go out in one `write` and are acknowledged
- * after `datasync`, so a crash can only cut the last write: lines that do not parse at the end
- * are dropped (nothing acknowledged was in them) and the file is cut back to its last good
- * line; a bad line followed by a good one is damage, refused as CORRUPT_ENTRY.
+ * Append-only files of JSON lines in the ledger (the watch list, the pass history): the reading
+ * rule of util/jsonl-replay.ts with the ledger's error (CORRUPT_ENTRY), and the writes they share.
  */
 import { open, readFile, type FileHandle } from 'node:fs/promises'
 import { LedgerError } from './errors'
 import { Invalid } from './validate'
+import { JSONL_HEADER, replayJsonLines, type Replayed } from '../util'
 
-export const JSONL_HEADER = '{"v":1}\n'
+export { JSONL_HEADER }
 
 /** The records of `text` (parsed by `parse`), and the bytes of its good part. */
-export function replayLines<T> (path: string, text: string, parse: (json: unknown) => T): { records: T[], goodBytes: number, torn: boolean } {
-  if (!text.startsWith(JSONL_HEADER)) throw new LedgerError('CORRUPT_ENTRY', `The journal file ${path} does not start with {"v":1}; the data directory was damaged or tampered with.`)
-  const records: T[] = []
-  let good = JSONL_HEADER.length
-  let bad: number | null = null
-  for (let start = JSONL_HEADER.length, nl = text.indexOf('\n', start); nl !== -1; start = nl + 1, nl = text.indexOf('\n', start)) {
-    let rec: T
-    try {
-      rec = parse(JSON.parse(text.slice(start, nl)))
-    } catch (err) {
-      if (!(err instanceof SyntaxError || err instanceof Invalid)) throw err
-      bad = bad ?? start
-      continue
-    }
-    if (bad !== null) throw new LedgerError('CORRUPT_ENTRY', `The journal file ${path} has a bad record at character ${bad} before good ones; the data directory was damaged or tampered with.`)
-    records.push(rec)
-    good = nl + 1
-  }
-  return { records, goodBytes: Buffer.byteLength(text.slice(0, good)), torn: good < text.length }
+export function replayLines<T> (path: string, text: string, parse: (json: unknown) => T): Replayed<T> {
+  return replayJsonLines(text, parse, (err) => err instanceof Invalid,
+    (what) => new LedgerError('CORRUPT_ENTRY', `The journal file ${path} ${what}; the data directory was damaged or tampered with.`))
 }
 
 /** Cuts what `replayLines` dropped from the end of the file, durably. */
