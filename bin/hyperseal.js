@@ -9,6 +9,7 @@ const compiled = join(__dirname, '..', 'dist', 'cli', 'main.js')
 if (existsSync(compiled) && !process.env.HYPERSEAL_FROM_SOURCE) {
   require(compiled).main(process.argv)
 } else {
-  require('ts-node').register({ transpileOnly: true, project: join(__dirname, '..', 'tsconfig.json') })
+  // A TypeScript loader already in place (`node -r …`, as the tests start it) is used as is.
+  if (require.extensions['.ts'] === undefined) require('ts-node').register({ transpileOnly: true, project: join(__dirname, '..', 'tsconfig.json') })
   require(join(__dirname, '..', 'src', 'cli', 'main.ts')).main(process.argv)
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import { spawn } from 'node:child_process'
+import { TS_LOADER } from '../support/ts-loader'
 import { readFileSync, rmSync } from 'node:fs'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { join } from 'node:path'
@@ -35,7 +36,7 @@ function recordingLogger (): ChainLogger & { warnings: string[] } {
 /** Runs test/support/chain-launch-child.ts in a child Node process; resolves with what it printed. */
 function launchChild (dataDir: string, mode: 'exit' | 'hang', port = 0): Promise<{ child: ReturnType<typeof spawn>, pid: number, address: string }> {
   const root = join(__dirname, '..', '..')
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'test', 'support', 'chain-launch-child.ts'), dataDir, mode, String(port)],
+  const child = spawn(process.execPath, ['-r', TS_LOADER, join(root, 'test', 'support', 'chain-launch-child.ts'), dataDir, mode, String(port)],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
   return new Promise((resolve, reject) => {
     let out = ''

@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import { spawn } from 'node:child_process'
+import { TS_LOADER } from '../support/ts-loader'
 import { readdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { onCleanup, runCleanups, tempDir, waitFor } from '../heads/helpers'
@@ -33,7 +34,7 @@ describe('hyperseal demo', function () {
   it('cleans up on Ctrl-C (SIGINT) and exits 130', async () => {
     const tmp = tempDir('hs-demo-int-')
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HYPERSEAL_')))
-    const child = spawn(process.execPath, [BIN, 'demo'], { env: { ...base, HYPERSEAL_FROM_SOURCE: '1', TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['-r', TS_LOADER, BIN, 'demo'], { env: { ...base, HYPERSEAL_FROM_SOURCE: '1', TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] })
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
     onCleanup(async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')

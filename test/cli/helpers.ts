@@ -9,17 +9,18 @@ import { buildProgram } from '../../src/cli/main'
 import { HypersealService } from '../../src/service'
 import { onCleanup, tempDir } from '../heads/helpers'
 import { testConfig } from '../sealer/helpers'
+import { TS_LOADER } from '../support/ts-loader'
 
 const BIN = resolve(__dirname, '../../bin/hyperseal.js')
 
 export interface CliRun { code: number | null, stdout: string, stderr: string }
 
 /**
- * Runs `node bin/hyperseal.js ...args` from source (HYPERSEAL_FROM_SOURCE=1) in a temp working
+ * Runs `node bin/hyperseal.js ...args` from source (HYPERSEAL_FROM_SOURCE=1, through TS_LOADER) in a temp working
  * directory, with no HYPERSEAL_* variable inherited from this process, and `env` added.
  */
 export async function runCli (args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return await runNode([BIN, ...args], { env: { HYPERSEAL_FROM_SOURCE: '1', ...env }, cwd: tempDir('hs-cli-cwd-') })
+  return await runNode(['-r', TS_LOADER, BIN, ...args], { env: { HYPERSEAL_FROM_SOURCE: '1', ...env }, cwd: tempDir('hs-cli-cwd-') })
 }
 
 /** Runs `node ...argv` with no HYPERSEAL_* variable inherited and `env` added; killed after a minute, or by runCleanups. */

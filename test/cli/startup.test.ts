@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { resolve } from 'node:path'
 import { runCleanups } from '../heads/helpers'
+import { TS_LOADER } from '../support/ts-loader'
 import { runNode } from './helpers'
 
 const ROOT = resolve(__dirname, '../..')
@@ -15,7 +16,7 @@ const SUBCOMMANDS = [['report', 'verify'], ['receipts', 'export'], ['trust', 'ex
 // `report verify`, `receipts export`), then lists every module it loaded. The figures are bench/cli-start.ts's;
 // this asserts the cause of a slow start: a heavy library loaded before a command runs.
 const CHILD = `
-require('ts-node').register({ transpileOnly: true, project: ${JSON.stringify(resolve(ROOT, 'tsconfig.json'))} })
+require(${JSON.stringify(TS_LOADER)})
 const { buildProgram } = require(${JSON.stringify(resolve(ROOT, 'src/cli/main.ts'))})
 const { runProgram } = require(${JSON.stringify(resolve(ROOT, 'src/cli/exit.ts'))})
 ;(async () => {
@@ -39,7 +40,7 @@ describe('hyperseal start-up: declaring the commands and printing their help loa
     expect(codes).to.deep.equal(new Array(1 + COMMANDS.length + SUBCOMMANDS.length).fill(0))
     for (const cmd of COMMANDS) expect(stdout).to.include(`Usage: hyperseal ${cmd} `)
     for (const sub of SUBCOMMANDS) expect(stdout).to.include(`Usage: hyperseal ${sub.join(' ')} `)
-    // ts-node and its own helpers are how the test runs from source; the CLI's dist/ has none.
+    // The TypeScript loader (esbuild) is how the test runs from source; the CLI's dist/ has none.
     const libraries = new Set(modules.filter((m) => m.includes('/node_modules/')).map((m) => {
       const after = m.slice(m.lastIndexOf('/node_modules/') + '/node_modules/'.length).split('/')
       return after[0].startsWith('@') ? `${after[0]}/${after[1]}` : after[0]

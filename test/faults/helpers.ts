@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { TS_LOADER } from '../support/ts-loader'
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -20,7 +21,7 @@ export interface ServiceChild {
 export async function startServiceChild (dataDir: string, fault?: string): Promise<ServiceChild> {
   const env: NodeJS.ProcessEnv = { ...process.env, HYPERSEAL_DATA: dataDir, HYPERSEAL_FAULT: fault ?? '', TS_NODE_TRANSPILE_ONLY: 'true' }
   delete env.TS_NODE_FILES
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', SCRIPT], { env, stdio: ['pipe', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['-r', TS_LOADER, SCRIPT], { env, stdio: ['pipe', 'pipe', 'pipe'] })
   const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })))
   onCleanup(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')

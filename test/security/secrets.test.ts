@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import { spawn } from 'node:child_process'
+import { TS_LOADER } from '../support/ts-loader'
 import { statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { appendN, localWriter, onCleanup, runCleanups, tempDir, waitFor } from '../heads/helpers'
@@ -21,7 +22,7 @@ describe('secrets stay out of logs, errors and files (a full run of `hyperseal s
       HYPERSEAL_ADMIN_TOKEN: TOKEN, HYPERSEAL_AUDITOR_TOKEN: AUDITOR, HYPERSEAL_SCHEDULE: '* * * * * *'
     }
     delete env.TS_NODE_FILES
-    const child = spawn(process.execPath, [BIN, 'start', '--log-level', 'trace'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['-r', TS_LOADER, BIN, 'start', '--log-level', 'trace'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
     onCleanup(async () => { if (child.exitCode === null) child.kill('SIGKILL'); await exited })
     let out = ''

@@ -1,5 +1,6 @@
 /** Runs a TypeScript support script as a real child process and reads its output by line. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { TS_LOADER } from './ts-loader'
 import { join } from 'node:path'
 
 const ROOT = join(__dirname, '..', '..')
@@ -14,7 +15,7 @@ export class Child {
   readonly proc: ChildProcessWithoutNullStreams
 
   constructor (script: string, args: string[]) {
-    this.proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'test', 'support', script), ...args], {
+    this.proc = spawn(process.execPath, ['-r', TS_LOADER, join(ROOT, 'test', 'support', script), ...args], {
       cwd: ROOT,
       env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' }
     })
