@@ -1,6 +1,8 @@
 import { subtask } from 'hardhat/config'
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_TEST_GET_TEST_FILES } from 'hardhat/builtin-tasks/task-names'
 import type { HardhatUserConfig } from 'hardhat/types'
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import '@nomicfoundation/hardhat-ethers'
 import '@nomicfoundation/hardhat-chai-matchers'
 
@@ -26,10 +28,24 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 
 // `hardhat test` would load every file under test/, helpers and child-process scripts
 // included; only *.test.ts files are tests (files named on the command line run as given).
+// `npm test` runs them in parallel (mocha's workers, one file each at a time): the slowest
+// files first, so that no long file starts last while the other worker sits idle.
 subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, _hre, runSuper) => {
   const files = (await runSuper(args)) as string[]
-  return args.testFiles.length > 0 ? files : files.filter((f) => f.endsWith('.test.ts'))
+  return args.testFiles.length > 0 ? files : slowestFirst(files.filter((f) => f.endsWith('.test.ts')))
 })
+
+/** `files` ordered by test/support/test-times.json (seconds per file, from the reporter); files it does not list keep their order, after the listed ones. */
+function slowestFirst (files: string[]): string[] {
+  let times: Array<{ file: string, seconds: number }>
+  try {
+    times = JSON.parse(readFileSync(join(__dirname, 'test', 'support', 'test-times.json'), 'utf8')) as typeof times
+  } catch {
+    return files
+  }
+  const seconds = new Map(times.map((t) => [resolve(__dirname, t.file), t.seconds]))
+  return [...files].sort((a, b) => (seconds.get(b) ?? -1) - (seconds.get(a) ?? -1))
+}
 
 const config: HardhatUserConfig = {
   solidity: {
@@ -47,6 +63,9 @@ const config: HardhatUserConfig = {
   },
   mocha: {
     timeout: 120_000,
+    // Used by `hardhat test --parallel` (npm test): two workers on this 2-core machine; most
+    // tests wait on child processes, chains and sockets more than they compute.
+    jobs: 2,
     reporter: './test/support/reporter.js'
   }
 }

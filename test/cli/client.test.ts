@@ -122,6 +122,7 @@ describe('CLI client plumbing (src/cli/http-client.ts, exit.ts)', () => {
     expect(err).to.be.instanceOf(CliError)
     expect((err as CliError).code).to.equal('UNREACHABLE')
     expect((err as CliError).message).to.include('did not answer within 0.3 s')
-    expect(Date.now() - started).to.be.below(5000)
+    // Given up on by the 300 ms timeout, not by anything slower (the test's own timeout is 120 s).
+    expect(Date.now() - started).to.be.below(30_000)
   })
 })

@@ -152,6 +152,7 @@ describe('heads: input validation', function () {
     raw.write(Buffer.from([0xff, 0xff, 0x00])) // announces a 65 KiB frame that never comes
     const started = Date.now()
     await closed
-    expect(Date.now() - started).to.be.lessThan(5000)
+    // Closed by the 300 ms idle timeout, not by anything slower (the test's own timeout is 120 s).
+    expect(Date.now() - started).to.be.lessThan(30_000)
   })
 })

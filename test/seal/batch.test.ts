@@ -97,23 +97,19 @@ describe('seal: leaves and batches', () => {
     expect(batch.proofFor(0)).to.deep.equal([])
   })
 
-  it('builds a batch of 10,000 heads with every proof in seconds', function () {
+  // Its speed is bench/seal-pass.ts's to measure; here, that every proof of a large batch holds.
+  it('builds a batch of 10,000 heads with a proof for every one', function () {
     this.timeout(60_000)
     const heads = Array.from({ length: 10_000 }, (_, i) => {
       const treeHash = Buffer.alloc(32, 0xab)
       treeHash.writeUInt32BE(i)
       return signHead(WRITERS[i % WRITERS.length], i + 1, i % 3, treeHash)
     })
-    const started = performance.now()
     const batch = buildBatch(heads)
-    const built = performance.now()
     const proofs = heads.map((_, i) => batch.proofFor(i))
-    const done = performance.now()
-    console.log(`      10,000 heads: build ${Math.round(built - started)} ms (incl. signature checks), all proofs ${Math.round(done - built)} ms`)
     expect(proofs.every((p) => p.length === 13 || p.length === 14)).to.equal(true)
     for (const i of [0, 4321, 9999]) {
       expect(checkReceipt(batch.receiptFor(i, sealOf(batch.root, batch.leafCount))).ok).to.equal(true)
     }
-    expect(done - started).to.be.below(20_000)
   })
 })
