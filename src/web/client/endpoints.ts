@@ -74,14 +74,18 @@ export function initialEndpoints (trust: TrustState, params: URLSearchParams): E
   return { rpc, anchors }
 }
 
-/** Whether the page's policy lets it reach every endpoint: the service's RPC hints and the origins its URL names. */
+/**
+ * Whether the page's policy lets it reach every endpoint: the service's RPC hints and the origins
+ * its URL names. One that is not an http(s) URL is no reason to reload (it would never become
+ * reachable): it is refused when used.
+ */
 export function reachable (trust: TrustState, params: URLSearchParams, endpoints: Endpoints): boolean {
   const allowed = new Set([
     ...(trust.service?.root.chains.flatMap((c) => c.rpc) ?? []).map(originOf),
     originOf(params.get('rpc') ?? ''),
     ...parseAnchorsParam(params.get('anchors')).values()
   ])
-  return [endpoints.rpc, ...endpoints.anchors.values()].filter((u) => u !== '').every((u) => allowed.has(originOf(u)))
+  return [endpoints.rpc, ...endpoints.anchors.values()].map(originOf).every((origin) => origin === null || allowed.has(origin))
 }
 
 /**
