@@ -12,8 +12,9 @@
  *
  * The RPC a user picks cannot be known when the policy is written, and `connect-src *` would let
  * an injected script send anything anywhere. So the page names its RPC's origin (only the origin:
- * an RPC URL's path may carry an API key) in its own URL, `/verify?rpc=<origin>`, and the policy
- * of that page allows exactly the trust root's RPC hints and that origin. Choosing another RPC
+ * an RPC URL's path may carry an API key) in its own URL, `/verify?rpc=<origin>` (and
+ * `&anchors=<chainId>:<origin>,…` for the later clocks' chains), and the policy of that page
+ * allows exactly the trust root's RPC hints and those origins. Choosing another RPC
  * reloads the page with the new origin; nothing is ever fetched from an origin the URL does not
  * show.
  */

@@ -9,8 +9,7 @@
  * The CLI only parses, gathers (src/evidence, src/heads) and calls the pure verifier.
  */
 import { createChainReader, type ChainReader } from '../chain'
-import { gatherVerifyInput, readWitness, type AnchorSources, type PinnedTrust, type TimestampChecker } from '../evidence'
-import { parseTsaTrust, verifyTimestampToken } from '../timestamp'
+import { checkRfc3161Token, gatherVerifyInput, readWitness, type AnchorSources, type PinnedTrust } from '../evidence'
 import { openRemoteCore, openRemoteReplica, openStorageReplica, parsePeer, type OpenReplica, type PeerAddress } from '../heads'
 import { verify, type SealedRoots, type Verdict } from '../verify'
 import { blobsLengthAt, recognise, structureVerdict, type Structure } from '../structures'
@@ -138,8 +137,6 @@ async function verifyOne (key: string, version: number, opts: IndependentOptions
  * other chains) and the RFC 3161 token check: every clock of a receipt is checked here, without
  * the service. An endpoint that cannot be reached leaves its clock "not checked" in the verdict.
  */
-const checkRfc3161Token: TimestampChecker = async (token, root, tsa) => await verifyTimestampToken(token, root, parseTsaTrust(tsa.certificates))
-
 async function anchorSources (opts: IndependentOptions, primary: number): Promise<{ sources: AnchorSources, readers: ChainReader[] }> {
   const urls = opts.anchorRpcs !== undefined && opts.anchorRpcs.length > 0
     ? opts.anchorRpcs

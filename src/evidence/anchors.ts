@@ -5,6 +5,7 @@
  * (asynchronous WebCrypto), so it happens here and its answer goes to the pure verifier.
  */
 import type { ChainReader } from '../chain'
+import { parseTsaTrust, verifyTimestampToken } from '../timestamp'
 import type { TrustPolicy, TrustedTsa } from '../trust'
 import { timestampKey, type AnchorEvidence, type AnchorPlan, type ChainEvidence, type TimestampAnswer } from '../verify'
 import { gatherChain, type EvidenceCache } from './chain'
@@ -14,6 +15,13 @@ import { gatherChain, type EvidenceCache } from './chain'
  * throws an error with a `code` (src/timestamp `verifyTimestampToken` fits).
  */
 export type TimestampChecker = (token: Uint8Array, root: Uint8Array, tsa: TrustedTsa) => Promise<{ time: string, tsa: string }>
+
+/**
+ * The RFC 3161 check every verifier runs (the service, the independent CLI, the browser page):
+ * src/timestamp's `verifyTimestampToken` against the certificates of the pinned TSA, never any
+ * the receipt or the service names. Pure WebCrypto, so the page runs this very function.
+ */
+export const checkRfc3161Token: TimestampChecker = async (token, root, tsa) => await verifyTimestampToken(token, root, parseTsaTrust(tsa.certificates))
 
 export interface AnchorSources {
   /** Readers of other chains, by chain id (the CLI's `--rpc` per chain, the service's secondary anchors). */

@@ -5,8 +5,8 @@
  */
 import { createChainClient, createChainReader, HYPERSEAL_CODE_HASH, type ChainClient, type ChainReader } from '../chain'
 import type { AnchorConfig, TsaAnchorConfig } from '../config'
-import type { AnchorSources, TimestampChecker } from '../evidence'
-import { parseTsaTrust, requestTimestamp, verifyTimestampToken } from '../timestamp'
+import { checkRfc3161Token, type AnchorSources, type TimestampChecker } from '../evidence'
+import { parseTsaTrust, requestTimestamp } from '../timestamp'
 import type { AnchorTarget } from '../sealer'
 import type { TrustedChain, TrustedTsa } from '../trust'
 
@@ -18,9 +18,6 @@ export interface TimestampPort {
   request: (url: string, root: Uint8Array, tsa: TrustedTsa) => Promise<{ token: Uint8Array, time: string }>
   verify: TimestampChecker
 }
-
-/** The RFC 3161 token check against a pinned TSA (src/timestamp, pkijs); the independent CLI uses it too. */
-export const checkRfc3161Token: TimestampChecker = async (token, root, tsa) => await verifyTimestampToken(token, root, parseTsaTrust(tsa.certificates))
 
 /** src/timestamp, the one RFC 3161 implementation (pkijs). */
 export const RFC3161: TimestampPort = {

@@ -87,7 +87,7 @@ export function tokenFromResponse (body: Uint8Array): Uint8Array {
   return new Uint8Array(tokenBlock.valueBeforeDecodeView)
 }
 
-async function post (url: string, query: Uint8Array, opts: RequestTimestampOptions): Promise<Uint8Array> {
+async function post (url: string, query: Uint8Array<ArrayBuffer>, opts: RequestTimestampOptions): Promise<Uint8Array> {
   let parsed: URL
   try { parsed = new URL(url) } catch { throw new TimestampError('TSA_UNAVAILABLE', 'the TSA URL is not a URL') }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TimestampError('TSA_UNAVAILABLE', 'the TSA URL must be http or https')

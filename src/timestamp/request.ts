@@ -32,8 +32,8 @@ export function checkRoot (root: Uint8Array): void {
   }
 }
 
-/** DER TimeStampReq for `root` with `nonce` (1 … 2^128-1) and certReq TRUE. */
-export function buildTimestampRequest (root: Uint8Array, nonce: bigint): Uint8Array {
+/** DER TimeStampReq for `root` with `nonce` (1 … 2^128-1) and certReq TRUE; its own ArrayBuffer, so `fetch` can send it as a body. */
+export function buildTimestampRequest (root: Uint8Array, nonce: bigint): Uint8Array<ArrayBuffer> {
   if (typeof nonce !== 'bigint' || nonce < 1n || nonce > MAX_NONCE) {
     throw new TimestampError('MALFORMED', 'a nonce is an integer from 1 to 2^128-1')
   }

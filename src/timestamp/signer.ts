@@ -22,7 +22,8 @@ function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i])
 }
 
-async function digest (name: string, data: Uint8Array | ArrayBuffer): Promise<Uint8Array> {
+/** WebCrypto reads only bytes backed by a plain ArrayBuffer (never a SharedArrayBuffer): callers pass their own copy. */
+async function digest (name: string, data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
   return new Uint8Array(await globalThis.crypto.subtle.digest(name, data))
 }
 
@@ -39,7 +40,7 @@ export async function findSignerCertificate (signedData: SignedData, signer: Sig
       const keyId = block.idBlock.isConstructed
         ? new Uint8Array(((block as asn1js.Constructed).valueBlock.value[0] as asn1js.OctetString).valueBlock.valueHexView)
         : new Uint8Array((block as asn1js.Primitive).valueBlock.valueHexView)
-      if (equalBytes(await digest('SHA-1', cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView), keyId)) return cert
+      if (equalBytes(await digest('SHA-1', new Uint8Array(cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView)), keyId)) return cert
     }
   }
   throw new TimestampError('UNTRUSTED', 'the token names a signing certificate that neither it nor the trusted certificates hold')

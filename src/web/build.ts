@@ -1,8 +1,9 @@
 /**
  * Builds the browser pages (`npm run build`, and the browser tests before they start): esbuild
  * bundles client/verify-page.ts and client/dashboard-page.ts with the project's own pure verifier
- * (src/verify, src/seal, src/trust) and evidence path, unchanged, into content-hashed files under
- * `<out>/assets/`, and writes `<out>/index.html` and `<out>/verify.html` naming them.
+ * (src/verify, src/seal, src/trust, src/timestamp) and evidence path, unchanged, into
+ * content-hashed files under `<out>/assets/`, and writes `<out>/index.html` and
+ * `<out>/verify.html` naming them.
  *
  * What makes the Node code run in a browser, and nothing else:
  * - `sodium-native` is aliased to `sodium-javascript` (what `sodium-universal` does in a browser);

@@ -51,6 +51,19 @@ describe('the pages: Content-Security-Policy and caching headers', function () {
     expect((await fx.app.inject({ method: 'GET', url: '/verify?other=1' })).statusCode).to.equal(400)
   })
 
+  it('adds the origins of the later clocks\' chains the page names (anchors=<chainId>:<origin>,…), and refuses anything else', async () => {
+    const anchors = ['31338:http://127.0.0.1:2/key/path', '5:https://127.0.0.1:3'].join(',')
+    const res = await fx.app.inject({ method: 'GET', url: `/verify?rpc=${encodeURIComponent('http://127.0.0.1:1')}&anchors=${encodeURIComponent(anchors)}` })
+    expect(res.statusCode).to.equal(200)
+    expect(String(res.headers['content-security-policy'])).to.include(`connect-src 'self' ${rpc} http://127.0.0.1:1 http://127.0.0.1:2 https://127.0.0.1:3;`)
+    const tooMany = Array.from({ length: 9 }, (_, i) => `${i + 1}:http://127.0.0.1:${i + 1}`).join(',')
+    for (const bad of ['http://127.0.0.1:2', '0:http://127.0.0.1:2', 'x:http://127.0.0.1:2', '7:javascript:alert(1)', '7:ftp://127.0.0.1:1', '7:http://127.0.0.1:2,', tooMany]) {
+      const refused = await fx.app.inject({ method: 'GET', url: `/verify?anchors=${encodeURIComponent(bad)}` })
+      expect(refused.statusCode, bad).to.equal(400)
+      expect(errorCode(refused), bad).to.equal('BAD_REQUEST')
+    }
+  })
+
   it('content-hashed assets are immutable for a year; unknown ones are 404', async () => {
     const res = await fx.app.inject({ method: 'GET', url: '/assets/dashboard-ABC123.js' })
     expect(res.statusCode).to.equal(200)

@@ -33,11 +33,12 @@ export interface WebFixture {
 /**
  * The real stack for browser tests: the pages built by src/web/build.ts into a temp dir, a real
  * service (embedded anvil, Corestore, replication on 127.0.0.1) with its API and pages listening
- * on 127.0.0.1, and Chromium with a fresh profile. Everything is closed by runCleanups.
+ * on 127.0.0.1, and Chromium with a fresh profile. Everything is closed by runCleanups. `env`
+ * adds to the service's configuration (e.g. test/anchors/helpers.ts `anchorsConfig`).
  */
-export async function openWeb (): Promise<WebFixture> {
+export async function openWeb (opts: { env?: Record<string, string> } = {}): Promise<WebFixture> {
   const site = await buildSite({ outDir: tempDir('hs-site-') })
-  const service = await HypersealService.open(testConfig(tempDir('hs-web-')), { updateTimeoutMs: 3000 })
+  const service = await HypersealService.open(testConfig(tempDir('hs-web-'), opts.env), { updateTimeoutMs: 3000 })
   onCleanup(() => service.close())
   const app = buildApp({ service, adminToken: service.adminToken, auditorToken: service.auditorToken, metrics: service.registry, site: site.dir, rateLimit: false })
   onCleanup(() => app.close())

@@ -1,6 +1,6 @@
 /**
- * What the pages remember, and where. The token and the RPC URL (whose path may hold an API key)
- * stay in this tab's sessionStorage, never in a URL; a pinned trust root is public and meant to
+ * What the pages remember, and where. The token and the RPC URLs (whose paths may hold an API
+ * key; one for the sealing chain, one per later clock's chain) stay in this tab's sessionStorage, never in a URL; a pinned trust root is public and meant to
  * last, so it goes to localStorage.
  */
 const TOKEN = 'hyperseal.token'
@@ -28,5 +28,7 @@ export const savedToken = (): string | null => read(sessionStorage, TOKEN)
 export const saveToken = (token: string | null): void => write(sessionStorage, TOKEN, token)
 export const savedRpc = (): string | null => read(sessionStorage, RPC)
 export const saveRpc = (url: string | null): void => write(sessionStorage, RPC, url)
+export const savedAnchorRpc = (chainId: number): string | null => read(sessionStorage, `${RPC}.${chainId}`)
+export const saveAnchorRpc = (chainId: number, url: string | null): void => write(sessionStorage, `${RPC}.${chainId}`, url === '' ? null : url)
 export const savedTrust = (): string | null => read(localStorage, TRUST)
 export const saveTrust = (json: string | null): void => write(localStorage, TRUST, json)

@@ -43,13 +43,16 @@ function chainFacts (v: Verdict): VNode | null {
     <dt>Confirmations</dt><dd>${count(c.confirmations)} (the trust root asks for ${required})</dd>`
 }
 
-/** Every clock of the deciding seal; one that could not be checked is named as such, never left out. */
+/**
+ * Every clock of the deciding seal with its time and finality; one that could not be checked is
+ * named as such, with why (the verifier's detail says it), never left out and never counted.
+ */
 function clockFacts (v: Verdict): VNode | null {
   if (v.clocks === undefined || v.clocks.length === 0) return null
   return html`
     <dt>Clocks</dt><dd><ul class="clocks">${v.clocks.map((c) => html`
-      <li data-clock=${c.name} data-ok=${String(c.ok)}>${c.name} (${c.kind === 'evm' ? `chain ${c.chainId ?? '?'}` : 'RFC 3161 time-stamp'}):
-        ${c.ok === true ? `${time(c.time)}${c.final ? ' (final)' : ' (not final yet)'}` : c.ok === false ? html`<strong class="warn">fails</strong> — ${c.detail}` : html`not checked — ${c.detail}`}</li>`)}
+      <li data-clock=${c.name} data-ok=${String(c.ok)}>${c.name} (${c.kind === 'evm' ? `chain ${c.chainId ?? '?'}` : 'RFC 3161 time-stamp'}):${' '}
+        ${c.ok === true ? `${time(c.time)}${c.final ? ' (final)' : ' (not final yet)'}` : c.ok === false ? html`<strong class="warn">fails</strong> — ${c.detail}` : html`not checked — ${c.detail.replace(/^not checked: /, '')}`}</li>`)}
     </ul></dd>`
 }
 
@@ -76,7 +79,7 @@ export function VerdictView ({ run }: { run: VerifyRun }): VNode {
         ${chainFacts(v)}
         ${clockFacts(v)}
         <dt>Replica</dt><dd>the service's replica, as its upgrade proofs show it: length ${count(v.replica.length)}, fork ${v.replica.fork}</dd>
-        <dt>Evidence</dt><dd>${plural(run.receipts, 'receipt')} and ${plural(run.incidents, 'incident')} from the service; chain answers from ${run.rpcOrigin}</dd>
+        <dt>Evidence</dt><dd>${plural(run.receipts, 'receipt')} and ${plural(run.incidents, 'incident')} from the service; chain answers from ${run.rpcOrigin}${run.anchorOrigins.length > 0 ? `; later clocks' chains from ${run.anchorOrigins.join(', ')}` : ''}</dd>
         <dt>Trust root</dt><dd><code>${shortFingerprint(v.trust)}</code></dd>
       </dl>
     </section>`

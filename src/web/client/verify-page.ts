@@ -1,9 +1,10 @@
 /**
  * `/verify`: anyone checks a core's version in their own browser, trusting the service for
  * nothing (verify-run.ts). The URL carries the question (`/verify?key=…&version=…`) so a verdict
- * can be linked, and the origin of the RPC endpoint in use (`&rpc=<origin>`), which is what the
- * page's Content-Security-Policy lets it reach (src/api/csp.ts); the full RPC URL stays in this
- * tab, since its path may hold an API key.
+ * can be linked, and the origins of the RPC endpoints in use (`&rpc=<origin>`, and
+ * `&anchors=<chainId>:<origin>,…` for the later clocks' chains), which is what the page's
+ * Content-Security-Policy lets it reach (src/api/csp.ts); the full RPC URLs stay in this tab,
+ * since their paths may hold an API key (endpoints.ts).
  */
 import './styles.css'
 import { html, render } from 'htm/preact'
@@ -11,10 +12,11 @@ import type { VNode } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import type { Receipt } from '../../seal'
 import { readDroppedFile } from './dropped-file'
+import { anchorsParam, EndpointsPanel, initialEndpoints, originOf, reachable, type Endpoints } from './endpoints'
 import { PageHeader } from './page-header'
 import { verifyProofInBrowser, type ProofRun } from './proof-run'
 import { ProofView } from './proof-view'
-import { savedRpc, saveRpc, saveTrust } from './storage'
+import { saveAnchorRpc, saveRpc, saveTrust } from './storage'
 import { loadPinned, pinFromFile, TrustPanel, type TrustState } from './trust-panel'
 import { VerdictView } from './verdict-view'
 import { fetchServiceTrust, verifyInBrowser, type VerifyRun } from './verify-run'
@@ -23,67 +25,57 @@ type RunState =
   | { state: 'idle' } | { state: 'running', step: string } | { state: 'error', message: string }
   | { state: 'done', run: VerifyRun } | { state: 'proof', run: ProofRun }
 
-const originOf = (url: string): string | null => {
-  try {
-    const u = new URL(url)
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null
-  } catch {
-    return null
-  }
-}
-
 const params = new URLSearchParams(location.search)
 const KEY = /^[0-9a-fA-F]{64}$/
 
-/** The page's own URL for a question and an RPC origin. */
-function pageUrl (q: { key?: string, version?: string, rpc?: string | null }): string {
+/** The page's own URL for a question and the endpoints' origins. */
+function pageUrl (q: { key?: string, version?: string, rpc?: string | null, anchors?: string | null }): string {
   const p = new URLSearchParams()
   if (q.key) p.set('key', q.key)
   if (q.version) p.set('version', q.version)
   if (q.rpc) p.set('rpc', q.rpc)
+  if (q.anchors) p.set('anchors', q.anchors)
   const text = p.toString()
   return `/verify${text === '' ? '' : `?${text}`}`
 }
 
-/** The RPC to use: this tab's full URL when it is the one the page URL names, else the URL's origin, else the trust root's hint. */
-function initialRpc (trust: TrustState): string {
-  const named = params.get('rpc')
-  const saved = savedRpc()
-  if (named !== null && saved !== null && originOf(saved) === originOf(named)) return saved
-  if (named !== null) return named
-  return trust.used.root.chains[0]?.rpc[0] ?? trust.service?.root.chains[0]?.rpc[0] ?? ''
-}
+/** The endpoint origins the page URL names now, kept as the question changes. */
+const namedOrigins = (): { rpc: string | null, anchors: string | null } => ({ rpc: params.get('rpc'), anchors: params.get('anchors') })
 
-/** Origins this page's policy lets it reach: the service's RPC hints and the one its URL names. */
-function reachable (trust: TrustState, rpc: string): boolean {
-  const origin = originOf(rpc)
-  const allowed = [...(trust.service?.root.chains.flatMap((c) => c.rpc) ?? []), params.get('rpc') ?? ''].map(originOf)
-  return origin !== null && allowed.includes(origin)
+/** The later clocks' endpoints to read: those given; a malformed one is refused with the chain it is for. */
+function anchorUrls (endpoints: Endpoints): Map<number, string> {
+  const given = [...endpoints.anchors].filter(([, url]) => url !== '')
+  const bad = given.find(([, url]) => originOf(url) === null)
+  if (bad !== undefined) throw new Error(`The endpoint of chain ${bad[0]} must be an http or https URL (or empty, to leave that clock not checked).`)
+  return new Map(given)
 }
 
 function App (): VNode {
   const [trust, setTrust] = useState<TrustState | null>(null)
   const [trustError, setTrustError] = useState<string | null>(null)
-  const [rpc, setRpc] = useState('')
+  const [endpoints, setEndpoints] = useState<Endpoints>({ rpc: '', anchors: new Map() })
   const [key, setKey] = useState(params.get('key') ?? '')
   const [version, setVersion] = useState(params.get('version') ?? '')
   const [fileReceipts, setFileReceipts] = useState<Receipt[] | null>(null)
   const [run, setRun] = useState<RunState>({ state: 'idle' })
 
-  const useRpc = (url: string, q = { key, version }): void => {
-    saveRpc(url)
-    location.assign(pageUrl({ ...q, rpc: originOf(url) }))
+  /** Remembers the endpoints in this tab and reloads the page naming their origins (its policy then allows them). */
+  const useEndpoints = (e: Endpoints, q = { key, version }): void => {
+    saveRpc(e.rpc)
+    for (const [chainId, url] of e.anchors) saveAnchorRpc(chainId, url)
+    location.assign(pageUrl({ ...q, rpc: originOf(e.rpc), anchors: anchorsParam(e.anchors) }))
   }
 
-  const start = async (t: TrustState, rpcUrl: string, k: string, v: string, receipts: Receipt[] | null): Promise<void> => {
+  const start = async (t: TrustState, e: Endpoints, k: string, v: string, receipts: Receipt[] | null): Promise<void> => {
     const n = Number(v)
     if (!KEY.test(k)) return setRun({ state: 'error', message: 'The core key must be 64 hex characters.' })
     if (!Number.isSafeInteger(n) || n < 1) return setRun({ state: 'error', message: 'The version must be a whole number of at least 1 (version v means blocks 0 to v−1).' })
-    if (originOf(rpcUrl) === null) return setRun({ state: 'error', message: 'Give the JSON-RPC endpoint of the chain (an http or https URL).' })
-    history.replaceState(null, '', pageUrl({ key: k, version: v, rpc: params.get('rpc') }))
+    if (originOf(e.rpc) === null) return setRun({ state: 'error', message: 'Give the JSON-RPC endpoint of the chain (an http or https URL).' })
+    history.replaceState(null, '', pageUrl({ key: k, version: v, ...namedOrigins() }))
     setRun({ state: 'running', step: 'Starting…' })
     try {
-      const result = await verifyInBrowser({ key: k, version: n, rpcUrl, trust: t.used, ...(receipts ? { fileReceipts: receipts } : {}), onStep: (step) => setRun({ state: 'running', step }) })
+      const anchorRpcs = anchorUrls(e)
+      const result = await verifyInBrowser({ key: k, version: n, rpcUrl: e.rpc, anchorRpcs, trust: t.used, ...(receipts ? { fileReceipts: receipts } : {}), onStep: (step) => setRun({ state: 'running', step }) })
       setRun({ state: 'done', run: result })
     } catch (err) {
       setRun({ state: 'error', message: (err as Error).message })
@@ -101,10 +93,10 @@ function App (): VNode {
       }
       const state: TrustState = { used: pinned ?? service!, pinned: pinned !== null, service }
       setTrust(state)
-      const first = initialRpc(state)
+      const first = initialEndpoints(state, params)
       // A pinned root may name an RPC this page's policy does not allow yet: reload naming it.
-      if (first !== '' && !reachable(state, first)) return useRpc(first)
-      setRpc(first)
+      if (!reachable(state, params, first)) return useEndpoints(first)
+      setEndpoints(first)
       if (params.get('key') !== null && params.get('version') !== null) await start(state, first, key, version, null)
     })()
   }, [])
@@ -112,7 +104,7 @@ function App (): VNode {
   /** A record proof stands alone: no key, no version, no service; the URL keeps only the RPC origin. */
   const startProof = async (t: TrustState, rpcUrl: string, document: unknown): Promise<void> => {
     if (originOf(rpcUrl) === null) return setRun({ state: 'error', message: 'Give the JSON-RPC endpoint of the chain (an http or https URL).' })
-    history.replaceState(null, '', pageUrl({ rpc: params.get('rpc') }))
+    history.replaceState(null, '', pageUrl(namedOrigins()))
     setRun({ state: 'running', step: 'Starting…' })
     try {
       setRun({ state: 'proof', run: await verifyProofInBrowser({ document, rpcUrl, trust: t.used, onStep: (step) => setRun({ state: 'running', step }) }) })
@@ -125,13 +117,13 @@ function App (): VNode {
     try {
       const dropped = readDroppedFile(await file.text())
       if (dropped.kind === 'record') {
-        if (trust !== null) await startProof(trust, rpc, dropped.document)
+        if (trust !== null) await startProof(trust, endpoints.rpc, dropped.document)
         return
       }
       setKey(dropped.key)
       setVersion(String(dropped.version))
       setFileReceipts(dropped.receipts)
-      if (trust !== null) await start(trust, rpc, dropped.key, String(dropped.version), dropped.receipts)
+      if (trust !== null) await start(trust, endpoints, dropped.key, String(dropped.version), dropped.receipts)
     } catch (err) {
       setRun({ state: 'error', message: `${file.name}: ${(err as Error).message}` })
     }
@@ -143,7 +135,7 @@ function App (): VNode {
       <h1>Verify a version of a Hypercore</h1>
       <p class="lead">Your browser checks the writer's signature, the seal on chain and the replica's Hypercore proofs itself; the service is trusted for nothing.</p>
       ${trustError !== null ? html`<p class="error" role="alert">${trustError}</p>` : null}
-      <form class="panel" onSubmit=${(e: Event) => { e.preventDefault(); if (trust !== null) void start(trust, rpc, key.trim(), version.trim(), fileReceipts) }}>
+      <form class="panel" onSubmit=${(e: Event) => { e.preventDefault(); if (trust !== null) void start(trust, endpoints, key.trim(), version.trim(), fileReceipts) }}>
         <div class="field"><label for="key">Core key (64 hex characters)</label>
           <input id="key" name="key" autocomplete="off" spellcheck=${false} required value=${key} onInput=${(e: Event) => { setKey((e.target as HTMLInputElement).value); setFileReceipts(null) }} /></div>
         <div class="field"><label for="version">Version (blocks 0 to version − 1)</label>
@@ -158,12 +150,13 @@ function App (): VNode {
       ${run.state === 'error' ? html`<p class="error" role="alert">${run.message}</p>` : null}
       ${run.state === 'done' ? html`<${VerdictView} run=${run.run} />` : null}
       ${run.state === 'proof' ? html`<${ProofView} run=${run.run} />` : null}
-      <form class="panel" onSubmit=${(e: Event) => { e.preventDefault(); const url = (e.target as HTMLFormElement).elements.namedItem('rpc') as HTMLInputElement; if (originOf(url.value.trim()) !== null) useRpc(url.value.trim()) }}>
-        <h2>Chain endpoint</h2>
-        <div class="field"><label for="rpc">JSON-RPC URL of chain ${trust?.used.root.chains.map((c) => c.chainId).join(', ') ?? ''} (any node: its answers are checked)</label>
-          <input id="rpc" name="rpc" type="url" autocomplete="off" spellcheck=${false} value=${rpc} /></div>
-        <button type="submit">Use this endpoint</button>
-      </form>
+      <${EndpointsPanel} trust=${trust} endpoints=${endpoints} onUse=${(e: Endpoints) => {
+        try {
+          if (originOf(e.rpc) === null) throw new Error('Give the JSON-RPC endpoint of the chain (an http or https URL).')
+          anchorUrls(e)
+          useEndpoints(e)
+        } catch (err) { setRun({ state: 'error', message: (err as Error).message }) }
+      }} />
       ${trust !== null
         ? html`<${TrustPanel} state=${trust}
             onPin=${async (file: File) => { try { const p = await pinFromFile(file); setTrust({ ...trust, used: p, pinned: true }) } catch (err) { setRun({ state: 'error', message: (err as Error).message }) } }}

@@ -7,10 +7,14 @@
  * - the replica: the service's replica as Hypercore upgrade proofs (GET /v1/cores/:key/proofs),
  *   checked here against the writer's signature and the sealed tree hash, as a remote peer's are;
  * - the chain: any JSON-RPC endpoint the person picks (src/chain's ChainReader over fetch); its
- *   answers are judged against the pinned trust root, not taken on its word.
+ *   answers are judged against the pinned trust root, not taken on its word;
+ * - the later clocks: a secondary anchor's chain through the endpoint given for it, and each
+ *   RFC 3161 token through src/evidence `checkRfc3161Token` (WebCrypto, against the pinned
+ *   TSA's certificates), the very check of `hyperseal verify`. A clock whose chain has no
+ *   endpoint, or whose TSA the pinned root does not name, is listed as not checked.
  */
-import { createChainReader } from '../../chain'
-import { gatherVerifyInput, pin, type PinnedTrust, type ReplicaSource } from '../../evidence'
+import { createChainReader, type ChainReader } from '../../chain'
+import { checkRfc3161Token, gatherVerifyInput, pin, type AnchorSources, type PinnedTrust, type ReplicaSource } from '../../evidence'
 import type { Incident, Receipt } from '../../seal'
 import { parseTrustRoot } from '../../trust'
 import { verify, type SealedRoots, type UpgradeProof, type Verdict } from '../../verify'
@@ -22,8 +26,8 @@ export interface VerifyRequest {
   version: number
   rpcUrl: string
   trust: PinnedTrust
-  /** JSON-RPC endpoints of secondary anchors' chains; default: the trust root's hints for its other chains. */
-  anchorRpcUrls?: readonly string[]
+  /** JSON-RPC endpoints of secondary anchors' chains, by the chain id each is given for; default: the trust root's hints for its other chains. */
+  anchorRpcs?: ReadonlyMap<number, string>
   /** Receipts from a dropped file, checked with the service's. */
   fileReceipts?: readonly Receipt[]
   /** Progress, in words, for the page's live region. */
@@ -36,6 +40,8 @@ export interface VerifyRun {
   incidents: number
   /** The RPC endpoint's origin (never its path: it may carry an API key). */
   rpcOrigin: string
+  /** The later clocks' chains read, as `chain id: origin`. */
+  anchorOrigins: string[]
 }
 
 /** The service's trust root, parsed strictly and fingerprinted here, with the fingerprint the service claims. */
@@ -72,6 +78,29 @@ function unique (receipts: readonly Receipt[]): Receipt[] {
   })
 }
 
+const TIMEOUT_MS = 20_000
+
+/**
+ * A reader per later clock's chain. An endpoint the person gave must answer for the chain it was
+ * given for (else the run stops saying so, as `hyperseal verify --anchor-rpc` does); a hint of
+ * the trust root that does not answer leaves its clock not checked.
+ */
+async function anchorReaders (req: VerifyRequest, primary: number): Promise<ChainReader[]> {
+  const given = req.anchorRpcs !== undefined
+  const urls = given
+    ? [...req.anchorRpcs!]
+    : req.trust.root.chains.filter((c) => c.chainId !== primary && c.rpc.length > 0).map((c): [number, string] => [c.chainId, c.rpc[0]])
+  const opened = await Promise.allSettled(urls.map(([chainId, rpcUrl]) => createChainReader({ rpcUrl, timeoutMs: TIMEOUT_MS, expectedChainId: chainId })))
+  const readers = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+  const failed = opened.findIndex((r) => r.status === 'rejected')
+  if (given && failed !== -1) {
+    for (const r of readers) r.close()
+    // The reader's errors name the endpoint's origin only, never its path.
+    throw new Error(`The endpoint given for chain ${urls[failed][0]} cannot be used: ${((opened[failed] as PromiseRejectedResult).reason as Error).message} Fix it, or leave it empty to leave that clock not checked.`)
+  }
+  return readers
+}
+
 export async function verifyInBrowser (req: VerifyRequest): Promise<VerifyRun> {
   const step = req.onStep ?? (() => {})
   const key = req.key.toLowerCase()
@@ -85,18 +114,20 @@ export async function verifyInBrowser (req: VerifyRequest): Promise<VerifyRun> {
   const kept: SealedRoots[] = []
   const replica = await serviceReplica(key, kept)
   step('Connecting to the chain\'s JSON-RPC endpoint…')
-  const reader = await createChainReader({ rpcUrl: req.rpcUrl, timeoutMs: 20_000 })
-  // Secondary anchors' chains, where an endpoint is known; a clock without one is shown as not checked.
-  const anchorUrls = req.anchorRpcUrls ?? req.trust.root.chains.filter((c) => c.chainId !== reader.chainId).flatMap((c) => c.rpc.slice(0, 1))
-  const anchorReaders = (await Promise.allSettled(anchorUrls.map((rpcUrl) => createChainReader({ rpcUrl, timeoutMs: 20_000 })))).flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+  const reader = await createChainReader({ rpcUrl: req.rpcUrl, timeoutMs: TIMEOUT_MS })
+  let readers: ChainReader[] = []
   try {
-    step('Checking the seal on chain and the replica\'s proofs…')
-    const anchors = { chains: new Map(anchorReaders.map((r) => [r.chainId, r])) }
+    readers = await anchorReaders(req, reader.chainId)
+    step('Checking the seal on chain, every later clock and the replica\'s proofs…')
+    // Without WebCrypto (a page not served over https or from localhost) a token cannot be
+    // checked at all: its clock is then listed as not checked rather than failed.
+    const anchors: AnchorSources = { chains: new Map(readers.map((r) => [r.chainId, r])), ...(globalThis.crypto?.subtle !== undefined ? { timestamps: checkRfc3161Token } : {}) }
     const { input } = await gatherVerifyInput({ key, version: req.version, receipts, incidents: incidents.items }, { replica, chain: reader, trust: req.trust, anchors })
     // The roots kept for the planned lengths arrived with the proofs; the verifier checks them.
-    return { verdict: verify({ ...input, sealedRoots: kept }), receipts: receipts.length, incidents: incidents.items.length, rpcOrigin: reader.origin }
+    const anchorOrigins = readers.map((r) => `chain ${r.chainId}: ${r.origin}`)
+    return { verdict: verify({ ...input, sealedRoots: kept }), receipts: receipts.length, incidents: incidents.items.length, rpcOrigin: reader.origin, anchorOrigins }
   } finally {
     reader.close()
-    for (const r of anchorReaders) r.close()
+    for (const r of readers) r.close()
   }
 }
