@@ -213,7 +213,7 @@ async function main (): Promise<void> {
 
     // ------------------------------------------------------------------ 1,000,000 receipts
     t = performance.now()
-    const added = await fillLedger(service, keys, args.receipts)
+    const added = await profiled(`scale-${args.cores}-fill`, async () => await fillLedger(service, keys, args.receipts))
     console.log(`${num(added)} receipts added through ReceiptsLog.appendBatch in ${secs(performance.now() - t)}`)
     const after = await figures()
     console.log(`per-request figures with ${num(added + args.cores + args.changed)} receipts: ${describe(after.wall)}; CPU per request ${describe(after.cpu)}`)
