@@ -119,11 +119,13 @@ async function main (): Promise<void> {
 
     const cpuAtWatch = process.cpuUsage()
     t = performance.now()
-    for (let from = 0; from < keys.length; from += CHUNK) {
-      const res = await fetch(`${base}/v1/cores`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ cores: keys.slice(from, from + CHUNK).map((key) => ({ key })) }) })
-      if (res.status !== 200 && res.status !== 201) throw new Error(`POST /v1/cores answered ${res.status}: ${await res.text()}`)
-      await res.arrayBuffer()
-    }
+    await profiled(`scale-${args.cores}-watch`, async () => {
+      for (let from = 0; from < keys.length; from += CHUNK) {
+        const res = await fetch(`${base}/v1/cores`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ cores: keys.slice(from, from + CHUNK).map((key) => ({ key })) }) })
+        if (res.status !== 200 && res.status !== 201) throw new Error(`POST /v1/cores answered ${res.status}: ${await res.text()}`)
+        await res.arrayBuffer()
+      }
+    })
     const watchMs = performance.now() - t
     const watchCpu = process.cpuUsage(cpuAtWatch)
     await service.watchCore(measuredKey, [])
@@ -175,7 +177,7 @@ async function main (): Promise<void> {
       return { wall: best, cpu }
     }
     await figures() // warm-up: right after the first passes the service is still settling (a 0-receipt run read 30% lower after)
-    const before = await figures()
+    const before = await profiled(`scale-${args.cores}-figures-before`, figures)
     console.log(`per-request figures with ${num(args.cores + 1)} receipts: ${describe(before.wall)}; CPU per request ${describe(before.cpu)}`)
 
     // ------------------------------------------------------------------ a pass with M changed
@@ -215,7 +217,7 @@ async function main (): Promise<void> {
     t = performance.now()
     const added = await profiled(`scale-${args.cores}-fill`, async () => await fillLedger(service, keys, args.receipts))
     console.log(`${num(added)} receipts added through ReceiptsLog.appendBatch in ${secs(performance.now() - t)}`)
-    const after = await figures()
+    const after = await profiled(`scale-${args.cores}-figures-after`, figures)
     console.log(`per-request figures with ${num(added + args.cores + args.changed)} receipts: ${describe(after.wall)}; CPU per request ${describe(after.cpu)}`)
 
     printTable(['request', `wall before (lowest median of ${ROUNDS} × ${num(REQUESTS)})`, 'after', 'change', 'CPU before', 'after', 'change'], (['verify', 'receipts', 'cores'] as const).map((k) =>
