@@ -12,6 +12,7 @@ import { LedgerError } from './errors'
 import * as K from './keys'
 import { LedgerBee, type LazyEntry, type Range } from './ledger-bee'
 import { slice } from './log-ranges'
+import { latestOf, type ReceiptsView } from './log-views'
 import { ensureSealIndex, INDEX_MARKER, indexLayout, planSealIndex, SPARSE_INDEX_MARKER, verifySealKeys, type IndexLayout } from './seal-index'
 import { batchOf, incidentOf, receiptOf } from './log-entries'
 import { appendMigration, listMigrations } from './migrations'
@@ -23,14 +24,7 @@ import { asInput, asStored, jsonValue, uint } from './validate'
 
 export const RECEIPTS_CORE = 'hyperseal/receipts'
 export type { TimeFilter } from './time-filter'
-
-/** Every seal of one core, read at once; see `ReceiptsLog.receiptsViews`. */
-export interface ReceiptsView {
-  /** What `receiptsAt(key, length)` gives. */
-  at (length: number): ReceiptEntry[]
-  /** What `receipts(key)` gives. */
-  all (): ReceiptEntry[]
-}
+export type { ReceiptsView } from './log-views'
 
 export class ReceiptsLog {
   /** The seal index layout new batches write (seal-index.ts): v2 for a new log, an older log's own. */
@@ -222,7 +216,8 @@ export class ReceiptsLog {
       const mine = slice(entries, K.prefixRange(K.receiptPrefix(k)))
       return {
         at: (length) => this.parseAll(slice(mine, K.prefixRange(K.receiptLengthPrefix(k, length) + K.SEP))),
-        all: () => this.parseAll(mine)
+        all: () => this.parseAll(mine),
+        latest: () => latestOf(mine)
       }
     })
   }

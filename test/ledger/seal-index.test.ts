@@ -111,6 +111,42 @@ describe('ledger: the seal index (a verify reads by index, not every receipt)', 
     await old.close()
   })
 
+  it('a view\'s latest seal is the most recently sealed (highest batch), not the longest, for any history of seals', async () => {
+    let run = 0
+    await fc.assert(fc.asyncProperty(
+      fc.uniqueArray(fc.record({ length: fc.integer({ min: 1, max: 40 }), fork: fc.integer({ min: 0, max: 2 }) }), { minLength: 0, maxLength: 10, selector: (s) => `${s.length}:${s.fork}` }),
+      async (seals) => {
+        const log = await ReceiptsLog.open(dataDir.store, `latest-${run++}`)
+        try {
+          await write(log, seals)
+          const [view, other] = await log.receiptsViews([key, WRITERS[3].key.toString('hex')])
+          const latest = view.latest()
+          if (seals.length === 0) {
+            expect(latest).to.equal(null)
+          } else {
+            const last = seals[seals.length - 1]
+            expect(latest?.batch).to.equal(seals.length - 1)
+            expect(latest?.receipt.head).to.deep.include({ length: last.length, fork: last.fork })
+            expect(latest).to.deep.equal(view.all().find((e) => e.batch === seals.length - 1))
+          }
+          expect(other.latest()?.batch ?? null).to.equal(seals.length === 0 ? null : seals.length - 1)
+        } finally {
+          await log.close()
+        }
+      }), { numRuns: 10 })
+  })
+
+  it('a view\'s latest seal fails as a corrupt entry when a receipt key names no batch', async () => {
+    const log = await ReceiptsLog.open(dataDir.store, 'latest-bad')
+    await write(log, [{ length: 3, fork: 0 }])
+    const bee = (log as unknown as { bee: LedgerBee }).bee
+    const [entry] = await bee.range({ gte: `receipt!${key}!`, lt: `receipt!${key}!~` })
+    await bee.write(async (tx) => { await tx.putOnce(`receipt!${key}!${'0'.repeat(15)}3!x!${'0'.repeat(16)}`, entry.value) })
+    const [view] = await log.receiptsViews([key])
+    expect(() => view.latest()).to.throw().with.property('code', 'CORRUPT_ENTRY')
+    await log.close()
+  })
+
   it('builds the index of a log written before it, at open', async () => {
     const seals = [{ length: 10, fork: 0 }, { length: 20, fork: 0 }, { length: 6, fork: 1 }, { length: 30, fork: 1 }]
     const indexed = await ReceiptsLog.open(dataDir.store, 'indexed')
