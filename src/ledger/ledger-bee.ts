@@ -129,12 +129,7 @@ export class LedgerBee {
 
   static async open (store: Corestore, coreName: string, opts: { appendOnly: boolean, what: string }): Promise<LedgerBee> {
     const sync = storeSync(store)
-    // Reads without a snapshot session each: every read made a Hypercore session and a storage
-    // snapshot and closed them again, most of a small read's cost, growing with the log
-    // (profiled: a verify's CPU went 5.4 -> 13.3 ms with 30,000 more receipts). A snapshot guards
-    // a read against a truncation; this core is ours and only ever appended to, and a reader
-    // walks down from the root it read first, through blocks that never change.
-    const bee = new Hyperbee(store.get({ name: coreName }), { keyEncoding: 'utf-8', valueEncoding: 'json', sessions: false })
+    const bee = new Hyperbee(store.get({ name: coreName }), { keyEncoding: 'utf-8', valueEncoding: 'json' })
     await bee.ready()
     if (!bee.writable) {
       await bee.close()

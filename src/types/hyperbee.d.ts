@@ -9,8 +9,6 @@ declare module 'hyperbee' {
 
   export interface HyperbeeOptions extends HyperbeeEncodingOptions {
     readonly?: boolean
-    /** false: reads use the core itself, not a snapshot session each (hyperbee 2 `_makeSnapshot`). */
-    sessions?: boolean
   }
 
   export interface HyperbeeRange {
