@@ -27,6 +27,10 @@
  *             so its own figures change only through the size of the log), then the per-request
  *             figures again.
  *
+ * With BENCH_CPU_PROF=<dir> (bench/support/profile.ts) the watch, the changed pass, the fill and
+ * both rounds of per-request figures are profiled apart (scale-<N>-watch, -changed-pass, -fill,
+ * -figures-before, -figures-after).
+ *
  * Targets (issue 11 item 7): N = 100,000 watched in <= 60 s; the pass with 10,000 changed
  * <= 30 s without the chain wait; RSS <= 1.5 GB and <= 15 KB per watched core; each
  * per-request figure within 20% of its value before the receipts were added.
