@@ -27,6 +27,10 @@
  *             so its own figures change only through the size of the log), then the per-request
  *             figures again.
  *
+ * With BENCH_CPU_PROF=<dir> (bench/support/profile.ts) the watch, the changed pass, the fill and
+ * both rounds of per-request figures are profiled apart (scale-<N>-watch, -changed-pass, -fill,
+ * -figures-before, -figures-after).
+ *
  * Targets (issue 11 item 7): N = 100,000 watched in <= 60 s; the pass with 10,000 changed
  * <= 30 s without the chain wait; RSS <= 1.5 GB and <= 15 KB per watched core; each
  * per-request figure within 20% of its value before the receipts were added.
@@ -119,11 +123,13 @@ async function main (): Promise<void> {
 
     const cpuAtWatch = process.cpuUsage()
     t = performance.now()
-    for (let from = 0; from < keys.length; from += CHUNK) {
-      const res = await fetch(`${base}/v1/cores`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ cores: keys.slice(from, from + CHUNK).map((key) => ({ key })) }) })
-      if (res.status !== 200 && res.status !== 201) throw new Error(`POST /v1/cores answered ${res.status}: ${await res.text()}`)
-      await res.arrayBuffer()
-    }
+    await profiled(`scale-${args.cores}-watch`, async () => {
+      for (let from = 0; from < keys.length; from += CHUNK) {
+        const res = await fetch(`${base}/v1/cores`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ cores: keys.slice(from, from + CHUNK).map((key) => ({ key })) }) })
+        if (res.status !== 200 && res.status !== 201) throw new Error(`POST /v1/cores answered ${res.status}: ${await res.text()}`)
+        await res.arrayBuffer()
+      }
+    })
     const watchMs = performance.now() - t
     const watchCpu = process.cpuUsage(cpuAtWatch)
     await service.watchCore(measuredKey, [])
@@ -175,7 +181,7 @@ async function main (): Promise<void> {
       return { wall: best, cpu }
     }
     await figures() // warm-up: right after the first passes the service is still settling (a 0-receipt run read 30% lower after)
-    const before = await figures()
+    const before = await profiled(`scale-${args.cores}-figures-before`, figures)
     console.log(`per-request figures with ${num(args.cores + 1)} receipts: ${describe(before.wall)}; CPU per request ${describe(before.cpu)}`)
 
     // ------------------------------------------------------------------ a pass with M changed
@@ -213,9 +219,9 @@ async function main (): Promise<void> {
 
     // ------------------------------------------------------------------ 1,000,000 receipts
     t = performance.now()
-    const added = await fillLedger(service, keys, args.receipts)
+    const added = await profiled(`scale-${args.cores}-fill`, async () => await fillLedger(service, keys, args.receipts))
     console.log(`${num(added)} receipts added through ReceiptsLog.appendBatch in ${secs(performance.now() - t)}`)
-    const after = await figures()
+    const after = await profiled(`scale-${args.cores}-figures-after`, figures)
     console.log(`per-request figures with ${num(added + args.cores + args.changed)} receipts: ${describe(after.wall)}; CPU per request ${describe(after.cpu)}`)
 
     printTable(['request', `wall before (lowest median of ${ROUNDS} × ${num(REQUESTS)})`, 'after', 'change', 'CPU before', 'after', 'change'], (['verify', 'receipts', 'cores'] as const).map((k) =>

@@ -107,7 +107,7 @@ export type InflightLeavesRecord = { v: 1 } & Pick<InflightBatch, 'id' | 'root' 
 /** An in-flight batch's small state record, replaced on every transition. */
 export type InflightStateRecord = { v: 1 } & Pick<InflightBatch, 'state' | 'updatedAt' | 'attempts' | 'tx' | 'mined' | 'final' | 'reorgs'>
 
-function parseLeaves (value: unknown): InflightLeavesRecord {
+export function parseInflightLeaves (value: unknown): InflightLeavesRecord {
   const json = record(value, 'the in-flight batch', ['v', 'id', 'root', 'seq', 'createdAt', 'leaves', 'roots'], ['resealOf'])
   if (json.v !== 1) throw new Invalid(`in-flight batch version ${String(json.v)} is not 1`)
   const leaves = array(json.leaves, 'leaves', head)
@@ -126,7 +126,7 @@ function parseLeaves (value: unknown): InflightLeavesRecord {
   return out
 }
 
-function parseState (value: unknown): InflightStateRecord {
+export function parseInflightState (value: unknown): InflightStateRecord {
   const json = record(value, 'the in-flight state', ['v', 'state', 'updatedAt', 'attempts', 'reorgs'], ['tx', 'mined', 'final'])
   if (json.v !== 1) throw new Invalid(`in-flight state version ${String(json.v)} is not 1`)
   const out: InflightStateRecord = {
@@ -148,8 +148,13 @@ function parseState (value: unknown): InflightStateRecord {
 /** An in-flight batch from its two files (inflight-store.ts). */
 export function parseInflightParts (value: unknown): InflightBatch {
   const { leaves, state } = (value ?? {}) as { leaves?: unknown, state?: unknown }
-  const { v: _v, ...fixed } = parseLeaves(leaves)
-  const { v: _w, ...current } = parseState(state)
+  return joinInflight(parseInflightLeaves(leaves), parseInflightState(state))
+}
+
+/** An in-flight batch from its two parsed records. */
+export function joinInflight (leaves: InflightLeavesRecord, state: InflightStateRecord): InflightBatch {
+  const { v: _v, ...fixed } = leaves
+  const { v: _w, ...current } = state
   return { ...fixed, ...current }
 }
 

@@ -12,7 +12,8 @@ import { LedgerError } from './errors'
 import * as K from './keys'
 import { LedgerBee, type LazyEntry, type Range } from './ledger-bee'
 import { slice } from './log-ranges'
-import { ensureSealIndex, INDEX_MARKER, planSealIndex, verifySealKeys } from './seal-index'
+import { latestOf, type ReceiptsView } from './log-views'
+import { ensureSealIndex, INDEX_MARKER, indexLayout, planSealIndex, SPARSE_INDEX_MARKER, verifySealKeys, type IndexLayout } from './seal-index'
 import { batchOf, incidentOf, receiptOf } from './log-entries'
 import { appendMigration, listMigrations } from './migrations'
 import { pageBatchLeaves, pageBatches, pageIncidents, pageReceipts } from './log-pages'
@@ -23,27 +24,21 @@ import { asInput, asStored, jsonValue, uint } from './validate'
 
 export const RECEIPTS_CORE = 'hyperseal/receipts'
 export type { TimeFilter } from './time-filter'
-
-/** Every seal of one core, read at once; see `ReceiptsLog.receiptsViews`. */
-export interface ReceiptsView {
-  /** What `receiptsAt(key, length)` gives. */
-  at (length: number): ReceiptEntry[]
-  /** What `receipts(key)` gives. */
-  all (): ReceiptEntry[]
-}
+export type { ReceiptsView } from './log-views'
 
 export class ReceiptsLog {
-  private constructor (private readonly bee: LedgerBee) {}
+  /** The seal index layout new batches write (seal-index.ts): v2 for a new log, an older log's own. */
+  private constructor (private readonly bee: LedgerBee, private readonly layout: IndexLayout = 'v2') {}
 
   static async open (store: Corestore, coreName = RECEIPTS_CORE): Promise<ReceiptsLog> {
     const bee = await LedgerBee.open(store, coreName, { appendOnly: true, what: 'receipts log' })
     try {
       await ensureSealIndex(bee)
+      return new ReceiptsLog(bee, await indexLayout(bee) ?? 'v2')
     } catch (err) {
       await bee.close()
       throw err
     }
-    return new ReceiptsLog(bee)
   }
 
   /** Another service's receipts log, read-only (e.g. a sparse replica from its peers): every record is parsed and checked as on our own. */
@@ -73,7 +68,7 @@ export class ReceiptsLog {
         seq = last === undefined ? 0 : batchOf(last).seq + 1
       }
       const receipts = batch.receipts(seq)
-      const index = await planSealIndex(tx, seq, receipts.map(({ receipt: { head } }) => ({ key: head.key, length: head.length, fork: head.fork, receiptKey: K.receiptKey(head.key, head.length, seq, head.fork) })))
+      const index = await planSealIndex(tx, seq, receipts.map(({ receipt: { head } }) => ({ key: head.key, length: head.length, fork: head.fork, receiptKey: K.receiptKey(head.key, head.length, seq, head.fork) })), this.layout)
       // A batch not written before has a new seq, and every key below but the reseal ones names
       // its seq: none can exist yet, so they are written without reading first. The same batch
       // again (after a crash) checks every key against what is stored.
@@ -89,7 +84,7 @@ export class ReceiptsLog {
       }
       for (const [k, v] of index) writes.push(await put(k, v))
       // Batch 0 of a new log says the log is indexed (a log that had receipts got it at open).
-      if (seq === 0) writes.push(await tx.putOnce(INDEX_MARKER, 'v1'))
+      if (seq === 0) writes.push(await (this.layout === 'v1' ? tx.putOnce(INDEX_MARKER, 'v1') : tx.putOnce(SPARSE_INDEX_MARKER, 'v2')))
       for (const root of batch.resealOf) writes.push(await tx.putOnce(K.resealKey(root), seq))
       return { seq, created: writes.includes('written') }
     })
@@ -221,7 +216,8 @@ export class ReceiptsLog {
       const mine = slice(entries, K.prefixRange(K.receiptPrefix(k)))
       return {
         at: (length) => this.parseAll(slice(mine, K.prefixRange(K.receiptLengthPrefix(k, length) + K.SEP))),
-        all: () => this.parseAll(mine)
+        all: () => this.parseAll(mine),
+        latest: () => latestOf(mine)
       }
     })
   }

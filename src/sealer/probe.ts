@@ -14,18 +14,6 @@ export const sameHead = (a: HeadJson, b: HeadJson): boolean =>
   a.key === b.key && a.length === b.length && a.fork === b.fork && a.treeHash === b.treeHash
 
 /**
- * The most recently sealed head of a core (highest batch seq), not the longest: after a rewind
- * was sealed, later heads are compared with the rewound history, so one rewind is one incident.
- */
-function lastSealed (entries: ReceiptEntry[]): ReceiptEntry | null {
-  let last: ReceiptEntry | null = null
-  for (const entry of entries) {
-    if (last === null || entry.batch > last.batch) last = entry
-  }
-  return last
-}
-
-/**
  * Cores probed at once. A probe mostly waits (tree nodes from storage, a peer's block or head),
  * so probes overlap; their results are then taken one by one in watch order, so the outcome
  * (and the incidents written) is what probing one at a time gives.
@@ -135,7 +123,9 @@ async function probeHeld (deps: SealerDeps, key: string, seals: SealsRead, ctx: 
  */
 async function checkChanged (deps: SealerDeps, key: string, head: Head, json: HeadJson, seals: ReceiptsView, opts: { deadline: number, wasStale: boolean }): Promise<Check | undefined> {
   await deps.watcher.holdBlock(key, head, { deadline: opts.deadline, failFast: opts.wasStale })
-  const last = lastSealed(seals.all())
+  // The most recently sealed head (highest batch seq), not the longest: after a rewind was
+  // sealed, later heads are compared with the rewound history, so one rewind is one incident.
+  const last = seals.latest()
   if (last === null) return undefined
   const sealed = last.receipt.head
   const prefix = await deps.watcher.checkPrefix(key, { length: sealed.length, fork: sealed.fork, treeHash: sealed.treeHash }, { deadline: opts.deadline })

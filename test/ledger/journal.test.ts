@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { readdirSync, statSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Hyperbee from 'hyperbee'
 import { Journal, JOURNAL_CORE, openDataDir, type DataDir, type StaleMark } from '../../src/ledger'
@@ -173,6 +173,25 @@ describe('ledger: journal', function () {
       await journal.removeInflight(root)
       expect(readdirSync(dir).filter((n) => !BESIDE.has(n))).to.deep.equal([]) // the watch list and the pass history live beside the batches
       await expectCode(journal.prepareBatch({ root: hex32(), leaves, roots: [roots[0].slice(1)] }), 'BAD_INPUT')
+    })
+
+    it('checks a leaves file again whenever it changed since it was last read (read once, then tampered with)', async function () {
+      const dir = join(dataDir.dir, 'journal')
+      const { id } = await prepared()
+      const before = await journal.getInflight(id)
+      expect(before?.leaves).to.have.length(1)
+      // Read twice: the second read reuses what the first parsed.
+      expect(await journal.getInflight(id)).to.deep.equal(before)
+      const file = join(dir, `${id}.leaves.json`)
+      const text = readFileSync(file, 'utf8')
+      const json = JSON.parse(text) as { leaves: Array<{ treeHash: string }> }
+      json.leaves[0].treeHash = 'not a tree hash'
+      writeFileSync(file, JSON.stringify(json))
+      await expectCode(journal.getInflight(id), 'CORRUPT_ENTRY')
+      await expectCode(journal.markSent(id, tx(1)), 'CORRUPT_ENTRY')
+      // Put back as written: read as before.
+      writeFileSync(file, text)
+      expect(await journal.getInflight(id)).to.deep.equal(before)
     })
 
     it('survives torn writes: a leftover temp file and a prepare cut before its state are dropped at open', async function () {

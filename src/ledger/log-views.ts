@@ -1,0 +1,44 @@
+/**
+ * Every seal of one core from one range read of the receipts log (`ReceiptsLog.receiptsViews`),
+ * parsed only when asked.
+ */
+import * as K from './keys'
+import type { LazyEntry } from './ledger-bee'
+import { receiptOf } from './log-entries'
+import type { ReceiptEntry } from './log-records'
+
+/** Every seal of one core, read at once; see `ReceiptsLog.receiptsViews`. */
+export interface ReceiptsView {
+  /** What `receiptsAt(key, length)` gives. */
+  at (length: number): ReceiptEntry[]
+  /** What `receipts(key)` gives. */
+  all (): ReceiptEntry[]
+  /**
+   * The most recently sealed of `all()` (highest batch seq; the first of them in key order),
+   * or null. Chosen by the seq in each key and only that one parsed: a pass asks it of every
+   * changed core, whose history may hold thousands of receipts.
+   */
+  latest (): ReceiptEntry | null
+}
+
+/** The batch seq a receipt key names (`receipt!<key>!<length>!<seq>!<fork>`); null when the key is not one. */
+function seqOfReceiptKey (key: string): number | null {
+  const parts = key.split(K.SEP)
+  const seq = Number(parts[3])
+  return parts.length === 5 && /^\d{16}$/.test(parts[3]) && Number.isSafeInteger(seq) ? seq : null
+}
+
+/** `ReceiptsView.latest` over a core's entries: a key that names no seq is parsed, and fails as a corrupt entry. */
+export function latestOf (entries: LazyEntry[]): ReceiptEntry | null {
+  let best: LazyEntry | null = null
+  let bestSeq = -1
+  for (const e of entries) {
+    const seq = seqOfReceiptKey(e.key)
+    if (seq === null) return receiptOf({ key: e.key, value: e.value() })
+    if (seq > bestSeq) {
+      best = e
+      bestSeq = seq
+    }
+  }
+  return best === null ? null : receiptOf({ key: best.key, value: best.value() })
+}
