@@ -3,6 +3,8 @@ import { Counter, Gauge, type Registry } from 'prom-client'
 /** The seal pass's Prometheus metrics, registered on the service's registry. */
 export interface SealerMetrics {
   passes: Counter<'result'>
+  /** Later anchors' scheduled runs by anchor and result (ok, failed). */
+  anchorRuns: Counter<'anchor' | 'result'>
   headsSealed: Counter
   incidents: Counter<'kind'>
   gasUsed: Counter
@@ -22,6 +24,7 @@ export function createSealerMetrics (registry: Registry): SealerMetrics {
   const registers = [registry]
   return {
     passes: new Counter({ name: 'hyperseal_seal_passes_total', help: 'Seal passes by result (sealed, unchanged, failed).', labelNames: ['result'], registers }),
+    anchorRuns: new Counter({ name: 'hyperseal_anchor_runs_total', help: 'Runs of the later anchors (secondary chains, TSAs) by anchor and result (ok, failed); a failed run is retried at its next tick.', labelNames: ['anchor', 'result'], registers }),
     headsSealed: new Counter({ name: 'hyperseal_heads_sealed_total', help: 'Heads written with a final receipt (the receipts log head included).', registers }),
     incidents: new Counter({ name: 'hyperseal_incidents_total', help: 'Rewinds and forks recorded in the receipts log, each once (whichever path detected it, across restarts).', labelNames: ['kind'], registers }),
     gasUsed: new Counter({ name: 'hyperseal_gas_used_total', help: 'Gas used by seal transactions that sealed a batch.', registers }),
