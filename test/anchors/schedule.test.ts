@@ -6,6 +6,7 @@
 import { expect } from 'chai'
 import { JsonRpcProvider } from 'ethers'
 import type { Counter } from 'prom-client'
+import { SECRET, TestReceiver } from '../alerts/helpers'
 import { sealCount } from '../faults/helpers'
 import { appendN, onCleanup, runCleanups, waitFor } from '../heads/helpers'
 import { openService, sealedWriter } from '../sealer/helpers'
@@ -81,5 +82,21 @@ describe('anchors: each on its own schedule', function () {
     expect(roots[0]).to.not.equal(roots[1])
     expect(await sealCount(l1.rpcUrl, l1.contract)).to.equal(2)
     expect((await service.verify(writer.key, 2)).clocks?.map((c) => [c.name, c.ok])).to.deep.equal([['primary', true], ['l1', true]])
+  })
+
+  it('an anchor behind its own schedule raises anchor_behind, judged against its own interval', async () => {
+    const l1 = await secondaryChain(31344)
+    const receiver = await TestReceiver.start()
+    const { service } = await openService({
+      env: { ...anchorsConfig(l1, { schedule: '0 * * * *' }), HYPERSEAL_SCHEDULE: NEVER, HYPERSEAL_ALERT_URLS: receiver.url, HYPERSEAL_ALERT_SECRET: SECRET },
+      alertRetry: { baseMs: 50, maxMs: 500 }
+    })
+    // Four hours on with no run of the hourly anchor: behind (3 × 3600 s). The primary's yearly schedule is not.
+    await service.checkAlerts(Date.now() + 4 * 3600_000)
+    await waitFor(() => receiver.ofKind('anchor_behind').length >= 1, 'anchor_behind delivered', 30_000)
+    const [alert] = receiver.ofKind('anchor_behind')
+    expect(alert.details).to.deep.include({ anchor: 'l1', intervalSeconds: 3600, factor: 3 })
+    expect(receiver.ofKind('anchor_behind').map((a) => a.details.anchor)).to.deep.equal(['l1'])
+    expect(await service.anchorNow(['l1'])).to.deep.equal([{ name: 'l1', ok: true }])
   })
 })
