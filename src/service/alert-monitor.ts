@@ -63,7 +63,11 @@ export class AlertMonitor {
 
   constructor (private readonly deps: { alerts: Alerter, metrics: SealerMetrics, account: SealerAccountReader, schedule: string, logger: Logger, startedAt: number, anchors?: ReadonlyArray<{ name: string, schedule: string }> }) {
     this.lastGoodPass = deps.startedAt
-    for (const a of deps.anchors ?? []) this.anchorsCaughtUp.set(a.name, deps.startedAt)
+    for (const a of deps.anchors ?? []) {
+      this.anchorsCaughtUp.set(a.name, deps.startedAt)
+      deps.metrics.anchorLastSuccess.set({ anchor: a.name }, deps.startedAt / 1000)
+      deps.metrics.anchorInterval.set({ anchor: a.name }, nominalIntervalSeconds(a.schedule))
+    }
     deps.metrics.lastGoodPass.set(deps.startedAt / 1000)
     deps.metrics.scheduleInterval.set(nominalIntervalSeconds(deps.schedule))
     deps.metrics.daysOfFunds.set(Infinity)
@@ -84,7 +88,9 @@ export class AlertMonitor {
 
   /** A later anchor's run ended with everything since its mark covered and recorded. */
   anchorCaughtUp (name: string, at = Date.now()): void {
-    if (this.anchorsCaughtUp.has(name)) this.anchorsCaughtUp.set(name, at)
+    if (!this.anchorsCaughtUp.has(name)) return
+    this.anchorsCaughtUp.set(name, at)
+    this.deps.metrics.anchorLastSuccess.set({ anchor: name }, at / 1000)
   }
 
   /**
