@@ -166,7 +166,8 @@ export function loadConfig (opts: { env?: NodeJS.ProcessEnv, flags?: ConfigInput
     if (value !== undefined && value !== '') fromEnv[field] = value
   }
   const raw: ConfigInput = { ...fromFile, ...fromEnv, ...stripUndefined(flags) }
-  return { ...validate(raw, env), anchors: parseAnchors(fromFile.anchors, env, filePath ?? '.') }
+  const config = validate(raw, env)
+  return { ...config, anchors: parseAnchors(fromFile.anchors, env, filePath ?? '.', config.schedule) }
 }
 
 function validate (raw: ConfigInput, env: NodeJS.ProcessEnv): Omit<Config, 'anchors'> {

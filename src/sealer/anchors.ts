@@ -1,16 +1,19 @@
 /**
- * Later anchors, each on its own schedule (every N seal passes): after the primary seal, more
- * clocks for the same batch roots (src/seal anchor.ts, docs/formats.md "Receipt (v2)").
+ * Later anchors, each on its own cron schedule (src/sealer anchor-schedule.ts drives them; the
+ * service runs them inside the seal single flight): more clocks for the primary batch roots
+ * (src/seal anchor.ts, docs/formats.md "Receipt (v2)").
  *
  * - A secondary EVM anchor seals, on its own chain's HyperSeal contract, one root over every
- *   primary batch root recorded since its last seal, waits for its confirmations, then records
- *   each batch root's inclusion proof in the receipts log (append-only: the receipts stay as they
- *   were acknowledged; readers join the anchors in).
+ *   primary batch root recorded since its mark, waits until the seal is final by the anchor's
+ *   own rule (confirmations, or the chain's `finalized` tag), then records each batch root's
+ *   inclusion proof in the receipts log (append-only: the receipts stay as they were
+ *   acknowledged; readers join the anchors in).
  * - A time-stamping authority gets one RFC 3161 request per batch root (with a nonce); the token
  *   is checked before it is recorded.
  *
- * Idempotent after a crash: the anchor root over the same batch roots is the same root, and a
- * root already sealed on the secondary chain is found there (`findSeal`), not sent again.
+ * No orphan roots: the secondary root and what it covers are journaled before the seal is sent
+ * (anchor-intent.ts); a run first finishes a journaled root (found on chain, or sent) and only
+ * then covers newer batches.
  *
  * An anchor's records change the receipts log, so the next pass seals the log's head alone (a
  * log-only batch). Such batches never trigger an anchor by themselves: the secondary chain
@@ -18,21 +21,25 @@
  * an idle service would anchor its own anchor records forever.
  */
 import { ChainError, type ChainClient } from '../chain'
-import type { BatchRecord, ReceiptsLog } from '../ledger'
+import type { BatchRecord, Journal, ReceiptsLog } from '../ledger'
 import { buildAnchorTree, type SealInfo } from '../seal'
 import { errInfo, type Logger } from '../util'
+import { clearIntent, readIntent, writeIntent, type AnchorIntent } from './anchor-intent'
+import type { FaultPoint } from './faults'
 
 interface Scheduled {
   name: string
-  /** Runs after every Nth seal pass (1: every pass). */
-  everyPasses: number
+  /** Cron expression (node-cron, as the seal schedule): when this anchor runs. */
+  schedule: string
 }
 
 export interface EvmAnchorTarget extends Scheduled {
   type: 'evm'
   client: ChainClient
   chainId: number
-  confirmations: number
+  /** When the secondary seal is final, and so recorded: confirmations (1 = mined) or the chain's `finalized` tag. */
+  finality: number | 'finalized'
+  /** Bound on waiting for that finality in one run (default 10 min); past it the root stays journaled and the next run finishes it. */
   confirmTimeoutMs?: number
 }
 
@@ -46,20 +53,25 @@ export type AnchorTarget = EvmAnchorTarget | TsaAnchorTarget
 
 export interface AnchorDeps {
   log: ReceiptsLog
+  /** Where a secondary anchor's intent is kept until its records are written. */
+  journal: Journal
   logger: Logger
   anchors: readonly AnchorTarget[]
+  /** Crash points for the recovery trials (faults.ts). */
+  fault?: (point: FaultPoint) => void
 }
+
+export interface AnchorRun { name: string, ok: boolean, error?: unknown }
 
 /** At most this many batch roots under one secondary root (the rest wait for the next one). */
 const MAX_ROOTS = 4096
 
-/** The batches the anchor has not covered yet, oldest first. */
 const logOnly = (log: ReceiptsLog, batch: BatchRecord): boolean => batch.leaves.every((l) => l.key === log.key.toString('hex'))
 
-async function uncovered (log: ReceiptsLog, name: string): Promise<BatchRecord[]> {
-  const mark = await log.anchorMark(name)
+/** The batches after `throughSeq` (all when null), oldest first. */
+async function batchesAfter (log: ReceiptsLog, throughSeq: number | null): Promise<BatchRecord[]> {
   const latest = await log.latestBatch()
-  const from = mark === null ? 0 : mark.throughSeq + 1
+  const from = throughSeq === null ? 0 : throughSeq + 1
   if (latest === null || latest.seq < from) return []
   const out: BatchRecord[] = []
   for (let seq = from; seq <= latest.seq && out.length < MAX_ROOTS; seq++) {
@@ -69,45 +81,76 @@ async function uncovered (log: ReceiptsLog, name: string): Promise<BatchRecord[]
   return out
 }
 
-async function sealSecondary (target: EvmAnchorTarget, root: string, leafCount: number): Promise<SealInfo> {
+const markOf = async (log: ReceiptsLog, name: string): Promise<number | null> => (await log.anchorMark(name))?.throughSeq ?? null
+
+/** Finds the root sealed on the secondary chain, or seals it; then waits for the anchor's finality. */
+async function sealSecondary (deps: AnchorDeps, target: EvmAnchorTarget, root: string, leafCount: number): Promise<SealInfo> {
   const { client } = target
+  const timeoutMs = target.confirmTimeoutMs ?? 10 * 60_000
   let found = await client.findSeal(root)
   if (found === null) {
     try {
       const sent = await client.seal(root, leafCount)
-      await client.waitMined(sent.txHash, target.confirmTimeoutMs ?? 10 * 60_000)
+      await client.waitMined(sent.txHash, timeoutMs)
     } catch (err) {
       if (!(err instanceof ChainError && err.code === 'REVERTED_ALREADY_SEALED')) throw err
     }
+    deps.fault?.('anchor-after-mined')
     found = await client.findSeal(root)
     if (found === null) throw new ChainError('RPC_BAD_ANSWER', `The anchor root ${root} was mined but the chain does not report it sealed.`)
   }
-  await client.waitForConfirmations(found.txHash, Math.max(1, target.confirmations), target.confirmTimeoutMs)
-  // Read again after the confirmations: a reorg meanwhile moves the seal.
+  // A chain without the `finalized` tag fails here with RPC_ERROR, as the primary's wait does:
+  // nothing is recorded, the root stays journaled, and the log says to count confirmations.
+  await client.waitForConfirmations(found.txHash, target.finality === 'finalized' ? 'finalized' : Math.max(1, target.finality), timeoutMs)
+  // Read again once final: a reorg meanwhile moves the seal.
   const final = await client.findSeal(root)
-  if (final === null) throw new ChainError('RPC_BAD_ANSWER', `The anchor root ${root} disappeared while waiting for confirmations; the next anchor pass seals it again.`)
+  if (final === null) throw new ChainError('RPC_BAD_ANSWER', `The anchor root ${root} disappeared while waiting for finality; the next anchor run seals it again.`)
   return { chainId: target.chainId, contract: client.contractAddress.toLowerCase(), root, leafCount: final.leafCount, txHash: final.txHash, blockNumber: final.blockNumber, blockHash: final.blockHash, timestamp: final.timestamp }
 }
 
-/** One secondary seal over the batch roots since the last one; the anchor root, or null when there was nothing new. */
-export async function runEvmAnchor (deps: AnchorDeps, target: EvmAnchorTarget): Promise<string | null> {
-  const batches = await uncovered(deps.log, target.name)
-  if (batches.every((b) => logOnly(deps.log, b))) return null
-  const roots = [...new Set(batches.map((b) => b.root))]
-  const tree = buildAnchorTree(roots)
-  const seal = await sealSecondary(target, tree.root, tree.leafCount)
+/** Seals the intent's root (or finds it), records its proofs and mark, then forgets the intent. */
+async function finishIntent (deps: AnchorDeps, target: EvmAnchorTarget, intent: AnchorIntent): Promise<string> {
+  const tree = buildAnchorTree(intent.roots)
+  const seal = await sealSecondary(deps, target, tree.root, tree.leafCount)
   await deps.log.appendAnchor(
-    { name: target.name, throughSeq: batches[batches.length - 1].seq, root: tree.root },
-    roots.map((batchRoot) => ({ batchRoot, anchor: { type: 'evm', name: target.name, seal, proof: tree.proofFor(batchRoot) } }))
+    { name: target.name, throughSeq: intent.throughSeq, root: tree.root },
+    intent.roots.map((batchRoot) => ({ batchRoot, anchor: { type: 'evm', name: target.name, seal, proof: tree.proofFor(batchRoot) } }))
   )
-  deps.logger.info({ anchor: target.name, chainId: target.chainId, root: tree.root, batches: roots.length, tx: seal.txHash }, 'secondary anchor sealed and final')
+  await clearIntent(deps.journal, target.name)
+  deps.logger.info({ anchor: target.name, chainId: target.chainId, root: tree.root, batches: intent.roots.length, tx: seal.txHash }, 'secondary anchor sealed and final')
   return tree.root
+}
+
+/**
+ * Secondary seals until the anchor covers every batch so far: first a root a crash left
+ * journaled (when its mark is not written yet), then one root over the batches since the mark.
+ * The roots recorded, oldest first (empty when there was nothing new).
+ */
+export async function runEvmAnchor (deps: AnchorDeps, target: EvmAnchorTarget): Promise<string[]> {
+  const recorded: string[] = []
+  const pending = await readIntent(deps.journal, target.name)
+  const mark = await markOf(deps.log, target.name)
+  if (pending !== null) {
+    if (mark !== null && mark >= pending.throughSeq) {
+      await clearIntent(deps.journal, target.name) // recorded, then the crash came before the intent was cleared
+    } else {
+      deps.logger.info({ anchor: target.name, root: pending.root, throughSeq: pending.throughSeq }, 'finishing the secondary anchor root journaled before a stop')
+      recorded.push(await finishIntent(deps, target, pending))
+    }
+  }
+  const batches = await batchesAfter(deps.log, await markOf(deps.log, target.name))
+  if (batches.every((b) => logOnly(deps.log, b))) return recorded
+  const roots = [...new Set(batches.map((b) => b.root))]
+  const intent: AnchorIntent = { root: buildAnchorTree(roots).root, throughSeq: batches[batches.length - 1].seq, roots }
+  await writeIntent(deps.journal, target.name, intent) // before anything is sent
+  recorded.push(await finishIntent(deps, target, intent))
+  return recorded
 }
 
 /** One token per batch root since the last; the roots stamped. */
 export async function runTsaAnchor (deps: AnchorDeps, target: TsaAnchorTarget): Promise<string[]> {
   const stamped: string[] = []
-  for (const batch of await uncovered(deps.log, target.name)) {
+  for (const batch of await batchesAfter(deps.log, await markOf(deps.log, target.name))) {
     if (logOnly(deps.log, batch)) continue // covered by the next mark, unstamped
     // A fresh Uint8Array: a small Buffer is a view into a shared pool, which WebCrypto would read whole.
     const { token, time } = await target.stamp(new Uint8Array(Buffer.from(batch.root.slice(2), 'hex')))
@@ -120,20 +163,21 @@ export async function runTsaAnchor (deps: AnchorDeps, target: TsaAnchorTarget): 
 }
 
 /**
- * The anchors due after seal pass number `pass` (counted from 1): each runs on its own; one that
- * fails is logged and tried again when next due (nothing is lost: it covers every batch since its mark).
+ * Runs the anchors named (all when `names` is undefined), each on its own: one that fails is
+ * logged and reported, and covers these batches at its next run (nothing is lost: every run
+ * covers everything since its mark).
  */
-export async function runAnchorPasses (deps: AnchorDeps, pass: number): Promise<Array<{ name: string, ok: boolean }>> {
-  const out: Array<{ name: string, ok: boolean }> = []
+export async function runAnchors (deps: AnchorDeps, names?: readonly string[]): Promise<AnchorRun[]> {
+  const out: AnchorRun[] = []
   for (const target of deps.anchors) {
-    if (pass % target.everyPasses !== 0) continue
+    if (names !== undefined && !names.includes(target.name)) continue
     try {
       if (target.type === 'evm') await runEvmAnchor(deps, target)
       else await runTsaAnchor(deps, target)
       out.push({ name: target.name, ok: true })
     } catch (err) {
-      deps.logger.error({ anchor: target.name, err: errInfo(err) }, 'anchor pass failed; it covers these batches when next due')
-      out.push({ name: target.name, ok: false })
+      deps.logger.error({ anchor: target.name, err: errInfo(err) }, 'anchor run failed; its next run covers these batches')
+      out.push({ name: target.name, ok: false, error: err })
     }
   }
   return out

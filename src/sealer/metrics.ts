@@ -3,6 +3,11 @@ import { Counter, Gauge, type Registry } from 'prom-client'
 /** The seal pass's Prometheus metrics, registered on the service's registry. */
 export interface SealerMetrics {
   passes: Counter<'result'>
+  /** Later anchors' scheduled runs by anchor and result (ok, failed). */
+  anchorRuns: Counter<'anchor' | 'result'>
+  /** Each later anchor: when a run last ended caught up, and its schedule's interval (the rule `HypersealLaterAnchorBehind`). */
+  anchorLastSuccess: Gauge<'anchor'>
+  anchorInterval: Gauge<'anchor'>
   headsSealed: Counter
   incidents: Counter<'kind'>
   gasUsed: Counter
@@ -22,6 +27,9 @@ export function createSealerMetrics (registry: Registry): SealerMetrics {
   const registers = [registry]
   return {
     passes: new Counter({ name: 'hyperseal_seal_passes_total', help: 'Seal passes by result (sealed, unchanged, failed).', labelNames: ['result'], registers }),
+    anchorRuns: new Counter({ name: 'hyperseal_anchor_runs_total', help: 'Runs of the later anchors (secondary chains, TSAs) by anchor and result (ok, failed); a failed run is retried at its next tick.', labelNames: ['anchor', 'result'], registers }),
+    anchorLastSuccess: new Gauge({ name: 'hyperseal_anchor_last_success_timestamp_seconds', help: 'When each later anchor last ended a run with every batch covered and recorded; the service start until one does.', labelNames: ['anchor'], registers }),
+    anchorInterval: new Gauge({ name: 'hyperseal_anchor_schedule_interval_seconds', help: 'The nominal interval of each later anchor\'s own schedule (cron).', labelNames: ['anchor'], registers }),
     headsSealed: new Counter({ name: 'hyperseal_heads_sealed_total', help: 'Heads written with a final receipt (the receipts log head included).', registers }),
     incidents: new Counter({ name: 'hyperseal_incidents_total', help: 'Rewinds and forks recorded in the receipts log, each once (whichever path detected it, across restarts).', labelNames: ['kind'], registers }),
     gasUsed: new Counter({ name: 'hyperseal_gas_used_total', help: 'Gas used by seal transactions that sealed a batch.', registers }),

@@ -58,8 +58,16 @@ export class AlertMonitor {
   private timer: NodeJS.Timeout | null = null
   private checking: Promise<void> | null = null
 
-  constructor (private readonly deps: { alerts: Alerter, metrics: SealerMetrics, account: SealerAccountReader, schedule: string, logger: Logger, startedAt: number }) {
+  /** Each later anchor: when a run of it last ended caught up (the start counts as one). */
+  private readonly anchorsCaughtUp = new Map<string, number>()
+
+  constructor (private readonly deps: { alerts: Alerter, metrics: SealerMetrics, account: SealerAccountReader, schedule: string, logger: Logger, startedAt: number, anchors?: ReadonlyArray<{ name: string, schedule: string }> }) {
     this.lastGoodPass = deps.startedAt
+    for (const a of deps.anchors ?? []) {
+      this.anchorsCaughtUp.set(a.name, deps.startedAt)
+      deps.metrics.anchorLastSuccess.set({ anchor: a.name }, deps.startedAt / 1000)
+      deps.metrics.anchorInterval.set({ anchor: a.name }, nominalIntervalSeconds(a.schedule))
+    }
     deps.metrics.lastGoodPass.set(deps.startedAt / 1000)
     deps.metrics.scheduleInterval.set(nominalIntervalSeconds(deps.schedule))
     deps.metrics.daysOfFunds.set(Infinity)
@@ -78,12 +86,22 @@ export class AlertMonitor {
     await this.deps.alerts.observe({ kind: 'pass', error: err === null ? null : errInfo(err) })
   }
 
+  /** A later anchor's run ended with everything since its mark covered and recorded. */
+  anchorCaughtUp (name: string, at = Date.now()): void {
+    if (!this.anchorsCaughtUp.has(name)) return
+    this.anchorsCaughtUp.set(name, at)
+    this.deps.metrics.anchorLastSuccess.set({ anchor: name }, at / 1000)
+  }
+
   /**
-   * Every anchor with its freshness. Only the primary (this chain, on the service's schedule)
-   * for now; further anchors add their own entry here, each with its own schedule.
+   * Every anchor with its freshness: the primary on the service's schedule, each later anchor on
+   * its own (decide.ts judges each against its own interval).
    */
   anchors (): AnchorState[] {
-    return [{ anchor: 'primary', caughtUpAt: this.lastGoodPass, intervalSeconds: nominalIntervalSeconds(this.deps.schedule) }]
+    return [
+      { anchor: 'primary', caughtUpAt: this.lastGoodPass, intervalSeconds: nominalIntervalSeconds(this.deps.schedule) },
+      ...(this.deps.anchors ?? []).map((a) => ({ anchor: a.name, caughtUpAt: this.anchorsCaughtUp.get(a.name)!, intervalSeconds: nominalIntervalSeconds(a.schedule) }))
+    ]
   }
 
   /** Checks anchors and funds now (`now` in ms: tests judge a later moment). Never throws. */

@@ -1,13 +1,13 @@
 /**
  * The service's later anchors (config `anchors`): a client and a reader per secondary chain, the
- * RFC 3161 requester per TSA, what the trust root lists for them, and the passes that run them
- * after the primary seal pass (src/sealer anchors.ts).
+ * RFC 3161 requester per TSA, and what the trust root lists for them. The service runs each on its
+ * own cron schedule inside the seal single flight (src/sealer anchors.ts).
  */
 import { createChainClient, createChainReader, HYPERSEAL_CODE_HASH, type ChainClient, type ChainReader } from '../chain'
 import type { AnchorConfig, TsaAnchorConfig } from '../config'
 import { checkRfc3161Token, type AnchorSources, type TimestampChecker } from '../evidence'
 import { parseTsaTrust, requestTimestamp } from '../timestamp'
-import type { AnchorTarget } from '../sealer'
+import { runAnchors, SealerError, type AnchorDeps, type AnchorRun, type AnchorTarget, type SealerMetrics, type SingleFlight } from '../sealer'
 import type { TrustedChain, TrustedTsa } from '../trust'
 
 /**
@@ -39,7 +39,7 @@ function tsaTarget (a: TsaAnchorConfig, port: TimestampPort): AnchorTarget {
   return {
     type: 'rfc3161',
     name: a.name,
-    everyPasses: a.everyPasses,
+    schedule: a.schedule,
     // "Tokens checked on receipt": a token that does not verify against the pinned chain is never recorded.
     stamp: async (root) => {
       const got = await port.request(a.url, root, trusted)
@@ -72,7 +72,7 @@ export async function openAnchors (anchors: readonly AnchorConfig[], port: Times
       const client = await createChainClient({ rpcUrl: a.rpc, contractAddress: a.contract, signerKey: a.sealerKey, expectedChainId: a.chainId, ...timeout })
       clients.push(client)
       readers.set(a.chainId, await createChainReader({ rpcUrl: a.rpc, expectedChainId: a.chainId, ...timeout }))
-      out.targets.push({ type: 'evm', name: a.name, everyPasses: a.everyPasses, client, chainId: a.chainId, confirmations: a.finality === 'finalized' ? 1 : a.finality.confirmations })
+      out.targets.push({ type: 'evm', name: a.name, schedule: a.schedule, client, chainId: a.chainId, finality: a.finality === 'finalized' ? 'finalized' : a.finality.confirmations })
       // No RPC hint: a configured URL may carry credentials.
       out.trust.chains.push({ chainId: a.chainId, embedded: false, contracts: [{ address: a.contract.toLowerCase(), codeHash: HYPERSEAL_CODE_HASH, deployBlock: 0 }], finality: a.finality, rpc: [] })
     }
@@ -81,4 +81,28 @@ export async function openAnchors (anchors: readonly AnchorConfig[], port: Times
     throw err
   }
   return out
+}
+
+/**
+ * Runs the later anchors named (all by default) inside the seal single flight, never beside a
+ * pass that writes the receipts log: a pass running now is waited for, not skipped (an hourly
+ * tick meets the every-minute pass often). Each anchor's failure is logged, counted and
+ * reported; its next run covers the same batches.
+ */
+export async function anchorsInFlight (o: { flight: SingleFlight, closed: () => boolean, deps: AnchorDeps, metrics: SealerMetrics, monitor: { anchorCaughtUp: (name: string) => void } }, names?: readonly string[]): Promise<AnchorRun[]> {
+  for (;;) {
+    if (o.closed()) throw new SealerError('CLOSED', 'The service is shutting down.')
+    await o.flight.idle()
+    try {
+      const runs = await o.flight.run(async () => await runAnchors(o.deps, names))
+      for (const r of runs) {
+        o.metrics.anchorRuns.inc({ anchor: r.name, result: r.ok ? 'ok' : 'failed' })
+        if (r.ok) o.monitor.anchorCaughtUp(r.name)
+      }
+      return runs
+    } catch (err) {
+      // Another caller took the flight between idle() and run(): wait for that one too.
+      if (!(err instanceof SealerError && err.code === 'PASS_RUNNING')) throw err
+    }
+  }
 }

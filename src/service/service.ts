@@ -7,8 +7,8 @@ import { HeadsError, HeadWatcher, keyHex, parseKey } from '../heads'
 import { Journal, openDataDir, ReceiptsLog, type PassSummary, type BatchRecord, type BatchSummary, type DataDir, type Page, type PageQuery, type ReceiptEntry } from '../ledger'
 import type { HeadJson, Incident, Migration } from '../seal'
 import {
-  checkRecentSeals, resolveUnfinished, runAnchorPasses, runSealPass, scheduleSealPasses, SealerError, SingleFlight,
-  type SealerDeps, type SealerMetrics
+  checkRecentSeals, resolveUnfinished, runSealPass, scheduleAnchors, scheduleSealPasses, SealerError, SingleFlight,
+  type AnchorRun, type Schedule, type SealerDeps, type SealerMetrics
 } from '../sealer'
 import { createChainReader, rpcOrigin, type ChainReader } from '../chain'
 import { EvidenceCache, type PinnedTrust } from '../evidence'
@@ -30,7 +30,7 @@ import { auditReport } from './report-audit'
 import { auditDeps } from './audit-deps'
 import { loadReportKey } from './report-key'
 import { serviceTrustRoot } from './trust-root'
-import { openAnchors, type ServiceAnchors } from './anchors'
+import { anchorsInFlight, openAnchors, type ServiceAnchors } from './anchors'
 import { replicaProofs } from './replica-proofs'
 import { SealerAccountReader } from './sealer-account'
 import { readiness, type Readiness } from './readiness'
@@ -52,14 +52,13 @@ export class HypersealService implements ServicePort {
   private readonly flight = new SingleFlight()
   private readonly startedAt = Date.now()
   private readonly deps: SealerDeps
-  private schedule: { stop: () => Promise<void> } | null = null
+  private schedule: Schedule | null = null
+  private anchorSchedule: Schedule | null = null
   private recovered = false
   /** Whether the start-up check of recent seals ran; if the chain was down, the next pass runs it. */
   private sealsChecked = false
   private readonly updateTimeoutMs: number
   private closed = false
-  /** Seal passes run by this process: each later anchor runs after every Nth. */
-  private passes = 0
   private readonly pinned: PinnedTrust
   /** Chain answers about final seals: they cannot change, so verifying them again needs no RPC call. */
   private readonly evidence = new EvidenceCache()
@@ -92,7 +91,7 @@ export class HypersealService implements ServicePort {
     this.structures = new StructureRegistry(dataDir.store, { journal, log, watcher, logger })
     this.deps = sealerDeps(config, chain, { watcher, log, journal, logger, metrics: metrics.sealer, alerts: metrics.alerter }, opts, this.updateTimeoutMs)
     this.account = new SealerAccountReader({ chain: chain.client, log })
-    this.monitor = new AlertMonitor({ alerts: metrics.alerter, metrics: metrics.sealer, account: this.account, schedule: config.schedule, logger, startedAt: this.startedAt })
+    this.monitor = new AlertMonitor({ alerts: metrics.alerter, metrics: metrics.sealer, account: this.account, schedule: config.schedule, logger, startedAt: this.startedAt, anchors: anchors.targets })
     this.reads = new LedgerReads(log, journal)
     this.pinned = serviceTrustRoot({
       info: this.info(),
@@ -167,6 +166,7 @@ export class HypersealService implements ServicePort {
   /** Seal passes on the configured cron schedule, until `close()`. */
   startSchedule (): void {
     if (this.schedule === null) this.schedule = scheduleSealPasses(this.config.schedule, () => this.sealNow(), this.logger)
+    if (this.anchorSchedule === null) this.anchorSchedule = scheduleAnchors(this.anchors.targets, (name) => this.anchorNow([name]), this.logger)
     this.monitor.start()
   }
 
@@ -228,8 +228,6 @@ export class HypersealService implements ServicePort {
         this.recovered = true
         this.sealsChecked = true
         passes.inc({ result: outcome.batch === null ? 'unchanged' : 'sealed' })
-        // Later anchors on their own schedules; one that fails is retried when next due, and never fails the pass.
-        await runAnchorPasses({ log: this.log, logger: this.logger, anchors: this.anchors.targets }, ++this.passes)
         await this.monitor.passEnded(null)
         return passResult(outcome)
       } catch (err) {
@@ -238,6 +236,12 @@ export class HypersealService implements ServicePort {
         throw err
       }
     })
+  }
+
+  /** The later anchors named (all by default), in the seal single flight (anchors.ts `anchorsInFlight`). */
+  async anchorNow (names?: readonly string[]): Promise<AnchorRun[]> {
+    const deps = { log: this.log, journal: this.journal, logger: this.logger, anchors: this.anchors.targets, ...(this.deps.fault !== undefined ? { fault: this.deps.fault } : {}) }
+    return await anchorsInFlight({ flight: this.flight, closed: () => this.closed, deps, metrics: this.deps.metrics!, monitor: this.monitor }, names)
   }
 
   async listBatches (range: TimeRange): Promise<BatchRecord[]> { return await this.reads.listBatches(range) }
@@ -284,6 +288,7 @@ export class HypersealService implements ServicePort {
     if (this.closed) return
     this.closed = true
     await this.schedule?.stop()
+    await this.anchorSchedule?.stop()
     await this.flight.idle()
     await this.journal.passes.recordStop().catch((err: unknown) => this.logger.error({ err: errInfo(err) }, 'could not record the clean stop in the pass history'))
     await this.monitor.stop() // the alerter too: pending deliveries stay in its log for the next start

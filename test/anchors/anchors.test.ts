@@ -1,7 +1,8 @@
 /**
  * Anchors, plural (issue 15 items 1–2), on real parts: the service's embedded anvil (chain 31337)
- * as the primary chain every pass, a second anvil (chain 31338) as the secondary anchor every
- * second pass, and a local RFC 3161 TSA (OpenSSL `ts`, test/support/tsa.ts) every pass.
+ * as the primary chain every pass, a second anvil (chain 31338) as the secondary anchor and a
+ * local RFC 3161 TSA (OpenSSL `ts`, test/support/tsa.ts), each run by the test (`anchorNow`)
+ * where its schedule would (schedule.test.ts drives a real cron).
  */
 import { expect } from 'chai'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -29,18 +30,20 @@ describe('anchors: a secondary chain and an RFC 3161 TSA on every receipt', func
     return r
   }
 
-  it('seals the primary every pass and the secondary every 2nd; receipts carry both and the TSA token; every clock checks', async () => {
+  it('seals the primary every pass, the TSA and the secondary when run; receipts carry both and the TSA token; every clock checks', async () => {
     const l1 = await secondaryChain(SECONDARY)
     const tsa = await testTsa()
-    const { service } = await openService({ env: anchorsConfig(l1, 2, tsa) })
-    const writer = await sealedWriter(service, 5) // pass 1: primary + TSA
+    const { service } = await openService({ env: anchorsConfig(l1, { tsa }) })
+    const writer = await sealedWriter(service, 5) // pass 1: primary
+    expect(await service.anchorNow(['tsa'])).to.deep.equal([{ name: 'tsa', ok: true }])
 
     const first = await service.verify(writer.key, 5)
     expect(first.status).to.equal('verified')
     expect(first.clocks?.map((c) => [c.name, c.ok])).to.deep.equal([['primary', true], ['tsa', true]])
     expect(tsa.requests).to.be.greaterThan(0)
 
-    await service.sealNow() // pass 2: the secondary anchor covers every batch so far
+    await service.sealNow() // pass 2: the log-only batch of the TSA's records
+    expect(await service.anchorNow(['l1'])).to.deep.equal([{ name: 'l1', ok: true }]) // covers every batch so far
     const [entry] = await service.coreReceipts(writer.key)
     const receipt = entry.receipt
     expect(receipt.v).to.equal(2)

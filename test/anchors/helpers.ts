@@ -26,13 +26,20 @@ export async function testTsa (): Promise<TestTsa> {
   return tsa
 }
 
-/** A config file with a secondary EVM anchor every `everyPasses` passes and, when given, a TSA every pass; the env that goes with it. */
-export function anchorsConfig (secondary: { rpcUrl: string, chainId: number, contract: string }, everyPasses: number, tsa?: TestTsa): Record<string, string> {
+/** A cron that never fires within a test (1 January, 00:00): the test runs the anchor itself (`anchorNow`). */
+export const NEVER = '0 0 1 1 *'
+
+/**
+ * A config file with a secondary EVM anchor `l1` on `schedule` (default: never; the test drives
+ * it) and, when given, a TSA `tsa` likewise; the env that goes with it.
+ */
+export function anchorsConfig (secondary: { rpcUrl: string, chainId: number, contract: string }, opts: { schedule?: string, tsa?: TestTsa } = {}): Record<string, string> {
   const dir = tempDir('hs-anchors-')
-  const anchors: unknown[] = [{ type: 'evm', name: 'l1', rpc: secondary.rpcUrl, chainId: secondary.chainId, contract: secondary.contract, confirmations: 1, everyPasses, sealerKeyEnv: 'HS_TEST_L1_SEALER_KEY' }]
-  if (tsa !== undefined) {
-    writeFileSync(join(dir, 'tsa-ca.pem'), tsa.caPem)
-    anchors.push({ type: 'rfc3161', name: 'tsa', url: tsa.url, certificates: 'tsa-ca.pem', everyPasses: 1 })
+  const schedule = opts.schedule ?? NEVER
+  const anchors: unknown[] = [{ type: 'evm', name: 'l1', rpc: secondary.rpcUrl, chainId: secondary.chainId, contract: secondary.contract, confirmations: 1, schedule, sealerKeyEnv: 'HS_TEST_L1_SEALER_KEY' }]
+  if (opts.tsa !== undefined) {
+    writeFileSync(join(dir, 'tsa-ca.pem'), opts.tsa.caPem)
+    anchors.push({ type: 'rfc3161', name: 'tsa', url: opts.tsa.url, certificates: 'tsa-ca.pem', schedule: NEVER })
   }
   const file = join(dir, 'config.json')
   writeFileSync(file, JSON.stringify({ anchors }))

@@ -18,8 +18,9 @@ export interface ServiceChild {
   exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
 }
 
-export async function startServiceChild (dataDir: string, fault?: string): Promise<ServiceChild> {
-  const env: NodeJS.ProcessEnv = { ...process.env, HYPERSEAL_DATA: dataDir, HYPERSEAL_FAULT: fault ?? '', TS_NODE_TRANSPILE_ONLY: 'true' }
+/** `extraEnv`: more of the child's environment (e.g. HYPERSEAL_CONFIG and the key variables it names). */
+export async function startServiceChild (dataDir: string, fault?: string, extraEnv: Record<string, string> = {}): Promise<ServiceChild> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv, HYPERSEAL_DATA: dataDir, HYPERSEAL_FAULT: fault ?? '', TS_NODE_TRANSPILE_ONLY: 'true' }
   delete env.TS_NODE_FILES
   const child = spawn(process.execPath, ['-r', TS_LOADER, SCRIPT], { env, stdio: ['pipe', 'pipe', 'pipe'] })
   const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })))

@@ -8,6 +8,8 @@
  *   batches                   every batch in the log: [{ root, leafCount }]
  *   verify <key> <version>    the verdict's status: { status, reason }
  *   cores                     the watched cores: [{ key, length, fork, stale }]
+ *   anchor <name>             run a later anchor now: [{ name, ok }]
+ *   anchors <key>             the core's receipts' secondary anchors: [{ length, name, root, txHash }]
  *   exit                      close cleanly
  * Run with: node -r ts-node/register/transpile-only test/support/service-child.ts
  */
@@ -32,7 +34,10 @@ async function main (): Promise<void> {
         const v = await service.verify(args[0], Number(args[1]))
         say({ status: v.status, reason: v.reason })
       } else if (cmd === 'cores') say((await service.listCores()).map((c) => ({ key: c.key, length: c.length, fork: c.fork, stale: c.stale })))
-      else if (cmd === 'exit') break
+      else if (cmd === 'anchor') say((await service.anchorNow([args[0]])).map((r) => ({ name: r.name, ok: r.ok })))
+      else if (cmd === 'anchors') {
+        say((await service.coreReceipts(args[0])).flatMap((r) => (r.receipt.anchors ?? []).flatMap((a) => (a.type === 'evm' ? [{ length: r.receipt.head.length, name: a.name, root: a.seal.root, txHash: a.seal.txHash }] : []))))
+      } else if (cmd === 'exit') break
       else say({ error: `unknown command ${cmd}` })
     } catch (err) {
       say({ error: (err as Error).message, code: (err as { code?: string }).code })
