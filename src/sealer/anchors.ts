@@ -1,6 +1,5 @@
 /**
- * Later anchors, each on its own cron schedule (src/sealer anchor-schedule.ts drives them; the
- * service runs them inside the seal single flight): more clocks for the primary batch roots
+ * Later anchors, each on its own cron schedule (schedule.ts drives them): more clocks for the primary batch roots
  * (src/seal anchor.ts, docs/formats.md "Receipt (v2)").
  *
  * - A secondary EVM anchor seals, on its own chain's HyperSeal contract, one root over every
@@ -10,6 +9,11 @@
  *   acknowledged; readers join the anchors in).
  * - A time-stamping authority gets one RFC 3161 request per batch root (with a nonce); the token
  *   is checked before it is recorded.
+ *
+ * Never in the way of a seal pass: only an anchor's reads and writes of the receipts log and the
+ * journal run in the seal single flight (`exclusive`); its waits on another chain (a `finalized`
+ * tag can take a quarter of an hour) and on a TSA run outside it, so primary passes go on. One
+ * run per anchor at a time: a run asked for while one runs starts when it ends (one follows).
  *
  * No orphan roots: the secondary root and what it covers are journaled before the seal is sent
  * (anchor-intent.ts); a run first finishes a journaled root (found on chain, or sent) and only
@@ -59,7 +63,11 @@ export interface AnchorDeps {
   anchors: readonly AnchorTarget[]
   /** Crash points for the recovery trials (faults.ts). */
   fault?: (point: FaultPoint) => void
+  /** Runs `fn` where no seal pass writes the receipts log (the seal single flight); default: at once. */
+  exclusive?: <T>(fn: () => Promise<T>) => Promise<T>
 }
+
+const exclusive = <T>(deps: AnchorDeps, fn: () => Promise<T>): Promise<T> => deps.exclusive === undefined ? fn() : deps.exclusive(fn)
 
 export interface AnchorRun { name: string, ok: boolean, error?: unknown }
 
@@ -112,11 +120,13 @@ async function sealSecondary (deps: AnchorDeps, target: EvmAnchorTarget, root: s
 async function finishIntent (deps: AnchorDeps, target: EvmAnchorTarget, intent: AnchorIntent): Promise<string> {
   const tree = buildAnchorTree(intent.roots)
   const seal = await sealSecondary(deps, target, tree.root, tree.leafCount)
-  await deps.log.appendAnchor(
-    { name: target.name, throughSeq: intent.throughSeq, root: tree.root },
-    intent.roots.map((batchRoot) => ({ batchRoot, anchor: { type: 'evm', name: target.name, seal, proof: tree.proofFor(batchRoot) } }))
-  )
-  await clearIntent(deps.journal, target.name)
+  await exclusive(deps, async () => {
+    await deps.log.appendAnchor(
+      { name: target.name, throughSeq: intent.throughSeq, root: tree.root },
+      intent.roots.map((batchRoot) => ({ batchRoot, anchor: { type: 'evm', name: target.name, seal, proof: tree.proofFor(batchRoot) } }))
+    )
+    await clearIntent(deps.journal, target.name)
+  })
   deps.logger.info({ anchor: target.name, chainId: target.chainId, root: tree.root, batches: intent.roots.length, tx: seal.txHash }, 'secondary anchor sealed and final')
   return tree.root
 }
@@ -128,34 +138,39 @@ async function finishIntent (deps: AnchorDeps, target: EvmAnchorTarget, intent: 
  */
 export async function runEvmAnchor (deps: AnchorDeps, target: EvmAnchorTarget): Promise<string[]> {
   const recorded: string[] = []
-  const pending = await readIntent(deps.journal, target.name)
-  const mark = await markOf(deps.log, target.name)
+  const pending = await exclusive(deps, async () => {
+    const intent = await readIntent(deps.journal, target.name)
+    const mark = await markOf(deps.log, target.name)
+    if (intent === null || mark === null || mark < intent.throughSeq) return intent
+    await clearIntent(deps.journal, target.name) // recorded, then the crash came before the intent was cleared
+    return null
+  })
   if (pending !== null) {
-    if (mark !== null && mark >= pending.throughSeq) {
-      await clearIntent(deps.journal, target.name) // recorded, then the crash came before the intent was cleared
-    } else {
-      deps.logger.info({ anchor: target.name, root: pending.root, throughSeq: pending.throughSeq }, 'finishing the secondary anchor root journaled before a stop')
-      recorded.push(await finishIntent(deps, target, pending))
-    }
+    deps.logger.info({ anchor: target.name, root: pending.root, throughSeq: pending.throughSeq }, 'finishing the secondary anchor root journaled before a stop')
+    recorded.push(await finishIntent(deps, target, pending))
   }
-  const batches = await batchesAfter(deps.log, await markOf(deps.log, target.name))
-  if (batches.every((b) => logOnly(deps.log, b))) return recorded
-  const roots = [...new Set(batches.map((b) => b.root))]
-  const intent: AnchorIntent = { root: buildAnchorTree(roots).root, throughSeq: batches[batches.length - 1].seq, roots }
-  await writeIntent(deps.journal, target.name, intent) // before anything is sent
-  recorded.push(await finishIntent(deps, target, intent))
+  const intent = await exclusive(deps, async (): Promise<AnchorIntent | null> => {
+    const batches = await batchesAfter(deps.log, await markOf(deps.log, target.name))
+    if (batches.every((b) => logOnly(deps.log, b))) return null
+    const roots = [...new Set(batches.map((b) => b.root))]
+    const next: AnchorIntent = { root: buildAnchorTree(roots).root, throughSeq: batches[batches.length - 1].seq, roots }
+    await writeIntent(deps.journal, target.name, next) // before anything is sent
+    return next
+  })
+  if (intent !== null) recorded.push(await finishIntent(deps, target, intent))
   return recorded
 }
 
 /** One token per batch root since the last; the roots stamped. */
 export async function runTsaAnchor (deps: AnchorDeps, target: TsaAnchorTarget): Promise<string[]> {
   const stamped: string[] = []
-  for (const batch of await batchesAfter(deps.log, await markOf(deps.log, target.name))) {
+  const batches = await exclusive(deps, async () => await batchesAfter(deps.log, await markOf(deps.log, target.name)))
+  for (const batch of batches) {
     if (logOnly(deps.log, batch)) continue // covered by the next mark, unstamped
     // A fresh Uint8Array: a small Buffer is a view into a shared pool, which WebCrypto would read whole.
     const { token, time } = await target.stamp(new Uint8Array(Buffer.from(batch.root.slice(2), 'hex')))
     const anchor = { type: 'rfc3161' as const, name: target.name, token: Buffer.from(token).toString('base64'), time: new Date(time).toISOString() }
-    await deps.log.appendAnchor({ name: target.name, throughSeq: batch.seq, root: batch.root }, [{ batchRoot: batch.root, anchor }])
+    await exclusive(deps, async () => await deps.log.appendAnchor({ name: target.name, throughSeq: batch.seq, root: batch.root }, [{ batchRoot: batch.root, anchor }]))
     stamped.push(batch.root)
   }
   if (stamped.length > 0) deps.logger.info({ anchor: target.name, batches: stamped.length }, 'batch roots time-stamped')
@@ -171,14 +186,41 @@ export async function runAnchors (deps: AnchorDeps, names?: readonly string[]): 
   const out: AnchorRun[] = []
   for (const target of deps.anchors) {
     if (names !== undefined && !names.includes(target.name)) continue
-    try {
-      if (target.type === 'evm') await runEvmAnchor(deps, target)
-      else await runTsaAnchor(deps, target)
-      out.push({ name: target.name, ok: true })
-    } catch (err) {
-      deps.logger.error({ anchor: target.name, err: errInfo(err) }, 'anchor run failed; its next run covers these batches')
-      out.push({ name: target.name, ok: false, error: err })
-    }
+    out.push(await inLane(target, async () => {
+      try {
+        if (target.type === 'evm') await runEvmAnchor(deps, target)
+        else await runTsaAnchor(deps, target)
+        return { name: target.name, ok: true }
+      } catch (err) {
+        deps.logger.error({ anchor: target.name, err: errInfo(err) }, 'anchor run failed; its next run covers these batches')
+        return { name: target.name, ok: false, error: err }
+      }
+    }))
   }
   return out
+}
+
+interface Lane { current: Promise<AnchorRun> | null, next: Promise<AnchorRun> | null }
+const lanes = new WeakMap<AnchorTarget, Lane>()
+
+/**
+ * One run of an anchor at a time: a run asked for while one is going starts when it ends (so
+ * it covers what came meanwhile), and every ask in between shares that one follow-up, so ticks
+ * that come faster than a run ends never pile up.
+ */
+function inLane (target: AnchorTarget, run: () => Promise<AnchorRun>): Promise<AnchorRun> {
+  let lane = lanes.get(target)
+  if (lane === undefined) lanes.set(target, lane = { current: null, next: null })
+  const l = lane
+  const start = (): Promise<AnchorRun> => {
+    const p = run().finally(() => { if (l.current === p) l.current = null })
+    l.current = p
+    return p
+  }
+  if (l.current === null) return start()
+  l.next ??= l.current.then(() => {
+    l.next = null
+    return start()
+  })
+  return l.next
 }

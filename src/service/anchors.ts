@@ -84,22 +84,32 @@ export async function openAnchors (anchors: readonly AnchorConfig[], port: Times
 }
 
 /**
- * Runs the later anchors named (all by default) inside the seal single flight, never beside a
- * pass that writes the receipts log: a pass running now is waited for, not skipped (an hourly
- * tick meets the every-minute pass often). Each anchor's failure is logged, counted and
- * reported; its next run covers the same batches.
+ * Runs the later anchors named (all by default). Their receipts-log and journal work runs in the
+ * seal single flight, never beside a pass that writes the log: a pass running then is waited
+ * for, not skipped (an hourly tick meets the every-minute pass often); their waits on other
+ * chains and TSAs do not hold it. Each anchor's failure is logged, counted and reported; its
+ * next run covers the same batches.
  */
-export async function anchorsInFlight (o: { flight: SingleFlight, closed: () => boolean, deps: AnchorDeps, metrics: SealerMetrics, monitor: { anchorCaughtUp: (name: string) => void } }, names?: readonly string[]): Promise<AnchorRun[]> {
+export async function runServiceAnchors (o: { flight: SingleFlight, closed: () => boolean, deps: AnchorDeps, metrics: SealerMetrics, monitor: { anchorCaughtUp: (name: string) => void } }, names?: readonly string[]): Promise<AnchorRun[]> {
+  const runs = await runAnchors({ ...o.deps, exclusive: async (fn) => await inFlight(o, fn) }, names)
+  for (const r of runs) {
+    o.metrics.anchorRuns.inc({ anchor: r.name, result: r.ok ? 'ok' : 'failed' })
+    if (r.ok) o.monitor.anchorCaughtUp(r.name)
+  }
+  return runs
+}
+
+/** `fn` in the seal single flight, after whatever holds it now. */
+async function inFlight<T> (o: { flight: SingleFlight, closed: () => boolean }, fn: () => Promise<T>): Promise<T> {
   for (;;) {
     if (o.closed()) throw new SealerError('CLOSED', 'The service is shutting down.')
     await o.flight.idle()
     try {
-      const runs = await o.flight.run(async () => await runAnchors(o.deps, names))
-      for (const r of runs) {
-        o.metrics.anchorRuns.inc({ anchor: r.name, result: r.ok ? 'ok' : 'failed' })
-        if (r.ok) o.monitor.anchorCaughtUp(r.name)
-      }
-      return runs
+      // Closed again inside: a stop that began while this waited for the flight closes the log next.
+      return await o.flight.run(async () => {
+        if (o.closed()) throw new SealerError('CLOSED', 'The service is shutting down.')
+        return await fn()
+      })
     } catch (err) {
       // Another caller took the flight between idle() and run(): wait for that one too.
       if (!(err instanceof SealerError && err.code === 'PASS_RUNNING')) throw err

@@ -30,7 +30,7 @@ import { auditReport } from './report-audit'
 import { auditDeps } from './audit-deps'
 import { loadReportKey } from './report-key'
 import { serviceTrustRoot } from './trust-root'
-import { anchorsInFlight, openAnchors, type ServiceAnchors } from './anchors'
+import { runServiceAnchors, openAnchors, type ServiceAnchors } from './anchors'
 import { replicaProofs } from './replica-proofs'
 import { SealerAccountReader } from './sealer-account'
 import { readiness, type Readiness } from './readiness'
@@ -238,10 +238,10 @@ export class HypersealService implements ServicePort {
     })
   }
 
-  /** The later anchors named (all by default), in the seal single flight (anchors.ts `anchorsInFlight`). */
+  /** The later anchors named (all by default), their log writes in the seal single flight (anchors.ts `runServiceAnchors`). */
   async anchorNow (names?: readonly string[]): Promise<AnchorRun[]> {
     const deps = { log: this.log, journal: this.journal, logger: this.logger, anchors: this.anchors.targets, ...(this.deps.fault !== undefined ? { fault: this.deps.fault } : {}) }
-    return await anchorsInFlight({ flight: this.flight, closed: () => this.closed, deps, metrics: this.deps.metrics!, monitor: this.monitor }, names)
+    return await runServiceAnchors({ flight: this.flight, closed: () => this.closed, deps, metrics: this.deps.metrics!, monitor: this.monitor }, names)
   }
 
   async listBatches (range: TimeRange): Promise<BatchRecord[]> { return await this.reads.listBatches(range) }
