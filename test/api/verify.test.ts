@@ -78,6 +78,8 @@ describe('GET /v1/verify/:key/:version through the real stack', function () {
     await replicaAt(api, w1.key, 10)
     await api.service.sealNow()
     expect((await verdictOf(api, w1.key, 10)).status).to.equal('verified')
+    await waitFor(() => api.service.cachedVerify(w1.key, 10) !== null, 'the verified verdict kept')
+    expect((await verdictOf(api, w1.key, 10)).status).to.equal('verified')
 
     await api.service.watchCore(w1.key, [`127.0.0.1:${w2.port}`])
     const incidents = await waitFor(async () => {
@@ -85,6 +87,8 @@ describe('GET /v1/verify/:key/:version through the real stack', function () {
       return list.some((i) => i.kind === 'fork') ? list : null
     }, 'a fork incident', 30_000)
     expect(incidents.find((i) => i.kind === 'fork')!.evidence).to.have.property('proof')
+    // The incident is in the log: the kept `verified` is not answered again.
+    expect(api.service.cachedVerify(w1.key, 10)).to.equal(null)
     const forked = await verdictOf(api, w1.key, 10)
     expect(forked.status).to.equal('fork')
     expect(forked.incidents.some((i) => i.kind === 'fork')).to.equal(true)
@@ -116,7 +120,7 @@ describe('GET /v1/verify/:key/:version through the real stack', function () {
     expect(again.batch).to.equal(null)
   })
 
-  it('answers a warm verify from its cache, and never a verdict whose replica, ledger or seal moved on', async () => {
+  it('answers a warm verify from its cache, byte for byte the cold answer, and never a verdict whose replica, ledger or seal moved on', async () => {
     const api = await openApi()
     const writer = await localWriter()
     await appendN(writer.core, 4)
@@ -124,12 +128,36 @@ describe('GET /v1/verify/:key/:version through the real stack', function () {
     await replicaAt(api, writer.key, 4)
     await api.service.sealNow()
 
-    const first = await verdictOf(api, writer.key, 4)
+    // Cold then warm, for the admin's view and for the public one: the same bytes (the warm
+    // answer is written once per view through the route's own schema, then sent as it is).
+    const url = (version: number): string => `/v1/verify/${writer.key}/${version}`
+    const coldAdmin = await api.admin({ method: 'GET', url: url(4) })
+    expect(coldAdmin.statusCode, coldAdmin.body).to.equal(200)
+    const first = coldAdmin.json() as Verdict
     expect(first.status).to.equal('verified')
     await waitFor(() => api.service.cachedVerify(writer.key, 4) !== null, 'the verdict kept')
+    const warmAdmin = await api.admin({ method: 'GET', url: url(4) })
+    expect(warmAdmin.body).to.equal(coldAdmin.body)
+    expect(warmAdmin.headers['content-type']).to.equal(coldAdmin.headers['content-type'])
     expect(await verdictOf(api, writer.key, 4)).to.deep.equal(first)
-    expect((await verdictOf(api, writer.key, 6)).status).to.equal('pending')
+    const coldPublic = await api.app.inject({ method: 'GET', url: url(6) })
+    expect((coldPublic.json() as Verdict).status).to.equal('pending')
     await waitFor(() => api.service.cachedVerify(writer.key, 6) !== null, 'the pending verdict kept')
+    const warmPublic = await api.app.inject({ method: 'GET', url: url(6) })
+    expect(warmPublic.body).to.equal(coldPublic.body)
+    expect(warmPublic.headers['content-type']).to.equal(coldPublic.headers['content-type'])
+    // A key in another spelling (upper-case hex) finds the same kept verdict.
+    expect(api.service.cachedVerify(writer.key.toUpperCase(), 6)).to.equal(api.service.cachedVerify(writer.key, 6))
+
+    // Anything new in the receipts log (here another core's seal) misses: the kept verdict is
+    // answered again only once it was computed afresh over the log as it now is.
+    const other = await localWriter()
+    await appendN(other.core, 2)
+    await api.service.watchCore(other.key, [`127.0.0.1:${other.port}`])
+    await replicaAt(api, other.key, 2)
+    expect((await api.service.sealNow()).batch).to.not.equal(null)
+    expect(api.service.cachedVerify(writer.key, 4)).to.equal(null)
+    expect((await api.admin({ method: 'GET', url: url(4) })).body).to.equal(coldAdmin.body)
 
     // The replica grows: nothing kept for it answers any more; the seal of the new head turns pending into verified.
     await appendN(writer.core, 2, 'more')
