@@ -21,16 +21,20 @@ import { SEALED_TOPIC } from '../src/verify'
 import { signHead } from '../test/seal/helpers'
 import { CHAIN_ID, CONTRACT, synthetic } from '../test/support/report-fixtures'
 import { createHash } from 'node:crypto'
+import { loadavg } from 'node:os'
 
 const OUT = resolve(__dirname, '../test-artifacts/report-bench')
 const MB = 1024 * 1024
+const FLAT_MB = 64
 const hash = (text: string): string => createHash('sha256').update(text).digest('hex')
 const peakMb = (): number => (process.resourceUsage().maxRSS * 1024) / MB
 const rssMb = (): number => process.memoryUsage().rss / MB
+const load = (): string => loadavg().map((n) => n.toFixed(2)).join(', ')
 
 async function one (cores: number, rounds: number): Promise<boolean> {
   const total = cores * rounds
   console.log(`\n== ${cores} cores x ${rounds} seals = ${total.toLocaleString('en-US')} receipts (${rounds} batches)`)
+  console.log(`load average at start: ${load()} (1, 5, 15 min; this machine has 2 cores)`)
   const t0 = 1_764_000_000
   const interval = 60
   const { input, writers } = synthetic({ cores, rounds: 0, times: { start: t0, interval } })
@@ -49,6 +53,7 @@ async function one (cores: number, rounds: number): Promise<boolean> {
   let generate = 0
   let bytes = 0
   const rssAt: string[] = []
+  const rssSamples: number[] = []
   for (let r = 0; r < rounds; r++) {
     let t = performance.now()
     const heads = writers.map((w, i) => signHead(w, r + 1, 0, Buffer.from(hash(`tree ${i} ${r}`), 'hex')))
@@ -76,7 +81,12 @@ async function one (cores: number, rounds: number): Promise<boolean> {
     const chunk = Buffer.from(text)
     writeSync(fd, chunk)
     bytes += chunk.length
-    if ((r + 1) % Math.max(1, Math.floor(rounds / 4)) === 0) rssAt.push(`${Math.round(((r + 1) / rounds) * 100)}%: ${rssMb().toFixed(0)} MB`)
+    // RSS after each 100,000 receipts (each quarter of a smaller run): flat means the build streams.
+    const every = total >= 200_000 ? Math.max(1, Math.round(100_000 / cores)) : Math.max(1, Math.floor(rounds / 4))
+    if ((r + 1) % every === 0) {
+      rssSamples.push(rssMb())
+      rssAt.push(`${((r + 1) * cores).toLocaleString('en-US')}: ${rssSamples[rssSamples.length - 1].toFixed(0)} MB`)
+    }
     if ((r + 1) % Math.max(1, Math.floor(rounds / 10)) === 0) process.stderr.write(`  ${r + 1}/${rounds} batches: build ${(build / 1000).toFixed(1)} s, generate ${(generate / 1000).toFixed(1)} s, RSS ${rssMb().toFixed(0)} MB, peak ${peakMb().toFixed(0)} MB\n`)
   }
   closeSync(fd)
@@ -111,6 +121,9 @@ async function one (cores: number, rounds: number): Promise<boolean> {
   const all = build + sign + renderJson + renderHtmlMs + renderPdfMs
   const target = total <= 100_000 ? { s: 10, mb: 300 } : { s: 120, mb: 300 }
   const timeOk = all / 1000 <= target.s
+  // "Not growing": RSS at the last sample within FLAT_MB of the first (the heap breathes between collections).
+  const growth = rssSamples.length < 2 ? 0 : rssSamples[rssSamples.length - 1] - rssSamples[0]
+  const flatOk = total <= 100_000 || growth <= FLAT_MB
   const memOk = peak <= target.mb
   console.log(`${timeOk ? 'PASS' : 'FAIL'} build+sign+render ${(all / 1000).toFixed(2)} s (target <= ${target.s} s)`)
   console.log(`${memOk ? 'PASS' : 'FAIL'} peak RSS ${peak.toFixed(0)} MB (target <= ${target.mb} MB${total > 100_000 ? ', and flat: see RSS during the build' : ''})`)
@@ -131,8 +144,10 @@ async function one (cores: number, rounds: number): Promise<boolean> {
     await browser.close()
   }
   rmSync(receiptsPath, { force: true })
+  console.log(`load average at end: ${load()}`)
   console.log(`page images: ${join(OUT, `report-${total}-pdf-page-1.png`)} (pdftoppm), ${join(OUT, `report-${total}-html.png`)} (Chromium)`)
-  return timeOk && memOk
+  if (total > 100_000) console.log(`${flatOk ? 'PASS' : 'FAIL'} RSS growth ${growth.toFixed(0)} MB from the first 100,000 receipts to the last (target: flat, <= ${FLAT_MB} MB)`)
+  return timeOk && memOk && flatOk
 }
 
 async function main (): Promise<void> {

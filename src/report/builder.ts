@@ -98,7 +98,8 @@ export class ReportAccumulator {
       }
       const core = this.state.get(receipt.head.key)!
       const latest = this.h.latest[receipt.head.key]
-      if (latest !== undefined && receiptId(latest.receipt) === receiptId(receipt)) core.latest = { id: receiptId(receipt), status: check.status }
+      // Fields first: building the id string for every receipt of the period cost ~4 µs each.
+      if (latest !== undefined && sameReceipt(latest.receipt, receipt)) core.latest = { id: receiptId(receipt), status: check.status }
       const at = receipt.seal.timestamp
       const point = { length: receipt.head.length, fork: receipt.head.fork, sealedAt: iso(at) }
       if (core.lastAt !== null) core.gap = Math.max(core.gap ?? 0, at - core.lastAt)
@@ -204,6 +205,10 @@ export class ReportAccumulator {
       incidents: own.length, stale: this.h.stale?.[key] ?? null
     }
   }
+}
+
+function sameReceipt (a: ReceiptEntry['receipt'], b: ReceiptEntry['receipt']): boolean {
+  return a.head.length === b.head.length && a.head.fork === b.head.fork && a.seal.root === b.seal.root && a.head.key === b.head.key
 }
 
 function receiptId (r: { head: { key: string, length: number, fork: number }, seal: { root: string } }): string {

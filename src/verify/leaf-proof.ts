@@ -6,8 +6,7 @@
  * the way OpenZeppelin's MerkleProof.processProof does (sorted pairs), instead of
  * StandardMerkleTree.verify's generic ABI re-encoding (~400 µs a receipt).
  */
-import { keccak256 } from 'ethers'
-import { checkReceiptWith, type ReceiptCheck } from '../seal'
+import { checkReceiptWith, keccakHex, type ReceiptCheck } from '../seal'
 
 /**
  * The root a proof leads to from a 0x-hex leaf hash: each step keccak256 of the sorted pair
@@ -22,7 +21,7 @@ export function foldProof (leaf: string, proof: readonly string[], memo?: Map<st
     const pair = node <= sibling ? node + sibling.slice(2) : sibling + node.slice(2)
     let parent = memo?.get(pair)
     if (parent === undefined) {
-      parent = keccak256(pair)
+      parent = keccakHex(Buffer.from(pair.slice(2), 'hex'))
       memo?.set(pair, parent)
     }
     node = parent
