@@ -5,12 +5,13 @@
  */
 import { expect } from 'chai'
 import { JsonRpcProvider } from 'ethers'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { ChainError, createChainClient } from '../../src/chain'
 import { buildAnchorTree } from '../../src/seal'
 import { readIntent, runEvmAnchor, type AnchorDeps, type EvmAnchorTarget } from '../../src/sealer'
 import { SILENT_LOGGER } from '../../src/util'
 import { sealCount, startServiceChild, childReplicaAt } from '../faults/helpers'
-import { appendN, localWriter, onCleanup, runCleanups, tempDir } from '../heads/helpers'
+import { appendN, localWriter, onCleanup, runCleanups, tempDir, waitFor } from '../heads/helpers'
 import { openService, sealedWriter } from '../sealer/helpers'
 import { anchorsConfig, DEV_KEY, NEVER, secondaryChain } from './helpers'
 
@@ -84,5 +85,30 @@ describe('anchors: recorded when final, no orphan roots', function () {
     // Two roots on chain, both recorded: the first was not sent again and none is orphaned.
     expect(await sealCount(l1.rpcUrl, l1.contract)).to.equal(2)
     expect(await second.send('exit')).to.equal(null)
+  })
+
+  it('a secondary anchor waiting for its finalized tag does not hold primary seal passes', async () => {
+    const l1 = await secondaryChain(31342)
+    const env = anchorsConfig(l1)
+    const config = JSON.parse(readFileSync(env.HYPERSEAL_CONFIG, 'utf8')) as { anchors: Array<Record<string, unknown>> }
+    config.anchors[0].confirmations = 'finalized'
+    writeFileSync(env.HYPERSEAL_CONFIG, JSON.stringify(config))
+    const { service } = await openService({ env })
+    const writer = await sealedWriter(service, 3)
+
+    // anvil's `finalized` is head - 64 and it mines only on a transaction: this run waits until the test mines.
+    const anchoring = service.anchorNow(['l1'])
+    await waitFor(async () => await sealCount(l1.rpcUrl, l1.contract) === 1, 'the secondary seal sent', 60_000)
+    await appendN(writer.core, 2)
+    await waitFor(() => service.watcher.watched().find((w) => w.key === writer.key)?.length === 5, 'replica at length 5', 60_000)
+    await service.sealNow() // PASS_RUNNING if the anchor's wait held the single flight
+    expect((await service.coreReceipts(writer.key)).map((e) => e.receipt.head.length).sort()).to.deep.equal([3, 5])
+    expect(await service.log.anchorMark('l1')).to.equal(null) // still waiting, nothing recorded
+
+    const provider = new JsonRpcProvider(l1.rpcUrl, undefined, { staticNetwork: true })
+    onCleanup(() => provider.destroy())
+    await provider.send('anvil_mine', ['0x41'])
+    expect(await anchoring).to.deep.equal([{ name: 'l1', ok: true }])
+    expect((await service.coreReceipts(writer.key)).find((e) => e.receipt.head.length === 3)?.receipt.anchors?.[0]?.type).to.equal('evm')
   })
 })
