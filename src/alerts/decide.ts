@@ -104,7 +104,7 @@ export function decide (o: Observation, on: (flag: string) => boolean, failuresI
         flags: [[flag, true]],
         alert: {
           kind: 'anchor_behind',
-          summary: `The ${o.anchor} anchor has not caught up for ${minutes} minute${minutes === 1 ? '' : 's'} (since ${new Date(o.caughtUpAt).toISOString()}), more than ${t.anchorFactor} times its ${o.intervalSeconds} s schedule: new heads are not being sealed.`,
+          summary: `The ${o.anchor} anchor has not caught up for ${minutes} minute${minutes === 1 ? '' : 's'} (since ${new Date(o.caughtUpAt).toISOString()}), more than ${t.anchorFactor} times its ${o.intervalSeconds} s schedule: ${o.primary ? 'new heads are not being sealed' : 'the batches sealed since lack this clock'}.`,
           details: { anchor: o.anchor, caughtUpAt: new Date(o.caughtUpAt).toISOString(), intervalSeconds: o.intervalSeconds, factor: t.anchorFactor }
         }
       }

@@ -27,8 +27,8 @@ export type Observation =
   | { kind: 'core_back', keys: string[] }
   /** A seal pass ended: `error` set when it failed. */
   | { kind: 'pass', error: { code?: string, message: string } | null }
-  /** An anchor's freshness: when it was last caught up (ms, null: never since start) and its schedule. */
-  | { kind: 'anchor', anchor: string, caughtUpAt: number, intervalSeconds: number }
+  /** An anchor's freshness: when it was last caught up (ms, null: never since start) and its schedule; `primary`: the chain every batch is sealed on. */
+  | { kind: 'anchor', anchor: string, primary: boolean, caughtUpAt: number, intervalSeconds: number }
   /** The sealer account: null days when nothing was spent lately (or no sealer key). */
   | { kind: 'balance', address: string | null, balanceWei: string | null, spendPerDayWei: string | null, daysLeft: number | null }
 

@@ -18,7 +18,7 @@ import type { SealerAccountReader } from './sealer-account'
 export const CHECK_INTERVAL_MS = 30_000
 
 /** One anchor's freshness: when it was last caught up, and how often it is meant to seal. */
-export interface AnchorState { anchor: string, caughtUpAt: number, intervalSeconds: number }
+export interface AnchorState { anchor: string, primary: boolean, caughtUpAt: number, intervalSeconds: number }
 
 /** The alerter of the service (the delivery log in its data directory), caught up on incidents. */
 export async function openAlerts (o: { dir: string, config: Config, log: ReceiptsLog, chain: ChainConnection, logger: Logger, registry: Registry, retry: Partial<RetryPolicy> | undefined }): Promise<Alerter> {
@@ -99,8 +99,8 @@ export class AlertMonitor {
    */
   anchors (): AnchorState[] {
     return [
-      { anchor: 'primary', caughtUpAt: this.lastGoodPass, intervalSeconds: nominalIntervalSeconds(this.deps.schedule) },
-      ...(this.deps.anchors ?? []).map((a) => ({ anchor: a.name, caughtUpAt: this.anchorsCaughtUp.get(a.name)!, intervalSeconds: nominalIntervalSeconds(a.schedule) }))
+      { anchor: 'primary', primary: true, caughtUpAt: this.lastGoodPass, intervalSeconds: nominalIntervalSeconds(this.deps.schedule) },
+      ...(this.deps.anchors ?? []).map((a) => ({ anchor: a.name, primary: false, caughtUpAt: this.anchorsCaughtUp.get(a.name)!, intervalSeconds: nominalIntervalSeconds(a.schedule) }))
     ]
   }
 

@@ -69,6 +69,7 @@ describe('alerts: from a real service', function () {
     await service.checkAlerts(Date.now() + 3600_000)
     await delivered('anchor_behind')
     expect(receiver.ofKind('anchor_behind')[0].details).to.deep.include({ anchor: 'primary', intervalSeconds: 60, factor: 3 })
+    expect(receiver.ofKind('anchor_behind')[0].summary).to.include('new heads are not being sealed')
     await service.checkAlerts() // caught up now: the flag clears, nothing is sent
 
     // A writer that announced a head and went away: stale on every pass, told once.

@@ -96,6 +96,7 @@ describe('anchors: each on its own schedule', function () {
     await waitFor(() => receiver.ofKind('anchor_behind').length >= 1, 'anchor_behind delivered', 30_000)
     const [alert] = receiver.ofKind('anchor_behind')
     expect(alert.details).to.deep.include({ anchor: 'l1', intervalSeconds: 3600, factor: 3 })
+    expect(alert.summary).to.include('the batches sealed since lack this clock').and.not.include('new heads are not being sealed')
     expect(receiver.ofKind('anchor_behind').map((a) => a.details.anchor)).to.deep.equal(['l1'])
     expect(await service.anchorNow(['l1'])).to.deep.equal([{ name: 'l1', ok: true }])
   })
