@@ -20,6 +20,7 @@ import { rootIndexes, treeHashOf, treeNodeToJson, type HeadJson, type TreeNode, 
 import { driveToFinal, type SealerDeps } from '../src/sealer'
 import { SILENT_LOGGER } from '../src/util'
 import { machine, num, printChecks, printTable, secs } from './support/measure'
+import { intFlags } from './support/flags'
 import { tempDir } from './support/temp-dir'
 
 const RATIO_LIMIT = 2
@@ -76,25 +77,9 @@ function instantChain (): ChainClient {
   return fake as unknown as ChainClient
 }
 
-function parseArgs (args: string[]): { passes: number, heads: number } | null {
-  const out = { passes: 1000, heads: 1000 }
-  for (let i = 0; i < args.length; i += 2) {
-    const n = Number(args[i + 1])
-    if (!Number.isSafeInteger(n) || n < 10) return null
-    if (args[i] === '--passes') out.passes = n
-    else if (args[i] === '--heads') out.heads = n
-    else return null
-  }
-  return out
-}
-
 async function main (): Promise<void> {
-  const args = parseArgs(process.argv.slice(2))
-  if (args === null) {
-    console.error('usage: npm run bench -- journal [--passes N ≥ 10] [--heads N ≥ 10]')
-    process.exitCode = 2
-    return
-  }
+  const args = intFlags(process.argv.slice(2), { passes: 1000, heads: 1000 }, 10, 'npm run bench -- journal [--passes N ≥ 10] [--heads N ≥ 10]')
+  if (args === null) return
   console.log(`machine: ${machine()}`)
   console.log(`${num(args.heads)} heads per pass, ${num(args.passes)} passes; journal alone (own Corestore + in-flight directory)\n`)
   const tmp = tempDir('hs-bench-journal-')

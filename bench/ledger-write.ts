@@ -17,30 +17,14 @@ import { INDEX_MARKER } from '../src/ledger/seal-index'
 import { buildBatch, headToJson, type SealInfo } from '../src/seal'
 import { makeWriter, signHead, type Writer } from '../test/seal/helpers'
 import { machine, ms, num, printTable } from './support/measure'
+import { intFlags } from './support/flags'
 import { tempDir } from './support/temp-dir'
-
-interface Args { cores: number, batches: number, rounds: number }
-
-function parseArgs (argv: string[]): Args | null {
-  const out: Args = { cores: 5_000, batches: 3, rounds: 2 }
-  for (let i = 0; i < argv.length; i += 2) {
-    const name = argv[i].replace(/^--/, '')
-    const value = Number(argv[i + 1])
-    if (!(name in out) || !Number.isSafeInteger(value) || value < 1) return null
-    out[name as keyof Args] = value
-  }
-  return out
-}
 
 const tree = (key: Buffer, length: number): Buffer => createHash('sha256').update(key).update(String(length)).digest()
 
 async function main (): Promise<void> {
-  const args = parseArgs(process.argv.slice(2))
-  if (args === null) {
-    console.error('usage: npm run bench -- ledger-write [--cores 5000] [--batches 3] [--rounds 2]')
-    process.exitCode = 2
-    return
-  }
+  const args = intFlags(process.argv.slice(2), { cores: 5_000, batches: 3, rounds: 2 }, 1, 'npm run bench -- ledger-write [--cores 5000] [--batches 3] [--rounds 2]')
+  if (args === null) return
   console.log(`machine: ${machine()}`)
   console.log(`${num(args.batches)} batches of ${num(args.cores)} heads (one per core, each one block longer than the last), per layout and round\n`)
   const writers: Writer[] = Array.from({ length: args.cores }, (_, i) => {

@@ -12,6 +12,7 @@
 import { PassHistory, type HistoryRecord, type PassInput } from '../src/ledger'
 import { computeCoverage } from '../src/report'
 import { machine, num, printChecks, printTable, secs } from './support/measure'
+import { intFlags } from './support/flags'
 import { tempDir } from './support/temp-dir'
 
 const DAY = 86_400_000
@@ -73,22 +74,9 @@ function yearOf (day: HistoryRecord[]): HistoryRecord[] {
   return out
 }
 
-function parseArgs (argv: string[]): { days: number } | null {
-  let days = 1
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--days' && /^\d+$/.test(argv[i + 1] ?? '')) days = Number(argv[++i])
-    else return null
-  }
-  return days >= 1 ? { days } : null
-}
-
 async function main (): Promise<void> {
-  const args = parseArgs(process.argv.slice(2))
-  if (args === null) {
-    console.error('usage: npm run bench -- passes [--days N ≥ 1]')
-    process.exitCode = 2
-    return
-  }
+  const args = intFlags(process.argv.slice(2), { days: 1 }, 1, 'npm run bench -- passes [--days N ≥ 1]')
+  if (args === null) return
   console.log(`machine: ${machine()}`)
   console.log(`${num(args.days)} day(s) of passes, one a minute, per scenario; pass history on disk (fsynced)\n`)
   const results: Array<{ scenario: Scenario, perDay: number, msPerPass: number, records: HistoryRecord[] }> = []

@@ -45,6 +45,7 @@ import { HypersealService } from '../src/service'
 import { mapLimit, CREATE_CONCURRENCY } from './support/cores'
 import { machine, maxRssBytes, mb, median, ms, num, printChecks, printTable, secs, type Check, until } from './support/measure'
 import { profiled } from './support/profile'
+import { intFlags } from './support/flags'
 import { tempDir } from './support/temp-dir'
 
 const CHUNK = 1_000
@@ -55,26 +56,15 @@ const REQUESTS = 50
 const ROUNDS = 3
 const TARGET = { cores: 100_000, watchMs: 60_000, passMs: 30_000, rss: 1.5 * 1024 ** 3, perCore: 15 * 1024, drift: 0.2 }
 
-interface Args { cores: number, changed: number, receipts: number }
-
-function parseArgs (argv: string[]): Args | null {
-  const out: Args = { cores: 100_000, changed: 10_000, receipts: 1_000_000 }
-  for (let i = 0; i < argv.length; i += 2) {
-    const name = argv[i].replace(/^--/, '')
-    const value = Number(argv[i + 1])
-    if (!(name in out) || !Number.isSafeInteger(value) || value < 0) return null
-    out[name as keyof Args] = value
-  }
-  return out.cores >= CHUNK && out.changed <= out.cores ? out : null
-}
-
 /** The per-request figures: median ms of each request kind. */
 type Figures = Record<'verify' | 'receipts' | 'cores', number>
 
 async function main (): Promise<void> {
-  const args = parseArgs(process.argv.slice(2))
-  if (args === null) {
-    console.error('usage: npm run bench -- scale [--cores 100000] [--changed 10000] [--receipts 1000000]   (cores >= 1,000)')
+  const usage = 'npm run bench -- scale [--cores 100000] [--changed 10000] [--receipts 1000000]   (cores >= 1,000, changed <= cores)'
+  const args = intFlags(process.argv.slice(2), { cores: 100_000, changed: 10_000, receipts: 1_000_000 }, 0, usage)
+  if (args === null) return
+  if (args.cores < CHUNK || args.changed > args.cores) {
+    console.error(`usage: ${usage}`)
     process.exitCode = 2
     return
   }
