@@ -70,13 +70,18 @@ export function removePidFile (chainDir: string): void {
  * (ANVIL_FAILED) when the process that started it is still alive: two anvils must not share
  * one state file. Its chain is saved to `stateFile` first when it still answers: blocks mined
  * after the last saved seal (none acknowledged) then stay, and recovery finds them mined
- * instead of waiting for transactions the node would no longer know.
+ * instead of waiting for transactions the node would no longer know. True when an anvil of
+ * ours was recorded (stopped now, or already gone or going): the port it held may be held a
+ * moment longer.
  */
-export async function clearStaleAnvil (chainDir: string, paths: string[], stateFile: string, logger: ChainLogger): Promise<void> {
+export async function clearStaleAnvil (chainDir: string, paths: string[], stateFile: string, logger: ChainLogger): Promise<boolean> {
   const rec = readRecord(chainDir)
-  if (rec === null || !alive(rec.pid) || !isAnvilOn(rec.pid, paths)) {
+  if (rec === null) return false
+  if (!alive(rec.pid) || !isAnvilOn(rec.pid, paths)) {
+    // Gone, or going: its parent's guard may be stopping it right now (its command line goes
+    // before its sockets do). Either way the port it held is ours to wait for.
     removePidFile(chainDir)
-    return
+    return true
   }
   if (parentOf(rec.pid) === rec.parentPid) {
     throw new ChainError('ANVIL_FAILED', `The embedded chain in ${chainDir} is already run by process ${rec.parentPid} (anvil pid ${rec.pid}); stop that service or use another data directory.`)
@@ -97,4 +102,5 @@ export async function clearStaleAnvil (chainDir: string, paths: string[], stateF
     await sleep(50)
   }
   removePidFile(chainDir)
+  return true
 }

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net'
 import { rpcUrlFor } from './anvil-process'
+import { sleep } from './rpc'
 import { ChainError } from './errors'
 
 /** Whether something already listens on host:port (we try to bind it, and release it at once). */
@@ -41,8 +42,15 @@ async function chainIdAt (url: string): Promise<number | null> {
  * another data directory or anything else is not ours to stop. A program that grabs the port
  * between this check and anvil's bind still fails anvil's start (ANVIL_FAILED, with its stderr).
  */
-export async function checkChainPort (host: string, port: number): Promise<void> {
-  if (port === 0 || !await taken(host, port)) return
+export async function checkChainPort (host: string, port: number, graceMs = 0): Promise<void> {
+  if (port === 0) return
+  // An anvil stopped just before (ours, orphaned) gives its memory back before its sockets: its
+  // command line is gone while its listener still holds the port for a moment, longer on a busy
+  // machine. `graceMs` waits that moment out instead of calling it another program's port.
+  for (const deadline = Date.now() + graceMs; await taken(host, port); await sleep(50)) {
+    if (Date.now() >= deadline) break
+  }
+  if (!await taken(host, port)) return
   const chainId = await chainIdAt(rpcUrlFor(host, port))
   const what = chainId === null
     ? 'by a program that is not an Ethereum JSON-RPC node'

@@ -98,8 +98,8 @@ export async function startEmbeddedChain (opts: EmbeddedChainOptions): Promise<E
   const cacheDir = join(chainDir, 'cache')
   mkdirSync(chainDir, { recursive: true })
   // Our own anvil left by a process that died is stopped first: it frees the port it held.
-  await clearStaleAnvil(chainDir, [cacheDir, stateFile], stateFile, logger)
-  await checkChainPort(host, port)
+  const stopped = await clearStaleAnvil(chainDir, [cacheDir, stateFile], stateFile, logger)
+  await checkChainPort(host, port, stopped ? 10_000 : 0)
 
   const anvil = await spawnAnvil({
     command: resolveAnvilCommand(),
