@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Registry } from 'prom-client'
 import type { AuditQuery, CoreView, PassResult, RecordQuestion, ReplicaProofs, SealerAccount, ServiceInfo, ServicePort, TimeRange, WatchItem } from '../api'
@@ -10,13 +9,13 @@ import {
   checkRecentSeals, resolveUnfinished, runSealPass, scheduleAnchors, scheduleSealPasses, SealerError, SingleFlight,
   type AnchorRun, type Schedule, type SealerDeps, type SealerMetrics
 } from '../sealer'
-import { createChainReader, rpcOrigin, type ChainReader } from '../chain'
+import { createChainReader, type ChainReader } from '../chain'
 import { EvidenceCache, type PinnedTrust } from '../evidence'
 import type { TrustRoot } from '../trust'
 import { errInfo, SILENT_LOGGER, type Logger } from '../util'
 import { resolveAdminToken, resolveAuditorToken } from './admin-token'
 import { connectChain, type ChainConnection } from './chain-connect'
-import { passResult } from './views'
+import { passResult, serviceInfo } from './views'
 import { openMetrics } from './sealer-metrics'
 import { createWatcher, sealerDeps, type ServiceOptions } from './wiring'
 import { listCores, pageCores, watchCores } from './watch-list'
@@ -36,8 +35,6 @@ import { SealerAccountReader } from './sealer-account'
 import { readiness, type Readiness } from './readiness'
 import type { Alerter, AlertsOverview, TestAnswer } from '../alerts'
 import { AlertMonitor, openAlerts } from './alert-monitor'
-
-const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
 
 /**
  * The running service: the data directory, the chain, the watcher and the sealer, behind the
@@ -170,20 +167,7 @@ export class HypersealService implements ServicePort {
     this.monitor.start()
   }
 
-  info (): ServiceInfo {
-    return {
-      version: VERSION,
-      chainId: this.chain.chainId,
-      contract: this.chain.contract,
-      sealer: this.chain.client.signerAddress,
-      receiptsLog: this.log.key.toString('hex'),
-      schedule: this.config.schedule,
-      confirmations: this.config.confirmations,
-      embeddedChain: this.chain.embedded !== null,
-      rpc: this.chain.embedded?.rpcUrl ?? rpcOrigin(this.config.rpc ?? ''),
-      reportKey: this.reportKey.publicKey.toString('hex')
-    }
-  }
+  info (): ServiceInfo { return serviceInfo(this.chain, this.config, this.log.key.toString('hex'), this.reportKey.publicKey.toString('hex')) }
 
   trust (): { root: TrustRoot, fingerprint: string } { return { root: this.pinned.root, fingerprint: this.pinned.fingerprint } }
 
