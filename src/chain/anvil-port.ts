@@ -47,13 +47,16 @@ export async function checkChainPort (host: string, port: number, graceMs = 0): 
   // An anvil stopped just before (ours, orphaned) gives its memory back before its sockets: its
   // command line is gone while its listener still holds the port for a moment, longer on a busy
   // machine. `graceMs` waits that moment out instead of calling it another program's port.
-  for (const deadline = Date.now() + graceMs; await taken(host, port); await sleep(50)) {
-    if (Date.now() >= deadline) break
+  const deadline = Date.now() + graceMs
+  while (await taken(host, port)) {
+    if (Date.now() < deadline) {
+      await sleep(50)
+      continue
+    }
+    const chainId = await chainIdAt(rpcUrlFor(host, port))
+    const what = chainId === null
+      ? 'by a program that is not an Ethereum JSON-RPC node'
+      : `by an Ethereum JSON-RPC node of chain ${chainId} that is not this data directory's embedded chain (another Hyperseal data directory, or an anvil or Hardhat node of yours)`
+    throw new ChainError('PORT_TAKEN', `The embedded chain's port ${port} on ${host} is taken ${what}. Stop it, or set HYPERSEAL_CHAIN_PORT to a free port (0 for any).`)
   }
-  if (!await taken(host, port)) return
-  const chainId = await chainIdAt(rpcUrlFor(host, port))
-  const what = chainId === null
-    ? 'by a program that is not an Ethereum JSON-RPC node'
-    : `by an Ethereum JSON-RPC node of chain ${chainId} that is not this data directory's embedded chain (another Hyperseal data directory, or an anvil or Hardhat node of yours)`
-  throw new ChainError('PORT_TAKEN', `The embedded chain's port ${port} on ${host} is taken ${what}. Stop it, or set HYPERSEAL_CHAIN_PORT to a free port (0 for any).`)
 }
