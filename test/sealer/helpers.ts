@@ -15,7 +15,6 @@ export async function replicaAt (service: HypersealService, key: string, length:
     `the replica of ${key.slice(0, 8)} at length ${length}${fork === undefined ? '' : `, fork ${fork}`}`, 20_000)
 }
 
-/** A config for a service in `dataDir` on the embedded chain, with ports picked by the OS. */
 /** Writer A in its own process with 5 blocks, writer B here with 3: both watched and replicated. */
 export async function watchedPair (service: HypersealService): Promise<{ a: ChildWriter, b: LocalWriter }> {
   const a = await childWriter()
@@ -29,6 +28,7 @@ export async function watchedPair (service: HypersealService): Promise<{ a: Chil
   return { a, b }
 }
 
+/** A config for a service in `dataDir` on the embedded chain, with ports picked by the OS. */
 export function testConfig (dataDir: string, env: Record<string, string> = {}): Config {
   return loadConfig({ env: { HYPERSEAL_DATA: dataDir, HYPERSEAL_REPLICATION_PORT: '0', HYPERSEAL_PORT: '0', HYPERSEAL_CHAIN_PORT: '0', ...env } })
 }

@@ -39,6 +39,8 @@ function pageUrl (q: { key?: string, version?: string, rpc?: string | null, anch
   return `/verify${text === '' ? '' : `?${text}`}`
 }
 
+const NO_RPC = 'Give the JSON-RPC endpoint of the chain (an http or https URL).'
+
 /** The endpoint origins the page URL names now, kept as the question changes. */
 const namedOrigins = (): { rpc: string | null, anchors: string | null } => ({ rpc: params.get('rpc'), anchors: params.get('anchors') })
 
@@ -70,7 +72,7 @@ function App (): VNode {
     const n = Number(v)
     if (!KEY.test(k)) return setRun({ state: 'error', message: 'The core key must be 64 hex characters.' })
     if (!Number.isSafeInteger(n) || n < 1) return setRun({ state: 'error', message: 'The version must be a whole number of at least 1 (version v means blocks 0 to v−1).' })
-    if (originOf(e.rpc) === null) return setRun({ state: 'error', message: 'Give the JSON-RPC endpoint of the chain (an http or https URL).' })
+    if (originOf(e.rpc) === null) return setRun({ state: 'error', message: NO_RPC })
     history.replaceState(null, '', pageUrl({ key: k, version: v, ...namedOrigins() }))
     setRun({ state: 'running', step: 'Starting…' })
     try {
@@ -103,7 +105,7 @@ function App (): VNode {
 
   /** A record proof stands alone: no key, no version, no service; the URL keeps only the RPC origin. */
   const startProof = async (t: TrustState, rpcUrl: string, document: unknown): Promise<void> => {
-    if (originOf(rpcUrl) === null) return setRun({ state: 'error', message: 'Give the JSON-RPC endpoint of the chain (an http or https URL).' })
+    if (originOf(rpcUrl) === null) return setRun({ state: 'error', message: NO_RPC })
     history.replaceState(null, '', pageUrl(namedOrigins()))
     setRun({ state: 'running', step: 'Starting…' })
     try {
@@ -152,7 +154,7 @@ function App (): VNode {
       ${run.state === 'proof' ? html`<${ProofView} run=${run.run} />` : null}
       <${EndpointsPanel} trust=${trust} endpoints=${endpoints} onUse=${(e: Endpoints) => {
         try {
-          if (originOf(e.rpc) === null) throw new Error('Give the JSON-RPC endpoint of the chain (an http or https URL).')
+          if (originOf(e.rpc) === null) throw new Error(NO_RPC)
           anchorUrls(e)
           useEndpoints(e)
         } catch (err) { setRun({ state: 'error', message: (err as Error).message }) }
