@@ -109,7 +109,7 @@ async function inFlight<T> (o: { flight: SingleFlight, closed: () => boolean }, 
       return await o.flight.run(async () => {
         if (o.closed()) throw new SealerError('CLOSED', 'The service is shutting down.')
         return await fn()
-      })
+      }, 'anchor')
     } catch (err) {
       // Another caller took the flight between idle() and run(): wait for that one too.
       if (!(err instanceof SealerError && err.code === 'PASS_RUNNING')) throw err
