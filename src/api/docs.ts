@@ -6,14 +6,10 @@
  */
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { FastifyInstance, RouteOptions } from 'fastify'
+import { VERSION } from '../config'
 
 export const DOCS_PREFIX = '/docs'
-
-// src/api and dist/api both sit two levels below the package root.
-const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
 
 export function registerDocs (app: FastifyInstance, opts: { guards: unknown[] }): void {
   const isGuarded = (route: RouteOptions): boolean => {

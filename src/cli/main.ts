@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { Command } from 'commander'
+import { VERSION } from '../config'
 import { registerAlerts } from './alerts'
 import { registerDemo } from './demo'
 import { registerDeploy } from './deploy'
@@ -18,7 +17,6 @@ import { registerVerify } from './verify'
 import { registerVerifyProof } from './verify-proof'
 import { registerWatch } from './watch'
 
-const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
 
 export function buildProgram (): Command {
   const program = new Command('hyperseal')

@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { CoreView, PassResult, ServiceInfo } from '../api'
 import { rpcOrigin } from '../chain'
-import type { Config } from '../config'
+import { VERSION, type Config } from '../config'
 import type { WatchedInfo } from '../heads'
 import type { ReceiptEntry, StaleMark, WatchEntry } from '../ledger'
 import type { PassOutcome } from '../sealer'
 import type { ChainConnection } from './chain-connect'
 
-const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
 
 /** What the service says of itself (`GET /v1/status`, the trust root, `hyperseal status`). */
 export function serviceInfo (chain: ChainConnection, config: Config, receiptsLog: string, reportKey: string): ServiceInfo {
