@@ -112,7 +112,8 @@ export const SEALER_RULES: Record<SealerErrorCode, Rule> = {
   PASS_RUNNING: { status: 409, code: 'PASS_RUNNING', message: 'A seal pass is already running; try again when it ends.', retry: true },
   NOT_READY: { status: 503, code: 'NOT_READY', message: 'The service is still starting (settling unfinished batches); try again shortly.', retry: true },
   CLOSED,
-  FAULT_INJECTED: INTERNAL
+  FAULT_INJECTED: INTERNAL,
+  NO_SUCH_ANCHOR: { status: 404, code: 'NO_SUCH_ANCHOR' }
 }
 
 // The route checks the version before the verifier runs; a verifier input error is our bug,

@@ -9,7 +9,7 @@
 import type { HeadJson, Incident, Migration } from '../seal'
 import type { BatchSummary, Page, PageQuery, PassSummary, ReceiptEntry } from '../ledger'
 import type { SealedRoots, UpgradeProof, Verdict } from '../verify'
-import type { PassOutcome } from '../sealer'
+import type { AnchorRun, PassOutcome } from '../sealer'
 import type { BuiltReport } from '../report'
 import type { TrustRoot } from '../trust'
 import type { AlertsOverview, TestAnswer } from '../alerts'
@@ -137,6 +137,12 @@ export interface ServicePort {
   unwatchCore (key: string): Promise<void>
   /** Runs a pass now; throws SealerError PASS_RUNNING while one runs. */
   sealNow (): Promise<PassResult>
+  /**
+   * Runs the later anchors named (all when none), each covering the batches since its mark; a
+   * failed run is in its entry (`ok: false`), not thrown. Throws SealerError NO_SUCH_ANCHOR for a
+   * name the configuration does not have.
+   */
+  anchorNow (names?: readonly string[]): Promise<AnchorRun[]>
   /** Batches sealed in the range, by block time, without their leaves. */
   pageBatches (range: TimeRange, page: PageQuery): Promise<Page<BatchSummary>>
   /** The leaves of batch `seq` in batch order; throws LedgerError NOT_FOUND for no such batch. */

@@ -161,7 +161,8 @@ export const SEALER_EXIT: Record<SealerErrorCode, ExitCode> = {
   PASS_RUNNING: FAILED,
   NOT_READY: FAILED,
   CLOSED: FAILED,
-  FAULT_INJECTED: FAILED
+  FAULT_INJECTED: FAILED,
+  NO_SUCH_ANCHOR: BAD_INPUT
 }
 
 export const STRUCTURE_EXIT: Record<StructureErrorCode, ExitCode> = {

@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import { VERSION } from '../config'
 import { registerAlerts } from './alerts'
+import { registerAnchor } from './anchor'
 import { registerDemo } from './demo'
 import { registerDeploy } from './deploy'
 import { runProgram } from './exit'
@@ -31,6 +32,7 @@ export function buildProgram (): Command {
   registerWatch(program)
   registerUnwatch(program)
   registerSeal(program)
+  registerAnchor(program)
   registerStatus(program)
   registerReport(program)
   registerReceipts(program)

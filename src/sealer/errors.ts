@@ -5,5 +5,6 @@ export type SealerErrorCode =
   | 'NOT_READY' // the service has not finished starting (recovery still running)
   | 'CLOSED' // the service is shutting down
   | 'FAULT_INJECTED' // a test armed HYPERSEAL_FAULT (never set in production)
+  | 'NO_SUCH_ANCHOR' // a run was asked of an anchor the configuration does not name
 
 export class SealerError extends CodedError<SealerErrorCode> {}

@@ -224,6 +224,9 @@ export class HypersealService implements ServicePort {
 
   /** The later anchors named (all by default), their log writes in the seal single flight (anchors.ts `runServiceAnchors`). */
   async anchorNow (names?: readonly string[]): Promise<AnchorRun[]> {
+    const configured = this.anchors.targets.map((t) => t.name)
+    const unknown = (names ?? []).filter((n) => !configured.includes(n))
+    if (unknown.length > 0) throw new SealerError('NO_SUCH_ANCHOR', `No anchor named ${unknown.map((n) => `"${n}"`).join(', ')}; the configured later anchors are: ${configured.length === 0 ? 'none' : configured.join(', ')}.`)
     const deps = { log: this.log, journal: this.journal, logger: this.logger, anchors: this.anchors.targets, ...(this.deps.fault !== undefined ? { fault: this.deps.fault } : {}) }
     return await runServiceAnchors({ flight: this.flight, closed: () => this.closed, deps, metrics: this.deps.metrics!, monitor: this.monitor }, names)
   }

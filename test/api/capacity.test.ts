@@ -35,6 +35,7 @@ function slowService (): { service: ServicePort, started: () => number, release:
     watchCores: unused,
     unwatchCore: unused,
     sealNow: unused,
+    anchorNow: unused,
     pageBatches: async () => ({ items: [], next: null }),
     pageBatchLeaves: async () => await slow({ items: [], next: null }),
     pageIncidents: async () => ({ items: [], next: null }),

@@ -23,7 +23,7 @@ const CHAIN = ['INVALID_CONFIG', 'INVALID_INPUT', 'RPC_UNREACHABLE', 'RPC_TIMEOU
   'NO_SIGNER', 'REVERTED_ALREADY_SEALED', 'REVERTED_EMPTY_BATCH', 'REVERTED_UNAUTHORIZED', 'REVERTED_OTHER', 'NONCE_EXPIRED',
   'REPLACEMENT_UNDERPRICED', 'INSUFFICIENT_FUNDS', 'WAIT_TIMEOUT', 'TX_DROPPED', 'REORGED', 'ANVIL_FAILED', 'PORT_TAKEN'] as const
 const SEAL = ['BAD_HEAD', 'BAD_MANIFEST', 'KEY_MISMATCH', 'BAD_SIGNATURE', 'EMPTY_BATCH', 'DUPLICATE_LEAF', 'BAD_INDEX', 'BAD_BATCH', 'SEAL_MISMATCH', 'BAD_RECEIPT'] as const
-const SEALER = ['PASS_RUNNING', 'NOT_READY', 'CLOSED', 'FAULT_INJECTED'] as const
+const SEALER = ['PASS_RUNNING', 'NOT_READY', 'CLOSED', 'FAULT_INJECTED', 'NO_SUCH_ANCHOR'] as const
 const CONFIG = ['INVALID_VALUE', 'BAD_FILE', 'UNKNOWN_FIELD', 'SECRET_IN_FILE'] as const
 const VERIFY = ['BAD_INPUT', 'MISSING_ANSWER'] as const
 const STRUCTURES = ['NOT_A_STRUCTURE', 'NOT_FOUND', 'NOT_SEALED', 'BLOCK_UNAVAILABLE', 'TOO_LARGE'] as const
@@ -146,6 +146,7 @@ function throwingServiceDouble (current: () => Error): ServicePort {
     watchCores: fail,
     unwatchCore: fail,
     sealNow: fail,
+    anchorNow: fail,
     pageBatches: fail,
     pageBatchLeaves: fail,
     pageIncidents: fail,
