@@ -23,6 +23,7 @@ const ADMIN_ROUTES: Array<{ method: 'POST' | 'DELETE', url: string, payload?: ob
   { method: 'POST', url: '/v1/cores', payload: { key: HEX } },
   { method: 'DELETE', url: `/v1/cores/${HEX}` },
   { method: 'POST', url: '/v1/seal' },
+  { method: 'POST', url: '/v1/anchors/run' },
   { method: 'POST', url: '/v1/alerts/test' }
 ]
 

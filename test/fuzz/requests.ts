@@ -28,7 +28,7 @@ const routes = (key: string): fc.Arbitrary<{ method: InjectOptions['method'], ur
   fc.tuple(segment, segment).map(([a, b]) => ({ method: 'GET' as const, url: `/v1/receipts/${encodeURIComponent(a)}/${encodeURIComponent(b)}` })),
   segment.map((a) => ({ method: 'GET' as const, url: `/v1/cores/${encodeURIComponent(a)}/receipts` })),
   segment.map((a) => ({ method: 'DELETE' as const, url: `/v1/cores/${encodeURIComponent(a)}` })),
-  fc.constantFrom({ method: 'POST' as const, url: '/v1/cores' }, { method: 'POST' as const, url: '/v1/seal' }),
+  fc.constantFrom({ method: 'POST' as const, url: '/v1/cores' }, { method: 'POST' as const, url: '/v1/seal' }, { method: 'POST' as const, url: '/v1/anchors/run' }),
   fc.tuple(fc.constantFrom('GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD') as fc.Arbitrary<InjectOptions['method']>, fc.string({ maxLength: 40 }))
     .map(([method, p]) => ({ method, url: `/${encodeURIComponent(p)}` }))
 )
