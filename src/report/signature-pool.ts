@@ -19,13 +19,18 @@ export class SignaturePool {
   private next = 0
   private broken = false
 
-  /** `size` workers (by default one per core: the main thread mostly waits on them or parses). Close it when done: workers keep the process alive. */
-  constructor (size = availableParallelism()) {
-    // Under ts-node (tests, benches) the worker is the .ts file and needs the same hook.
+  /**
+   * `size` workers (by default one per core: the main thread mostly waits on them or parses).
+   * Close it when done: workers keep the process alive. `file`: the worker's compiled script
+   * (a bench running under ts-node passes a bundle, as a build runs; see bench/report.ts).
+   */
+  constructor (size = availableParallelism(), file?: string) {
+    // Under ts-node (tests) the worker is the .ts file and needs the same hook.
     const ext = extname(__filename)
-    const execArgv = ext === '.ts' ? ['-r', 'ts-node/register/transpile-only'] : []
+    const script = file ?? join(__dirname, `signature-worker${ext}`)
+    const execArgv = script.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : []
     for (let i = 0; i < Math.max(1, size); i++) {
-      const worker = new Worker(join(__dirname, `signature-worker${ext}`), { execArgv, env: {} })
+      const worker = new Worker(script, { execArgv, env: {} })
       worker.on('message', (msg: { id: number, verdicts: Verdicts }) => {
         const job = this.pending.get(msg.id)
         this.pending.delete(msg.id)
