@@ -12,8 +12,8 @@
  * test-artifacts/report-bench/ (PDF: pdftoppm; HTML: Chromium screenshot).
  */
 import { execFileSync } from 'node:child_process'
-import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { latestOf, newReportKeyPair, renderHtml, renderPdf, renderSignedJson, ReportAccumulator, signReport, SignaturePool, type ReceiptEntry, type SignatureVerdict } from '../src/report'
 import { buildBatch, type SealInfo } from '../src/seal'
@@ -21,7 +21,7 @@ import { SEALED_TOPIC } from '../src/verify'
 import { signHead } from '../test/seal/helpers'
 import { CHAIN_ID, CONTRACT, synthetic } from '../test/support/report-fixtures'
 import { createHash } from 'node:crypto'
-import { loadavg } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { buildSync } from 'esbuild'
 
 const OUT = resolve(__dirname, '../test-artifacts/report-bench')
@@ -38,7 +38,7 @@ const load = (): string => loadavg().map((n) => n.toFixed(2)).join(', ')
  * worker) that a deployed service does not.
  */
 function workerScript (): string {
-  const out = join(OUT, 'signature-worker.js')
+  const out = join(mkdtempSync(join(tmpdir(), 'hs-bench-worker-')), 'signature-worker.js')
   buildSync({ entryPoints: [resolve(__dirname, '../src/report/signature-worker.ts')], bundle: true, platform: 'node', target: 'node20', packages: 'external', outfile: out, logLevel: 'error' })
   return out
 }
@@ -59,7 +59,8 @@ async function one (cores: number, rounds: number): Promise<boolean> {
   const acc = new ReportAccumulator(header)
   // As the service feeds it: the heads' signatures on worker threads (their own caches, empty:
   // every signature of the period is really checked), one batch ahead of the main thread.
-  const pool = new SignaturePool(undefined, workerScript())
+  const script = workerScript()
+  const pool = new SignaturePool(undefined, script)
   let previous: { entries: ReceiptEntry[], verdicts: Array<SignatureVerdict | undefined> } | null = null
 
   mkdirSync(OUT, { recursive: true })
@@ -119,6 +120,7 @@ async function one (cores: number, rounds: number): Promise<boolean> {
   build += performance.now() - t
   closeSync(fd)
   await pool.close()
+  rmSync(dirname(script), { recursive: true, force: true })
   t = performance.now()
   const signed = signReport(report, pair.secretKey)
   const sign = performance.now() - t
