@@ -71,7 +71,8 @@ export async function auditReport (deps: AuditDeps, query: AuditQuery): Promise<
   // the period (before this, such a period failed for want of the answer).
   const held = batches.filter((b) => scan.held.has(b.seq))
   const sealsAsked = [...held.map((b) => b.seal), ...Object.values(latest).map((e) => e!.receipt.seal)]
-  const trust = policyOf(deps.trust, sealsAsked.slice(0, 1).map((seal) => ({ seal }) as Receipt))
+  // The chain of the period's first receipt, as before (policyOf reads only the seal).
+  const trust = policyOf(deps.trust, held.slice(0, 1).map((b) => ({ seal: b.seal }) as Receipt))
   const chain = await gatherChain(deps.reader, chainQuestion(sealsAsked), trust, deps.cache)
   const costs: Record<string, BatchCost | null> = {}
   for (const b of batches) costs[b.seal.txHash] = await deps.chain.txCost(b.seal.txHash)
