@@ -17,6 +17,7 @@ import { ensureSealIndex, INDEX_MARKER, indexLayout, planSealIndex, SPARSE_INDEX
 import { batchOf, incidentOf, receiptOf } from './log-entries'
 import { appendMigration, listMigrations } from './migrations'
 import { pageBatchLeaves, pageBatches, pageIncidents, pageReceipts } from './log-pages'
+import { latestSealBefore, leafReceipt } from './report-reads'
 import { incidentIdentity, parseIncident, type BatchRecord, type BatchSummary, type ReceiptEntry } from './log-records'
 import type { Page, PageQuery } from './pages'
 import { timeBounds, type TimeFilter } from './time-filter'
@@ -291,4 +292,8 @@ export class ReceiptsLog {
   async pageIncidents (filter: TimeFilter & { key?: string | Buffer }, page: PageQuery): Promise<Page<Incident>> { return await pageIncidents(this.bee, filter, page) }
   /** The seals of one core, by length then time (as `receipts`). */
   async pageReceipts (key: string | Buffer, page: PageQuery): Promise<Page<ReceiptEntry>> { return await pageReceipts(this.bee, key, page) }
+  /** The receipt of one leaf of batch `seq` (report-reads.ts). */
+  async leafReceipt (leaf: Pick<HeadJson, 'key' | 'length' | 'fork'>, seq: number): Promise<ReceiptEntry> { return await leafReceipt(this.bee, leaf, seq) }
+  /** The core's seal of the latest batch before `beforeSeq`, or of all time (report-reads.ts). */
+  async latestSealBefore (key: string | Buffer, beforeSeq?: number): Promise<ReceiptEntry | null> { return await latestSealBefore(this.bee, key, beforeSeq) }
 }

@@ -59,12 +59,12 @@ export function lengthOfReceiptKey (receiptKey: string): number {
 export interface SealToIndex { key: string, length: number, fork: number, receiptKey: string }
 
 /** The seq in a high key (`high!<key>!<length>!<seq>`). */
-function seqOfHighKey (highKey: string): number {
+export function seqOfHighKey (highKey: string): number {
   return Number(highKey.slice(highKey.lastIndexOf(K.SEP) + 1))
 }
 
 /** The seq in a seal key (`seal!<key>!<seq>!<length>!<fork>`). */
-function seqOfSealKey (sealKey: string): number {
+export function seqOfSealKey (sealKey: string): number {
   return Number(sealKey.split(K.SEP)[2])
 }
 

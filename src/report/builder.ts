@@ -7,7 +7,7 @@
  * everything is sorted, and the only clock is `generatedAt`.
  */
 import { createHash, type Hash } from 'node:crypto'
-import { recheckReceipt } from './builder-receipts'
+import { recheckReceipt, type RecheckOptions, type SignatureVerdict } from './builder-receipts'
 import { headline, incidentMeaning, reperform, weiToEth } from './builder-text'
 import { CONTROLS } from './controls'
 import { INTERVAL_ASSUMPTION, nominalIntervalSeconds } from './cron-interval'
@@ -20,15 +20,22 @@ const iso = (seconds: number): string => new Date(seconds * 1000).toISOString()
 export const EXCEPTIONS_LISTED = 100
 
 export type ReceiptEntry = ReportInput['receipts'][string][number]
-/** Everything but the receipts of the period; `latest`: each core's newest receipt of all time. */
-export type ReportHeader = Omit<ReportInput, 'receipts'> & { latest: Record<string, ReceiptEntry | undefined> }
+/**
+ * Everything but the receipts of the period; `latest`: each core's newest receipt of all time;
+ * `periodKeys`: every core with a leaf in the period's batches, given when the batches come
+ * without their leaves.
+ */
+export type ReportHeader = Omit<ReportInput, 'receipts'> & { latest: Record<string, ReceiptEntry | undefined>, periodKeys?: readonly string[] }
+
+interface Point { length: number, fork: number, at: number }
+const pointOut = (p: Point | null): ReportCore['first'] => p === null ? null : { length: p.length, fork: p.fork, sealedAt: iso(p.at) }
 
 interface CoreState {
   seals: number
   gap: number | null
   lastAt: number | null
-  first: ReportCore['first']
-  last: ReportCore['first']
+  first: Point | null
+  last: Point | null
   activity: number[]
   /** The check of the core's latest receipt, when it was in the period (no map of every check: memory stays flat). */
   latest: { id: string, status: ReportReceipt['status'] } | null
@@ -37,7 +44,7 @@ interface CoreState {
 /** The cores a report is about: those asked for, or those watched in the period; never the receipts log. */
 function population (h: ReportHeader, from: number, to: number): string[] {
   const log = h.service.receiptsLog.toLowerCase()
-  const inBatches = new Set(h.batches.filter((b) => Date.parse(b.sealedAt) >= from && Date.parse(b.sealedAt) < to).flatMap((b) => b.leaves.map((l) => l.key)))
+  const inBatches = new Set(h.periodKeys ?? h.batches.filter((b) => Date.parse(b.sealedAt) >= from && Date.parse(b.sealedAt) < to).flatMap((b) => (b.leaves ?? []).map((l) => l.key)))
   const watched = (key: string): boolean => {
     if (inBatches.has(key)) return true
     const cov = h.coverage?.cores[key]
@@ -58,6 +65,8 @@ export class ReportAccumulator {
   private readonly scale: AuditReport['timeline']
   private readonly counts = { lines: 0, bytes: 0, verified: 0, pending: 0, invalid: 0 }
   private readonly exceptions: ReceiptException[] = []
+  /** Roots of the batches with a receipt of a reported core added (batches given without leaves). */
+  private readonly touched = new Set<string>()
   private lastTime = -Infinity
 
   constructor (private readonly h: ReportHeader) {
@@ -76,32 +85,47 @@ export class ReportAccumulator {
   /**
    * Re-checks a chunk of receipts (one batch, or any run of them in time order: a chunk never
    * starts before the previous one ended) and returns its lines of the receipts file. Receipts
-   * outside the period or of other cores are left out.
+   * outside the period or of other cores are left out. `signatures[i]`, when given, is the check
+   * of `entries[i].receipt.head` made elsewhere (signature-pool.ts on worker threads; see
+   * SignatureVerdict): this very object, unchanged since.
    */
-  add (entries: readonly ReceiptEntry[]): string {
-    const chunk = entries.filter(({ receipt: r }) => this.state.has(r.head.key) && r.seal.timestamp * 1000 >= this.from && r.seal.timestamp * 1000 < this.to)
-      .sort((a, b) => cmp(a.receipt.seal.timestamp, b.receipt.seal.timestamp) || cmp(a.receipt.head.key, b.receipt.head.key) ||
-        cmp(a.receipt.head.length, b.receipt.head.length) || cmp(a.receipt.head.fork, b.receipt.head.fork) || cmp(a.receipt.seal.root, b.receipt.seal.root))
-    if (chunk.length === 0) return ''
-    if (chunk[0].receipt.seal.timestamp < this.lastTime) throw new RangeError('Receipts must be added in time order (a chunk started before the previous one ended).')
-    this.lastTime = chunk[chunk.length - 1].receipt.seal.timestamp
+  add (entries: readonly ReceiptEntry[], signatures?: ReadonlyArray<SignatureVerdict | undefined>): string {
+    const order: number[] = []
+    for (let i = 0; i < entries.length; i++) {
+      const r = entries[i].receipt
+      if (this.state.has(r.head.key) && r.seal.timestamp * 1000 >= this.from && r.seal.timestamp * 1000 < this.to) order.push(i)
+    }
+    const by = (i: number): ReceiptEntry['receipt'] => entries[i].receipt
+    order.sort((i, j) => {
+      const a = by(i)
+      const b = by(j)
+      return cmp(a.seal.timestamp, b.seal.timestamp) || cmp(a.head.key, b.head.key) || cmp(a.head.length, b.head.length) || cmp(a.head.fork, b.head.fork) || cmp(a.seal.root, b.seal.root)
+    })
+    if (order.length === 0) return ''
+    if (by(order[0]).seal.timestamp < this.lastTime) throw new RangeError('Receipts must be added in time order (a chunk started before the previous one ended).')
+    this.lastTime = by(order[order.length - 1]).seal.timestamp
     let text = ''
-    // Inner Merkle nodes of this chunk's batches, each hashed once (cleared with the chunk).
+    // Inner Merkle nodes and the chain's answers of this chunk's batches, each computed once (dropped with the chunk).
     const memo = new Map<string, string>()
-    for (const { receipt } of chunk) {
-      const check = recheckReceipt(receipt, this.h.chain, this.h.trust, memo)
+    const chainMemo: NonNullable<RecheckOptions['chainMemo']> = new Map()
+    for (const i of order) {
+      const receipt = entries[i].receipt
+      const signature = signatures?.[i]
+      const check = recheckReceipt(receipt, this.h.chain, this.h.trust, { memo, chainMemo, ...(signature !== undefined ? { signature } : {}) })
       const line: ReportReceipt = { receipt, status: check.status, ...(check.reason !== undefined ? { reason: check.reason } : {}) }
       text += JSON.stringify(line) + '\n'
       this.counts[check.status]++
       if (check.status !== 'verified' && this.exceptions.length < EXCEPTIONS_LISTED) {
         this.exceptions.push({ key: receipt.head.key, length: receipt.head.length, fork: receipt.head.fork, root: receipt.seal.root, status: check.status, reason: check.reason ?? '' })
       }
+      this.touched.add(receipt.seal.root)
       const core = this.state.get(receipt.head.key)!
       const latest = this.h.latest[receipt.head.key]
       // Fields first: building the id string for every receipt of the period cost ~4 µs each.
       if (latest !== undefined && sameReceipt(latest.receipt, receipt)) core.latest = { id: receiptId(receipt), status: check.status }
       const at = receipt.seal.timestamp
-      const point = { length: receipt.head.length, fork: receipt.head.fork, sealedAt: iso(at) }
+      // Times stay numbers here; the ISO strings are made once per core in finish().
+      const point = { length: receipt.head.length, fork: receipt.head.fork, at }
       if (core.lastAt !== null) core.gap = Math.max(core.gap ?? 0, at - core.lastAt)
       core.lastAt = at
       core.first ??= point
@@ -111,7 +135,7 @@ export class ReportAccumulator {
     }
     const bytes = Buffer.from(text, 'utf8')
     this.hash.update(bytes)
-    this.counts.lines += chunk.length
+    this.counts.lines += order.length
     this.counts.bytes += bytes.length
     return text
   }
@@ -124,7 +148,7 @@ export class ReportAccumulator {
       .map((i) => ({ ...i, meaning: incidentMeaning(i) }))
       .sort((a, b) => cmp(a.detectedAt, b.detectedAt) || cmp(a.key, b.key) || cmp(a.kind, b.kind) || cmp(JSON.stringify(a), JSON.stringify(b)))
     const batches: ReportBatch[] = h.batches
-      .filter((b) => Date.parse(b.sealedAt) >= this.from && Date.parse(b.sealedAt) < this.to && b.leaves.some((l) => selected.has(l.key)))
+      .filter((b) => Date.parse(b.sealedAt) >= this.from && Date.parse(b.sealedAt) < this.to && (b.leaves === undefined ? this.touched.has(b.root) : b.leaves.some((l) => selected.has(l.key))))
       .sort((a, b) => a.seq - b.seq)
       .map((b) => {
         const cost = h.costs[b.txHash] ?? null
@@ -201,7 +225,7 @@ export class ReportAccumulator {
       latestHead = { length: r.head.length, fork: r.head.fork, sealedAt: iso(r.seal.timestamp), status }
     }
     return {
-      key, seals: s.seals, longestGapSeconds: s.gap, activity: s.activity, first: s.first, last: s.last, latestHead,
+      key, seals: s.seals, longestGapSeconds: s.gap, activity: s.activity, first: pointOut(s.first), last: pointOut(s.last), latestHead,
       incidents: own.length, stale: this.h.stale?.[key] ?? null
     }
   }

@@ -20,7 +20,7 @@ interface Span { from: number, to: number | null }
 interface Bounds { F: number, T: number, I: number }
 
 export function coreCoverage (
-  records: { history: readonly HistoryRecord[], seals: readonly CoreSeal[], watched: readonly WatchedNow[] },
+  records: { history: readonly HistoryRecord[], seals: readonly CoreSeal[] | ReadonlyMap<string, readonly number[]>, watched: readonly WatchedNow[] },
   runs: readonly PassRun[],
   { F, T, I }: Bounds
 ): Record<string, CoreCoverage> {
@@ -39,7 +39,11 @@ export function coreCoverage (
     staleOf.set(key, list)
   }
   const sealsOf = new Map<string, number[]>()
-  for (const s of records.seals) sealsOf.set(s.key, [...(sealsOf.get(s.key) ?? []), Date.parse(s.at)])
+  if (records.seals instanceof Map) {
+    for (const [key, times] of records.seals) sealsOf.set(key, [...times])
+  } else {
+    for (const s of records.seals as readonly CoreSeal[]) sealsOf.set(s.key, [...(sealsOf.get(s.key) ?? []), Date.parse(s.at)])
+  }
   const good = runs.filter((r) => r.failed === 0).map((r) => ({ from: Date.parse(r.from), to: Date.parse(r.to) })).sort((a, b) => a.from - b.from)
 
   const out: Record<string, CoreCoverage> = {}

@@ -24,8 +24,12 @@ import { nominalIntervalSeconds } from './cron-interval'
 export interface CoverageRecords {
   /** The pass history, every record (src/ledger pass-history.ts). */
   history: readonly HistoryRecord[]
-  /** Every seal of every watched core (the receipts log's own excluded), at its block's time. */
-  seals: readonly CoreSeal[]
+  /**
+   * Every seal of every watched core (the receipts log's own excluded), at its block's time; or,
+   * by core, the seal times in ms: those of the period and the latest one before it are all the
+   * coverage reads (what the service gathers, without whole receipts).
+   */
+  seals: readonly CoreSeal[] | ReadonlyMap<string, readonly number[]>
   /** The watch list now. */
   watched: readonly WatchedNow[]
 }

@@ -3,6 +3,7 @@
  * `generatedAt`. Every field is plain JSON (numbers are safe integers, wei amounts decimal
  * strings) so the canonical JSON (RFC 8785) of a report is its signed form.
  */
+import type { ReceiptsFileRef } from './receipts-store'
 import type { HeadJson, Incident, IncidentKind, Receipt } from '../seal'
 import type { TrustPolicy } from '../trust'
 import type { ChainEvidence } from '../verify'
@@ -18,7 +19,12 @@ export interface ReportBatchIn {
   seq: number
   root: string
   leafCount: number
-  leaves: HeadJson[]
+  /**
+   * The batch's heads; absent when the caller streams the period (the service): then
+   * ReportHeader.periodKeys names the cores of the period's batches, and a batch is listed when
+   * a receipt of a reported core in it is added.
+   */
+  leaves?: HeadJson[]
   sealedAt: string
   txHash: string
   blockNumber: number
@@ -223,5 +229,6 @@ export interface SignedReport {
 /** A signed report with the receipts file it binds: what a build gives, what every rendering renders. */
 export interface BuiltReport {
   signed: SignedReport
-  receiptsFile: Buffer
+  /** In a temporary file when built by the service (receipts-store.ts): release it when the report is dropped. */
+  receiptsFile: ReceiptsFileRef
 }

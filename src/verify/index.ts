@@ -7,7 +7,7 @@ export { SEALED_TOPIC } from './chain-check'
 export { timestampKey } from './anchor-check'
 export { checkSealed } from './seal-check'
 export { foldProof } from './leaf-proof'
-export type { SealCheck } from './seal-check'
+export type { SealCheck, SealCheckOptions } from './seal-check'
 export { VerifyError } from './errors'
 export type { VerifyErrorCode } from './errors'
 export type {

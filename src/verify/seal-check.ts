@@ -4,9 +4,9 @@
  * (chain-check.ts). What a verdict's deciding seal goes through, and what an audit report checks
  * for every receipt of its period.
  */
-import { checkReceipt, type Receipt } from '../seal'
+import { checkReceipt, type Head, type Receipt } from '../seal'
 import type { TrustPolicy } from '../trust'
-import { checkOnChain } from './chain-check'
+import { checkOnChain, type ChainCheck } from './chain-check'
 import { checkReceiptByLeafHash } from './leaf-proof'
 import type { ChainEvidence, Check, Finding, VerdictChain } from './types'
 
@@ -16,12 +16,27 @@ export type SealCheck =
 
 const headText = (h: { length: number, fork: number, treeHash: string }): string => `length ${h.length}, fork ${h.fork}, tree ${h.treeHash.slice(0, 16)}`
 
-/**
- * `proofPath: 'leaf-hash'` folds the proof from the fast leaf hash (leaf-proof.ts), for bulk
- * checks; `memo` then keeps inner nodes across the receipts of one batch.
- */
-export function checkSealed (receipt: unknown, chain: ChainEvidence, trust: TrustPolicy, options: { proofPath?: 'openzeppelin' | 'leaf-hash', memo?: Map<string, string> } = {}): SealCheck {
-  const own = options.proofPath === 'leaf-hash' ? checkReceiptByLeafHash(receipt, options.memo) : checkReceipt(receipt)
+export interface SealCheckOptions {
+  /** 'leaf-hash' folds the proof from the fast leaf hash (leaf-proof.ts), for bulk checks. */
+  proofPath?: 'openzeppelin' | 'leaf-hash'
+  /** With 'leaf-hash': inner nodes kept across the receipts of one batch (foldProof). */
+  memo?: Map<string, string>
+  /** With 'leaf-hash': the writer's signature check (see src/seal checkReceiptWith). */
+  verifySignature?: (head: Head) => void
+  /**
+   * The chain's answer by seal (sealKey): every receipt of a batch carries the same seal, and
+   * checkOnChain reads nothing else of a receipt, so a batch asks it once.
+   */
+  chainMemo?: Map<string, ChainCheck>
+}
+
+/** Every field of a seal checkOnChain reads: equal keys, equal answers. */
+function sealKey (seal: Receipt['seal']): string {
+  return `${seal.chainId}|${seal.contract}|${seal.root}|${seal.leafCount}|${seal.txHash}|${seal.blockNumber}|${seal.blockHash}|${seal.timestamp}`
+}
+
+export function checkSealed (receipt: unknown, chain: ChainEvidence, trust: TrustPolicy, options: SealCheckOptions = {}): SealCheck {
+  const own = options.proofPath === 'leaf-hash' ? checkReceiptByLeafHash(receipt, options.memo, options.verifySignature) : checkReceipt(receipt)
   if (!own.ok) {
     const check: Check['check'] = own.code === 'BAD_PROOF' ? 'inclusion' : 'signature'
     const length = (receipt as { head?: { length?: unknown } } | null)?.head?.length
@@ -32,7 +47,14 @@ export function checkSealed (receipt: unknown, chain: ChainEvidence, trust: Trus
     { check: 'signature', ok: true, detail: `The writer's key signed the sealed head (${headText(own.receipt.head)}).` },
     { check: 'inclusion', ok: true, detail: `The head is a leaf of the batch root ${own.receipt.seal.root.slice(0, 18)}… (${own.receipt.seal.leafCount} leaves).` }
   ]
-  const onChain = checkOnChain(own.receipt, chain, trust)
+  let onChain: ChainCheck
+  if (options.chainMemo === undefined) {
+    onChain = checkOnChain(own.receipt, chain, trust)
+  } else {
+    const key = sealKey(own.receipt.seal)
+    onChain = options.chainMemo.get(key) ?? checkOnChain(own.receipt, chain, trust)
+    options.chainMemo.set(key, onChain)
+  }
   checks.push(...onChain.checks)
   if (!onChain.ok) return { ok: false, finding: onChain.finding, reason: onChain.reason, checks }
   return { ok: true, receipt: own.receipt, final: onChain.final, chain: onChain.chain, checks }

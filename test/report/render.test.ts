@@ -16,7 +16,7 @@ const run = promisify(execFile)
 const DAY = '2025-11-24'
 
 /** A day of `cores` cores sealed every half hour, one rewind, the hand-made coverage (down 02:00-02:30). */
-function sample (cores: number, tweak: (input: ReportInput) => void = () => {}): BuiltReport & { key: string } {
+function sample (cores: number, tweak: (input: ReportInput) => void = () => {}): Omit<BuiltReport, 'receiptsFile'> & { receiptsFile: Buffer, key: string } {
   const t0 = Date.parse(`${DAY}T00:10:00Z`) / 1000
   const { input, writers } = synthetic({ cores, rounds: 6, times: [t0, t0 + 1800, t0 + 3600, t0 + 36_000, t0 + 43_200, t0 + 72_000] })
   input.period = { from: `${DAY}T00:00:00.000Z`, to: `${DAY.slice(0, 8)}25T00:00:00.000Z` }

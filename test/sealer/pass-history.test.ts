@@ -7,7 +7,7 @@
  * a condition; no assertion depends on how fast the machine is.
  */
 import { expect } from 'chai'
-import type { HistoryRecord, PassRun } from '../../src/ledger'
+import type { HistoryRecord, PassRun, ReceiptEntry } from '../../src/ledger'
 import { buildApp } from '../../src/api'
 import { HypersealService } from '../../src/service'
 import { gatherCoverage } from '../../src/service/report-coverage'
@@ -19,6 +19,8 @@ const ENV = { HYPERSEAL_SCHEDULE: '* * * * * *', HYPERSEAL_PASS_BUDGET: '5' }
 const runs = (records: HistoryRecord[]): PassRun[] => records.flatMap((r) => ('run' in r ? [r.run] : []))
 /** The start of the one-second slot holding `iso`: a pass belongs to the slot it started in, and a period counts the slots that start in it. */
 const slotStart = (iso: string): string => new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString()
+/** A core's seal times (ms) in time order, as the report's feed gives gatherCoverage. */
+const sealTimes = (entries: ReceiptEntry[]): number[] => entries.map((e) => e.receipt.seal.timestamp * 1000).sort((x, y) => x - y)
 const passesAfter = (records: HistoryRecord[], iso: string): number => runs(records).filter((r) => r.from >= iso).reduce((n, r) => n + r.passes, 0)
 
 async function open (dataDir: string): Promise<HypersealService> {
@@ -80,7 +82,7 @@ describe('seal pass: every pass recorded, coverage computed over a stop and a re
     expect(kinds.filter((k) => k === 'start')).to.have.length(2)
     expect(runs(records).reduce((n, r) => n + r.sealed, 0), 'passes that sealed').to.be.at.least(2)
     const period = { from: slotStart(firstStart.start.at), to: new Date().toISOString() }
-    const receipts = { [a.key]: await service.log.receipts(a.key), [b.key]: await service.log.receipts(b.key) }
+    const receipts = new Map([[a.key, sealTimes(await service.log.receipts(a.key))], [b.key, sealTimes(await service.log.receipts(b.key))]])
     const cov = await gatherCoverage(service.journal, receipts, { cores: [a.key, b.key, service.log.key.toString('hex')], receiptsLog: service.log.key.toString('hex'), period, schedule: ENV.HYPERSEAL_SCHEDULE })
 
     // The stop: downtime `stopped` from the stop record to the next start, at least the 3 s waited.
@@ -125,7 +127,7 @@ describe('seal pass: every pass recorded, coverage computed over a stop and a re
     const start = records[2] as Extract<HistoryRecord, { start: unknown }>
     const first = (records[0] as Extract<HistoryRecord, { start: unknown }>).start.at
     const from = slotStart(first)
-    const cov = await gatherCoverage(service.journal, { [writer.key]: await service.log.receipts(writer.key) }, { cores: [writer.key], receiptsLog: service.log.key.toString('hex'), period: { from, to: new Date().toISOString() }, schedule: ENV.HYPERSEAL_SCHEDULE })
+    const cov = await gatherCoverage(service.journal, new Map([[writer.key, sealTimes(await service.log.receipts(writer.key))]]), { cores: [writer.key], receiptsLog: service.log.key.toString('hex'), period: { from, to: new Date().toISOString() }, schedule: ENV.HYPERSEAL_SCHEDULE })
     const silence = (a: string, b: string): unknown => ({ from: a, to: b, seconds: (Date.parse(b) - Date.parse(a)) / 1000, cause: 'unknown' })
     expect(cov.downtime).to.deep.equal([...(from < first ? [silence(from, first)] : []), silence(run.to, start.start.at)])
     expect(cov.passes.run).to.equal(2)

@@ -41,6 +41,7 @@ const idOf = (built: BuiltReport): string => createHash('sha256').update(built.s
  */
 export function reportRoutes (app: FastifyInstance, { service, auditor, expensive }: RouteContext): void {
   const kept = new Map<string, BuiltReport>()
+  app.addHook('onClose', async () => { for (const b of kept.values()) await b.receiptsFile.release() })
   const send = async (reply: FastifyReply, id: string, built: BuiltReport, format: ReportFormat): Promise<FastifyReply> => {
     const { contentType, body } = await expensive.run(async () => await renderReport(built.signed, built.receiptsFile, format))
     const p = built.signed.report.period
@@ -62,13 +63,17 @@ export function reportRoutes (app: FastifyInstance, { service, auditor, expensiv
     // Building and re-verifying are the expensive part: under the cap.
     const built = await expensive.run(async () => await service.auditReport({ from: from!, to: to!, ...(keys ? { keys } : {}) }))
     const id = idOf(built)
+    const before = kept.get(id)
+    if (before !== undefined && before !== built) await before.receiptsFile.release()
     kept.delete(id)
     kept.set(id, built)
-    let bytes = [...kept.values()].reduce((n, b) => n + b.receiptsFile.length, 0)
+    let bytes = [...kept.values()].reduce((n, b) => n + b.receiptsFile.bytes, 0)
     for (const [old, b] of kept) {
       if (old === id || (kept.size <= KEPT && bytes <= KEPT_BYTES)) break
       kept.delete(old)
-      bytes -= b.receiptsFile.length
+      bytes -= b.receiptsFile.bytes
+      // Its receipts file is a temporary file (src/report receipts-store.ts): gone with it.
+      await b.receiptsFile.release()
     }
     return await send(reply, id, built, format)
   })
