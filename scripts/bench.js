@@ -2,14 +2,18 @@
 // Benchmark runner. `node scripts/bench.js <name> [args...]` (or `npm run bench -- <name> [args...]`)
 // runs bench/<name>.ts; with no name it lists the benches and the first comment line of each.
 //
-// How a bench runs: as a child `node -r ts-node/register/transpile-only bench/<name>.ts [args...]`
-// in the project root, and this runner exits with the bench's exit code.
+// How a bench runs: as a child `node -r ./test/support/register.js bench/<name>.ts [args...]` in
+// the project root, and this runner exits with the bench's exit code. That loader transpiles with
+// esbuild, as the tests' child processes do: ts-node would keep the TypeScript compiler (~190 MB,
+// ~2 s of CPU) in every bench process, which a built service never carries, and the memory
+// figures would measure it.
 // - Not `npx hardhat run`: it passes no arguments to the script. A bench that needs the Hardhat
-//   runtime does `await import('hardhat')` itself: Hardhat then loads hardhat.config.ts through
-//   the ts-node hook registered here, and its default network is the in-process one. Such a bench
+//   runtime does `await import('hardhat')` itself: Hardhat then loads hardhat.config.ts (it
+//   registers ts-node for that itself), and its default network is the in-process one. Such a bench
 //   runs `hre.run('compile')` first, as `hardhat run` would.
 // - Transpile only: type errors are `npm run typecheck`'s job; checking them here costs seconds.
-// - Worker threads of a bench are started with the same `-r ts-node/register/transpile-only`.
+// - Children of a bench inherit the loader through process.execArgv; a worker thread of TypeScript
+//   names its own (bench/gas.ts uses ts-node; bench/report.ts bundles its worker with esbuild).
 const { spawn } = require('node:child_process')
 const { readdirSync, readFileSync } = require('node:fs')
 const { join } = require('node:path')
@@ -44,7 +48,7 @@ function main () {
     process.exitCode = 2
     return
   }
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(BENCH_DIR, `${name}.ts`), ...args], {
+  const child = spawn(process.execPath, ['-r', join(ROOT, 'test', 'support', 'register.js'), join(BENCH_DIR, `${name}.ts`), ...args], {
     cwd: ROOT,
     stdio: 'inherit'
   })
