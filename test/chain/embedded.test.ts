@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import { spawn } from 'node:child_process'
+import { fixedPort } from '../support/fixed-port'
 import { TS_LOADER } from '../support/ts-loader'
 import { readFileSync, rmSync } from 'node:fs'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
@@ -16,15 +17,6 @@ async function errorOf (p: Promise<unknown>): Promise<ChainError> {
     return err as ChainError
   }
   throw new Error('expected a ChainError, got success')
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago (bound, then released). */
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as AddressInfo).port
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 function recordingLogger (): ChainLogger & { warnings: string[] } {
@@ -139,7 +131,7 @@ describe('chain: embedded anvil launcher', function () {
 
   it('starts again on the same fixed port after its orphaned anvil of a previous run held it', async () => {
     const dataDir = fx.dir()
-    const port = await freePort()
+    const port = await fixedPort() // the orphan's port must stay ours between its death and the restart
     const { child, pid, address } = await launchChild(dataDir, 'hang', port)
     child.kill('SIGKILL')
     await new Promise((resolve) => child.once('exit', resolve))

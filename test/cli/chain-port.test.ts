@@ -3,17 +3,19 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { HypersealService } from '../../src/service'
 import { onCleanup, runCleanups, tempDir } from '../heads/helpers'
 import { testConfig } from '../sealer/helpers'
-import { closedPort, expectOneErrorLine, runCli } from './helpers'
+import { fixedPort } from '../support/fixed-port'
+import { expectOneErrorLine, runCli } from './helpers'
 
 // HYPERSEAL_CHAIN_PORT fixes the embedded anvil's port (8545 for users). These tests each take a
-// port of their own from the OS: never 8545, which a developer's own node may hold.
+// port of their own: never 8545, which a developer's own node may hold, and (for the restart)
+// below the ephemeral range, so nothing else on the machine takes it between the two starts.
 
 describe('the embedded chain on a fixed port (HYPERSEAL_CHAIN_PORT)', function () {
   this.timeout(300_000)
   after(runCleanups)
 
   it('keeps its RPC URL across restarts, and names it in the service info and the trust root', async () => {
-    const port = await closedPort()
+    const port = await fixedPort()
     const dataDir = tempDir('hs-chain-port-')
     const url = `http://127.0.0.1:${port}`
     for (const start of ['first', 'second']) {
