@@ -42,6 +42,11 @@ export class SignaturePool {
     }
   }
 
+  /** False once a worker failed or the pool closed: every answer since is "not checked" (the builder checks those itself). */
+  get healthy (): boolean {
+    return !this.broken
+  }
+
   /** The verdicts of `heads` (untrusted head JSON), in order, spread over the workers. */
   async check (heads: readonly unknown[]): Promise<Verdicts> {
     if (this.broken || heads.length === 0) return new Array<undefined>(heads.length).fill(undefined)
