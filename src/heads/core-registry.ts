@@ -17,6 +17,12 @@ export interface PendingCore {
   pending: Pending
 }
 
+/**
+ * Told of every session the pool opens on a watched core, before its first use: a look at what
+ * is stored costs nothing more there (the session is open anyway). Must not throw, nor use the pool.
+ */
+export type SessionHook = (hex: string, core: Hypercore) => Promise<void>
+
 export interface SessionStats extends PoolStats {
   /** Cores Corestore holds open with our observer on them (replicating, or in use). */
   observed: number
@@ -33,10 +39,15 @@ export class CoreRegistry {
   private readonly warmQueue = new Set<string>()
   private warming = 0
   private closed = false
+  private hook: SessionHook | null = null
 
   constructor (private readonly store: Corestore, pool: PoolOptions, private readonly deps: ObserverDeps & { log: HeadsLogger }) {
     this.pool = new SessionPool(store, pool, (hex, core) => this.observeSession(hex, core))
     this.stopWatching = onCoreOpened(store, (core) => this.onCoreOpened(core))
+  }
+
+  onSession (hook: SessionHook): void {
+    this.hook = hook
   }
 
   get (hex: string): CoreRecord | undefined {
@@ -108,11 +119,12 @@ export class CoreRegistry {
     }, () => {})
   }
 
-  /** A session the pool opened: observe its core if no observer is on it (a core resumed by Corestore). */
-  private observeSession (hex: string, core: Hypercore): void {
+  /** A session the pool opened: observe its core if no observer is on it (a core resumed by Corestore), then the hook. */
+  private async observeSession (hex: string, core: Hypercore): Promise<void> {
     const rec = this.records.get(hex)
-    if (this.closed || rec === undefined || rec.observer !== null) return
-    this.observe(rec, weakSession(core))
+    if (this.closed || rec === undefined) return
+    if (rec.observer === null) this.observe(rec, weakSession(core))
+    await this.hook?.(hex, core)
   }
 
   private observe (rec: CoreRecord, session: Hypercore): void {
