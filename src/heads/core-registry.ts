@@ -10,6 +10,7 @@ import type { HeadsLogger } from './logger'
 import { CoreObserver, type ObserverDeps } from './observer'
 import { SessionPool, type PoolOptions, type PoolStats } from './session-pool'
 import { discoveryKeyOf, onCoreOpened, storesCore, weakSession, weakSessionOnOpen, type OpenedCore } from './store-hooks'
+import { WorkQueue } from '../util'
 
 /** A core a pass must look at, and why (see CoreRecord). */
 export interface PendingCore {
@@ -36,8 +37,7 @@ export class CoreRegistry {
   private readonly records = new Map<string, CoreRecord>()
   readonly pool: SessionPool
   private readonly stopWatching: () => void
-  private readonly warmQueue = new Set<string>()
-  private warming = 0
+  private readonly warmQueue = new WorkQueue<string>(WARM_CONCURRENCY, (hex) => this.warm(hex))
   private closed = false
   private hook: SessionHook | null = null
 
@@ -72,7 +72,7 @@ export class CoreRegistry {
     if (known !== undefined) return { rec: known, added: false }
     const rec = new CoreRecord(hex, fresh)
     this.records.set(hex, rec)
-    if (fresh) this.warm(hex)
+    if (fresh) this.warmQueue.add(hex)
     return { rec, added: true }
   }
 
@@ -135,37 +135,20 @@ export class CoreRegistry {
    * A new core, looked at in the background: created in storage when it is not there yet (so
    * that Corestore can open it when its writer dials in), which also asks its peers for its head.
    */
-  private warm (hex: string): void {
-    this.warmQueue.add(hex)
-    while (this.warming < WARM_CONCURRENCY && this.warmQueue.size > 0) {
-      this.warming++
-      void this.warmNext().finally(() => { this.warming-- })
+  private async warm (hex: string): Promise<void> {
+    try {
+      if (this.closed || this.records.get(hex)?.fresh !== true) return
+      if (await storesCore(this.store, discoveryKeyOf(Buffer.from(hex, 'hex')))) return
+      await this.pool.use(hex, async () => {})
+    } catch (err) {
+      this.deps.log.debug({ key: hex, err: (err as Error).message }, 'a new core could not be opened in the background; the next pass opens it')
     }
-  }
-
-  private async warmNext (): Promise<void> {
-    for (let hex = this.next(); hex !== null && !this.closed; hex = this.next()) {
-      try {
-        if (this.records.get(hex)?.fresh !== true) continue
-        if (await storesCore(this.store, discoveryKeyOf(Buffer.from(hex, 'hex')))) continue
-        await this.pool.use(hex, async () => {})
-      } catch (err) {
-        this.deps.log.debug({ key: hex, err: (err as Error).message }, 'a new core could not be opened in the background; the next pass opens it')
-      }
-    }
-  }
-
-  private next (): string | null {
-    const first = this.warmQueue.values().next()
-    if (first.done === true) return null
-    this.warmQueue.delete(first.value)
-    return first.value
   }
 
   async close (): Promise<void> {
     this.closed = true
     this.stopWatching()
-    this.warmQueue.clear()
+    this.warmQueue.close()
     await this.pool.close()
     await Promise.all([...this.records.values()].map((r) => r.observer?.close()))
     this.records.clear()

@@ -8,6 +8,7 @@
 import type Corestore from 'corestore'
 import type Hypercore from 'hypercore'
 import Hyperbee, { type HyperbeeBatch, type HyperbeeEntry } from 'hyperbee'
+import { mapLimit } from '../util'
 import { LedgerError } from './errors'
 import { storeSync, type Sync } from './sync'
 
@@ -80,16 +81,7 @@ export class WriteTx {
    * must not run beside them (a Hyperbee batch's puts go one after another).
    */
   async readMany<T, R> (items: readonly T[], read: (item: T) => Promise<R>): Promise<R[]> {
-    const out = new Array<R>(items.length)
-    let next = 0
-    const worker = async (): Promise<void> => {
-      while (next < items.length) {
-        const i = next++
-        out[i] = await read(items[i])
-      }
-    }
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, items.length) }, worker))
-    return out
+    return await mapLimit(items, READ_CONCURRENCY, read)
   }
 
   /**

@@ -16,7 +16,7 @@ import type Hypercore from 'hypercore'
 import type { HeadWatcher } from '../heads'
 import type { Journal, ReceiptsLog, WatchEntry } from '../ledger'
 import { recognise, type Structure } from '../structures'
-import type { Logger } from '../util'
+import { WorkQueue, type Logger } from '../util'
 import { AutobaseFollower } from './autobases'
 
 export type PartRole = 'db' | 'blobs' | 'system' | 'view'
@@ -44,10 +44,9 @@ const ASK_AGAIN_MS = 60_000
 export class StructureRegistry {
   private readonly known = new Map<string, Structure>()
   private readonly blobsOf = new Map<string, string>()
-  /** Keys to ask of peers (queue), and when each was last asked. */
-  private readonly asking = new Set<string>()
+  /** Keys to ask of their peers, and when each was last asked. */
+  private readonly asking = new WorkQueue<string>(ASK_CONCURRENCY, (hex) => this.askOne(hex))
   private readonly askedAt = new Map<string, number>()
-  private askers = 0
   /** Follow-ups running: a drive's blobs core watched, an Autobase followed. */
   private readonly work = new Set<Promise<void>>()
   private closed = false
@@ -132,7 +131,7 @@ export class StructureRegistry {
 
   close (): void {
     this.closed = true
-    this.asking.clear()
+    this.asking.close()
   }
 
   private followUp (key: string): void {
@@ -159,29 +158,16 @@ export class StructureRegistry {
   private ask (hex: string): void {
     if (this.closed || this.asking.has(hex) || Date.now() - (this.askedAt.get(hex) ?? -Infinity) < ASK_AGAIN_MS) return
     this.asking.add(hex)
-    while (this.askers < ASK_CONCURRENCY && this.asking.size > 0) {
-      this.askers++
-      void this.askNext().finally(() => { this.askers-- })
-    }
   }
 
-  private async askNext (): Promise<void> {
-    for (let hex = this.nextAsk(); hex !== null && !this.closed; hex = this.nextAsk()) {
-      this.askedAt.set(hex, Date.now())
-      try {
-        if (await this.deps.journal.getWatch(hex) === null) continue // unwatched meanwhile
-        if (await this.structureOf(hex, this.deps.askTimeoutMs) !== null) this.askedAt.delete(hex)
-      } catch (err) {
-        this.deps.logger.debug({ key: hex, err: (err as Error).message }, 'could not tell what a watched core is yet')
-      }
+  private async askOne (hex: string): Promise<void> {
+    this.askedAt.set(hex, Date.now())
+    try {
+      if (await this.deps.journal.getWatch(hex) === null) return // unwatched meanwhile
+      if (await this.structureOf(hex, this.deps.askTimeoutMs) !== null) this.askedAt.delete(hex)
+    } catch (err) {
+      this.deps.logger.debug({ key: hex, err: (err as Error).message }, 'could not tell what a watched core is yet')
     }
-  }
-
-  private nextAsk (): string | null {
-    const first = this.asking.values().next()
-    if (first.done === true) return null
-    this.asking.delete(first.value)
-    return first.value
   }
 
   /** Watches a structure's `part` with the peers of its `entry` (and any it had); true when the journal gained it or peers. */
