@@ -22,10 +22,12 @@
  *             chain phase (sending and waiting for the transaction), and how many cores it opened.
  *   memory    RSS of this process once the cores that pass used are closed again (the service, the bench's key list and the
  *             HTTP client; the anvil is another process), per watched core.
- *   ledger    R receipts added through the ledger API (`ReceiptsLog.appendBatch`, batches of
- *             10,000 heads of the watched cores drawn at random; the measured core is left out,
- *             so its own figures change only through the size of the log), then the per-request
- *             figures again.
+ *   ledger    R receipts added through the sealer's own write path (`ReceiptsLog.appendBatch`:
+ *             one locked Hyperbee write per batch of 10,000 heads of the watched cores drawn at
+ *             random, their latest sealed heads taken from the passes' batch leaves; the
+ *             measured core is left out, so its own figures change only through the size of the
+ *             log), then the per-request figures again. It prints the fill's time per receipt
+ *             (building the batches and their proofs included).
  *
  * With BENCH_CPU_PROF=<dir> (bench/support/profile.ts) the watch, the changed pass, the fill and
  * both rounds of per-request figures are profiled apart (scale-<N>-watch, -changed-pass, -fill,
