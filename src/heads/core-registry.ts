@@ -10,12 +10,19 @@ import type { HeadsLogger } from './logger'
 import { CoreObserver, type ObserverDeps } from './observer'
 import { SessionPool, type PoolOptions, type PoolStats } from './session-pool'
 import { discoveryKeyOf, onCoreOpened, storesCore, weakSession, weakSessionOnOpen, type OpenedCore } from './store-hooks'
+import { WorkQueue } from '../util'
 
 /** A core a pass must look at, and why (see CoreRecord). */
 export interface PendingCore {
   key: string
   pending: Pending
 }
+
+/**
+ * Told of every session the pool opens on a watched core, before its first use: a look at what
+ * is stored costs nothing more there (the session is open anyway). Must not throw, nor use the pool.
+ */
+export type SessionHook = (hex: string, core: Hypercore) => Promise<void>
 
 export interface SessionStats extends PoolStats {
   /** Cores Corestore holds open with our observer on them (replicating, or in use). */
@@ -30,13 +37,17 @@ export class CoreRegistry {
   private readonly records = new Map<string, CoreRecord>()
   readonly pool: SessionPool
   private readonly stopWatching: () => void
-  private readonly warmQueue = new Set<string>()
-  private warming = 0
+  private readonly warmQueue = new WorkQueue<string>(WARM_CONCURRENCY, (hex) => this.warm(hex))
   private closed = false
+  private hook: SessionHook | null = null
 
   constructor (private readonly store: Corestore, pool: PoolOptions, private readonly deps: ObserverDeps & { log: HeadsLogger }) {
     this.pool = new SessionPool(store, pool, (hex, core) => this.observeSession(hex, core))
     this.stopWatching = onCoreOpened(store, (core) => this.onCoreOpened(core))
+  }
+
+  onSession (hook: SessionHook): void {
+    this.hook = hook
   }
 
   get (hex: string): CoreRecord | undefined {
@@ -61,7 +72,7 @@ export class CoreRegistry {
     if (known !== undefined) return { rec: known, added: false }
     const rec = new CoreRecord(hex, fresh)
     this.records.set(hex, rec)
-    if (fresh) this.warm(hex)
+    if (fresh) this.warmQueue.add(hex)
     return { rec, added: true }
   }
 
@@ -108,11 +119,12 @@ export class CoreRegistry {
     }, () => {})
   }
 
-  /** A session the pool opened: observe its core if no observer is on it (a core resumed by Corestore). */
-  private observeSession (hex: string, core: Hypercore): void {
+  /** A session the pool opened: observe its core if no observer is on it (a core resumed by Corestore), then the hook. */
+  private async observeSession (hex: string, core: Hypercore): Promise<void> {
     const rec = this.records.get(hex)
-    if (this.closed || rec === undefined || rec.observer !== null) return
-    this.observe(rec, weakSession(core))
+    if (this.closed || rec === undefined) return
+    if (rec.observer === null) this.observe(rec, weakSession(core))
+    await this.hook?.(hex, core)
   }
 
   private observe (rec: CoreRecord, session: Hypercore): void {
@@ -123,37 +135,20 @@ export class CoreRegistry {
    * A new core, looked at in the background: created in storage when it is not there yet (so
    * that Corestore can open it when its writer dials in), which also asks its peers for its head.
    */
-  private warm (hex: string): void {
-    this.warmQueue.add(hex)
-    while (this.warming < WARM_CONCURRENCY && this.warmQueue.size > 0) {
-      this.warming++
-      void this.warmNext().finally(() => { this.warming-- })
+  private async warm (hex: string): Promise<void> {
+    try {
+      if (this.closed || this.records.get(hex)?.fresh !== true) return
+      if (await storesCore(this.store, discoveryKeyOf(Buffer.from(hex, 'hex')))) return
+      await this.pool.use(hex, async () => {})
+    } catch (err) {
+      this.deps.log.debug({ key: hex, err: (err as Error).message }, 'a new core could not be opened in the background; the next pass opens it')
     }
-  }
-
-  private async warmNext (): Promise<void> {
-    for (let hex = this.next(); hex !== null && !this.closed; hex = this.next()) {
-      try {
-        if (this.records.get(hex)?.fresh !== true) continue
-        if (await storesCore(this.store, discoveryKeyOf(Buffer.from(hex, 'hex')))) continue
-        await this.pool.use(hex, async () => {})
-      } catch (err) {
-        this.deps.log.debug({ key: hex, err: (err as Error).message }, 'a new core could not be opened in the background; the next pass opens it')
-      }
-    }
-  }
-
-  private next (): string | null {
-    const first = this.warmQueue.values().next()
-    if (first.done === true) return null
-    this.warmQueue.delete(first.value)
-    return first.value
   }
 
   async close (): Promise<void> {
     this.closed = true
     this.stopWatching()
-    this.warmQueue.clear()
+    this.warmQueue.close()
     await this.pool.close()
     await Promise.all([...this.records.values()].map((r) => r.observer?.close()))
     this.records.clear()

@@ -1,5 +1,5 @@
 export { HeadWatcher } from './watcher'
-export type { HeadWatcherOptions, PendingCore, SessionStats, SplitView, WatchedInfo } from './watcher'
+export type { HeadWatcherOptions, PendingCore, SessionHook, SessionStats, SplitView, WatchedInfo } from './watcher'
 export type { Pending } from './core-record'
 export { HeadsError } from './errors'
 export type { HeadsErrorCode } from './errors'

@@ -54,8 +54,11 @@ export class SessionPool {
   constructor (
     private readonly store: Corestore,
     private readonly opts: PoolOptions,
-    /** Told of every session the pool opens, once it is ready (the watcher attaches its observer). */
-    private readonly onOpen: (hex: string, core: Hypercore) => void
+    /**
+     * Told of every session the pool opens, once it is ready (the watcher attaches its observer,
+     * the service reads what the core is); the session's first use waits for it.
+     */
+    private readonly onOpen: (hex: string, core: Hypercore) => void | Promise<void>
   ) {
     if (!Number.isSafeInteger(opts.max) || opts.max < 1) throw new HeadsError('CORE_FAILED', `The session bound must be a positive integer, not ${opts.max}.`)
   }
@@ -119,7 +122,7 @@ export class SessionPool {
     } catch (err) { // the store is closing
       throw new HeadsError('CORE_FAILED', `Core ${hex} could not be opened: ${(err as Error).message}.`, { cause: err })
     }
-    const ready = core.ready().then(() => this.onOpen(hex, core), (err: unknown) => {
+    const ready = core.ready().then(async () => { await this.onOpen(hex, core) }, (err: unknown) => {
       this.forget(slot)
       throw new HeadsError('CORE_FAILED', `Core ${hex} could not be opened in the store; check the data directory.`, { cause: err })
     })

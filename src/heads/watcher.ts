@@ -3,7 +3,7 @@ import { headToJson, type Agreement, type Head, type HeadJson, type TreeNode, ty
 import { findAgreement, replicaProver, rootsProver } from './agreement'
 import type { CoreRecord } from './core-record'
 import { CoreReads } from './core-reads'
-import { CoreRegistry, type PendingCore, type SessionStats } from './core-registry'
+import { CoreRegistry, type PendingCore, type SessionHook, type SessionStats } from './core-registry'
 import { SwarmDiscovery } from './discovery'
 import { HeadsError } from './errors'
 import { SILENT_LOGGER, type HeadsLogger } from './logger'
@@ -55,7 +55,7 @@ export interface WatchedInfo {
   fork: number
 }
 
-export type { PendingCore, SessionStats }
+export type { PendingCore, SessionHook, SessionStats }
 
 const DEFAULT_LINK: LinkOptions = { baseMs: 500, maxMs: 30_000, stableMs: 10_000, idleTimeoutMs: 20_000 }
 
@@ -163,18 +163,14 @@ export class HeadWatcher {
     return rec === undefined ? null : this.info(rec)
   }
 
-  get size (): number {
-    return this.records.size
-  }
+  get size (): number { return this.records.size }
 
   /** The watched cores' keys (hex), in the order they were first watched. */
   keys (): IterableIterator<string> {
     return this.records.keys()
   }
 
-  peers (): PeerStatus[] {
-    return [...this.links.values()].map((l) => l.status())
-  }
+  peers (): PeerStatus[] { return [...this.links.values()].map((l) => l.status()) }
 
   /**
    * What the replica of a watched core holds, as a string that changes whenever its length,
@@ -212,6 +208,11 @@ export class HeadWatcher {
     if (rec === undefined) return false
     if (rec.peers.some((p) => this.links.get(p)?.connected === true)) return true
     return (rec.observer?.session.peers.length ?? 0) > 0
+  }
+
+  /** Calls `hook` on every session the watcher opens on a watched core, before its first use (one hook; a later call replaces it). */
+  onSession (hook: SessionHook): void {
+    this.records.onSession(hook)
   }
 
   sessionStats (): SessionStats {

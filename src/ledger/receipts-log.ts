@@ -10,7 +10,7 @@ import { appendAnchor, latestMark, upgradeReceipts, type AnchorMark } from './an
 import { prepareBatch, type BatchInput } from './batch-input'
 import { LedgerError } from './errors'
 import * as K from './keys'
-import { LedgerBee, type LazyEntry, type Range } from './ledger-bee'
+import { LedgerBee, type LazyEntry, type PutResult, type Range } from './ledger-bee'
 import { slice } from './log-ranges'
 import { latestOf, type ReceiptsView } from './log-views'
 import { ensureSealIndex, INDEX_MARKER, indexLayout, planSealIndex, SPARSE_INDEX_MARKER, verifySealKeys, type IndexLayout } from './seal-index'
@@ -73,17 +73,23 @@ export class ReceiptsLog {
       // A batch not written before has a new seq, and every key below but the reseal ones names
       // its seq: none can exist yet, so they are written without reading first. The same batch
       // again (after a crash) checks every key against what is stored.
-      const put = known === undefined ? (k: string, v: unknown) => tx.putNew(k, v) : (k: string, v: unknown) => tx.putOnce(k, v)
-      const writes = [
-        await put(K.batchKey(seq), batch.record(seq, index.length)),
-        await put(K.batchTimeKey(batch.sealedAt, seq), seq),
-        await put(K.rootKey(batch.root), seq)
+      const entries: Array<readonly [string, unknown]> = [
+        [K.batchKey(seq), batch.record(seq, index.length)],
+        [K.batchTimeKey(batch.sealedAt, seq), seq],
+        [K.rootKey(batch.root), seq]
       ]
       for (const entry of receipts) {
         const { key, length, fork } = entry.receipt.head
-        writes.push(await put(K.receiptKey(key, length, seq, fork), entry))
+        entries.push([K.receiptKey(key, length, seq, fork), entry])
       }
-      for (const [k, v] of index) writes.push(await put(k, v))
+      entries.push(...index)
+      const writes: PutResult[] = []
+      if (known === undefined) {
+        await tx.putManyNew(entries)
+        writes.push('written')
+      } else {
+        for (const [k, v] of entries) writes.push(await tx.putOnce(k, v))
+      }
       // Batch 0 of a new log says the log is indexed (a log that had receipts got it at open).
       if (seq === 0) writes.push(await (this.layout === 'v1' ? tx.putOnce(INDEX_MARKER, 'v1') : tx.putOnce(SPARSE_INDEX_MARKER, 'v2')))
       for (const root of batch.resealOf) writes.push(await tx.putOnce(K.resealKey(root), seq))

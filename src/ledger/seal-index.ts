@@ -83,9 +83,16 @@ export async function indexLayout (bee: Pick<LedgerBee, 'get'>): Promise<IndexLa
 export async function planSealIndex (tx: WriteTx, seq: number, seals: readonly SealToIndex[], layout: IndexLayout): Promise<Array<[string, string]>> {
   const out: Array<[string, string]> = []
   const byCore = new Map<string, SealToIndex[]>()
-  for (const s of seals) byCore.set(s.key, [...(byCore.get(s.key) ?? []), s])
-  for (const [key, own] of byCore) {
-    const tops = await tx.range({ ...K.prefixRange(highPrefix(key)), reverse: true, limit: own.length + 1 })
+  for (const s of seals) {
+    const own = byCore.get(s.key)
+    if (own === undefined) byCore.set(s.key, [s])
+    else own.push(s)
+  }
+  // Each core's highs are one B-tree walk, mostly waiting on storage: read side by side.
+  const cores = [...byCore]
+  const highs = await tx.readMany(cores, async ([key, own]) => await tx.range({ ...K.prefixRange(highPrefix(key)), reverse: true, limit: own.length + 1 }))
+  for (const [i, [key, own]] of cores.entries()) {
+    const tops = highs[i]
     const earlier = tops.find((e) => seqOfHighKey(e.key) < seq)
     let top = earlier === undefined ? 0 : lengthOfReceiptKey(String(earlier.value))
     for (const s of [...own].sort((a, b) => a.length - b.length || a.fork - b.fork)) {

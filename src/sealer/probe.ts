@@ -6,9 +6,8 @@
 import { headToJson, type Agreement, type Head, type HeadJson, type TreeNode } from '../seal'
 import { HeadsError, type Pending, type PrefixResult, type SplitView } from '../heads'
 import type { ReceiptEntry, ReceiptsView, StaleMark } from '../ledger'
-import { errInfo } from '../util'
+import { errInfo, mapLimit } from '../util'
 import type { SealerDeps } from './deps'
-import { mapLimit } from './map-limit'
 
 export const sameHead = (a: HeadJson, b: HeadJson): boolean =>
   a.key === b.key && a.length === b.length && a.fork === b.fork && a.treeHash === b.treeHash

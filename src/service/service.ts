@@ -85,7 +85,7 @@ export class HypersealService implements ServicePort {
     this.adminToken = resolveAdminToken(dataDir.dir, config.adminToken).token
     this.auditorToken = resolveAuditorToken(dataDir.dir, config.auditorToken, this.adminToken).token
     this.reportKey = loadReportKey(dataDir.dir)
-    this.structures = new StructureRegistry(dataDir.store, { journal, log, watcher, logger })
+    this.structures = new StructureRegistry(dataDir.store, { journal, log, watcher, logger, askTimeoutMs: this.updateTimeoutMs })
     this.deps = sealerDeps(config, chain, { watcher, log, journal, logger, metrics: metrics.sealer, alerts: metrics.alerter }, opts, this.updateTimeoutMs)
     this.account = new SealerAccountReader({ chain: chain.client, log })
     this.monitor = new AlertMonitor({ alerts: metrics.alerter, metrics: metrics.sealer, account: this.account, schedule: config.schedule, logger, startedAt: this.startedAt, anchors: anchors.targets })
@@ -133,8 +133,6 @@ export class HypersealService implements ServicePort {
       const service = new HypersealService(config, dataDir, chain, watcher, log, journal, logger, reader, replication, opts, { ...metrics, alerter }, anchors)
       await journal.passes.recordStart(config.schedule, nominalIntervalSeconds(config.schedule))
       await service.recover()
-      // Stored block 0s tell the structures again at once; the rest are asked of peers by the next pass.
-      await service.structures.follow(await journal.listWatched(), 0)
       return service
     } catch (err) {
       for (const step of undo.reverse()) await step().catch(() => {})
@@ -187,11 +185,10 @@ export class HypersealService implements ServicePort {
     return { created: created === 1, core: cores[0] }
   }
 
-  /** Watches the cores, then tells what each is (bounded): a Hyperdrive's blobs core is watched with it. */
+  /** Watches the cores, opening none: what each is is learned later (structures.ts), a known drive's parts follow new peers. */
   async watchCores (items: WatchItem[]): Promise<{ created: number, merged: number, cores: CoreView[] }> {
     const done = await watchCores(this, items)
-    const entries = (await Promise.all(done.cores.map((c) => this.journal.getWatch(c.key)))).filter((e) => e !== null)
-    await this.structures.follow(entries, this.updateTimeoutMs)
+    this.structures.watched(done.cores.map((c) => c.key))
     return { ...done, cores: done.cores.map((c) => ({ ...c, ...this.structures.view(c.key) })) }
   }
 
@@ -206,8 +203,8 @@ export class HypersealService implements ServicePort {
     const passes = this.deps.metrics!.passes
     return await this.flight.run(async () => {
       try {
-        // A drive recognised now has its blobs core watched before the pass: both seal together.
-        await this.structures.follow(await this.journal.listWatched(), Math.min(this.updateTimeoutMs, 2000))
+        // A drive told by now has its blobs core watched before the pass: both seal together.
+        await this.structures.beforePass(Math.min(this.updateTimeoutMs, 2000))
         const outcome = await runSealPass(this.deps, { checkSeals: !this.sealsChecked })
         this.recovered = true
         this.sealsChecked = true
@@ -279,6 +276,8 @@ export class HypersealService implements ServicePort {
     await this.flight.idle()
     await this.journal.passes.recordStop().catch((err: unknown) => this.logger.error({ err: errInfo(err) }, 'could not record the clean stop in the pass history'))
     await this.monitor.stop() // the alerter too: pending deliveries stay in its log for the next start
+    this.structures.close()
+    await this.structures.settled()
     await this.watcher.close().catch(() => {})
     await this.log.close().catch(() => {})
     await this.journal.close().catch(() => {})

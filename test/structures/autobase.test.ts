@@ -4,6 +4,7 @@ import type { HypersealService } from '../../src/service'
 import { childWriter, runCleanups, waitFor, type ChildWriter } from '../heads/helpers'
 import { openApi } from '../api/helpers'
 import { openService } from '../sealer/helpers'
+import { structureTold } from './helpers'
 
 const SCRIPT = resolve(__dirname, '../support/autobase-writer.js')
 
@@ -55,8 +56,8 @@ describe('an Autobase watched by its key: system core and views sealed, a migrat
     // Watched by the Autobase key alone: the system core and the view are found and sealed.
     const api = await openApi()
     const { service, dataDir } = api
-    const watched = await service.watchCore(a.key, [a.peer])
-    expect(watched.core.kind).to.equal('autobase')
+    await service.watchCore(a.key, [a.peer])
+    expect((await structureTold(service, a.key)).kind).to.equal('autobase')
     const parts = await passUntil(service, async () => {
       const view = service.structures.view(a.key)
       const p = view.parts ?? []

@@ -3,7 +3,7 @@ import type { Verdict } from '../../src/verify'
 import { openApi, type ApiFixture } from '../api/helpers'
 import { runCleanups, waitFor } from '../heads/helpers'
 import { replicaAt } from '../sealer/helpers'
-import { copiedDrive, structWriter } from './helpers'
+import { copiedDrive, structureTold, structWriter } from './helpers'
 
 type StructureVerdict = Verdict & { kind: string, parts: Array<Verdict & { role: string }> }
 
@@ -29,9 +29,11 @@ describe('Hyperdrive and Hyperbee as units (real writer processes over TCP)', fu
 
     const res = await api.admin({ method: 'POST', url: '/v1/cores', payload: { key: w.key, peers: [w.peer] } })
     expect(res.statusCode, res.body).to.equal(201)
-    const { core } = res.json() as { core: { kind: string, parts: Array<{ role: string, key: string }> } }
+    expect((res.json() as { core: { kind: string | null } }).core.kind).to.equal(null) // the watch opened nothing
+    const core = await structureTold(api.service, w.key)
     expect(core.kind).to.equal('hyperdrive')
     expect(core.parts).to.deep.equal([{ role: 'db', key: w.key }, { role: 'blobs', key: w.blobs }])
+    await waitFor(async () => (await api.service.journal.getWatch(w.blobs!)) !== null, 'the blobs core watched')
     const listed = (await api.app.inject({ method: 'GET', url: '/v1/cores' })).json() as { cores: Array<{ key: string, kind: string, partOf?: { key: string } }> }
     expect(listed.cores.find((c) => c.key === w.blobs)?.partOf?.key).to.equal(w.key)
 
@@ -128,8 +130,8 @@ describe('Hyperdrive and Hyperbee as units (real writer processes over TCP)', fu
     const w = await structWriter('bee')
     await w.run({ cmd: 'bee-put', key: 'alpha', value: 'one' })
     const at = await w.run({ cmd: 'bee-put', key: 'beta', value: 'two' })
-    const created = await api.service.watchCore(w.key, [w.peer])
-    expect(created.core.kind).to.equal('hyperbee')
+    await api.service.watchCore(w.key, [w.peer])
+    expect((await structureTold(api.service, w.key)).kind).to.equal('hyperbee')
     await replicaAt(api.service, w.key, at.version)
     await api.service.sealNow()
     const v = await verdictOf(api, w.key, at.version)

@@ -1,6 +1,9 @@
 import { cpSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { childWriter, tempDir, type ChildWriter } from '../heads/helpers'
+import type { HypersealService } from '../../src/service'
+import { childWriter, tempDir, waitFor, type ChildWriter } from '../heads/helpers'
+
+type StructureView = ReturnType<HypersealService['structures']['view']>
 
 const SCRIPT = resolve(__dirname, '../support/struct-writer.js')
 
@@ -42,4 +45,12 @@ export async function copiedDrive (w: StructWriter): Promise<StructWriter> {
   cpSync(w.storage, copy, { recursive: true })
   rmSync(join(copy, 'CORESTORE'))
   return await structWriter('drive', { storage: copy, primaryKey: w.primaryKey })
+}
+
+/**
+ * What the service has learned `key` is, once it has: a watch opens nothing, so a structure is
+ * told in the background (src/service/structures.ts), from block 0 as its peers send it.
+ */
+export async function structureTold (service: HypersealService, key: string): Promise<StructureView> {
+  return await waitFor(() => { const v = service.structures.view(key); return v.kind === null ? null : v }, `what ${key.slice(0, 8)} is`, 30_000) as StructureView
 }

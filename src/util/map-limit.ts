@@ -1,4 +1,4 @@
-/** Runs `fn` over `items` with at most `limit` calls in flight; results in input order. `fn` must not throw. */
+/** Runs `fn` over `items` with at most `limit` calls in flight; results in input order. A throw rejects the whole (calls in flight run on). */
 export async function mapLimit<T, R> (items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length)
   let next = 0
