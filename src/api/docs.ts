@@ -7,7 +7,7 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance, RouteOptions } from 'fastify'
-import { VERSION } from '../config'
+import { VERSION } from '../version'
 
 export const DOCS_PREFIX = '/docs'
 

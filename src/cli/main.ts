@@ -1,5 +1,5 @@
 import { Command } from 'commander'
-import { VERSION } from '../config'
+import { VERSION } from '../version'
 import { registerAlerts } from './alerts'
 import { registerAnchor } from './anchor'
 import { registerDemo } from './demo'

@@ -1,6 +1,7 @@
 import type { CoreView, PassResult, ServiceInfo } from '../api'
 import { rpcOrigin } from '../chain'
-import { VERSION, type Config } from '../config'
+import type { Config } from '../config'
+import { VERSION } from '../version'
 import type { WatchedInfo } from '../heads'
 import type { ReceiptEntry, StaleMark, WatchEntry } from '../ledger'
 import type { PassOutcome } from '../sealer'
