@@ -15,6 +15,8 @@ import { checkReceiptWith, keccakHex, type Head, type ReceiptCheck } from '../se
  * per leaf under it: it maps a node to `sibling ‖ parent` (66 + 66 characters), and a parent is
  * taken from it only when the sibling is the same one, so any memo (even one fed bad proofs) is
  * sound. Keyed by the node, not by the pair: the pair string cost more than the hash it saved.
+ * Both children of a parent are entered, so the other child's receipt finds it too: each inner
+ * node of a batch is hashed once, not once from each side.
  */
 export function foldProof (leaf: string, proof: readonly string[], memo?: Map<string, string>): string {
   let node = leaf.toLowerCase()
@@ -28,6 +30,7 @@ export function foldProof (leaf: string, proof: readonly string[], memo?: Map<st
     const pair = node <= sibling ? node + sibling.slice(2) : sibling + node.slice(2)
     const parent = keccakHex(Buffer.from(pair.slice(2), 'hex'))
     memo?.set(node, sibling + parent)
+    memo?.set(sibling, node + parent)
     node = parent
   }
   return node

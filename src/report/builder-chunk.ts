@@ -1,0 +1,81 @@
+/**
+ * A chunk of the period's receipts made ready to be re-checked (ReportAccumulator.prepare): the
+ * receipts the report holds, in its order, each written once as the JSON of its line, with the
+ * chain answers and trust policy their checks read. Whoever re-checks the chunk (the builder
+ * itself, or worker threads at the edge: recheck-pool.ts) checks these very texts, so the
+ * receipts file holds exactly the bytes that were checked.
+ */
+import type { TrustPolicy } from '../trust'
+import type { ChainEvidence } from '../verify'
+import type { ReceiptVerdict, ReportInput } from './types'
+
+export type ReceiptEntry = ReportInput['receipts'][string][number]
+
+/** A receipt's re-check (recheckReceipt): `reason` when it is not verified. */
+export interface RecheckResult {
+  status: ReceiptVerdict
+  reason?: string
+}
+
+export class ReceiptChunk {
+  /** Made by ReportAccumulator.prepare only: `texts[i]` is JSON.stringify(entries[i].receipt). */
+  constructor (
+    readonly entries: readonly ReceiptEntry[],
+    readonly texts: readonly string[],
+    /** Only the answers these receipts' seals can ask for (chainFor): a worker is sent this, not the period's. */
+    readonly chain: ChainEvidence,
+    readonly trust: TrustPolicy,
+    /** Seal times (seconds) of the first and last receipt. */
+    readonly first: number,
+    readonly last: number
+  ) {}
+}
+
+const has = (record: object, field: string | number): boolean => Object.prototype.hasOwnProperty.call(record, field)
+
+/**
+ * The chain evidence a chunk's checks can read: every contract code (few), and the answers for
+ * each receipt's root, block and transaction looked up as checkOnChain looks them up (root and
+ * block as given, the transaction lowercased). A receipt whose seal names an answer the period's
+ * evidence lacks finds it missing here too, so the check gives the same verdict on either.
+ */
+export function chainFor (chain: ChainEvidence, entries: readonly ReceiptEntry[]): ChainEvidence {
+  const seals: Record<string, ChainEvidence['seals'][string]> = {}
+  const blocks: Record<number, ChainEvidence['blocks'][number]> = {}
+  const txs: Record<string, ChainEvidence['txs'][string]> = {}
+  let last: unknown
+  for (const e of entries) {
+    // Untrusted shape: whatever is not a string or a number here fails the receipt's own check.
+    const seal = e.receipt.seal as unknown as Record<string, unknown> | null
+    if (seal === last || typeof seal !== 'object' || seal === null) continue
+    last = seal
+    const { root, blockNumber, txHash } = seal
+    if (typeof root === 'string' && has(chain.seals, root)) seals[root] = chain.seals[root]
+    if (typeof blockNumber === 'number' && has(chain.blocks, blockNumber)) blocks[blockNumber] = chain.blocks[blockNumber]
+    const tx = typeof txHash === 'string' ? txHash.toLowerCase() : undefined
+    if (tx !== undefined && has(chain.txs, tx)) txs[tx] = chain.txs[tx]
+  }
+  return {
+    chainId: chain.chainId,
+    headBlock: chain.headBlock,
+    ...(chain.finalizedBlock !== undefined ? { finalizedBlock: chain.finalizedBlock } : {}),
+    code: chain.code,
+    seals,
+    blocks,
+    txs
+  }
+}
+
+const VERDICTS: ReadonlySet<unknown> = new Set<ReceiptVerdict>(['verified', 'pending', 'invalid'])
+
+/** A re-check handed in from elsewhere, taken only in the form recheckReceipt gives (else checked again). */
+export function isRecheckResult (value: unknown): value is RecheckResult {
+  if (typeof value !== 'object' || value === null) return false
+  const { status, reason } = value as Record<string, unknown>
+  return VERDICTS.has(status) && (status === 'verified' ? reason === undefined : typeof reason === 'string')
+}
+
+/** The line of the receipts file: JSON.stringify({ receipt, status, reason }) with the receipt's text as checked. */
+export function receiptLine (text: string, check: RecheckResult): string {
+  return `{"receipt":${text},"status":${JSON.stringify(check.status)}${check.reason !== undefined ? `,"reason":${JSON.stringify(check.reason)}` : ''}}\n`
+}
