@@ -17,17 +17,32 @@ export interface RecheckResult {
   reason?: string
 }
 
+/**
+ * What the builder keeps of a receipt between preparing and adding it (its fields as given; the
+ * re-check of its text decides whether they hold): the receipt objects themselves are dropped
+ * once written, so a chunk waiting for its checks holds its texts and these few fields.
+ */
+export interface ReceiptRow {
+  key: string
+  length: number
+  fork: number
+  /** Seal time, seconds. */
+  at: number
+  root: string
+  /** It is its core's latest receipt (ReportHeader.latest). */
+  latest: boolean
+  /** Its last three proof nodes: where in its batch it says it sits (a checker splitting a chunk keeps a subtree together). */
+  subtree: string
+}
+
 export class ReceiptChunk {
-  /** Made by ReportAccumulator.prepare only: `texts[i]` is JSON.stringify(entries[i].receipt). */
+  /** Made by ReportAccumulator.prepare only: `texts[i]` is JSON.stringify of the receipt of `rows[i]`. */
   constructor (
-    readonly entries: readonly ReceiptEntry[],
+    readonly rows: readonly ReceiptRow[],
     readonly texts: readonly string[],
     /** Only the answers these receipts' seals can ask for (chainFor): a worker is sent this, not the period's. */
     readonly chain: ChainEvidence,
-    readonly trust: TrustPolicy,
-    /** Seal times (seconds) of the first and last receipt. */
-    readonly first: number,
-    readonly last: number
+    readonly trust: TrustPolicy
   ) {}
 }
 

@@ -7,7 +7,7 @@
  * everything is sorted, and the only clock is `generatedAt`.
  */
 import { createHash, type Hash } from 'node:crypto'
-import { chainFor, isRecheckResult, ReceiptChunk, receiptLine, type ReceiptEntry, type RecheckResult } from './builder-chunk'
+import { chainFor, isRecheckResult, ReceiptChunk, receiptLine, type ReceiptEntry, type ReceiptRow, type RecheckResult } from './builder-chunk'
 import { recheckReceipt, type RecheckOptions } from './builder-receipts'
 import { headline, incidentMeaning, reperform, weiToEth } from './builder-text'
 import { CONTROLS } from './controls'
@@ -98,47 +98,56 @@ export class ReportAccumulator {
       if (this.state.has(r.head.key) && r.seal.timestamp * 1000 >= this.from && r.seal.timestamp * 1000 < this.to) kept.push(e)
     }
     kept.sort(({ receipt: a }, { receipt: b }) => cmp(a.seal.timestamp, b.seal.timestamp) || cmp(a.head.key, b.head.key) || cmp(a.head.length, b.head.length) || cmp(a.head.fork, b.head.fork) || cmp(a.seal.root, b.seal.root))
-    const chunk = new ReceiptChunk(kept, kept.map((e) => JSON.stringify(e.receipt)), chainFor(this.h.chain, kept), this.h.trust, kept[0]?.receipt.seal.timestamp ?? 0, kept.at(-1)?.receipt.seal.timestamp ?? 0)
+    const rows = kept.map(({ receipt: r }): ReceiptRow => {
+      const latest = this.h.latest[r.head.key]
+      const proof: unknown[] = Array.isArray(r.proof) ? r.proof : []
+      return {
+        key: r.head.key, length: r.head.length, fork: r.head.fork, at: r.seal.timestamp, root: r.seal.root,
+        latest: latest !== undefined && sameReceipt(latest.receipt, r), subtree: proof.slice(-3).join('|')
+      }
+    })
+    const chunk = new ReceiptChunk(rows, kept.map((e) => JSON.stringify(e.receipt)), chainFor(this.h.chain, kept), this.h.trust)
     this.prepared.add(chunk)
     return chunk
   }
 
   /**
    * Re-checks a chunk (entries, or a chunk this accumulator prepared; a chunk never starts before
-   * the previous one ended) and returns its lines of the receipts file. `checks[i]`, when given,
+   * the previous one ended) and returns its lines of the receipts file (UTF-8: the bytes hashed,
+   * made once, never one string of the chunk). `checks[i]`, when given,
    * is the re-check of `chunk.texts[i]` made elsewhere by recheckReceipt (recheck-pool.ts, on
    * worker threads): taken when it has that form, and any receipt without one is checked here,
    * from its text.
    */
-  add (input: readonly ReceiptEntry[] | ReceiptChunk, checks?: ReadonlyArray<RecheckResult | undefined>): string {
+  add (input: readonly ReceiptEntry[] | ReceiptChunk, checks?: ReadonlyArray<RecheckResult | undefined>): Buffer {
     const chunk = input instanceof ReceiptChunk ? input : this.prepare(input)
     if (!this.prepared.delete(chunk)) throw new RangeError('A chunk is added once, to the report that prepared it.')
-    const { entries, texts } = chunk
-    if (entries.length === 0) return ''
-    if (chunk.first < this.lastTime) throw new RangeError('Receipts must be added in time order (a chunk started before the previous one ended).')
-    this.lastTime = chunk.last
+    const { rows, texts } = chunk
+    if (rows.length === 0) return Buffer.alloc(0)
+    if (rows[0].at < this.lastTime) throw new RangeError('Receipts must be added in time order (a chunk started before the previous one ended).')
+    this.lastTime = rows[rows.length - 1].at
     const given = checks !== undefined && checks.length === texts.length ? checks : undefined
-    let text = ''
+    const lines = new Array<string>(rows.length)
+    let size = 0
     // Inner Merkle nodes and the chain's answers of this chunk's batches, each computed once (dropped with the chunk).
     const memo = new Map<string, string>()
     const chainMemo: NonNullable<RecheckOptions['chainMemo']> = new Map()
-    for (let i = 0; i < entries.length; i++) {
-      const receipt = entries[i].receipt
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]
       const made = given?.[i]
       const check = isRecheckResult(made) ? made : recheckReceipt(JSON.parse(texts[i]), chunk.chain, chunk.trust, { memo, chainMemo })
-      text += receiptLine(texts[i], check)
+      lines[i] = receiptLine(texts[i], check)
+      size += Buffer.byteLength(lines[i])
       this.counts[check.status]++
       if (check.status !== 'verified' && this.exceptions.length < EXCEPTIONS_LISTED) {
-        this.exceptions.push({ key: receipt.head.key, length: receipt.head.length, fork: receipt.head.fork, root: receipt.seal.root, status: check.status, reason: check.reason ?? '' })
+        this.exceptions.push({ key: row.key, length: row.length, fork: row.fork, root: row.root, status: check.status, reason: check.reason ?? '' })
       }
-      this.touched.add(receipt.seal.root)
-      const core = this.state.get(receipt.head.key)!
-      const latest = this.h.latest[receipt.head.key]
-      // Fields first: building the id string for every receipt of the period cost ~4 µs each.
-      if (latest !== undefined && sameReceipt(latest.receipt, receipt)) core.latest = { id: receiptId(receipt), status: check.status }
-      const at = receipt.seal.timestamp
+      this.touched.add(row.root)
+      const core = this.state.get(row.key)!
+      if (row.latest) core.latest = { id: receiptId({ head: row, seal: row }), status: check.status }
+      const at = row.at
       // Times stay numbers here; the ISO strings are made once per core in finish().
-      const point = { length: receipt.head.length, fork: receipt.head.fork, at }
+      const point = { length: row.length, fork: row.fork, at }
       if (core.lastAt !== null) core.gap = Math.max(core.gap ?? 0, at - core.lastAt)
       core.lastAt = at
       core.first ??= point
@@ -146,11 +155,13 @@ export class ReportAccumulator {
       core.seals++
       core.activity[Math.min(this.scale.bins - 1, Math.floor((at * 1000 - this.from) / (this.scale.binSeconds * 1000)))]++
     }
-    const bytes = Buffer.from(text, 'utf8')
+    const bytes = Buffer.alloc(size)
+    let at = 0
+    for (const line of lines) at += bytes.write(line, at)
     this.hash.update(bytes)
-    this.counts.lines += entries.length
+    this.counts.lines += rows.length
     this.counts.bytes += bytes.length
-    return text
+    return bytes
   }
 
   finish (): AuditReport {
@@ -271,6 +282,6 @@ export function buildAuditReport (input: ReportInput): { report: AuditReport, re
   const { receipts, ...rest } = input
   const acc = new ReportAccumulator({ ...rest, latest: latestOf(receipts) })
   const all = Object.values(receipts).flat()
-  const text = acc.add(all)
-  return { report: acc.finish(), receiptsFile: Buffer.from(text, 'utf8') }
+  const receiptsFile = acc.add(all)
+  return { report: acc.finish(), receiptsFile }
 }

@@ -31,10 +31,8 @@ export const WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 16, max
  */
 export function shareOut (chunk: ReceiptChunk, n: number): number[][] {
   const groups = new Map<string, number[]>()
-  chunk.entries.forEach((e, i) => {
-    const r = e.receipt as { seal?: { root?: unknown }, proof?: unknown }
-    const proof = Array.isArray(r.proof) ? r.proof as unknown[] : []
-    const key = `${String(r.seal?.root)}|${proof.slice(-3).map(String).join('|')}`
+  chunk.rows.forEach((row, i) => {
+    const key = `${row.root}|${row.subtree}`
     const group = groups.get(key)
     if (group === undefined) groups.set(key, [i])
     else group.push(i)

@@ -46,7 +46,7 @@ describe('report: one bad receipt in a large streamed period', function () {
     for (let r = 0; r < ROUNDS; r++) {
       const chunk = r === round ? byRound[r].map((e, i) => (i === index ? bad : e)) : byRound[r]
       const prepared = acc.prepare(chunk)
-      text += acc.add(prepared, recheck === undefined ? undefined : await recheck(prepared))
+      text += acc.add(prepared, recheck === undefined ? undefined : await recheck(prepared)).toString('utf8')
     }
     return { lines: text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as ReportReceipt), report: acc.finish(), bad }
   }
