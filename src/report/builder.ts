@@ -7,7 +7,7 @@
  * everything is sorted, and the only clock is `generatedAt`.
  */
 import { createHash, type Hash } from 'node:crypto'
-import { chainFor, isRecheckResult, ReceiptChunk, receiptLine, type ReceiptEntry, type ReceiptRow, type RecheckResult } from './builder-chunk'
+import { chainFor, isRecheckResult, LINE_HEAD, lineTail, ReceiptChunk, type ReceiptEntry, type ReceiptRow, type RecheckResult } from './builder-chunk'
 import { recheckReceipt, type RecheckOptions } from './builder-receipts'
 import { headline, incidentMeaning, reperform, weiToEth } from './builder-text'
 import { CONTROLS } from './controls'
@@ -127,7 +127,7 @@ export class ReportAccumulator {
     if (rows[0].at < this.lastTime) throw new RangeError('Receipts must be added in time order (a chunk started before the previous one ended).')
     this.lastTime = rows[rows.length - 1].at
     const given = checks !== undefined && checks.length === texts.length ? checks : undefined
-    const lines = new Array<string>(rows.length)
+    const tails = new Array<string>(rows.length)
     let size = 0
     // Inner Merkle nodes and the chain's answers of this chunk's batches, each computed once (dropped with the chunk).
     const memo = new Map<string, string>()
@@ -136,8 +136,8 @@ export class ReportAccumulator {
       const row = rows[i]
       const made = given?.[i]
       const check = isRecheckResult(made) ? made : recheckReceipt(JSON.parse(texts[i]), chunk.chain, chunk.trust, { memo, chainMemo })
-      lines[i] = receiptLine(texts[i], check)
-      size += Buffer.byteLength(lines[i])
+      tails[i] = lineTail(check)
+      size += LINE_HEAD.length + Buffer.byteLength(texts[i]) + Buffer.byteLength(tails[i])
       this.counts[check.status]++
       if (check.status !== 'verified' && this.exceptions.length < EXCEPTIONS_LISTED) {
         this.exceptions.push({ key: row.key, length: row.length, fork: row.fork, root: row.root, status: check.status, reason: check.reason ?? '' })
@@ -157,7 +157,12 @@ export class ReportAccumulator {
     }
     const bytes = Buffer.alloc(size)
     let at = 0
-    for (const line of lines) at += bytes.write(line, at)
+    for (let i = 0; i < rows.length; i++) {
+      at += bytes.write(LINE_HEAD, at)
+      at += bytes.write(texts[i], at)
+      at += bytes.write(tails[i], at)
+    }
+    if (at !== size) throw new RangeError(`The receipts chunk came to ${at} bytes, not the ${size} measured.`)
     this.hash.update(bytes)
     this.counts.lines += rows.length
     this.counts.bytes += bytes.length
