@@ -9,12 +9,12 @@
  * receipt version is added here.
  */
 import type { TrustPolicy } from '../trust'
-import { checkSealed, type ChainEvidence, type SealCheckOptions } from '../verify'
+import { checkSealed, type ChainEvidence, type FoldMemo, type SealCheckOptions } from '../verify'
 import type { RecheckResult } from './builder-chunk'
 
 export interface RecheckOptions {
   /** Inner Merkle nodes shared by the receipts of one batch (see src/verify foldProof). */
-  memo?: Map<string, string>
+  memo?: FoldMemo
   /** The chain's answer by seal, shared by the receipts of one batch (see src/verify checkSealed). */
   chainMemo?: SealCheckOptions['chainMemo']
 }

@@ -114,10 +114,9 @@ export class ReportAccumulator {
   /**
    * Re-checks a chunk (entries, or a chunk this accumulator prepared; a chunk never starts before
    * the previous one ended) and returns its lines of the receipts file (UTF-8: the bytes hashed,
-   * made once, never one string of the chunk). `checks[i]`, when given,
-   * is the re-check of `chunk.texts[i]` made elsewhere by recheckReceipt (recheck-pool.ts, on
-   * worker threads): taken when it has that form, and any receipt without one is checked here,
-   * from its text.
+   * made once, never one string of the chunk). `checks[i]`, when given, is the re-check of
+   * `chunk.texts[i]` made elsewhere by recheckReceipt (recheck-pool.ts, on worker threads): taken
+   * when it has that form; a receipt without one is checked here, from its text.
    */
   add (input: readonly ReceiptEntry[] | ReceiptChunk, checks?: ReadonlyArray<RecheckResult | undefined>): Buffer {
     const chunk = input instanceof ReceiptChunk ? input : this.prepare(input)
@@ -130,7 +129,7 @@ export class ReportAccumulator {
     const tails = new Array<string>(rows.length)
     let size = 0
     // Inner Merkle nodes and the chain's answers of this chunk's batches, each computed once (dropped with the chunk).
-    const memo = new Map<string, string>()
+    const memo: NonNullable<RecheckOptions['memo']> = new Map()
     const chainMemo: NonNullable<RecheckOptions['chainMemo']> = new Map()
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]
