@@ -45,6 +45,9 @@ function workerScript (): string {
   mkdirSync(OUT, { recursive: true })
   const out = join(mkdtempSync(join(OUT, 'worker-')), 'recheck-worker.js')
   buildSync({ entryPoints: [resolve(__dirname, '../src/report/recheck-worker.ts')], bundle: true, platform: 'node', target: 'node20', packages: 'external', outfile: out, logLevel: 'error' })
+  // Gone however the bench ends (a stopped bench left its bundle, and `npm run lint` read it).
+  process.once('exit', () => { rmSync(dirname(out), { recursive: true, force: true }) })
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { process.exit(130) })
   return out
 }
 
@@ -71,6 +74,7 @@ async function one (cores: number, rounds: number): Promise<boolean> {
 
   mkdirSync(OUT, { recursive: true })
   const receiptsPath = join(OUT, `receipts-${total}.jsonl`)
+  process.once('exit', () => { rmSync(receiptsPath, { force: true }) })
   const fd = openSync(receiptsPath, 'w')
   let build = 0
   // CPU time inside the timed parts, main thread and workers together (process-wide): on a loaded
