@@ -8,31 +8,19 @@
  * every receipt of its period. The one place a report handles a receipt's format: a second
  * receipt version is added here.
  */
-import { SealError } from '../seal'
 import type { TrustPolicy } from '../trust'
-import { checkSealed, type ChainEvidence, type SealCheckOptions } from '../verify'
-import type { ReceiptVerdict } from './types'
-
-/**
- * A head's signature, checked elsewhere (signature-pool.ts, on worker threads) by src/seal
- * verifyHeadSignature: null when it holds, else the SealError it threw. `undefined` (not
- * checked there) has the check made here.
- */
-export type SignatureVerdict = null | { code: 'BAD_MANIFEST' | 'KEY_MISMATCH' | 'BAD_SIGNATURE', reason: string }
+import { checkSealed, type ChainEvidence, type FoldMemo, type SealCheckOptions } from '../verify'
+import type { RecheckResult } from './builder-chunk'
 
 export interface RecheckOptions {
   /** Inner Merkle nodes shared by the receipts of one batch (see src/verify foldProof). */
-  memo?: Map<string, string>
+  memo?: FoldMemo
   /** The chain's answer by seal, shared by the receipts of one batch (see src/verify checkSealed). */
   chainMemo?: SealCheckOptions['chainMemo']
-  /** The check of this very receipt's head, made elsewhere. */
-  signature?: SignatureVerdict
 }
 
-export function recheckReceipt (receipt: unknown, chain: ChainEvidence, trust: TrustPolicy, options: RecheckOptions = {}): { status: ReceiptVerdict, reason?: string } {
-  const { signature, ...memos } = options
-  const verifySignature = signature === undefined ? undefined : (): void => { if (signature !== null) throw new SealError(signature.code, signature.reason) }
-  const checked = checkSealed(receipt, chain, trust, { proofPath: 'leaf-hash', ...memos, ...(verifySignature !== undefined ? { verifySignature } : {}) })
+export function recheckReceipt (receipt: unknown, chain: ChainEvidence, trust: TrustPolicy, options: RecheckOptions = {}): RecheckResult {
+  const checked = checkSealed(receipt, chain, trust, { proofPath: 'leaf-hash', ...options })
   if (!checked.ok) return { status: 'invalid', reason: `${checked.finding}: ${checked.reason}` }
   if (checked.final) return { status: 'verified' }
   const finality = checked.checks.find((c) => c.check === 'finality')

@@ -7,7 +7,8 @@
  * everything is sorted, and the only clock is `generatedAt`.
  */
 import { createHash, type Hash } from 'node:crypto'
-import { recheckReceipt, type RecheckOptions, type SignatureVerdict } from './builder-receipts'
+import { chainFor, isRecheckResult, LINE_HEAD, lineTail, ReceiptChunk, type ReceiptEntry, type ReceiptRow, type RecheckResult } from './builder-chunk'
+import { recheckReceipt, type RecheckOptions } from './builder-receipts'
 import { headline, incidentMeaning, reperform, weiToEth } from './builder-text'
 import { CONTROLS } from './controls'
 import { INTERVAL_ASSUMPTION, nominalIntervalSeconds } from './cron-interval'
@@ -19,7 +20,7 @@ const iso = (seconds: number): string => new Date(seconds * 1000).toISOString()
 /** Receipts that do not hold are named in the report itself up to this many (all are in the file). */
 export const EXCEPTIONS_LISTED = 100
 
-export type ReceiptEntry = ReportInput['receipts'][string][number]
+export type { ReceiptEntry }
 /**
  * Everything but the receipts of the period; `latest`: each core's newest receipt of all time;
  * `periodKeys`: every core with a leaf in the period's batches, given when the batches come
@@ -68,6 +69,8 @@ export class ReportAccumulator {
   /** Roots of the batches with a receipt of a reported core added (batches given without leaves). */
   private readonly touched = new Set<string>()
   private lastTime = -Infinity
+  /** Chunks prepared and not yet added (a chunk is added once, here). */
+  private readonly prepared = new Set<ReceiptChunk>()
 
   constructor (private readonly h: ReportHeader) {
     this.from = Date.parse(h.period.from)
@@ -83,49 +86,67 @@ export class ReportAccumulator {
   }
 
   /**
-   * Re-checks a chunk of receipts (one batch, or any run of them in time order: a chunk never
-   * starts before the previous one ended) and returns its lines of the receipts file. Receipts
-   * outside the period or of other cores are left out. `signatures[i]`, when given, is the check
-   * of `entries[i].receipt.head` made elsewhere (signature-pool.ts on worker threads; see
-   * SignatureVerdict): this very object, unchanged since.
+   * Puts a chunk of receipts (one batch, or any run of them in time order) in the report's
+   * order and writes each once as JSON: receipts outside the period or of other cores are left
+   * out. Changes nothing here; chunks may be prepared ahead (their checks run elsewhere
+   * meanwhile), and are added in time order.
    */
-  add (entries: readonly ReceiptEntry[], signatures?: ReadonlyArray<SignatureVerdict | undefined>): string {
-    const order: number[] = []
-    for (let i = 0; i < entries.length; i++) {
-      const r = entries[i].receipt
-      if (this.state.has(r.head.key) && r.seal.timestamp * 1000 >= this.from && r.seal.timestamp * 1000 < this.to) order.push(i)
+  prepare (entries: readonly ReceiptEntry[]): ReceiptChunk {
+    const kept: ReceiptEntry[] = []
+    for (const e of entries) {
+      const r = e.receipt
+      if (this.state.has(r.head.key) && r.seal.timestamp * 1000 >= this.from && r.seal.timestamp * 1000 < this.to) kept.push(e)
     }
-    const by = (i: number): ReceiptEntry['receipt'] => entries[i].receipt
-    order.sort((i, j) => {
-      const a = by(i)
-      const b = by(j)
-      return cmp(a.seal.timestamp, b.seal.timestamp) || cmp(a.head.key, b.head.key) || cmp(a.head.length, b.head.length) || cmp(a.head.fork, b.head.fork) || cmp(a.seal.root, b.seal.root)
+    kept.sort(({ receipt: a }, { receipt: b }) => cmp(a.seal.timestamp, b.seal.timestamp) || cmp(a.head.key, b.head.key) || cmp(a.head.length, b.head.length) || cmp(a.head.fork, b.head.fork) || cmp(a.seal.root, b.seal.root))
+    const rows = kept.map(({ receipt: r }): ReceiptRow => {
+      const latest = this.h.latest[r.head.key]
+      const proof: unknown[] = Array.isArray(r.proof) ? r.proof : []
+      return {
+        key: r.head.key, length: r.head.length, fork: r.head.fork, at: r.seal.timestamp, root: r.seal.root,
+        latest: latest !== undefined && sameReceipt(latest.receipt, r), subtree: proof.slice(-3).join('|')
+      }
     })
-    if (order.length === 0) return ''
-    if (by(order[0]).seal.timestamp < this.lastTime) throw new RangeError('Receipts must be added in time order (a chunk started before the previous one ended).')
-    this.lastTime = by(order[order.length - 1]).seal.timestamp
-    let text = ''
+    const chunk = new ReceiptChunk(rows, kept.map((e) => JSON.stringify(e.receipt)), chainFor(this.h.chain, kept), this.h.trust)
+    this.prepared.add(chunk)
+    return chunk
+  }
+
+  /**
+   * Re-checks a chunk (entries, or a chunk this accumulator prepared; a chunk never starts before
+   * the previous one ended) and returns its lines of the receipts file (UTF-8: the bytes hashed,
+   * made once, never one string of the chunk). `checks[i]`, when given, is the re-check of
+   * `chunk.texts[i]` made elsewhere by recheckReceipt (recheck-pool.ts, on worker threads): taken
+   * when it has that form; a receipt without one is checked here, from its text.
+   */
+  add (input: readonly ReceiptEntry[] | ReceiptChunk, checks?: ReadonlyArray<RecheckResult | undefined>): Buffer {
+    const chunk = input instanceof ReceiptChunk ? input : this.prepare(input)
+    if (!this.prepared.delete(chunk)) throw new RangeError('A chunk is added once, to the report that prepared it.')
+    const { rows, texts } = chunk
+    if (rows.length === 0) return Buffer.alloc(0)
+    if (rows[0].at < this.lastTime) throw new RangeError('Receipts must be added in time order (a chunk started before the previous one ended).')
+    this.lastTime = rows[rows.length - 1].at
+    const given = checks !== undefined && checks.length === texts.length ? checks : undefined
+    const tails = new Array<string>(rows.length)
+    let size = 0
     // Inner Merkle nodes and the chain's answers of this chunk's batches, each computed once (dropped with the chunk).
-    const memo = new Map<string, string>()
+    const memo: NonNullable<RecheckOptions['memo']> = new Map()
     const chainMemo: NonNullable<RecheckOptions['chainMemo']> = new Map()
-    for (const i of order) {
-      const receipt = entries[i].receipt
-      const signature = signatures?.[i]
-      const check = recheckReceipt(receipt, this.h.chain, this.h.trust, { memo, chainMemo, ...(signature !== undefined ? { signature } : {}) })
-      const line: ReportReceipt = { receipt, status: check.status, ...(check.reason !== undefined ? { reason: check.reason } : {}) }
-      text += JSON.stringify(line) + '\n'
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]
+      const made = given?.[i]
+      const check = isRecheckResult(made) ? made : recheckReceipt(JSON.parse(texts[i]), chunk.chain, chunk.trust, { memo, chainMemo })
+      tails[i] = lineTail(check)
+      size += LINE_HEAD.length + Buffer.byteLength(texts[i]) + Buffer.byteLength(tails[i])
       this.counts[check.status]++
       if (check.status !== 'verified' && this.exceptions.length < EXCEPTIONS_LISTED) {
-        this.exceptions.push({ key: receipt.head.key, length: receipt.head.length, fork: receipt.head.fork, root: receipt.seal.root, status: check.status, reason: check.reason ?? '' })
+        this.exceptions.push({ key: row.key, length: row.length, fork: row.fork, root: row.root, status: check.status, reason: check.reason ?? '' })
       }
-      this.touched.add(receipt.seal.root)
-      const core = this.state.get(receipt.head.key)!
-      const latest = this.h.latest[receipt.head.key]
-      // Fields first: building the id string for every receipt of the period cost ~4 µs each.
-      if (latest !== undefined && sameReceipt(latest.receipt, receipt)) core.latest = { id: receiptId(receipt), status: check.status }
-      const at = receipt.seal.timestamp
+      this.touched.add(row.root)
+      const core = this.state.get(row.key)!
+      if (row.latest) core.latest = { id: receiptId({ head: row, seal: row }), status: check.status }
+      const at = row.at
       // Times stay numbers here; the ISO strings are made once per core in finish().
-      const point = { length: receipt.head.length, fork: receipt.head.fork, at }
+      const point = { length: row.length, fork: row.fork, at }
       if (core.lastAt !== null) core.gap = Math.max(core.gap ?? 0, at - core.lastAt)
       core.lastAt = at
       core.first ??= point
@@ -133,11 +154,18 @@ export class ReportAccumulator {
       core.seals++
       core.activity[Math.min(this.scale.bins - 1, Math.floor((at * 1000 - this.from) / (this.scale.binSeconds * 1000)))]++
     }
-    const bytes = Buffer.from(text, 'utf8')
+    const bytes = Buffer.alloc(size)
+    let at = 0
+    for (let i = 0; i < rows.length; i++) {
+      at += bytes.write(LINE_HEAD, at)
+      at += bytes.write(texts[i], at)
+      at += bytes.write(tails[i], at)
+    }
+    if (at !== size) throw new RangeError(`The receipts chunk came to ${at} bytes, not the ${size} measured.`)
     this.hash.update(bytes)
-    this.counts.lines += order.length
+    this.counts.lines += rows.length
     this.counts.bytes += bytes.length
-    return text
+    return bytes
   }
 
   finish (): AuditReport {
@@ -258,6 +286,6 @@ export function buildAuditReport (input: ReportInput): { report: AuditReport, re
   const { receipts, ...rest } = input
   const acc = new ReportAccumulator({ ...rest, latest: latestOf(receipts) })
   const all = Object.values(receipts).flat()
-  const text = acc.add(all)
-  return { report: acc.finish(), receiptsFile: Buffer.from(text, 'utf8') }
+  const receiptsFile = acc.add(all)
+  return { report: acc.finish(), receiptsFile }
 }

@@ -57,9 +57,9 @@ export class ReceiptsFileWriter {
 
   constructor (private readonly fd: FileHandle, private readonly dir: string, readonly path: string, private readonly made: (bytes: number) => ReceiptsFileRef) {}
 
-  async write (text: string): Promise<void> {
-    if (text === '') return
-    const chunk = Buffer.from(text, 'utf8')
+  async write (bytes: Buffer | string): Promise<void> {
+    if (bytes.length === 0) return
+    const chunk = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes
     await this.fd.write(chunk)
     this.bytes += chunk.length
   }

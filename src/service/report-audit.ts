@@ -2,8 +2,8 @@
  * Gathers an audit report's input from the ledger and the chain, feeds the pure builder the
  * receipts of the period in time order, and signs the result. Streamed (report-feed.ts): the
  * batches of the period are listed without their leaves, each seal time's receipts are read
- * when the builder gets to them (their signatures checked on worker threads meanwhile, when the
- * period is large), and the receipts file goes to a temporary file as it is made. Reads only:
+ * when the builder gets to them (re-checked on worker threads meanwhile, when the period is
+ * large), and the receipts file goes to a temporary file as it is made. Reads only:
  * nothing here writes the ledger or sends a transaction.
  */
 import type { AuditQuery } from '../api'
@@ -15,10 +15,10 @@ import type { Receipt } from '../seal'
 import { gatherCoverage } from './report-coverage'
 import { bySealTime, periodBatches, scanLeaves, windowReceipts } from './report-feed'
 import {
-  ReceiptsFileRef, ReportAccumulator, signReport, SignaturePool, type BatchCost, type BuiltReport, type ReceiptEntry, type ReportCoverage, type ServiceIdentity, type SignatureVerdict
+  ReceiptsFileRef, RecheckPool, ReportAccumulator, signReport, type BatchCost, type BuiltReport, type ReceiptChunk, type ReceiptEntry, type RecheckResult, type ReportCoverage, type ServiceIdentity
 } from '../report'
 
-/** From this many receipts in a period, head signatures are checked on worker threads (starting them costs more below). */
+/** From this many receipts in a period, receipts are re-checked on worker threads (starting them costs more below). */
 export const POOL_MIN_RECEIPTS = 4_096
 
 export interface AuditDeps {
@@ -34,11 +34,11 @@ export interface AuditDeps {
   /** The pass records of the period as coverage; by default the journal's pass history (report-coverage.ts). */
   coverage?: (range: { from: Date, to: Date }) => Promise<ReportCoverage | undefined>
   now?: () => Date
-  /** Worker threads for head signatures from this many receipts on (POOL_MIN_RECEIPTS; Infinity: never). */
+  /** Worker threads for the receipts' re-check from this many receipts on (POOL_MIN_RECEIPTS; Infinity: never). */
   poolMinReceipts?: number
 }
 
-type Window = { entries: ReceiptEntry[], verdicts: Promise<Array<SignatureVerdict | undefined> | undefined> }
+type Window = { chunk: ReceiptChunk, checks: Promise<Array<RecheckResult | undefined> | undefined> }
 
 export async function auditReport (deps: AuditDeps, query: AuditQuery): Promise<BuiltReport> {
   const range = { from: query.from, to: query.to }
@@ -100,16 +100,16 @@ export async function auditReport (deps: AuditDeps, query: AuditQuery): Promise<
   })
   const reported = new Set(acc.population)
   const receipts = [...reported].reduce((n, k) => n + (scan.times.get(k)?.length ?? 0), 0)
-  const pool = receipts >= (deps.poolMinReceipts ?? POOL_MIN_RECEIPTS) ? new SignaturePool() : null
+  const pool = receipts >= (deps.poolMinReceipts ?? POOL_MIN_RECEIPTS) ? new RecheckPool() : null
   const file = await ReceiptsFileRef.writer()
   try {
-    // One seal time at a time, the next one read (and its signatures checked by the pool) while
+    // One seal time at a time, the next one read (and re-checked by the pool) while
     // the builder re-checks this one; a turn of the event loop between, so seal passes and other
     // requests go on meanwhile.
     const groups = bySealTime(batches)
     const load = (i: number): Promise<Window> => windowReceipts(deps.log, groups[i], reported).then((entries) => {
-      const verdicts = pool === null ? Promise.resolve(undefined) : pool.check(entries.map((e) => e.receipt.head))
-      return { entries, verdicts }
+      const chunk = acc.prepare(entries)
+      return { chunk, checks: pool === null ? Promise.resolve(undefined) : pool.check(chunk) }
     })
     let next: Promise<Window> | null = groups.length > 0 ? load(0) : null
     for (let i = 0; next !== null; i++) {
@@ -117,7 +117,7 @@ export async function auditReport (deps: AuditDeps, query: AuditQuery): Promise<
       next = i + 1 < groups.length ? load(i + 1) : null
       // Awaited on the next turn; a failure meanwhile is not an unhandled rejection.
       next?.catch(() => {})
-      await file.write(acc.add(current.entries, await current.verdicts))
+      await file.write(acc.add(current.chunk, await current.checks))
       await new Promise<void>((resolve) => setImmediate(resolve))
     }
     const report = acc.finish()

@@ -7,7 +7,7 @@
 import { checkReceipt, type Head, type Receipt } from '../seal'
 import type { TrustPolicy } from '../trust'
 import { checkOnChain, type ChainCheck } from './chain-check'
-import { checkReceiptByLeafHash } from './leaf-proof'
+import { checkReceiptByLeafHash, type FoldMemo } from './leaf-proof'
 import type { ChainEvidence, Check, Finding, VerdictChain } from './types'
 
 export type SealCheck =
@@ -20,7 +20,7 @@ export interface SealCheckOptions {
   /** 'leaf-hash' folds the proof from the fast leaf hash (leaf-proof.ts), for bulk checks. */
   proofPath?: 'openzeppelin' | 'leaf-hash'
   /** With 'leaf-hash': inner nodes kept across the receipts of one batch (foldProof). */
-  memo?: Map<string, string>
+  memo?: FoldMemo
   /** With 'leaf-hash': the writer's signature check (see src/seal checkReceiptWith). */
   verifySignature?: (head: Head) => void
   /**

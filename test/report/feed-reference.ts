@@ -75,6 +75,6 @@ export async function referenceReport (deps: AuditDeps, query: AuditQuery): Prom
     coverage,
     ...(selection !== undefined ? { selection } : {})
   })
-  const text = acc.add(inPeriod)
-  return { signed: signReport(acc.finish(), deps.secretKey), receiptsFile: Buffer.from(text, 'utf8') }
+  const receiptsFile = acc.add(inPeriod)
+  return { signed: signReport(acc.finish(), deps.secretKey), receiptsFile }
 }

@@ -1,0 +1,104 @@
+/**
+ * A chunk of the period's receipts made ready to be re-checked (ReportAccumulator.prepare): the
+ * receipts the report holds, in its order, each written once as the JSON of its line, with the
+ * chain answers and trust policy their checks read. Whoever re-checks the chunk (the builder
+ * itself, or worker threads at the edge: recheck-pool.ts) checks these very texts, so the
+ * receipts file holds exactly the bytes that were checked.
+ */
+import type { TrustPolicy } from '../trust'
+import type { ChainEvidence } from '../verify'
+import type { ReceiptVerdict, ReportInput } from './types'
+
+export type ReceiptEntry = ReportInput['receipts'][string][number]
+
+/** A receipt's re-check (recheckReceipt): `reason` when it is not verified. */
+export interface RecheckResult {
+  status: ReceiptVerdict
+  reason?: string
+}
+
+/**
+ * What the builder keeps of a receipt between preparing and adding it (its fields as given; the
+ * re-check of its text decides whether they hold): the receipt objects themselves are dropped
+ * once written, so a chunk waiting for its checks holds its texts and these few fields.
+ */
+export interface ReceiptRow {
+  key: string
+  length: number
+  fork: number
+  /** Seal time, seconds. */
+  at: number
+  root: string
+  /** It is its core's latest receipt (ReportHeader.latest). */
+  latest: boolean
+  /** Its last three proof nodes: where in its batch it says it sits (a checker splitting a chunk keeps a subtree together). */
+  subtree: string
+}
+
+export class ReceiptChunk {
+  /** Made by ReportAccumulator.prepare only: `texts[i]` is JSON.stringify of the receipt of `rows[i]`. */
+  constructor (
+    readonly rows: readonly ReceiptRow[],
+    readonly texts: readonly string[],
+    /** Only the answers these receipts' seals can ask for (chainFor): a worker is sent this, not the period's. */
+    readonly chain: ChainEvidence,
+    readonly trust: TrustPolicy
+  ) {}
+}
+
+const has = (record: object, field: string | number): boolean => Object.prototype.hasOwnProperty.call(record, field)
+
+/**
+ * The chain evidence a chunk's checks can read: every contract code (few), and the answers for
+ * each receipt's root, block and transaction looked up as checkOnChain looks them up (root and
+ * block as given, the transaction lowercased). A receipt whose seal names an answer the period's
+ * evidence lacks finds it missing here too, so the check gives the same verdict on either.
+ */
+export function chainFor (chain: ChainEvidence, entries: readonly ReceiptEntry[]): ChainEvidence {
+  const seals: Record<string, ChainEvidence['seals'][string]> = {}
+  const blocks: Record<number, ChainEvidence['blocks'][number]> = {}
+  const txs: Record<string, ChainEvidence['txs'][string]> = {}
+  let last: unknown
+  for (const e of entries) {
+    // Untrusted shape: whatever is not a string or a number here fails the receipt's own check.
+    const seal = e.receipt.seal as unknown as Record<string, unknown> | null
+    if (seal === last || typeof seal !== 'object' || seal === null) continue
+    last = seal
+    const { root, blockNumber, txHash } = seal
+    if (typeof root === 'string' && has(chain.seals, root)) seals[root] = chain.seals[root]
+    if (typeof blockNumber === 'number' && has(chain.blocks, blockNumber)) blocks[blockNumber] = chain.blocks[blockNumber]
+    const tx = typeof txHash === 'string' ? txHash.toLowerCase() : undefined
+    if (tx !== undefined && has(chain.txs, tx)) txs[tx] = chain.txs[tx]
+  }
+  return {
+    chainId: chain.chainId,
+    headBlock: chain.headBlock,
+    ...(chain.finalizedBlock !== undefined ? { finalizedBlock: chain.finalizedBlock } : {}),
+    code: chain.code,
+    seals,
+    blocks,
+    txs
+  }
+}
+
+const VERDICTS: ReadonlySet<unknown> = new Set<ReceiptVerdict>(['verified', 'pending', 'invalid'])
+
+/** A re-check handed in from elsewhere, taken only in the form recheckReceipt gives (else checked again). */
+export function isRecheckResult (value: unknown): value is RecheckResult {
+  if (typeof value !== 'object' || value === null) return false
+  const { status, reason } = value as Record<string, unknown>
+  return VERDICTS.has(status) && (status === 'verified' ? reason === undefined : typeof reason === 'string')
+}
+
+/**
+ * A line of the receipts file is JSON.stringify({ receipt, status, reason }) with the receipt's
+ * text as checked: LINE_HEAD, the text, then lineTail(check). Written in three pieces, so no
+ * line is ever made as one string (a verified receipt's tail is one shared constant).
+ */
+export const LINE_HEAD = '{"receipt":'
+const VERIFIED_TAIL = ',"status":"verified"}\n'
+
+export function lineTail (check: RecheckResult): string {
+  if (check.status === 'verified' && check.reason === undefined) return VERIFIED_TAIL
+  return `,"status":${JSON.stringify(check.status)}${check.reason !== undefined ? `,"reason":${JSON.stringify(check.reason)}` : ''}}\n`
+}

@@ -1,0 +1,35 @@
+/**
+ * A worker thread of recheck-pool.ts: re-checks receipts in full (recheckReceipt, the builder's
+ * own function: form, the writer's signature, leaf hash and proof fold to the batch root, the
+ * chain's answers) from the texts the builder wrote, and answers each one's RecheckResult, or
+ * `null` when the check threw (a missing chain answer): the builder then checks that one itself
+ * and reports what it throws. Head signatures are not checked twice within a worker's bounded
+ * cache of the last heads (src/seal verifyHeadSignature); inner Merkle nodes and chain answers
+ * are shared by the receipts of one message.
+ */
+import { parentPort } from 'node:worker_threads'
+import type { TrustPolicy } from '../trust'
+import type { ChainEvidence } from '../verify'
+import type { RecheckResult } from './builder-chunk'
+import { recheckReceipt, type RecheckOptions } from './builder-receipts'
+
+export interface RecheckRequest { id: number, texts: string[], chain: ChainEvidence, trust: TrustPolicy }
+export interface RecheckAnswer { id: number, checks: Array<RecheckResult | null> }
+
+function recheck (msg: RecheckRequest): RecheckAnswer {
+  const options: RecheckOptions = { memo: new Map(), chainMemo: new Map() }
+  return {
+    id: msg.id,
+    checks: msg.texts.map((text) => {
+      try {
+        return recheckReceipt(JSON.parse(text), msg.chain, msg.trust, options)
+      } catch {
+        return null
+      }
+    })
+  }
+}
+
+parentPort?.on('message', (msg: RecheckRequest) => {
+  parentPort?.postMessage(recheck(msg))
+})
