@@ -149,12 +149,7 @@ export class LedgerBee {
 
   static async open (store: Corestore, coreName: string, opts: { appendOnly: boolean, what: string }): Promise<LedgerBee> {
     const sync = storeSync(store)
-    // `sessions: false`: a read walks the live core instead of opening (and closing) a snapshot
-    // session of it, which was a third of a small read's time (profiled: the receipts of 100
-    // cores for a page, the seals of each core a pass looks at). A snapshot guards a read
-    // against a truncation under it; this core is only ever appended to, by this process, and a
-    // read fixes its root at its start (a B-tree node, once written, never changes).
-    const bee = new Hyperbee(store.get({ name: coreName }), { keyEncoding: 'utf-8', valueEncoding: 'json', sessions: false })
+    const bee = new Hyperbee(store.get({ name: coreName }), { keyEncoding: 'utf-8', valueEncoding: 'json' })
     await bee.ready()
     if (!bee.writable) {
       await bee.close()

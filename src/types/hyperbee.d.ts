@@ -9,8 +9,6 @@ declare module 'hyperbee' {
 
   export interface HyperbeeOptions extends HyperbeeEncodingOptions {
     readonly?: boolean
-    /** false: reads walk the core itself instead of a snapshot session (Hyperbee's own option). */
-    sessions?: boolean
   }
 
   export interface HyperbeeRange {
