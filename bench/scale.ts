@@ -281,8 +281,8 @@ function describe (f: Figures): string {
  * batch has its own root), as a pass over every watched core (after a restart) writes them: the
  * receipts log orders its keys by core, so neighbouring cores' entries share their B-tree path.
  * Heads drawn at random from all cores (each batch's puts spread over the whole tree, as a pass
- * with 10,000 changed of 100,000 writes) cost about four times as much a receipt (1.95 ms, main
- * 63466d7), which made the 1,000,000-receipt fill half an hour. The log ends the same size and
+ * with 10,000 changed of 100,000 writes) cost about three times as much a receipt to write
+ * (1.95 ms a receipt for the fill on main 63466d7: half an hour for 1,000,000; 0.80 ms so). The log ends the same size and
  * depth either way, which is what the per-request figures after the fill are about.
  */
 async function fillLedger (service: HypersealService, count: number, measuredKey: string): Promise<number> {
