@@ -14,7 +14,8 @@
  *             sealed): printed, no target.
  *   before    per-request figures, sequential requests over HTTP (the lowest of 3 round
  *             medians): verify of a measured core (300 blocks, sealed once) at distinct versions
- *             (so each is computed, not served from the verdict cache), its receipts page, and
+ *             (so each is computed, not served from the verdict cache: the warm-up round asks
+ *             for versions 151-300, the measured rounds for 1-150), its receipts page, and
  *             the first page of `GET /v1/cores` (100 cores, each with its last seal); beside
  *             each, the CPU time of this process per request (least disturbed by a busy machine).
  *   changed   one block appended to M cores (opened by name and closed again: Corestore opens
@@ -23,11 +24,14 @@
  *   memory    RSS of this process once the cores that pass used are closed again (the service, the bench's key list and the
  *             HTTP client; the anvil is another process), per watched core.
  *   ledger    R receipts added through the sealer's own write path (`ReceiptsLog.appendBatch`:
- *             one locked Hyperbee write per batch of 10,000 heads of the watched cores drawn at
- *             random, their latest sealed heads taken from the passes' batch leaves; the
+ *             one locked Hyperbee write per batch of 10,000 heads of watched cores next to each
+ *             other in key order, from a random start (see fillLedger), their latest sealed
+ *             heads taken from the passes' batch leaves; the
  *             measured core is left out, so its own figures change only through the size of the
  *             log), then the per-request figures again. It prints the fill's time per receipt
  *             (building the batches and their proofs included).
+ *
+ * Before each round of per-request figures RocksDB is flushed and compacted (settleStore).
  *
  * With BENCH_CPU_PROF=<dir> (bench/support/profile.ts) the watch, the changed pass, the fill and
  * both rounds of per-request figures are profiled apart (scale-<N>-watch, -changed-pass, -fill,
@@ -52,6 +56,7 @@ import { tempDir } from './support/temp-dir'
 
 const CHUNK = 1_000
 const BLOCKS = 3
+/** At least 2 × ROUNDS × REQUESTS: the warm-up's versions and the rounds' differ. */
 const MEASURED_BLOCKS = 300
 const FILL_BATCH = 10_000
 const REQUESTS = 50
@@ -145,10 +150,13 @@ async function main (): Promise<void> {
     // Beside it, the CPU time this process spent per request (server and client: both live
     // here), which a loaded machine disturbs far less than wall time. Both measurements ask
     // for the same versions, so that they compare the same work.
-    const figures = async (): Promise<{ wall: Figures, cpu: Figures }> => {
+    // The verdict cache keeps a verdict while the replica and the log's length stay as they are:
+    // the warm-up asks for other versions than the rounds, so that the rounds before the fill
+    // compute every verdict as the rounds after it do (the fill changes the log's length).
+    const figures = async (firstVersion = 0): Promise<{ wall: Figures, cpu: Figures }> => {
       const best: Figures = { verify: Infinity, receipts: Infinity, cores: Infinity }
       const cpu: Figures = { verify: Infinity, receipts: Infinity, cores: Infinity }
-      let version = 0
+      let version = firstVersion
       for (let round = 0; round < ROUNDS; round++) {
         const runs = { verify: [] as number[], receipts: [] as number[], cores: [] as number[] }
         const cpuMs = { verify: 0, receipts: 0, cores: 0 }
@@ -172,7 +180,8 @@ async function main (): Promise<void> {
       }
       return { wall: best, cpu }
     }
-    await figures() // warm-up: right after the first passes the service is still settling (a 0-receipt run read 30% lower after)
+    await settleStore(store, 'before the first per-request figures')
+    await figures(ROUNDS * REQUESTS) // warm-up: right after the first passes the service is still settling (a 0-receipt run read 30% lower after)
     const before = await profiled(`scale-${args.cores}-figures-before`, figures)
     console.log(`per-request figures with ${num(args.cores + 1)} receipts: ${describe(before.wall)}; CPU per request ${describe(before.cpu)}`)
 
@@ -213,6 +222,7 @@ async function main (): Promise<void> {
     t = performance.now()
     const added = await profiled(`scale-${args.cores}-fill`, async () => await fillLedger(service, args.receipts, measuredKey))
     console.log(`${num(added)} receipts added through ReceiptsLog.appendBatch in ${secs(performance.now() - t)}`)
+    await settleStore(store, 'after the fill')
     const after = await profiled(`scale-${args.cores}-figures-after`, figures)
     console.log(`per-request figures with ${num(added + args.cores + args.changed)} receipts: ${describe(after.wall)}; CPU per request ${describe(after.cpu)}`)
 
@@ -237,6 +247,21 @@ async function main (): Promise<void> {
   }
 }
 
+/**
+ * RocksDB flushed and compacted, before each round of per-request figures: a fill of many
+ * receipts leaves RocksDB compacting in its own threads for minutes, which the requests then
+ * share the two cores with (and whose CPU time `process.cpuUsage` counts as this process's): a
+ * 20,000-receipt fill read +40% to +100% on every request kind, the unchanged cores page
+ * included. Both rounds start from a compacted store, so they compare the ledger's size alone.
+ */
+async function settleStore (store: Corestore, when: string): Promise<void> {
+  const db = (store as unknown as { storage: { db: { flush: () => Promise<void>, compactRange: () => Promise<void> } } }).storage.db
+  const t = performance.now()
+  await db.flush()
+  await db.compactRange()
+  console.log(`RocksDB flushed and compacted ${when} in ${secs(performance.now() - t)}`)
+}
+
 function label (k: keyof Figures): string {
   return { verify: 'verify of one core', receipts: 'its receipts page', cores: 'GET /v1/cores page' }[k]
 }
@@ -248,9 +273,17 @@ function describe (f: Figures): string {
 
 /**
  * `count` receipts written through the ledger's own door: batches of heads of the watched cores
- * (their latest sealed heads, FILL_BATCH drawn at random per batch, so every batch has its own
- * root), each with a made-up seal on the service's chain and contract (never sent: the ledger
- * does not ask the chain). The same head in another batch is another receipt, as a re-seal is.
+ * (their latest sealed heads), each with a made-up seal on the service's chain and contract
+ * (never sent: the ledger does not ask the chain). The same head in another batch is another
+ * receipt, as a re-seal is.
+ *
+ * A batch is FILL_BATCH cores next to each other in key order, from a random start (so every
+ * batch has its own root), as a pass over every watched core (after a restart) writes them: the
+ * receipts log orders its keys by core, so neighbouring cores' entries share their B-tree path.
+ * Heads drawn at random from all cores (each batch's puts spread over the whole tree, as a pass
+ * with 10,000 changed of 100,000 writes) cost about three times as much a receipt to write
+ * (1.95 ms a receipt for the fill on main 63466d7: half an hour for 1,000,000; 0.80 ms so). The log ends the same size and
+ * depth either way, which is what the per-request figures after the fill are about.
  */
 async function fillLedger (service: HypersealService, count: number, measuredKey: string): Promise<number> {
   // The latest sealed head of each core, from the batches the passes wrote (their leaves): a
@@ -259,7 +292,7 @@ async function fillLedger (service: HypersealService, count: number, measuredKey
   for (const b of (await service.log.recentBatches(1_000)).reverse()) {
     for (const leaf of b.leaves) if (leaf.key !== service.info().receiptsLog && leaf.key !== measuredKey) latest.set(leaf.key, headFromJson(leaf))
   }
-  const heads = [...latest.values()]
+  const heads = [...latest.keys()].sort().map((key) => latest.get(key)!)
   const started = performance.now()
   const chain = service.trust().root.chains[0]
   const roots = new Set<string>()
@@ -268,9 +301,9 @@ async function fillLedger (service: HypersealService, count: number, measuredKey
   while (added < count) {
     // At most half the heads a batch, so that batches differ (a root already written is the same batch).
     const size = Math.min(FILL_BATCH, count - added, Math.max(1, heads.length >> 1))
-    const picked = new Set<number>()
-    while (picked.size < size) picked.add(Math.floor(Math.random() * heads.length))
-    const batch = buildBatch([...picked].map((i) => heads[i]))
+    const from = Math.floor(Math.random() * heads.length)
+    const picked = Array.from({ length: size }, (_, i) => heads[(from + i) % heads.length])
+    const batch = buildBatch(picked)
     if (roots.has(batch.root)) continue
     roots.add(batch.root)
     const seal: SealInfo = {

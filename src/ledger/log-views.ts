@@ -6,6 +6,8 @@ import * as K from './keys'
 import type { LazyEntry } from './ledger-bee'
 import { receiptOf } from './log-entries'
 import type { ReceiptEntry } from './log-records'
+import { LedgerError } from './errors'
+import type { SealSummary } from './seal-summaries'
 
 /** Every seal of one core, read at once; see `ReceiptsLog.receiptsViews`. */
 export interface ReceiptsView {
@@ -19,6 +21,8 @@ export interface ReceiptsView {
    * changed core, whose history may hold thousands of receipts.
    */
   latest (): ReceiptEntry | null
+  /** The latest seal's head and the greatest sealed length (the log that writes them keeps it in memory: seal-summaries.ts). */
+  summary (): SealSummary
 }
 
 /** The batch seq a receipt key names (`receipt!<key>!<length>!<seq>!<fork>`); null when the key is not one. */
@@ -41,4 +45,19 @@ export function latestOf (entries: LazyEntry[]): ReceiptEntry | null {
     }
   }
   return best === null ? null : receiptOf({ key: best.key, value: best.value() })
+}
+
+/** A core's seal summary (seal-summaries.ts) from its entries: the lengths from the keys, the latest parsed. */
+export function summaryOf (entries: LazyEntry[]): SealSummary {
+  const latest = latestOf(entries)
+  let maxLength = 0
+  for (const e of entries) {
+    const length = Number(e.key.split(K.SEP)[2])
+    if (!Number.isSafeInteger(length)) throw new LedgerError('CORRUPT_ENTRY', `The receipt key ${e.key.slice(0, 120)} names no length; the data directory was damaged or tampered with.`)
+    maxLength = Math.max(maxLength, length)
+  }
+  return {
+    latest: latest === null ? null : { length: latest.receipt.head.length, fork: latest.receipt.head.fork, treeHash: latest.receipt.head.treeHash, batch: latest.batch },
+    maxLength: latest === null ? 0 : Math.max(maxLength, latest.receipt.head.length)
+  }
 }

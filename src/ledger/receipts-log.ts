@@ -10,10 +10,12 @@ import { appendAnchor, latestMark, upgradeReceipts, type AnchorMark } from './an
 import { prepareBatch, type BatchInput } from './batch-input'
 import { LedgerError } from './errors'
 import * as K from './keys'
-import { LedgerBee, type LazyEntry, type PutResult, type Range } from './ledger-bee'
+import { writeBatch } from './batch-write'
+import { LedgerBee, type LazyEntry, type Range } from './ledger-bee'
 import { slice } from './log-ranges'
-import { latestOf, type ReceiptsView } from './log-views'
-import { ensureSealIndex, INDEX_MARKER, indexLayout, planSealIndex, SPARSE_INDEX_MARKER, verifySealKeys, type IndexLayout } from './seal-index'
+import { latestOf, summaryOf, type ReceiptsView } from './log-views'
+import { SealSummaries, type SealSummary } from './seal-summaries'
+import { ensureSealIndex, indexLayout, verifySealKeys, type IndexLayout } from './seal-index'
 import { batchOf, incidentOf, receiptOf } from './log-entries'
 import { appendMigration, listMigrations } from './migrations'
 import { pageBatchLeaves, pageBatches, pageIncidents, pageReceipts } from './log-pages'
@@ -29,13 +31,18 @@ export type { ReceiptsView } from './log-views'
 
 export class ReceiptsLog {
   /** The seal index layout new batches write (seal-index.ts): v2 for a new log, an older log's own. */
-  private constructor (private readonly bee: LedgerBee, private readonly layout: IndexLayout = 'v2') {}
+  /** Each core's latest seal and greatest sealed length, for the log this process writes (null: read-only). */
+  private readonly summaries: SealSummaries | null
+
+  private constructor (private readonly bee: LedgerBee, private readonly layout: IndexLayout = 'v2', own = false) {
+    this.summaries = own ? new SealSummaries() : null
+  }
 
   static async open (store: Corestore, coreName = RECEIPTS_CORE): Promise<ReceiptsLog> {
     const bee = await LedgerBee.open(store, coreName, { appendOnly: true, what: 'receipts log' })
     try {
       await ensureSealIndex(bee)
-      return new ReceiptsLog(bee, await indexLayout(bee) ?? 'v2')
+      return new ReceiptsLog(bee, await indexLayout(bee) ?? 'v2', true)
     } catch (err) {
       await bee.close()
       throw err
@@ -59,42 +66,16 @@ export class ReceiptsLog {
    */
   async appendBatch (input: BatchInput): Promise<{ seq: number, created: boolean }> {
     const batch = prepareBatch(input)
-    return this.bee.write(async (tx) => {
-      const known = await tx.get(K.rootKey(batch.root))
-      let seq: number
-      if (known !== undefined) {
-        seq = asStored(K.rootKey(batch.root), known, (v) => uint(v, 'seq'))
-      } else {
-        const [last] = await tx.range({ ...K.prefixRange('batch!'), reverse: true, limit: 1 })
-        seq = last === undefined ? 0 : batchOf(last).seq + 1
-      }
-      const receipts = batch.receipts(seq)
-      const index = await planSealIndex(tx, seq, receipts.map(({ receipt: { head } }) => ({ key: head.key, length: head.length, fork: head.fork, receiptKey: K.receiptKey(head.key, head.length, seq, head.fork) })), this.layout)
-      // A batch not written before has a new seq, and every key below but the reseal ones names
-      // its seq: none can exist yet, so they are written without reading first. The same batch
-      // again (after a crash) checks every key against what is stored.
-      const entries: Array<readonly [string, unknown]> = [
-        [K.batchKey(seq), batch.record(seq, index.length)],
-        [K.batchTimeKey(batch.sealedAt, seq), seq],
-        [K.rootKey(batch.root), seq]
-      ]
-      for (const entry of receipts) {
-        const { key, length, fork } = entry.receipt.head
-        entries.push([K.receiptKey(key, length, seq, fork), entry])
-      }
-      entries.push(...index)
-      const writes: PutResult[] = []
-      if (known === undefined) {
-        await tx.putManyNew(entries)
-        writes.push('written')
-      } else {
-        for (const [k, v] of entries) writes.push(await tx.putOnce(k, v))
-      }
-      // Batch 0 of a new log says the log is indexed (a log that had receipts got it at open).
-      if (seq === 0) writes.push(await (this.layout === 'v1' ? tx.putOnce(INDEX_MARKER, 'v1') : tx.putOnce(SPARSE_INDEX_MARKER, 'v2')))
-      for (const root of batch.resealOf) writes.push(await tx.putOnce(K.resealKey(root), seq))
-      return { seq, created: writes.includes('written') }
-    })
+    let written: { seq: number, created: boolean, receipts: ReceiptEntry[] }
+    try {
+      written = await writeBatch(this.bee, batch, this.layout, this.summaries)
+    } catch (err) {
+      this.summaries?.forget()
+      throw err
+    }
+    const { seq, created, receipts } = written
+    if (created) this.summaries?.wrote(seq, receipts.map(({ receipt: { head } }) => head))
+    return { seq, created }
   }
 
   async getBatch (seq: number): Promise<BatchRecord | null> {
@@ -218,15 +199,26 @@ export class ReceiptsLog {
     const hex = keys.map((key) => K.keyHex(key))
     if (hex.length === 0) return []
     const sorted = [...hex].sort()
+    const generation = this.summaries?.generation ?? 0
     const entries = await this.bee.rangeLazy({ gte: K.receiptPrefix(sorted[0]), lt: K.receiptPrefix(sorted[sorted.length - 1]) + K.END })
     return hex.map((k) => {
       const mine = slice(entries, K.prefixRange(K.receiptPrefix(k)))
       return {
         at: (length) => this.parseAll(slice(mine, K.prefixRange(K.receiptLengthPrefix(k, length) + K.SEP))),
         all: () => this.parseAll(mine),
-        latest: () => latestOf(mine)
+        latest: () => latestOf(mine),
+        summary: () => {
+          const summary = summaryOf(mine)
+          this.summaries?.learn(k, summary, generation)
+          return summary
+        }
       }
     })
+  }
+
+  /** The core's latest seal and greatest sealed length from memory, when this log knows them (seal-summaries.ts); read-only logs never do. */
+  sealSummary (key: string): SealSummary | undefined {
+    return this.summaries?.get(key)
   }
 
   /**

@@ -80,7 +80,11 @@ export async function indexLayout (bee: Pick<LedgerBee, 'get'>): Promise<IndexLa
  * than every seal of the core in an *earlier* batch (and than the shorter ones of its own), so
  * writing the same batch again after a crash plans exactly the same entries.
  */
-export async function planSealIndex (tx: WriteTx, seq: number, seals: readonly SealToIndex[], layout: IndexLayout): Promise<Array<[string, string]>> {
+/**
+ * `knownTop`: the greatest length a core sealed before this batch, when the caller knows it
+ * (seal-summaries.ts): the length of its last record high, so it is not read.
+ */
+export async function planSealIndex (tx: WriteTx, seq: number, seals: readonly SealToIndex[], layout: IndexLayout, knownTop: (key: string) => number | undefined = () => undefined): Promise<Array<[string, string]>> {
   const out: Array<[string, string]> = []
   const byCore = new Map<string, SealToIndex[]>()
   for (const s of seals) {
@@ -90,11 +94,16 @@ export async function planSealIndex (tx: WriteTx, seq: number, seals: readonly S
   }
   // Each core's highs are one B-tree walk, mostly waiting on storage: read side by side.
   const cores = [...byCore]
-  const highs = await tx.readMany(cores, async ([key, own]) => await tx.range({ ...K.prefixRange(highPrefix(key)), reverse: true, limit: own.length + 1 }))
-  for (const [i, [key, own]] of cores.entries()) {
-    const tops = highs[i]
+  const topOf = async (key: string, own: SealToIndex[]): Promise<number> => {
+    const known = knownTop(key)
+    if (known !== undefined) return known
+    const tops = await tx.range({ ...K.prefixRange(highPrefix(key)), reverse: true, limit: own.length + 1 })
     const earlier = tops.find((e) => seqOfHighKey(e.key) < seq)
-    let top = earlier === undefined ? 0 : lengthOfReceiptKey(String(earlier.value))
+    return earlier === undefined ? 0 : lengthOfReceiptKey(String(earlier.value))
+  }
+  const highs = await tx.readMany(cores, async ([key, own]) => await topOf(key, own))
+  for (const [i, [key, own]] of cores.entries()) {
+    let top = highs[i]
     for (const s of [...own].sort((a, b) => a.length - b.length || a.fork - b.fork)) {
       const high = s.length > top
       if (layout === 'v1' || !high) out.push([sealKey(key, seq, s.length, s.fork), s.receiptKey])

@@ -87,7 +87,7 @@ export async function collectHeads (deps: SealerDeps, opts: { deadline: number, 
     }
     const { head, roots, check } = p
     if (check?.prefix.status !== 'behind') out.settled.push({ key, head: { length: head.length, fork: head.fork } })
-    if (check === undefined || check.prefix.status === 'ok') {
+    if (check === undefined || check.prefix.status === 'ok' || !('last' in check)) {
       out.candidates.push({ head, roots })
     } else if (check.prefix.status === 'behind') {
       out.skipped.push({ key, reason: `the replica (length ${check.prefix.replica.length}) is behind its last seal (length ${check.last.receipt.head.length})` })
@@ -109,7 +109,7 @@ function skipUnvisited (deps: SealerDeps, visited: ReadonlySet<string>, stale: R
   }
 }
 
-async function prefixIncident (deps: SealerDeps, key: string, head: Head, { last, prefix, agreed }: Check): Promise<Incident> {
+async function prefixIncident (deps: SealerDeps, key: string, head: Head, { last, prefix, agreed }: Extract<Check, { last: unknown }>): Promise<Incident> {
   const seal = last.receipt.seal
   return await recordIncident(deps, {
     key,

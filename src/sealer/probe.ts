@@ -5,7 +5,7 @@
  */
 import { headToJson, type Agreement, type Head, type HeadJson, type TreeNode } from '../seal'
 import { HeadsError, type Pending, type PrefixResult, type SplitView } from '../heads'
-import type { ReceiptEntry, ReceiptsView, StaleMark } from '../ledger'
+import type { ReceiptEntry, ReceiptsView, SealRef, StaleMark } from '../ledger'
 import { errInfo, mapLimit } from '../util'
 import type { SealerDeps } from './deps'
 
@@ -33,11 +33,48 @@ export type Probe =
   | { kind: 'unchanged', key: string, head: Head, splits: SplitView[] }
   | { kind: 'candidate', key: string, head: Head, roots: TreeNode[], splits: SplitView[], check?: Check }
 
-/** A changed head compared with the core's last seal. */
-export interface Check { last: ReceiptEntry, prefix: PrefixResult, agreed?: Agreement }
+/**
+ * A changed head compared with the core's last seal: `last`, that seal's receipt, is read when
+ * the sealed head is not the replica's prefix (an `ok` check needs only the sealed head).
+ */
+export type Check = { prefix: PrefixResult & { status: 'ok' } } | { prefix: PrefixResult, last: ReceiptEntry, agreed?: Agreement }
 
 /** The core's seals, or why the log read that holds them failed. */
 type SealsRead = { view: ReceiptsView } | { err: unknown }
+
+/** What a probe asks of a core's seals, from the log's memory or from a read of them. */
+interface Seals {
+  /** Whether exactly this head (length, fork, tree) already has a receipt. */
+  sealed: (head: HeadJson) => boolean
+  /** The most recently sealed head (highest batch seq), or null. */
+  latest: SealRef | null
+  /** Its receipt. */
+  latestEntry: () => Promise<ReceiptEntry | null>
+}
+
+const sameRef = (ref: SealRef | null, head: HeadJson): boolean =>
+  ref !== null && ref.length === head.length && ref.fork === head.fork && ref.treeHash === head.treeHash
+
+/**
+ * The core's seals for `head`: from the log's memory when it settles the question (the head is
+ * the latest seal, or longer than every seal: nearly every core of a pass), else read (and then
+ * remembered). Reads the log only then.
+ */
+async function sealsFor (deps: SealerDeps, key: string, head: HeadJson, read: () => Promise<SealsRead>): Promise<Seals> {
+  const summary = deps.log.sealSummary(key)
+  if (summary !== undefined && (sameRef(summary.latest, head) || head.length > summary.maxLength)) {
+    return {
+      sealed: (h) => sameRef(summary.latest, h),
+      latest: summary.latest,
+      latestEntry: async () => (await deps.log.receiptsViews([key]))[0].latest()
+    }
+  }
+  const seals = await read()
+  if ('err' in seals) throw seals.err
+  const { view } = seals
+  const { latest } = view.summary()
+  return { sealed: (h) => view.at(h.length).some((e) => sameHead(e.receipt.head, h)), latest, latestEntry: async () => view.latest() }
+}
 
 interface ProbeContext {
   /** The pass's collect deadline (ms since the epoch). */
@@ -75,13 +112,13 @@ const timedOut = (err: unknown): boolean => err instanceof HeadsError && (err.co
 async function probe (deps: SealerDeps, key: string, seals: () => Promise<SealsRead>, ctx: ProbeContext): Promise<Probe> {
   if (Date.now() >= ctx.passDeadline) return { kind: 'skipped', key, reason: 'not reached within the pass budget' }
   try {
-    return await deps.watcher.hold(key, async () => await probeHeld(deps, key, await seals(), ctx))
+    return await deps.watcher.hold(key, async () => await probeHeld(deps, key, seals, ctx))
   } catch (err) {
     return { kind: 'skipped', key, reason: errInfo(err).message }
   }
 }
 
-async function probeHeld (deps: SealerDeps, key: string, seals: SealsRead, ctx: ProbeContext): Promise<Probe> {
+async function probeHeld (deps: SealerDeps, key: string, read: () => Promise<SealsRead>, ctx: ProbeContext): Promise<Probe> {
   const deadline = Math.min(ctx.passDeadline, Date.now() + ctx.coreBudgetMs)
   let captured: { head: Head, roots: TreeNode[] }
   try {
@@ -94,10 +131,10 @@ async function probeHeld (deps: SealerDeps, key: string, seals: SealsRead, ctx: 
   }
   const { head, roots } = captured
   try {
-    if ('err' in seals) throw seals.err
     // The core's seals answer both questions: alreadySealed, then lastSealed.
     const json = headToJson(head)
-    if (seals.view.at(json.length).some((e) => sameHead(e.receipt.head, json))) {
+    const seals = await sealsFor(deps, key, json, read)
+    if (seals.sealed(json)) {
       return { kind: 'unchanged', key, head, splits: await deps.watcher.splitViews(key, captured, { deadline }) }
     }
     // The peer probes read each peer apart from our replica, so they run beside the rest: a
@@ -105,7 +142,7 @@ async function probeHeld (deps: SealerDeps, key: string, seals: SealsRead, ctx: 
     // (which makes Hypercore close our session) does not hide the split from the probes.
     const [splits, check] = await Promise.all([
       deps.watcher.splitViews(key, captured, { deadline }),
-      checkChanged(deps, key, head, json, seals.view, { deadline, wasStale: ctx.wasStale })
+      checkChanged(deps, key, head, json, seals, { deadline, wasStale: ctx.wasStale })
     ])
     return { kind: 'candidate', key, head, roots, splits, ...(check !== undefined ? { check } : {}) }
   } catch (err) {
@@ -120,16 +157,20 @@ async function probeHeld (deps: SealerDeps, key: string, seals: SealsRead, ctx: 
  * peers: a head they announced but cannot deliver is not sealed (the core is stale). Then the
  * head is compared with the core's last seal, if any.
  */
-async function checkChanged (deps: SealerDeps, key: string, head: Head, json: HeadJson, seals: ReceiptsView, opts: { deadline: number, wasStale: boolean }): Promise<Check | undefined> {
+async function checkChanged (deps: SealerDeps, key: string, head: Head, json: HeadJson, seals: Seals, opts: { deadline: number, wasStale: boolean }): Promise<Check | undefined> {
   await deps.watcher.holdBlock(key, head, { deadline: opts.deadline, failFast: opts.wasStale })
   // The most recently sealed head (highest batch seq), not the longest: after a rewind was
   // sealed, later heads are compared with the rewound history, so one rewind is one incident.
-  const last = seals.latest()
-  if (last === null) return undefined
-  const sealed = last.receipt.head
+  const sealed = seals.latest
+  if (sealed === null) return undefined
   const prefix = await deps.watcher.checkPrefix(key, { length: sealed.length, fork: sealed.fork, treeHash: sealed.treeHash }, { deadline: opts.deadline })
+  if (prefix.status === 'ok') return { prefix: { ...prefix, status: 'ok' } }
+  const last = await seals.latestEntry()
+  if (last === null || !sameRef(sealed, last.receipt.head)) {
+    throw new HeadsError('CORE_FAILED', `The latest seal of core ${key} changed while it was checked; the next pass looks at it again.`)
+  }
   const check: Check = { last, prefix }
-  if (recordable(prefix)) check.agreed = await deps.watcher.agreement(key, { head: sealed, roots: last.roots }, json, opts.deadline)
+  if (recordable(prefix)) check.agreed = await deps.watcher.agreement(key, { head: last.receipt.head, roots: last.roots }, json, opts.deadline)
   return check
 }
 
@@ -164,7 +205,8 @@ export async function probeAll (deps: SealerDeps, visits: Visit[], stale: Readon
   const dense = visits.length * 2 >= deps.watcher.size
   for (let i = 0; i < visits.length; i += READ_CHUNK) {
     const chunk = visits.slice(i, i + READ_CHUNK)
-    const together = dense ? await readSeals(deps, chunk.map((v) => v.key)) : null
+    // Read together only what the log does not keep in memory (after a restart: every core).
+    const together = dense && chunk.some((v) => deps.log.sealSummary(v.key) === undefined) ? await readSeals(deps, chunk.map((v) => v.key)) : null
     probes.push(...await mapLimit(chunk.map((visit, j) => ({ visit, j })), PROBE_CONCURRENCY, ({ visit, j }) =>
       probe(deps, visit.key, async () => together?.[j] ?? await readOne(deps, visit.key), { ...ctx, wasStale: stale.has(visit.key), why: visit.why })))
   }
