@@ -1,0 +1,101 @@
+// CPU of re-checking one receipt (the audit report's worker path) on the main thread, against issue 14's 170 µs target.
+/**
+ *   npm run bench -- recheck [cores=500] [rounds=20]
+ * `cores` real Ed25519 writers, each sealed once per round (a real StandardMerkleTree batch per
+ * round, built as bench/report.ts builds it: no signature is checked while generating, so this
+ * process's signature caches start empty, as a worker's do). Each batch's receipts are then
+ * re-checked from their JSON text exactly as src/report/recheck-worker.ts does (one message per
+ * batch: a fresh fold memo and chain memo), on this thread. CPU time (process.cpuUsage), not wall
+ * time, so the figure holds on a loaded machine. Target: <= 170 µs CPU a receipt (100,000
+ * receipts in <= 10 s on 2 cores, render included).
+ */
+import { createHash } from 'node:crypto'
+import { loadavg } from 'node:os'
+import sodium from 'sodium-native'
+import { getProof, makeMerkleTree } from '@openzeppelin/merkle-tree/dist/core'
+import { recheckReceipt, type RecheckOptions } from '../src/report'
+import { headToJson, leafHash, parseReceipt, treeSignable, type SealInfo } from '../src/seal'
+import { SEALED_TOPIC, type ChainEvidence } from '../src/verify'
+import { signHead } from '../test/seal/helpers'
+import { CHAIN_ID, CONTRACT, synthetic } from '../test/support/report-fixtures'
+
+const TARGET_US = 170
+const hash = (text: string): string => createHash('sha256').update(text).digest('hex')
+const load = (): string => loadavg().map((n) => n.toFixed(2)).join(', ')
+const cpuMs = (since: NodeJS.CpuUsage): number => { const c = process.cpuUsage(since); return (c.user + c.system) / 1000 }
+
+function main (): void {
+  const cores = Number(process.argv[2] ?? 500)
+  const rounds = Number(process.argv[3] ?? 20)
+  const total = cores * rounds
+  const t0 = 1_764_000_000
+  const interval = 60
+  const { input, writers } = synthetic({ cores, rounds: 0, times: { start: t0, interval } })
+  const chain: ChainEvidence = input.chain
+  const batches: string[][] = []
+  for (let r = 0; r < rounds; r++) {
+    const heads = writers.map((w, i) => signHead(w, r + 1, 0, Buffer.from(hash(`tree ${i} ${r}`), 'hex')))
+    const hashes = heads.map(leafHash)
+    const order = hashes.map((_, i) => i).sort((a, b) => (hashes[a] < hashes[b] ? -1 : 1))
+    const tree = makeMerkleTree(order.map((i) => hashes[i]))
+    const at = new Array<number>(heads.length)
+    order.forEach((i, p) => { at[i] = tree.length - 1 - p })
+    const root = tree[0]
+    const blockNumber = 10 + r
+    const seal: SealInfo = { chainId: CHAIN_ID, contract: CONTRACT, root, leafCount: heads.length, txHash: '0x' + hash(`tx ${r}`), blockNumber, blockHash: '0x' + hash(`block ${blockNumber}`), timestamp: t0 + r * interval }
+    ;(chain.seals as Record<string, unknown>)[root] = { timestamp: seal.timestamp, blockNumber }
+    ;(chain.blocks as Record<number, unknown>)[blockNumber] = { number: blockNumber, hash: seal.blockHash, timestamp: seal.timestamp }
+    ;(chain.txs as Record<string, unknown>)[seal.txHash] = {
+      hash: seal.txHash, to: CONTRACT, status: 1, blockNumber, blockHash: seal.blockHash,
+      logs: [{ address: CONTRACT, topics: [SEALED_TOPIC, root, '0x' + (r + 1).toString(16).padStart(64, '0')], data: '0x' + seal.leafCount.toString(16).padStart(64, '0') + '0'.repeat(64) }]
+    }
+    ;(chain as { headBlock: number }).headBlock = blockNumber + 5
+    batches.push(heads.map((h, i) => JSON.stringify({ v: 1, head: headToJson(h), seal, proof: getProof(tree, at[i]) })))
+  }
+  console.log(`== ${cores} cores x ${rounds} rounds = ${total.toLocaleString('en-US')} receipts, re-checked on the main thread`)
+  console.log(`load average at start: ${load()} (1, 5, 15 min; this machine has 2 cores)`)
+
+  // Parts, each over every receipt: what JSON.parse and the strict receipt parse cost, and the
+  // floor one Ed25519 verification sets (libsodium over the 112-byte signable).
+  let c = process.cpuUsage()
+  const parsed = batches.map((texts) => texts.map((t) => JSON.parse(t) as unknown))
+  const jsonMs = cpuMs(c)
+  c = process.cpuUsage()
+  for (const list of parsed) for (const json of list) parseReceipt(json)
+  const parseMs = cpuMs(c)
+  const sig = Buffer.alloc(64)
+  const heads = batches.map((texts) => texts.map((t) => (JSON.parse(t) as { head: { key: string, treeHash: string, length: number, fork: number, signature: string } }).head))
+  c = process.cpuUsage()
+  for (const list of heads) {
+    for (const h of list) {
+      const key = Buffer.from(h.key, 'hex')
+      Buffer.from(h.signature, 'hex').copy(sig, 0, 4)
+      sodium.crypto_sign_verify_detached(sig, treeSignable(key, Buffer.from(h.treeHash, 'hex'), h.length, h.fork), key)
+    }
+  }
+  const edMs = cpuMs(c)
+
+  // The whole re-check, as the worker runs it (its signature caches empty: no head seen before).
+  let verified = 0
+  c = process.cpuUsage()
+  for (const texts of batches) {
+    const options: RecheckOptions = { memo: new Map(), chainMemo: new Map() }
+    for (const text of texts) {
+      if (recheckReceipt(JSON.parse(text), chain, input.trust, options).status === 'verified') verified++
+    }
+  }
+  const allMs = cpuMs(c)
+  const us = (ms: number): string => `${((ms * 1000) / total).toFixed(0)} µs`
+  const row = (what: string, value: string): void => console.log(`${what.padEnd(48)} ${value.padStart(8)} CPU a receipt`)
+  row('re-check in full (JSON.parse to verdict)', us(allMs))
+  row('  of which JSON.parse of the receipt text', us(jsonMs))
+  row('  of which strict receipt parse (parseReceipt)', us(parseMs))
+  row('  of which one Ed25519 verification (floor)', us(edMs))
+  console.log(`load average at end: ${load()}`)
+  if (verified !== total) throw new Error(`only ${verified} of ${total} synthetic receipts verified`)
+  const ok = (allMs * 1000) / total <= TARGET_US
+  console.log(`${ok ? 'PASS' : 'FAIL'} ${us(allMs)} CPU a receipt (target <= ${TARGET_US} µs: 100,000 in <= 10 s on 2 cores with render)`)
+  if (!ok) process.exitCode = 1
+}
+
+main()
