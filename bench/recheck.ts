@@ -2,25 +2,21 @@
 /**
  *   npm run bench -- recheck [cores=500] [rounds=20]
  * `cores` real Ed25519 writers, each sealed once per round (a real StandardMerkleTree batch per
- * round, built as bench/report.ts builds it: no signature is checked while generating, so this
+ * round, test/support leanRound, as bench/report.ts builds it: no signature is checked while generating, so this
  * process's signature caches start empty, as a worker's do). Each batch's receipts are then
  * re-checked from their JSON text exactly as src/report/recheck-worker.ts does (one message per
  * batch: a fresh fold memo and chain memo), on this thread. CPU time (process.cpuUsage), not wall
  * time, so the figure holds on a loaded machine. Target: <= 170 µs CPU a receipt (100,000
  * receipts in <= 10 s on 2 cores, render included).
  */
-import { createHash } from 'node:crypto'
 import { loadavg } from 'node:os'
 import sodium from 'sodium-native'
-import { getProof, makeMerkleTree } from '@openzeppelin/merkle-tree/dist/core'
 import { recheckReceipt, type RecheckOptions } from '../src/report'
-import { headToJson, leafHash, parseReceipt, treeSignable, verifyNewHeadSignature, type SealInfo } from '../src/seal'
+import { headToJson, parseReceipt, treeSignable, verifyNewHeadSignature } from '../src/seal'
 import { SEALED_TOPIC, type ChainEvidence } from '../src/verify'
-import { signHead } from '../test/seal/helpers'
-import { CHAIN_ID, CONTRACT, synthetic } from '../test/support/report-fixtures'
+import { CONTRACT, leanRound, synthetic } from '../test/support/report-fixtures'
 
 const TARGET_US = 170
-const hash = (text: string): string => createHash('sha256').update(text).digest('hex')
 const load = (): string => loadavg().map((n) => n.toFixed(2)).join(', ')
 const cpuMs = (since: NodeJS.CpuUsage): number => { const c = process.cpuUsage(since); return (c.user + c.system) / 1000 }
 
@@ -34,15 +30,8 @@ function main (): void {
   const chain: ChainEvidence = input.chain
   const batches: string[][] = []
   for (let r = 0; r < rounds; r++) {
-    const heads = writers.map((w, i) => signHead(w, r + 1, 0, Buffer.from(hash(`tree ${i} ${r}`), 'hex')))
-    const hashes = heads.map(leafHash)
-    const order = hashes.map((_, i) => i).sort((a, b) => (hashes[a] < hashes[b] ? -1 : 1))
-    const tree = makeMerkleTree(order.map((i) => hashes[i]))
-    const at = new Array<number>(heads.length)
-    order.forEach((i, p) => { at[i] = tree.length - 1 - p })
-    const root = tree[0]
-    const blockNumber = 10 + r
-    const seal: SealInfo = { chainId: CHAIN_ID, contract: CONTRACT, root, leafCount: heads.length, txHash: '0x' + hash(`tx ${r}`), blockNumber, blockHash: '0x' + hash(`block ${blockNumber}`), timestamp: t0 + r * interval }
+    const { heads, root, seal, proofOf } = leanRound(writers, r, t0 + r * interval)
+    const blockNumber = seal.blockNumber
     ;(chain.seals as Record<string, unknown>)[root] = { timestamp: seal.timestamp, blockNumber }
     ;(chain.blocks as Record<number, unknown>)[blockNumber] = { number: blockNumber, hash: seal.blockHash, timestamp: seal.timestamp }
     ;(chain.txs as Record<string, unknown>)[seal.txHash] = {
@@ -50,7 +39,7 @@ function main (): void {
       logs: [{ address: CONTRACT, topics: [SEALED_TOPIC, root, '0x' + (r + 1).toString(16).padStart(64, '0')], data: '0x' + seal.leafCount.toString(16).padStart(64, '0') + '0'.repeat(64) }]
     }
     ;(chain as { headBlock: number }).headBlock = blockNumber + 5
-    batches.push(heads.map((h, i) => JSON.stringify({ v: 1, head: headToJson(h), seal, proof: getProof(tree, at[i]) })))
+    batches.push(heads.map((h, i) => JSON.stringify({ v: 1, head: headToJson(h), seal, proof: proofOf(i) })))
   }
   console.log(`== ${cores} cores x ${rounds} rounds = ${total.toLocaleString('en-US')} receipts, re-checked on the main thread`)
   console.log(`load average at start: ${load()} (1, 5, 15 min; this machine has 2 cores)`)
