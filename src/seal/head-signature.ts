@@ -53,7 +53,8 @@ export function assertHeadShape (head: Head): void {
  * hashing it again was 8% of a receipt's re-check). Decoding and hashing are functions of the
  * bytes alone, so the memo answers only what the same bytes would; whether the manifest belongs
  * to a head's key is still asked for every head. Frozen: callers share the decoded value.
- * Bounded; oldest forgotten first. Bad bytes are not kept (they throw every time).
+ * Bounded; oldest forgotten first. Bad bytes are not kept (they throw every time). The decoded
+ * Buffers are copies (compact.ts reader), so a caller changing its bytes later changes no entry.
  */
 const manifests = new Map<string, { decoded: Manifest, hash: Buffer }>()
 const MANIFESTS_MAX = 1024

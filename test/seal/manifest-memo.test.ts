@@ -65,6 +65,18 @@ describe('seal: the manifest memo and the uncached head check', () => {
     expect(() => { verifyNewHeadSignature(signHead(w, 3, 0, treeHash)) }).not.to.throw()
   })
 
+  it('keeps its own copy: changing a checked head\'s manifest bytes in place changes no later answer', () => {
+    const w = makeWriter() // a manifest the memo has not seen
+    const head = signHead(w, 4, 0, treeHash)
+    head.manifest = Buffer.from(w.manifest)
+    expect(() => { verifyNewHeadSignature(head) }).not.to.throw()
+    // Every byte of the signer's public key and namespace changed where the caller holds them.
+    for (let i = 0; i < head.manifest.byteLength; i++) head.manifest[i] ^= 0xff
+    expect(codeOf(() => { verifyNewHeadSignature(head) })).to.be.oneOf(['BAD_MANIFEST', 'KEY_MISMATCH'])
+    expect(() => { verifyNewHeadSignature(signHead(w, 5, 0, treeHash)) }).not.to.throw()
+    expect(manifestOfKey(w.key, w.manifest).signers[0].publicKey.equals(manifestOfKey(w.key, Buffer.from(w.manifest)).signers[0].publicKey)).to.equal(true)
+  })
+
   it('stays right past its bound (older manifests forgotten, then decoded again)', () => {
     const first = WRITERS[0]
     expect(() => { verifyNewHeadSignature(signHead(first, 2, 0, treeHash)) }).not.to.throw()
