@@ -44,36 +44,37 @@ function main (): void {
   console.log(`== ${cores} cores x ${rounds} rounds = ${total.toLocaleString('en-US')} receipts, re-checked on the main thread`)
   console.log(`load average at start: ${load()} (1, 5, 15 min; this machine has 2 cores)`)
 
-  // Parts, each over every receipt: what JSON.parse and the strict receipt parse cost, and the
-  // floor one Ed25519 verification sets (libsodium over the 112-byte signable).
-  let c = process.cpuUsage()
-  const parsed = batches.map((texts) => texts.map((t) => JSON.parse(t) as unknown))
-  const jsonMs = cpuMs(c)
-  c = process.cpuUsage()
-  for (const list of parsed) for (const json of list) parseReceipt(json)
-  const parseMs = cpuMs(c)
+  // Batch by batch, each part timed right beside the whole re-check of the same batch, so a load
+  // that drifts during the run weighs on all of them alike: what JSON.parse and the strict
+  // receipt parse cost, the floor one Ed25519 verification sets (libsodium over the 112-byte
+  // signable), and the whole re-check as the worker runs it (no head seen before).
+  let jsonMs = 0
+  let parseMs = 0
+  let edMs = 0
+  let allMs = 0
+  let verified = 0
   const sig = Buffer.alloc(64)
-  const heads = batches.map((texts) => texts.map((t) => (JSON.parse(t) as { head: { key: string, treeHash: string, length: number, fork: number, signature: string } }).head))
-  c = process.cpuUsage()
-  for (const list of heads) {
-    for (const h of list) {
+  for (const texts of batches) {
+    let c = process.cpuUsage()
+    const parsed = texts.map((t) => JSON.parse(t) as { head: { key: string, treeHash: string, length: number, fork: number, signature: string } })
+    jsonMs += cpuMs(c)
+    c = process.cpuUsage()
+    for (const json of parsed) parseReceipt(json)
+    parseMs += cpuMs(c)
+    c = process.cpuUsage()
+    for (const { head: h } of parsed) {
       const key = Buffer.from(h.key, 'hex')
       Buffer.from(h.signature, 'hex').copy(sig, 0, 4)
       sodium.crypto_sign_verify_detached(sig, treeSignable(key, Buffer.from(h.treeHash, 'hex'), h.length, h.fork), key)
     }
-  }
-  const edMs = cpuMs(c)
-
-  // The whole re-check, as the worker runs it (its signature caches empty: no head seen before).
-  let verified = 0
-  c = process.cpuUsage()
-  for (const texts of batches) {
+    edMs += cpuMs(c)
+    c = process.cpuUsage()
     const options: RecheckOptions = { memo: new Map(), chainMemo: new Map(), verifySignature: verifyNewHeadSignature }
     for (const text of texts) {
       if (recheckReceipt(JSON.parse(text), chain, input.trust, options).status === 'verified') verified++
     }
+    allMs += cpuMs(c)
   }
-  const allMs = cpuMs(c)
   const us = (ms: number): string => `${((ms * 1000) / total).toFixed(0)} µs`
   const row = (what: string, value: string): void => console.log(`${what.padEnd(48)} ${value.padStart(8)} CPU a receipt`)
   row('re-check in full (JSON.parse to verdict)', us(allMs))
