@@ -16,19 +16,15 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, wri
 import { dirname, join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { latestOf, newReportKeyPair, RecheckPool, renderHtml, renderPdf, renderSignedJson, ReportAccumulator, signReport, type ReceiptChunk, type ReceiptEntry, type RecheckResult } from '../src/report'
-import { getProof, makeMerkleTree } from '@openzeppelin/merkle-tree/dist/core'
-import { headToJson, leafHash, type SealInfo } from '../src/seal'
+import { headToJson, type SealInfo } from '../src/seal'
 import { SEALED_TOPIC } from '../src/verify'
-import { signHead } from '../test/seal/helpers'
-import { CHAIN_ID, CONTRACT, synthetic } from '../test/support/report-fixtures'
-import { createHash } from 'node:crypto'
+import { CONTRACT, leanRound, synthetic } from '../test/support/report-fixtures'
 import { availableParallelism, loadavg } from 'node:os'
 import { buildSync } from 'esbuild'
 
 const OUT = resolve(__dirname, '../test-artifacts/report-bench')
 const MB = 1024 * 1024
 const FLAT_MB = 64
-const hash = (text: string): string => createHash('sha256').update(text).digest('hex')
 const peakMb = (): number => (process.resourceUsage().maxRSS * 1024) / MB
 const rssMb = (): number => process.memoryUsage().rss / MB
 const heapLine = (): string => { const m = process.memoryUsage(); return `heap ${(m.heapUsed / MB).toFixed(0)}/${(m.heapTotal / MB).toFixed(0)} MB, external ${(m.external / MB).toFixed(0)} MB (buffers ${(m.arrayBuffers / MB).toFixed(0)})` }
@@ -85,24 +81,13 @@ async function one (cores: number, rounds: number): Promise<boolean> {
   const rssAt: string[] = []
   const rssSamples: number[] = []
   /**
-   * Round r's batch: every writer's next head, really signed, in a StandardMerkleTree built as
-   * src/seal buildBatch builds it (sorted leaf hashes, OpenZeppelin's makeMerkleTree and
-   * getProof; the builder's check of every receipt would fail otherwise). Not buildBatch itself:
-   * it checks each head's signature on this thread and keeps the tree, the heads, their JSON and
-   * leaves: the generator's garbage then dominated the bench's heap (generation alone grew RSS
-   * to 212 MB in 30 rounds; this way 170 MB) and a third of its time.
+   * Round r's batch, not through buildBatch (test/support leanRound): it checks each head's
+   * signature on this thread and keeps the tree, heads, JSON and leaves; generation alone then
+   * grew RSS to 212 MB in 30 rounds (170 MB this way) and took a third of its time.
    */
   const sealRound = (r: number): { root: string, seal: SealInfo, entries: ReceiptEntry[] } => {
-    const heads = writers.map((w, i) => signHead(w, r + 1, 0, Buffer.from(hash(`tree ${i} ${r}`), 'hex')))
-    const hashes = heads.map(leafHash)
-    const order = hashes.map((_, i) => i).sort((a, b) => (hashes[a] < hashes[b] ? -1 : 1))
-    const tree = makeMerkleTree(order.map((i) => hashes[i]))
-    const at = new Array<number>(heads.length)
-    order.forEach((i, p) => { at[i] = tree.length - 1 - p })
-    const root = tree[0]
-    const blockNumber = 10 + r
-    const seal: SealInfo = { chainId: CHAIN_ID, contract: CONTRACT, root, leafCount: heads.length, txHash: '0x' + hash(`tx ${r}`), blockNumber, blockHash: '0x' + hash(`block ${blockNumber}`), timestamp: t0 + r * interval }
-    return { root, seal, entries: heads.map((h, i) => ({ receipt: { v: 1, head: headToJson(h), seal, proof: getProof(tree, at[i]) } })) }
+    const { heads, root, seal, proofOf } = leanRound(writers, r, t0 + r * interval)
+    return { root, seal, entries: heads.map((h, i) => ({ receipt: { v: 1, head: headToJson(h), seal, proof: proofOf(i) } })) }
   }
   // Each core's latest receipt is known before the build, as the service reads it (two indexed
   // reads a core): the last round's, made first and kept (1,000 receipts, as the service keeps).

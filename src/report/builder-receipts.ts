@@ -17,6 +17,11 @@ export interface RecheckOptions {
   memo?: FoldMemo
   /** The chain's answer by seal, shared by the receipts of one batch (see src/verify checkSealed). */
   chainMemo?: SealCheckOptions['chainMemo']
+  /**
+   * The writer's signature check (src/seal verifyHeadSignature when absent); the worker threads
+   * pass verifyNewHeadSignature: each receipt's head is one they have not seen.
+   */
+  verifySignature?: SealCheckOptions['verifySignature']
 }
 
 export function recheckReceipt (receipt: unknown, chain: ChainEvidence, trust: TrustPolicy, options: RecheckOptions = {}): RecheckResult {

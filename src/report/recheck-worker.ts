@@ -3,11 +3,14 @@
  * own function: form, the writer's signature, leaf hash and proof fold to the batch root, the
  * chain's answers) from the texts the builder wrote, and answers each one's RecheckResult, or
  * `null` when the check threw (a missing chain answer): the builder then checks that one itself
- * and reports what it throws. Head signatures are not checked twice within a worker's bounded
- * cache of the last heads (src/seal verifyHeadSignature); inner Merkle nodes and chain answers
- * are shared by the receipts of one message.
+ * and reports what it throws. Every head's signature is checked without the memory of verified
+ * heads (src/seal verifyNewHeadSignature: a receipt's head is new here, and fingerprinting it
+ * for that memory cost more than a tenth of a re-check); the decoded manifest of a core is
+ * shared by its heads (src/seal, by the manifest's exact bytes); inner Merkle nodes and chain
+ * answers are shared by the receipts of one message.
  */
 import { parentPort } from 'node:worker_threads'
+import { verifyNewHeadSignature } from '../seal'
 import type { TrustPolicy } from '../trust'
 import type { ChainEvidence } from '../verify'
 import type { RecheckResult } from './builder-chunk'
@@ -17,7 +20,7 @@ export interface RecheckRequest { id: number, texts: string[], chain: ChainEvide
 export interface RecheckAnswer { id: number, checks: Array<RecheckResult | null> }
 
 function recheck (msg: RecheckRequest): RecheckAnswer {
-  const options: RecheckOptions = { memo: new Map(), chainMemo: new Map() }
+  const options: RecheckOptions = { memo: new Map(), chainMemo: new Map(), verifySignature: verifyNewHeadSignature }
   return {
     id: msg.id,
     checks: msg.texts.map((text) => {

@@ -1,7 +1,7 @@
 export type { Head, HeadJson, SealInfo, SealRef, Receipt, Incident, IncidentKind, Migration, MovedCore } from './types'
 export { SealError } from './errors'
 export type { SealErrorCode } from './errors'
-export { verifyHeadSignature, manifestOfKey, headNeedsRoots } from './head-signature'
+export { verifyHeadSignature, verifyNewHeadSignature, manifestOfKey, headNeedsRoots } from './head-signature'
 export { headToJson, headFromJson, canonicalHeadJson } from './head-json'
 export { DEFAULT_NAMESPACE, manifestHash, treeSignable, treeSignableCompat } from './hypercore-caps'
 export { decodeManifest, encodeManifest, defaultManifest, MANIFEST_VERSIONS } from './manifest'

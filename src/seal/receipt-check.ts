@@ -5,7 +5,7 @@
  */
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree'
 import { SealError } from './errors'
-import { headFromJson } from './head-json'
+import { headOfCanonical } from './head-json'
 import { verifyHeadSignature } from './head-signature'
 import { LEAF_ENCODING, leafHash, leafOf } from './leaf'
 import { parseReceipt } from './receipt'
@@ -41,7 +41,7 @@ export function checkReceiptWith (input: unknown, leads: (receipt: Receipt, head
   let head: Head
   try {
     receipt = parseReceipt(input)
-    head = headFromJson(receipt.head)
+    head = headOfCanonical(receipt.head)
   } catch (err) {
     return fail('BAD_RECEIPT', (err as Error).message)
   }

@@ -4,7 +4,8 @@
  * with them. Used by the builder tests and bench/report.ts.
  */
 import { createHash } from 'node:crypto'
-import { buildBatch, headToJson, type Head, type Incident, type Receipt, type SealInfo } from '../../src/seal'
+import { getProof, makeMerkleTree } from '@openzeppelin/merkle-tree/dist/core'
+import { buildBatch, headToJson, leafHash, type Head, type Incident, type Receipt, type SealInfo } from '../../src/seal'
 import { HYPERSEAL_CODE_HASH } from '../../src/chain'
 import artifact from '../../src/chain/artifact/HyperSeal.json'
 import type { ReportCoverage, ReportInput } from '../../src/report'
@@ -81,6 +82,26 @@ export function synthetic (opts: SyntheticOptions): Synthetic {
     }, CHAIN_ID)
   }
   return { input, writers, timeOf }
+}
+
+/**
+ * Round r of `synthetic`'s writers for the benches: every writer's next head, really signed, in a
+ * StandardMerkleTree built as src/seal buildBatch builds it (sorted leaf hashes, OpenZeppelin's
+ * makeMerkleTree and getProof), but not through it: buildBatch checks each head's signature on
+ * this thread (a bench measuring re-checks needs its signature caches empty) and keeps the tree,
+ * heads, JSON and leaves (the generator's garbage then dominated the report bench's heap).
+ */
+export function leanRound (writers: Writer[], r: number, timestamp: number): { heads: Head[], root: string, seal: SealInfo, proofOf: (i: number) => string[] } {
+  const heads = writers.map((w, i) => signHead(w, r + 1, 0, Buffer.from(hash(`tree ${i} ${r}`), 'hex')))
+  const hashes = heads.map(leafHash)
+  const order = hashes.map((_, i) => i).sort((a, b) => (hashes[a] < hashes[b] ? -1 : 1))
+  const tree = makeMerkleTree(order.map((i) => hashes[i]))
+  const at = new Array<number>(heads.length)
+  order.forEach((i, p) => { at[i] = tree.length - 1 - p })
+  const root = tree[0]
+  const blockNumber = 10 + r
+  const seal: SealInfo = { chainId: CHAIN_ID, contract: CONTRACT, root, leafCount: heads.length, txHash: '0x' + hash(`tx ${r}`), blockNumber, blockHash: '0x' + hash(`block ${blockNumber}`), timestamp }
+  return { heads, root, seal, proofOf: (i) => getProof(tree, at[i]) }
 }
 
 /** A rewind incident of writer `w`: sealed at `sealedLength`, then seen shorter on fork 1. */
