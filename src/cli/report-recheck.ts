@@ -6,7 +6,7 @@
 import { createChainReader } from '../chain'
 import { gatherChain, policyOf, type PinnedTrust } from '../evidence'
 import { receiptLines, recheckReceipt } from '../report'
-import type { Receipt } from '../seal'
+import { loadFastKeccak, type Receipt } from '../seal'
 import { CliError } from './errors'
 
 export interface Recheck {
@@ -22,6 +22,7 @@ const ADDRESS = /^0x[0-9a-fA-F]{40}$/
 
 /** `receiptsFile`: the receipts file the signed report binds (its hash already checked). */
 export async function recheckOnChain (receiptsFile: Buffer, trust: PinnedTrust, rpcUrl: string, timeoutMs: number): Promise<Recheck> {
+  await loadFastKeccak() // three Keccaks a receipt, by WebAssembly
   let receipts: Array<Receipt | undefined>
   try {
     receipts = [...receiptLines(receiptsFile)] as Array<Receipt | undefined>

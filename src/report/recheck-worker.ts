@@ -7,10 +7,10 @@
  * heads (src/seal verifyNewHeadSignature: a receipt's head is new here, and fingerprinting it
  * for that memory cost more than a tenth of a re-check); the decoded manifest of a core is
  * shared by its heads (src/seal, by the manifest's exact bytes); inner Merkle nodes and chain
- * answers are shared by the receipts of one message.
+ * answers are shared by the receipts of one message. Keccak is hash-wasm's once loaded.
  */
 import { parentPort } from 'node:worker_threads'
-import { verifyNewHeadSignature } from '../seal'
+import { loadFastKeccak, verifyNewHeadSignature } from '../seal'
 import type { TrustPolicy } from '../trust'
 import type { ChainEvidence } from '../verify'
 import type { RecheckResult } from './builder-chunk'
@@ -33,6 +33,9 @@ function recheck (msg: RecheckRequest): RecheckAnswer {
   }
 }
 
+// Messages wait for the WebAssembly Keccak (three hashes a receipt; it never fails: without
+// WebAssembly, js-sha3 answers), in the order they came.
+const ready = loadFastKeccak()
 parentPort?.on('message', (msg: RecheckRequest) => {
-  parentPort?.postMessage(recheck(msg))
+  void ready.then(() => { parentPort?.postMessage(recheck(msg)) })
 })

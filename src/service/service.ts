@@ -4,7 +4,7 @@ import type { AuditQuery, CoreView, PassResult, RecordQuestion, ReplicaProofs, S
 import type { Config } from '../config'
 import { HeadsError, HeadWatcher, keyHex, parseKey } from '../heads'
 import { Journal, openDataDir, ReceiptsLog, type PassSummary, type BatchRecord, type BatchSummary, type DataDir, type Page, type PageQuery, type ReceiptEntry } from '../ledger'
-import type { HeadJson, Incident, Migration } from '../seal'
+import { loadFastKeccak, type HeadJson, type Incident, type Migration } from '../seal'
 import {
   checkRecentSeals, resolveUnfinished, runSealPass, scheduleAnchors, scheduleSealPasses, SealerError, SingleFlight,
   type AnchorRun, type Schedule, type SealerDeps, type SealerMetrics
@@ -108,6 +108,8 @@ export class HypersealService implements ServicePort {
   static async open (config: Config, opts: ServiceOptions = {}): Promise<HypersealService> {
     const logger = opts.logger ?? SILENT_LOGGER
     const undo: Array<() => Promise<unknown>> = []
+    // Leaf hashes and Merkle folds (batches, verifies, reports) by WebAssembly from here on.
+    await loadFastKeccak()
     try {
       const dataDir = await openDataDir(config.dataDir)
       undo.push(() => dataDir.close())

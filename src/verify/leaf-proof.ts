@@ -6,7 +6,7 @@
  * the way OpenZeppelin's MerkleProof.processProof does (sorted pairs), instead of
  * StandardMerkleTree.verify's generic ABI re-encoding (~400 µs a receipt).
  */
-import { checkReceiptWith, keccakHex, type Head, type ReceiptCheck } from '../seal'
+import { checkReceiptWith, keccakHexRaw, type Head, type ReceiptCheck } from '../seal'
 
 /** Inner nodes of a batch by node: `[sibling, parent]` (see foldProof). */
 export type FoldMemo = Map<string, readonly [sibling: string, parent: string]>
@@ -33,13 +33,26 @@ export function foldProof (leaf: string, proof: readonly string[], memo?: FoldMe
       node = known[1]
       continue
     }
-    const pair = node <= sibling ? node + sibling.slice(2) : sibling + node.slice(2)
-    const parent = keccakHex(Buffer.from(pair.slice(2), 'hex'))
+    const parent = pairHash(node <= sibling ? node : sibling, node <= sibling ? sibling : node)
     memo?.set(node, [sibling, parent])
     memo?.set(sibling, [node, parent])
     node = parent
   }
   return node
+}
+
+// One 64-byte pair a thread, rewritten whole before each hash (both halves are checked to be
+// 32 bytes written, so no byte of an earlier pair is ever hashed): no Buffer, no concatenated
+// string a pair.
+const PAIR = Buffer.alloc(64)
+
+/** keccak256(a ‖ b) of two 0x-hex nodes, as 0x-hex. */
+function pairHash (a: string, b: string): string {
+  if (a.length !== 66 || b.length !== 66 || PAIR.write(a.slice(2), 0, 32, 'hex') !== 32 || PAIR.write(b.slice(2), 32, 32, 'hex') !== 32) {
+    // Not two 32-byte nodes (no parsed receipt's proof is): hashed as Buffer.from reads them.
+    return '0x' + keccakHexRaw(Buffer.from((a + b.slice(2)).slice(2), 'hex'))
+  }
+  return '0x' + keccakHexRaw(PAIR)
 }
 
 /** `verifySignature`: see src/seal checkReceiptWith (verifyHeadSignature when absent). */
