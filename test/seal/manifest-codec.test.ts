@@ -143,6 +143,35 @@ describe('seal: quorum signature encoding (hypercore 11 lib/messages.js multiSig
     }), { numRuns: 100 })
   })
 
+  it('reads a single writer\'s 68-byte blob by its layout exactly as Hypercore\'s messages decode it', () => {
+    // Any 68 bytes, and 68 bytes in the single-writer pattern with any signature: the fast path
+    // answers only the pattern, and its value is the general decoder's (Hypercore's) for them.
+    const single = fc.uint8Array({ minLength: 64, maxLength: 64 }).map((sig) => Buffer.concat([Buffer.from([1, 0]), sig, Buffer.from([0, 0])]))
+    const near = fc.tuple(single, fc.nat({ max: 67 }), fc.integer({ min: 1, max: 255 })).map(([b, i, x]) => { const o = Buffer.from(b); o[i] ^= x; return o })
+    fc.assert(fc.property(fc.oneof(single, near, fc.uint8Array({ minLength: 68, maxLength: 68 }).map((b) => Buffer.from(b))), (bytes) => {
+      let theirs: unknown
+      try {
+        theirs = c.decode(messages.multiSignature, bytes)
+      } catch {
+        theirs = null
+      }
+      let ours: MultiSignature | null
+      try {
+        ours = decodeMultiSignature(bytes, 1)
+      } catch (err) {
+        expect(codeOf(() => { throw err })).to.equal('BAD_SIGNATURE')
+        ours = null
+      }
+      if (ours === null) return
+      expect(theirs).to.not.equal(null)
+      expect(Buffer.from(c.encode(messages.multiSignature, hypercoreSigForm(ours))).equals(bytes)).to.equal(true)
+      expect(ours.proofs.every((p) => Buffer.isBuffer(p.signature) && p.signature.byteLength === 64)).to.equal(true)
+      if (bytes[0] === 1 && bytes[1] === 0 && bytes[66] === 0 && bytes[67] === 0) {
+        expect(ours).to.deep.equal({ version: 1, proofs: [{ signer: 0, signature: Buffer.from(bytes.subarray(2, 66)), patch: 0 }], nodes: [] })
+      }
+    }), { numRuns: 1000 })
+  })
+
   it('on random bytes never throws anything but BAD_SIGNATURE', () => {
     fc.assert(fc.property(bytesArb(300), fc.constantFrom(0 as const, 1 as const), (bytes, version) => {
       try {
