@@ -1,6 +1,7 @@
 import { expect } from 'chai'
-import { decodeManifest, headFromJson, headToJson, verifyHeadSignature, type Head } from '../../src/seal'
-import { codeOf, flipByte as flip, signHead, writerFromKeyPair } from './helpers'
+import fc from 'fast-check'
+import { decodeManifest, headFromJson, headToJson, verifyHeadSignature, verifyNewHeadSignature, type Head } from '../../src/seal'
+import { codeOf, flipByte as flip, headArb, signHead, uintArb, writerFromKeyPair } from './helpers'
 import { appendBlocks, captureHead, openTempStore, type TempStore } from '../support/seal-real-core'
 
 describe('seal: head signatures from a real Hypercore', () => {
@@ -63,6 +64,15 @@ describe('seal: head signatures from a real Hypercore', () => {
     expect(codeOf(() => verifyHeadSignature({ ...head, signature: head.signature.subarray(0, 67) }))).to.equal('BAD_SIGNATURE')
     expect(codeOf(() => verifyHeadSignature({ ...head, signature: Buffer.concat([head.signature, Buffer.from([0])]) }))).to.equal('BAD_SIGNATURE')
     expect(codeOf(() => verifyHeadSignature({ ...head, signature: Buffer.alloc(0) }))).to.equal('BAD_SIGNATURE')
+  })
+
+  it('verifies a signed head of any safe length and fork, and none with another length or fork (the signable as Hypercore writes it)', () => {
+    fc.assert(fc.property(headArb, uintArb, fc.boolean(), (signed, other, which) => {
+      verifyNewHeadSignature(signed)
+      const changed: Head = which ? { ...signed, length: other } : { ...signed, fork: other }
+      if (changed.length === signed.length && changed.fork === signed.fork) return
+      expect(codeOf(() => { verifyNewHeadSignature(changed) })).to.equal('BAD_SIGNATURE')
+    }), { numRuns: 150 })
   })
 
   it('rejects a key that is not the manifest hash', () => {
