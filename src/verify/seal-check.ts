@@ -24,15 +24,17 @@ export interface SealCheckOptions {
   /** With 'leaf-hash': the writer's signature check (see src/seal checkReceiptWith). */
   verifySignature?: (head: Head) => void
   /**
-   * The chain's answer by seal (sealKey): every receipt of a batch carries the same seal, and
-   * checkOnChain reads nothing else of a receipt, so a batch asks it once.
+   * The chain's answer by seal root, with the seal it was given for: every receipt of a batch
+   * carries the same seal, and checkOnChain reads nothing else of a receipt, so a batch asks it
+   * once. An answer is reused only for a seal equal in every field (sameSeal).
    */
-  chainMemo?: Map<string, ChainCheck>
+  chainMemo?: Map<string, { seal: Receipt['seal'], check: ChainCheck }>
 }
 
-/** Every field of a seal checkOnChain reads: equal keys, equal answers. */
-function sealKey (seal: Receipt['seal']): string {
-  return `${seal.chainId}|${seal.contract}|${seal.root}|${seal.leafCount}|${seal.txHash}|${seal.blockNumber}|${seal.blockHash}|${seal.timestamp}`
+/** Every field of a seal checkOnChain reads: equal fields, equal answers. */
+function sameSeal (a: Receipt['seal'], b: Receipt['seal']): boolean {
+  return a.root === b.root && a.txHash === b.txHash && a.blockHash === b.blockHash && a.blockNumber === b.blockNumber &&
+    a.timestamp === b.timestamp && a.leafCount === b.leafCount && a.chainId === b.chainId && a.contract === b.contract
 }
 
 export function checkSealed (receipt: unknown, chain: ChainEvidence, trust: TrustPolicy, options: SealCheckOptions = {}): SealCheck {
@@ -51,9 +53,14 @@ export function checkSealed (receipt: unknown, chain: ChainEvidence, trust: Trus
   if (options.chainMemo === undefined) {
     onChain = checkOnChain(own.receipt, chain, trust)
   } else {
-    const key = sealKey(own.receipt.seal)
-    onChain = options.chainMemo.get(key) ?? checkOnChain(own.receipt, chain, trust)
-    options.chainMemo.set(key, onChain)
+    const { seal } = own.receipt
+    const known = options.chainMemo.get(seal.root)
+    if (known !== undefined && sameSeal(known.seal, seal)) {
+      onChain = known.check
+    } else {
+      onChain = checkOnChain(own.receipt, chain, trust)
+      options.chainMemo.set(seal.root, { seal, check: onChain })
+    }
   }
   checks.push(...onChain.checks)
   if (!onChain.ok) return { ok: false, finding: onChain.finding, reason: onChain.reason, checks }
