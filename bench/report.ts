@@ -2,21 +2,22 @@
 /**
  *   npm run bench -- report [cores=1000] [rounds=100,1000]
  * For each rounds value: `cores` real Ed25519 writers, each sealed once per round (one real
- * StandardMerkleTree batch per round with every core in it), chain answers that agree. Rounds
- * are generated one at a time and fed to the streaming builder as the service feeds it (a
- * batch at a time, in time order), the receipts file streamed to disk: only the time inside the
- * builder counts as "build"; generating and signing the synthetic heads does not. Peak RSS is
- * the process's (getrusage) after each phase, so it includes generation. Targets (issue 14):
+ * StandardMerkleTree batch per round with every core in it), chain answers that agree. All rounds
+ * are generated first (not timed) into a file of receipts as JSON lines, as a ledger holds them.
+ * Then, timed: the builder is fed as the service feeds it (src/service/report-audit.ts): a batch
+ * at a time in time order, the next batch read (each line parsed), prepared and sent to the
+ * worker threads while they check the current one, the receipts file streamed to disk. Peak RSS
+ * is the process's (getrusage) after each phase, so it includes generation. Targets (issue 14):
  * 100,000 receipts built, signed and rendered in <= 10 s and <= 300 MB; 1,000,000 in <= 120 s
  * without growing memory. A page image of each rendering is written under
  * test-artifacts/report-bench/ (PDF: pdftoppm; HTML: Chromium screenshot).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { latestOf, newReportKeyPair, RecheckPool, renderHtml, renderPdf, renderSignedJson, ReportAccumulator, signReport, type ReceiptChunk, type ReceiptEntry, type RecheckResult } from '../src/report'
-import { headToJson, type SealInfo } from '../src/seal'
+import { latestOf, newReportKeyPair, RecheckPool, renderHtml, renderPdf, renderSignedJson, ReportAccumulator, signReport, type ReceiptChunk, type ReceiptEntry, type RecheckResult, type ReportHeader } from '../src/report'
+import { headToJson, loadFastKeccak, type SealInfo } from '../src/seal'
 import { SEALED_TOPIC } from '../src/verify'
 import { CONTRACT, leanRound, synthetic } from '../test/support/report-fixtures'
 import { availableParallelism, loadavg } from 'node:os'
@@ -28,6 +29,8 @@ const FLAT_MB = 64
 const peakMb = (): number => (process.resourceUsage().maxRSS * 1024) / MB
 const rssMb = (): number => process.memoryUsage().rss / MB
 const heapLine = (): string => { const m = process.memoryUsage(); return `heap ${(m.heapUsed / MB).toFixed(0)}/${(m.heapTotal / MB).toFixed(0)} MB, external ${(m.external / MB).toFixed(0)} MB (buffers ${(m.arrayBuffers / MB).toFixed(0)})` }
+const T0 = 1_764_000_000
+const INTERVAL = 60
 const load = (): string => loadavg().map((n) => n.toFixed(2)).join(', ')
 
 /**
@@ -47,59 +50,74 @@ function workerScript (): string {
   return out
 }
 
-async function one (cores: number, rounds: number): Promise<boolean> {
+/** The lines of a file, `n` at a time, read in 8 MB pieces (synchronous: the page cache answers). */
+function lineReader (path: string): { take: (n: number) => string[], close: () => void } {
+  const fd = openSync(path, 'r')
+  let buffer = Buffer.alloc(8 * MB)
+  let start = 0
+  let end = 0
+  let eof = false
+  const take = (n: number): string[] => {
+    const out: string[] = []
+    while (out.length < n) {
+      const nl = buffer.indexOf(10, start)
+      if (nl !== -1 && nl < end) {
+        out.push(buffer.toString('utf8', start, nl))
+        start = nl + 1
+        continue
+      }
+      if (eof) break
+      // Keep the partial line, read more behind it (a larger buffer if one line fills it).
+      const rest = buffer.subarray(start, end)
+      if (rest.length === buffer.length) buffer = Buffer.concat([buffer, Buffer.alloc(buffer.length)])
+      rest.copy(buffer, 0)
+      end = rest.length
+      start = 0
+      const read = readSync(fd, buffer, end, buffer.length - end, null)
+      if (read === 0) eof = true
+      end += read
+    }
+    return out
+  }
+  return { take, close: () => { closeSync(fd) } }
+}
+
+/** Where a size's generated receipts (JSON lines) and report header (JSON) are written. */
+const generatedPaths = (total: number): { receipts: string, header: string } => ({
+  receipts: join(OUT, `generated-${total}.jsonl`),
+  header: join(OUT, `generated-${total}-header.json`)
+})
+
+/**
+ * Not timed, in a process of its own (its memory is not the report's): every round sealed, its
+ * receipts written to a file as JSON lines (as the ledger holds them), the chain's answers and
+ * the batches into the report header, written as JSON. Each core's latest receipt is known
+ * before the build, as the service reads it (two indexed reads a core): the last round's, made
+ * first and kept (1,000 receipts).
+ */
+function generate (cores: number, rounds: number): void {
   const total = cores * rounds
-  console.log(`\n== ${cores} cores x ${rounds} seals = ${total.toLocaleString('en-US')} receipts (${rounds} batches)`)
-  console.log(`load average at start: ${load()} (1, 5, 15 min; this machine has 2 cores)`)
-  const t0 = 1_764_000_000
-  const interval = 60
-  const { input, writers } = synthetic({ cores, rounds: 0, times: { start: t0, interval } })
-  const pair = newReportKeyPair()
-  input.service.reportKey = pair.publicKey.toString('hex')
-  input.period = { from: new Date((t0 - 60) * 1000).toISOString(), to: new Date((t0 + rounds * interval) * 1000).toISOString() }
+  const { input, writers } = synthetic({ cores, rounds: 0, times: { start: T0, interval: INTERVAL } })
+  input.period = { from: new Date((T0 - 60) * 1000).toISOString(), to: new Date((T0 + rounds * INTERVAL) * 1000).toISOString() }
   input.generatedAt = input.period.to
   const { receipts, ...rest } = input
   const header = { ...rest, latest: latestOf(receipts) }
-  const acc = new ReportAccumulator(header)
-  // As the service feeds it: each batch re-checked in full on worker threads (their own
-  // signature caches, empty: every signature of the period is really checked), one batch ahead
-  // of the main thread, which writes and counts the previous one.
-  const script = workerScript()
-  const pool = new RecheckPool(undefined, script)
-  let previous: { chunk: ReceiptChunk, checks: Array<RecheckResult | undefined> } | null = null
-
-  mkdirSync(OUT, { recursive: true })
-  const receiptsPath = join(OUT, `receipts-${total}.jsonl`)
-  process.once('exit', () => { rmSync(receiptsPath, { force: true }) })
-  const fd = openSync(receiptsPath, 'w')
-  let build = 0
-  // CPU time inside the timed parts, main thread and workers together (process-wide): on a loaded
-  // machine wall time says little, CPU time says what the build costs.
-  let cpu = 0
-  let generate = 0
-  let bytes = 0
-  const rssAt: string[] = []
-  const rssSamples: number[] = []
   /**
    * Round r's batch, not through buildBatch (test/support leanRound): it checks each head's
-   * signature on this thread and keeps the tree, heads, JSON and leaves; generation alone then
-   * grew RSS to 212 MB in 30 rounds (170 MB this way) and took a third of its time.
+   * signature on this thread and keeps the tree, heads, JSON and leaves.
    */
   const sealRound = (r: number): { root: string, seal: SealInfo, entries: ReceiptEntry[] } => {
-    const { heads, root, seal, proofOf } = leanRound(writers, r, t0 + r * interval)
+    const { heads, root, seal, proofOf } = leanRound(writers, r, T0 + r * INTERVAL)
     return { root, seal, entries: heads.map((h, i) => ({ receipt: { v: 1, head: headToJson(h), seal, proof: proofOf(i) } })) }
   }
-  // Each core's latest receipt is known before the build, as the service reads it (two indexed
-  // reads a core): the last round's, made first and kept (1,000 receipts, as the service keeps).
-  let t = performance.now()
+  const t = performance.now()
   const lastRound = sealRound(rounds - 1)
   for (const e of lastRound.entries) header.latest[e.receipt.head.key] = e
-  generate += performance.now() - t
+  const paths = generatedPaths(total)
+  const fd = openSync(paths.receipts, 'w')
   for (let r = 0; r < rounds; r++) {
-    t = performance.now()
     const { root, seal, entries } = r === rounds - 1 ? lastRound : sealRound(r)
     const blockNumber = seal.blockNumber
-    // The chain and the ledger learn of the batch as it is sealed.
     ;(header.chain.seals as Record<string, unknown>)[root] = { timestamp: seal.timestamp, blockNumber }
     ;(header.chain.blocks as Record<number, unknown>)[blockNumber] = { number: blockNumber, hash: seal.blockHash, timestamp: seal.timestamp }
     ;(header.chain.txs as Record<string, unknown>)[seal.txHash] = {
@@ -111,18 +129,56 @@ async function one (cores: number, rounds: number): Promise<boolean> {
     // One leaf stands for the batch's heads: the builder reads leaves only to know a batch touches a
     // reported core (every core is in every batch here); the receipts carry the heads themselves.
     header.batches.push({ seq: r, root, leafCount: seal.leafCount, leaves: [entries[0].receipt.head], sealedAt: new Date(seal.timestamp * 1000).toISOString(), txHash: seal.txHash, blockNumber })
-    generate += performance.now() - t
-    // Timed: the workers re-check this batch while the main thread adds the
-    // previous batch; nothing of a batch is checked outside the timed part.
-    t = performance.now()
-    let c = process.cpuUsage()
-    const prepared = acc.prepare(entries)
-    const pending = pool.check(prepared)
-    const chunk = previous === null ? Buffer.alloc(0) : acc.add(previous.chunk, previous.checks)
-    previous = { chunk: prepared, checks: await pending }
-    build += performance.now() - t
-    c = process.cpuUsage(c)
-    cpu += (c.user + c.system) / 1000
+    writeSync(fd, entries.map((e) => JSON.stringify(e.receipt)).join('\n') + '\n')
+    if ((r + 1) % Math.max(1, Math.floor(rounds / 10)) === 0) process.stderr.write(`  generated ${r + 1}/${rounds} batches in ${((performance.now() - t) / 1000).toFixed(1)} s\n`)
+  }
+  closeSync(fd)
+  writeFileSync(paths.header, JSON.stringify(header))
+}
+
+async function one (cores: number, rounds: number): Promise<boolean> {
+  const total = cores * rounds
+  await loadFastKeccak() // as the service does when it opens
+  console.log(`\n== ${cores} cores x ${rounds} seals = ${total.toLocaleString('en-US')} receipts (${rounds} batches)`)
+  console.log(`load average at start: ${load()} (1, 5, 15 min; this machine has 2 cores)`)
+  mkdirSync(OUT, { recursive: true })
+  const paths = generatedPaths(total)
+  const receiptsPath = join(OUT, `receipts-${total}.jsonl`)
+  process.once('exit', () => { for (const f of [receiptsPath, paths.receipts, paths.header]) rmSync(f, { force: true }) })
+  let t = performance.now()
+  const gen = spawnSync(process.execPath, [...process.execArgv, __filename, 'generate', String(cores), String(rounds)], { stdio: 'inherit' })
+  if (gen.status !== 0) throw new Error(`generating the synthetic receipts failed (exit ${String(gen.status)})`)
+  const generated = performance.now() - t
+  const header = JSON.parse(readFileSync(paths.header, 'utf8')) as ReportHeader
+  const pair = newReportKeyPair()
+  header.service.reportKey = pair.publicKey.toString('hex')
+  const acc = new ReportAccumulator(header)
+  let bytes = 0
+  const rssAt: string[] = []
+  const rssSamples: number[] = []
+
+  // Timed, from reading the receipts to the report: as src/service/report-audit.ts feeds the
+  // builder. Batch r+1 is read (each line JSON-parsed, as the ledger's values are), prepared and
+  // sent to the worker threads (their own signature caches, empty: every signature of the period
+  // is really checked) while they check batch r; then batch r is added and its lines written.
+  const script = workerScript()
+  const pool = new RecheckPool(undefined, script)
+  const lines = lineReader(paths.receipts)
+  const fd = openSync(receiptsPath, 'w')
+  const loadBatch = (): { chunk: ReceiptChunk, checks: Promise<Array<RecheckResult | undefined>> } => {
+    const entries: ReceiptEntry[] = lines.take(cores).map((text) => ({ receipt: JSON.parse(text) as ReceiptEntry['receipt'] }))
+    const chunk = acc.prepare(entries)
+    return { chunk, checks: pool.check(chunk) }
+  }
+  t = performance.now()
+  // CPU time of the timed part, main thread and workers together (process-wide): on a loaded
+  // machine wall time says little, CPU time says what the build costs.
+  const c = process.cpuUsage()
+  let next: ReturnType<typeof loadBatch> | null = loadBatch()
+  for (let r = 0; next !== null; r++) {
+    const current: ReturnType<typeof loadBatch> = next
+    next = r + 1 < rounds ? loadBatch() : null
+    const chunk = acc.add(current.chunk, await current.checks)
     writeSync(fd, chunk)
     bytes += chunk.length
     // RSS after each 100,000 receipts (each quarter of a smaller run): flat means the build streams.
@@ -131,20 +187,14 @@ async function one (cores: number, rounds: number): Promise<boolean> {
       rssSamples.push(rssMb())
       rssAt.push(`${((r + 1) * cores).toLocaleString('en-US')}: ${rssSamples[rssSamples.length - 1].toFixed(0)} MB`)
     }
-    if ((r + 1) % Math.max(1, Math.floor(rounds / 10)) === 0) process.stderr.write(`  ${r + 1}/${rounds} batches: build ${(build / 1000).toFixed(1)} s, generate ${(generate / 1000).toFixed(1)} s, RSS ${rssMb().toFixed(0)} MB, peak ${peakMb().toFixed(0)} MB, ${heapLine()}\n`)
-  }
-  t = performance.now()
-  const c = process.cpuUsage()
-  if (previous !== null) {
-    const chunk = acc.add(previous.chunk, previous.checks)
-    writeSync(fd, chunk)
-    bytes += chunk.length
+    if ((r + 1) % Math.max(1, Math.floor(rounds / 10)) === 0) process.stderr.write(`  ${r + 1}/${rounds} batches: build ${((performance.now() - t) / 1000).toFixed(1)} s, RSS ${rssMb().toFixed(0)} MB, peak ${peakMb().toFixed(0)} MB, ${heapLine()}\n`)
   }
   const report = acc.finish()
-  build += performance.now() - t
-  const last = process.cpuUsage(c)
-  cpu += (last.user + last.system) / 1000
+  const build = performance.now() - t
+  const used = process.cpuUsage(c)
+  const cpu = (used.user + used.system) / 1000
   closeSync(fd)
+  lines.close()
   // A pool that broke hands every receipt back unchecked, and the main thread's own signature cache
   // (warm from generating the heads) answers: the figures would then hold no Ed25519 at all.
   const onWorkers = pool.healthy
@@ -166,7 +216,7 @@ async function one (cores: number, rounds: number): Promise<boolean> {
   const peak = peakMb()
 
   const row = (what: string, value: string, note = ''): void => console.log(`${what.padEnd(34)} ${value.padStart(14)}   ${note}`)
-  row('generate synthetic heads (excluded)', `${(generate / 1000).toFixed(1)} s`)
+  row('generate synthetic heads (excluded)', `${(generated / 1000).toFixed(1)} s`, 'in a process of its own')
   row('build (re-check every receipt)', `${(build / 1000).toFixed(2)} s`, `${((build * 1000) / total).toFixed(0)} µs a receipt; ${report.summary.receipts.verified} verified, ${report.summary.receipts.invalid} invalid`)
   row('build CPU (all threads)', `${(cpu / 1000).toFixed(2)} s`, `${((cpu * 1000) / total).toFixed(0)} µs a receipt (wall ${((build * 1000) / total).toFixed(0)}); ${availableParallelism()} cores`)
   row('sign (JCS + Ed25519)', `${sign.toFixed(0)} ms`)
@@ -210,6 +260,10 @@ async function one (cores: number, rounds: number): Promise<boolean> {
 }
 
 async function main (): Promise<void> {
+  if (process.argv[2] === 'generate') {
+    generate(Number(process.argv[3]), Number(process.argv[4]))
+    return
+  }
   const cores = Number(process.argv[2] ?? 1000)
   const list = (process.argv[3] ?? '100,1000').split(',').map(Number)
   if (list.length === 1) {
