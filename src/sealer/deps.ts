@@ -50,6 +50,8 @@ export interface SealerDeps {
   passBudgetMs?: number
   /** Bound on waiting for one core's peers inside a pass (ms); DEFAULT_CORE_BUDGET_MS when absent. */
   coreBudgetMs?: number
+  /** Leaf JSON one batch takes (bytes; batch-cap.ts BATCH_LEAF_BYTES when absent): tests lower it. */
+  batchLeafBytes?: number
   /**
    * Makes the chain state that holds a final seal durable, before its receipts are written and
    * the pass answers (the embedded chain writes its state file); absent for a real chain.

@@ -1,7 +1,8 @@
 import type { InflightBatch } from '../ledger'
 import { buildBatch, headToJson, treeNodeToJson, type Head, type Incident, type SealInfo, type TreeNode } from '../seal'
 import { readHeadAndRoots } from '../heads'
-import { alreadySealed, collectHeads } from './collect'
+import { cutBatch, leafBytes } from './batch-cap'
+import { alreadySealed, collectHeads, type Collected } from './collect'
 import { DEFAULT_CORE_BUDGET_MS, DEFAULT_PASS_BUDGET_MS, type SealerDeps, type SealPhase } from './deps'
 import { contradictionKey, contradictionsOf, finalizeBatch, type Contradictions } from './finalize'
 import { recordPass, type PassCounts } from './pass-record'
@@ -99,6 +100,30 @@ export async function runSealPass (deps: SealerDeps, opts: PassOptions = {}): Pr
   return outcome
 }
 
+/** Where the next pass's batch cut resumes, by watcher (batch-cap.ts). */
+const resumeAfter = new WeakMap<object, string>()
+
+/**
+ * The candidates one batch takes (batch-cap.ts): those left out are not settled, so the watcher
+ * names them again and the next pass takes them first; the skipped list says why.
+ */
+function capBatch (deps: SealerDeps, collected: Collected): Collected {
+  const cut = cutBatch(collected.candidates, (c) => c.head.key.toString('hex'), (c) => leafBytes(c.head), resumeAfter.get(deps.watcher) ?? null, deps.batchLeafBytes)
+  if (cut.resumeAfter === null) {
+    resumeAfter.delete(deps.watcher)
+    return collected
+  }
+  resumeAfter.set(deps.watcher, cut.resumeAfter)
+  const left = new Set(cut.left.map((c) => c.head.key.toString('hex')))
+  deps.logger.warn({ kept: cut.kept.length, left: left.size }, 'batch full: the other changed cores wait for the next pass')
+  return {
+    ...collected,
+    candidates: cut.kept,
+    settled: collected.settled.filter((s) => !left.has(s.key)),
+    skipped: [...collected.skipped, ...[...left].map((key) => ({ key, reason: `left for the next pass: this pass's batch took ${cut.kept.length} heads, as many as one record of the receipts log holds` }))]
+  }
+}
+
 async function sealPass (deps: SealerDeps, opts: PassOptions, at: Date, counts: PassCounts): Promise<PassOutcome> {
   const startedAt = at.toISOString()
   const recovered = await timed(deps, 'recover', () => resolveUnfinished(deps))
@@ -106,7 +131,7 @@ async function sealPass (deps: SealerDeps, opts: PassOptions, at: Date, counts: 
   const budget = deps.passBudgetMs ?? DEFAULT_PASS_BUDGET_MS
   const deadline = Date.now() + budget * COLLECT_SHARE
   const coreBudgetMs = Math.min(deps.coreBudgetMs ?? DEFAULT_CORE_BUDGET_MS, budget * COLLECT_SHARE)
-  const collected = await timed(deps, 'collect', () => collectHeads(deps, { deadline, coreBudgetMs }))
+  const collected = capBatch(deps, await timed(deps, 'collect', () => collectHeads(deps, { deadline, coreBudgetMs })))
   await markStale(deps, collected.stale)
   const staleNow = (await deps.journal.staleMarks()).size
   deps.metrics?.staleCores.set(staleNow)

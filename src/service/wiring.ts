@@ -28,6 +28,8 @@ export interface ServiceOptions {
   sessions?: { max?: number, idleMs?: number }
   /** Webhook retry timing (tests shorten it; src/alerts DEFAULT_RETRY). */
   alertRetry?: Partial<RetryPolicy>
+  /** Leaf JSON one batch takes (src/sealer batch-cap.ts; tests lower it to see passes share out many changes). */
+  batchLeafBytes?: number
 }
 
 export function createWatcher (store: Corestore, config: Config, opts: ServiceOptions, deps: { logger: Logger, log: ReceiptsLog, metrics: SealerMetrics, alerts: AlertSink }): HeadWatcher {
@@ -67,6 +69,7 @@ export function sealerDeps (config: Config, chain: ChainConnection, parts: { wat
     ...(chain.embedded !== null ? { persistChain: chain.embedded.persistState } : {}),
     ...(opts.timing ? { timing: opts.timing } : {}),
     ...(opts.fault ? { fault: opts.fault } : {}),
-    ...(opts.onPhase ? { onPhase: opts.onPhase } : {})
+    ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
+    ...(opts.batchLeafBytes !== undefined ? { batchLeafBytes: opts.batchLeafBytes } : {})
   }
 }
