@@ -7,7 +7,8 @@
  * Then, timed: the builder is fed as the service feeds it (src/service/report-audit.ts): a batch
  * at a time in time order, the next batch read (each line parsed), prepared and sent to the
  * worker threads while they check the current one, the receipts file streamed to disk. Peak RSS
- * is the process's (getrusage) after each phase, so it includes generation. Targets (issue 14):
+ * is the measuring process's (getrusage) after each phase: generation's memory is the generating
+ * process's, not the report's. Targets (issue 14):
  * 100,000 receipts built, signed and rendered in <= 10 s and <= 300 MB; 1,000,000 in <= 120 s
  * without growing memory. A page image of each rendering is written under
  * test-artifacts/report-bench/ (PDF: pdftoppm; HTML: Chromium screenshot).
@@ -195,8 +196,8 @@ async function one (cores: number, rounds: number): Promise<boolean> {
   const cpu = (used.user + used.system) / 1000
   closeSync(fd)
   lines.close()
-  // A pool that broke hands every receipt back unchecked, and the main thread's own signature cache
-  // (warm from generating the heads) answers: the figures would then hold no Ed25519 at all.
+  // A pool that broke hands every receipt back unchecked, and the main thread checks them itself:
+  // the figures would then measure one thread, not the workers the service uses.
   const onWorkers = pool.healthy
   await pool.close()
   rmSync(dirname(script), { recursive: true, force: true })

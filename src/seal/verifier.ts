@@ -65,7 +65,7 @@ function writeUint64LE (buffer: Buffer, offset: number, value: number): void {
 const fits = (value: number): boolean => Number.isSafeInteger(value) && value >= 0
 
 /** caps.treeSignable, in the thread's buffer (the allocating one for anything unusual, which then refuses it as it does). */
-export function signableOf (ctx: Uint8Array, treeHash: Uint8Array, length: number, fork: number): Buffer {
+function signableOf (ctx: Uint8Array, treeHash: Uint8Array, length: number, fork: number): Buffer {
   if (ctx.byteLength !== HASH_BYTES || treeHash.byteLength !== HASH_BYTES || !fits(length) || !fits(fork)) return treeSignable(ctx, treeHash, length, fork)
   SIGNABLE.set(ctx, 32)
   SIGNABLE.set(treeHash, 64)
@@ -75,7 +75,7 @@ export function signableOf (ctx: Uint8Array, treeHash: Uint8Array, length: numbe
 }
 
 /** caps.treeSignableCompat, in the thread's buffer (as signableOf). */
-export function compatSignableOf (treeHash: Uint8Array, length: number, fork: number): Buffer {
+function compatSignableOf (treeHash: Uint8Array, length: number, fork: number): Buffer {
   if (treeHash.byteLength !== HASH_BYTES || !fits(length) || !fits(fork)) return treeSignableCompat(treeHash, length, fork)
   COMPAT_SIGNABLE.set(treeHash, 32)
   writeUint64LE(COMPAT_SIGNABLE, 64, length)

@@ -6,7 +6,7 @@
  * the way OpenZeppelin's MerkleProof.processProof does (sorted pairs), instead of
  * StandardMerkleTree.verify's generic ABI re-encoding (~400 µs a receipt).
  */
-import { checkReceiptWith, keccakHexRaw, type Head, type ReceiptCheck } from '../seal'
+import { checkReceiptWith, keccakHex, type Head, type ReceiptCheck } from '../seal'
 
 /** Inner nodes of a batch by node: `[sibling, parent]` (see foldProof). */
 export type FoldMemo = Map<string, readonly [sibling: string, parent: string]>
@@ -50,9 +50,9 @@ const PAIR = Buffer.alloc(64)
 function pairHash (a: string, b: string): string {
   if (a.length !== 66 || b.length !== 66 || PAIR.write(a.slice(2), 0, 32, 'hex') !== 32 || PAIR.write(b.slice(2), 32, 32, 'hex') !== 32) {
     // Not two 32-byte nodes (no parsed receipt's proof is): hashed as Buffer.from reads them.
-    return '0x' + keccakHexRaw(Buffer.from((a + b.slice(2)).slice(2), 'hex'))
+    return keccakHex(Buffer.from((a + b.slice(2)).slice(2), 'hex'))
   }
-  return '0x' + keccakHexRaw(PAIR)
+  return keccakHex(PAIR)
 }
 
 /** `verifySignature`: see src/seal checkReceiptWith (verifyHeadSignature when absent). */
