@@ -15,7 +15,7 @@
  * An **RFC 3161 anchor** is a time-stamping authority's token whose message imprint is
  * SHA-256(batchRoot's 32 bytes): checked against the TSA certificate the trust root pins.
  */
-import { StandardMerkleTree } from '@openzeppelin/merkle-tree'
+import { merkleTree } from './merkle-lib'
 import { SealError } from './errors'
 import type { SealInfo } from './types'
 
@@ -56,7 +56,7 @@ export function buildAnchorTree (batchRoots: readonly string[]): AnchorTree {
   if (batchRoots.length === 0) throw new SealError('EMPTY_BATCH', 'An anchor needs at least one batch root.')
   const roots = batchRoots.map((r) => r.toLowerCase())
   if (new Set(roots).size !== roots.length) throw new SealError('DUPLICATE_LEAF', 'A batch root appears twice in one anchor.')
-  const tree = StandardMerkleTree.of(roots.map((r) => [r]), ANCHOR_LEAF_ENCODING)
+  const tree = merkleTree().StandardMerkleTree.of(roots.map((r) => [r]), ANCHOR_LEAF_ENCODING)
   const index = new Map(roots.map((r, i) => [r, i]))
   return {
     root: tree.root,
@@ -72,7 +72,7 @@ export function buildAnchorTree (batchRoots: readonly string[]): AnchorTree {
 /** Whether `proof` leads from `batchRoot` to the anchor's sealed root (OpenZeppelin's own verifier). */
 export function anchorIncludes (anchor: EvmAnchor, batchRoot: string): boolean {
   try {
-    return StandardMerkleTree.verify(anchor.seal.root, ANCHOR_LEAF_ENCODING, [batchRoot.toLowerCase()], anchor.proof)
+    return merkleTree().StandardMerkleTree.verify(anchor.seal.root, ANCHOR_LEAF_ENCODING, [batchRoot.toLowerCase()], anchor.proof)
   } catch {
     return false
   }

@@ -4,7 +4,7 @@
  * `getProof`), so the root is StandardMerkleTree's root; we skip `StandardMerkleTree.of` only
  * because its generic leaf encoder and per-proof rehash make 10,000 heads take seconds.
  */
-import { getProof, makeMerkleTree } from '@openzeppelin/merkle-tree/dist/core'
+import { merkleCore } from './merkle-lib'
 import { SealError } from './errors'
 import { ensureHeadSignature } from './head-signature'
 import { headFromJson, headToJson } from './head-json'
@@ -67,6 +67,7 @@ export function buildBatch (heads: readonly Head[]): Batch {
     }
   }
 
+  const { getProof, makeMerkleTree } = merkleCore()
   const tree = makeMerkleTree(sorted.map(({ hash }) => hash))
   const treeIndex = new Array<number>(heads.length)
   sorted.forEach(({ index }, position) => { treeIndex[index] = tree.length - 1 - position })

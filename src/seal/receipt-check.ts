@@ -3,7 +3,7 @@
  * leads from the head's leaf to `seal.root`. Whether that root is really on chain is the
  * verifier's separate question. The answer is a value, not an exception.
  */
-import { StandardMerkleTree } from '@openzeppelin/merkle-tree'
+import { merkleTree } from './merkle-lib'
 import { SealError } from './errors'
 import { headOfCanonical } from './head-json'
 import { verifyHeadSignature } from './head-signature'
@@ -71,5 +71,5 @@ export function checkReceiptWith (input: unknown, leads: (receipt: Receipt, head
  * processing), independent of the fast leaf hash the batch builder uses.
  */
 export function checkReceipt (input: unknown): ReceiptCheck {
-  return checkReceiptWith(input, (receipt, head) => StandardMerkleTree.verify(receipt.seal.root, LEAF_ENCODING, leafOf(head), receipt.proof))
+  return checkReceiptWith(input, (receipt, head) => merkleTree().StandardMerkleTree.verify(receipt.seal.root, LEAF_ENCODING, leafOf(head), receipt.proof))
 }

@@ -16,14 +16,13 @@
  *   topics = [keccak256("Sealed(bytes32,uint64,uint32,address)"), root, sequence]
  *   data   = abi.encode(uint32 leafCount, address sealer)   (two 32-byte words)
  */
-import { id, keccak256 } from 'ethers'
-import type { Receipt } from '../seal'
+import { keccakHex, type Receipt } from '../seal'
 import { requiredConfirmations, trustedContract, type TrustPolicy } from '../trust'
 import { VerifyError } from './errors'
 import { blockAnswer, codeAnswer, sealedAtAnswer, txAnswer } from './input'
 import type { ChainEvidence, Check, Finding, VerdictChain } from './types'
 
-export const SEALED_TOPIC = id('Sealed(bytes32,uint64,uint32,address)')
+export const SEALED_TOPIC = keccakHex(new TextEncoder().encode('Sealed(bytes32,uint64,uint32,address)'))
 
 type ChainFinding = Extract<Finding, 'UNTRUSTED_CHAIN' | 'UNTRUSTED_CONTRACT' | 'WRONG_CHAIN' | 'NOT_HYPERSEAL_CODE' | 'NOT_ON_CHAIN' | 'SEAL_MISMATCH' | 'BLOCK_MISMATCH' | 'TX_MISMATCH'>
 
@@ -37,7 +36,8 @@ const codeHashes = new Map<string, string>()
 function codeHash (code: string): string {
   let hash = codeHashes.get(code)
   if (hash === undefined) {
-    hash = keccak256(code)
+    // codeAnswer gave 0x and an even count of hex digits.
+    hash = keccakHex(Buffer.from(code.slice(2), 'hex'))
     if (codeHashes.size >= 8) codeHashes.clear()
     codeHashes.set(code, hash)
   }

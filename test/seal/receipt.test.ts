@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import fc from 'fast-check'
+import { getAddress } from 'ethers'
 import {
   buildBatch, checkReceipt, headFromJson, headToJson, parseReceipt, type Head, type Receipt, type SealInfo
 } from '../../src/seal'
@@ -176,5 +177,23 @@ describe('seal: receipts', () => {
     const lower = { ...r, seal: { ...seal, contract: (seal.contract as string).toLowerCase() } }
     expect(parseReceipt(lower).seal.contract).to.equal((seal.contract as string).toLowerCase())
     expect(parseReceipt(r).seal.contract).to.equal(seal.contract)
+  })
+
+  it('takes a contract address exactly when ethers\' getAddress does (EIP-55, property)', () => {
+    const r = JSON.parse(JSON.stringify(sample())) as Record<string, unknown>
+    // Any 20 bytes, written checksummed, then with any letters' case flipped: the receipt's own
+    // checksum check must agree with ethers' on every one (accept iff getAddress accepts).
+    fc.assert(fc.property(fc.uint8Array({ minLength: 20, maxLength: 20 }), fc.array(fc.nat(39), { maxLength: 4 }), (bytes, flips) => {
+      const chars = getAddress('0x' + Buffer.from(bytes).toString('hex')).split('')
+      for (const i of flips) {
+        const c = chars[2 + i]
+        chars[2 + i] = c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()
+      }
+      const contract = chars.join('')
+      let ethersTakes = true
+      try { getAddress(contract) } catch { ethersTakes = false }
+      const json = { ...r, seal: { ...(r.seal as object), contract } }
+      expect(codeOf(() => parseReceipt(json)), contract).to.equal(ethersTakes ? undefined : 'BAD_RECEIPT')
+    }), { numRuns: 500 })
   })
 })
