@@ -7,7 +7,7 @@
  * everything is sorted, and the only clock is `generatedAt`.
  */
 import { createHash, type Hash } from 'node:crypto'
-import { chainFor, isRecheckResult, LINE_HEAD, lineTail, ReceiptChunk, type ReceiptEntry, type ReceiptRow, type RecheckResult } from './builder-chunk'
+import { chainFor, isRecheckResult, LINE_HEAD, lineTail, packTexts, ReceiptChunk, type ReceiptEntry, type ReceiptRow, type RecheckResult } from './builder-chunk'
 import { recheckReceipt, type RecheckOptions } from './builder-receipts'
 import { headline, incidentMeaning, reperform, weiToEth } from './builder-text'
 import { CONTROLS } from './controls'
@@ -106,7 +106,8 @@ export class ReportAccumulator {
         latest: latest !== undefined && sameReceipt(latest.receipt, r), subtree: proof.slice(-3).join('|')
       }
     })
-    const chunk = new ReceiptChunk(rows, kept.map((e) => JSON.stringify(e.receipt)), chainFor(this.h.chain, kept), this.h.trust)
+    const { bytes, ends } = packTexts(kept.map((e) => JSON.stringify(e.receipt)))
+    const chunk = new ReceiptChunk(rows, bytes, ends, chainFor(this.h.chain, kept), this.h.trust)
     this.prepared.add(chunk)
     return chunk
   }
@@ -115,17 +116,17 @@ export class ReportAccumulator {
    * Re-checks a chunk (entries, or a chunk this accumulator prepared; a chunk never starts before
    * the previous one ended) and returns its lines of the receipts file (UTF-8: the bytes hashed,
    * made once, never one string of the chunk). `checks[i]`, when given, is the re-check of
-   * `chunk.texts[i]` made elsewhere by recheckReceipt (recheck-pool.ts, on worker threads): taken
+   * `chunk.text(i)` made elsewhere by recheckReceipt (recheck-pool.ts, on worker threads): taken
    * when it has that form; a receipt without one is checked here, from its text.
    */
   add (input: readonly ReceiptEntry[] | ReceiptChunk, checks?: ReadonlyArray<RecheckResult | undefined>): Buffer {
     const chunk = input instanceof ReceiptChunk ? input : this.prepare(input)
     if (!this.prepared.delete(chunk)) throw new RangeError('A chunk is added once, to the report that prepared it.')
-    const { rows, texts } = chunk
+    const { rows } = chunk
     if (rows.length === 0) return Buffer.alloc(0)
     if (rows[0].at < this.lastTime) throw new RangeError('Receipts must be added in time order (a chunk started before the previous one ended).')
     this.lastTime = rows[rows.length - 1].at
-    const given = checks !== undefined && checks.length === texts.length ? checks : undefined
+    const given = checks !== undefined && checks.length === rows.length ? checks : undefined
     const tails = new Array<string>(rows.length)
     let size = 0
     // Inner Merkle nodes and the chain's answers of this chunk's batches, each computed once (dropped with the chunk).
@@ -134,9 +135,9 @@ export class ReportAccumulator {
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]
       const made = given?.[i]
-      const check = isRecheckResult(made) ? made : recheckReceipt(JSON.parse(texts[i]), chunk.chain, chunk.trust, { memo, chainMemo })
+      const check = isRecheckResult(made) ? made : recheckReceipt(JSON.parse(chunk.text(i)), chunk.chain, chunk.trust, { memo, chainMemo })
       tails[i] = lineTail(check)
-      size += LINE_HEAD.length + Buffer.byteLength(texts[i]) + Buffer.byteLength(tails[i])
+      size += LINE_HEAD.length + chunk.ends[i] - chunk.start(i) + Buffer.byteLength(tails[i])
       this.counts[check.status]++
       if (check.status !== 'verified' && this.exceptions.length < EXCEPTIONS_LISTED) {
         this.exceptions.push({ key: row.key, length: row.length, fork: row.fork, root: row.root, status: check.status, reason: check.reason ?? '' })
@@ -158,7 +159,7 @@ export class ReportAccumulator {
     let at = 0
     for (let i = 0; i < rows.length; i++) {
       at += bytes.write(LINE_HEAD, at)
-      at += bytes.write(texts[i], at)
+      at += chunk.bytes.copy(bytes, at, chunk.start(i), chunk.ends[i])
       at += bytes.write(tails[i], at)
     }
     if (at !== size) throw new RangeError(`The receipts chunk came to ${at} bytes, not the ${size} measured.`)
