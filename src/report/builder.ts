@@ -268,10 +268,15 @@ function receiptId (r: { head: { key: string, length: number, fork: number }, se
   return `${r.head.key}|${r.head.length}|${r.head.fork}|${r.seal.root}`
 }
 
-/** Each core's newest receipt of all time, by key. */
+/**
+ * Each core's newest receipt of all time, by key: the one sealed last, as the ledger's seal
+ * index says (batch order). Within one second of block time the block decides, never the
+ * length: a writer that rewinds to a shorter history, sealed in the same second as the longer
+ * one, made the shorter one the latest (test/report/feed.test.ts met it once the seals got faster).
+ */
 export function latestOf (receipts: ReportInput['receipts']): ReportHeader['latest'] {
   const newer = (a: ReceiptEntry['receipt'], b: ReceiptEntry['receipt']): number =>
-    cmp(a.seal.timestamp, b.seal.timestamp) || cmp(a.head.length, b.head.length) || cmp(a.head.fork, b.head.fork)
+    cmp(a.seal.timestamp, b.seal.timestamp) || cmp(a.seal.blockNumber, b.seal.blockNumber) || cmp(a.head.length, b.head.length) || cmp(a.head.fork, b.head.fork)
   const latest: ReportHeader['latest'] = {}
   for (const [key, list] of Object.entries(receipts)) {
     for (const e of list) {
