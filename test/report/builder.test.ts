@@ -191,6 +191,22 @@ describe('audit report builder (src/report, pure)', function () {
     expect(status[writers[0].key.toString('hex')]).to.equal('verified')
   })
 
+  it('takes as a core\'s latest receipt the one sealed last, the block deciding within one second (a rewind sealed right after the longer history)', () => {
+    type Entry = ReportInput['receipts'][string][number]
+    const entry = (length: number, fork: number, timestamp: number, blockNumber: number): Entry =>
+      ({ receipt: { head: { key: 'k', length, fork }, seal: { timestamp, blockNumber, root: `0x${blockNumber}` } } }) as unknown as Entry
+    const longer = entry(4, 0, 1_000, 10)
+    const rewind = entry(3, 1, 1_000, 11)
+    // In either order: the rewind (block 11) is the latest, though shorter and in the same second.
+    expect(latestOf({ k: [longer, rewind] }).k).to.equal(rewind)
+    expect(latestOf({ k: [rewind, longer] }).k).to.equal(rewind)
+    // A later second wins whatever the block says; within one block, the longer head.
+    const later = entry(2, 1, 1_001, 9)
+    expect(latestOf({ k: [longer, rewind, later] }).k).to.equal(later)
+    const sameBlock = entry(5, 0, 1_000, 11)
+    expect(latestOf({ k: [rewind, sameBlock] }).k).to.equal(sameBlock)
+  })
+
   it('is deterministic: the same facts in any order give the same report and receipts file bytes', () => {
     const t0 = 1_764_000_000
     const { input, writers } = synthetic({ cores: 4, rounds: 3, times: { start: t0, interval: 60 } })
