@@ -58,7 +58,7 @@ export class ReceiptChunk {
 
   /** Where text `i` starts in `bytes`. */
   start (i: number): number {
-    return i === 0 ? 0 : this.ends[i - 1]
+    return startOf(this.ends, i)
   }
 
   /** Text `i`, as a string. */
@@ -67,13 +67,28 @@ export class ReceiptChunk {
   }
 }
 
-/** Texts written one after another into one buffer of their own (never Node's shared pool: it may be transferred), with where each ends. */
-export function packTexts (texts: readonly string[]): { bytes: Buffer, ends: number[] } {
+/** Where text `i` of packed texts starts, given where each ends (packTexts). */
+export function startOf (ends: readonly number[], i: number): number {
+  return i === 0 ? 0 : ends[i - 1]
+}
+
+/**
+ * Texts (strings, as UTF-8, or bytes as they are) written one after another into one buffer of
+ * their own (never Node's shared pool: it may be transferred), with where each ends.
+ */
+export function packTexts (texts: ReadonlyArray<string | Uint8Array>): { bytes: Buffer, ends: number[] } {
   let size = 0
   const ends = texts.map((t) => (size += Buffer.byteLength(t)))
   const bytes = Buffer.allocUnsafeSlow(size)
   let at = 0
-  for (const t of texts) at += bytes.write(t, at)
+  for (const t of texts) {
+    if (typeof t === 'string') {
+      at += bytes.write(t, at)
+    } else {
+      bytes.set(t, at)
+      at += t.byteLength
+    }
+  }
   if (at !== size) throw new RangeError(`The texts came to ${at} bytes, not the ${size} measured.`)
   return { bytes, ends }
 }

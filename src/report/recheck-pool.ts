@@ -9,7 +9,7 @@
 import { availableParallelism } from 'node:os'
 import { extname, join } from 'node:path'
 import { Worker, type ResourceLimits } from 'node:worker_threads'
-import type { ReceiptChunk, RecheckResult } from './builder-chunk'
+import { packTexts, type ReceiptChunk, type RecheckResult } from './builder-chunk'
 import type { RecheckAnswer, RecheckRequest } from './recheck-worker'
 
 type Checks = Array<RecheckResult | undefined>
@@ -52,12 +52,7 @@ export function shareOut (chunk: ReceiptChunk, n: number): number[][] {
 
 /** The texts `indices` of a chunk, copied one after another into a buffer of their own (so it can be transferred). */
 function pieceOf (chunk: ReceiptChunk, indices: readonly number[]): { bytes: Uint8Array, ends: number[] } {
-  let size = 0
-  const ends = indices.map((i) => (size += chunk.ends[i] - chunk.start(i)))
-  const bytes = Buffer.allocUnsafeSlow(size)
-  let at = 0
-  for (const i of indices) at += chunk.bytes.copy(bytes, at, chunk.start(i), chunk.ends[i])
-  return { bytes, ends }
+  return packTexts(indices.map((i) => chunk.bytes.subarray(chunk.start(i), chunk.ends[i])))
 }
 
 export class RecheckPool {

@@ -14,7 +14,7 @@ import { parentPort } from 'node:worker_threads'
 import { loadFastKeccak, verifyNewHeadSignature } from '../seal'
 import type { TrustPolicy } from '../trust'
 import type { ChainEvidence } from '../verify'
-import type { RecheckResult } from './builder-chunk'
+import { startOf, type RecheckResult } from './builder-chunk'
 import { recheckReceipt, type RecheckOptions } from './builder-receipts'
 
 export interface RecheckRequest { id: number, bytes: Uint8Array, ends: number[], chain: ChainEvidence, trust: TrustPolicy }
@@ -27,7 +27,7 @@ function recheck (msg: RecheckRequest): RecheckAnswer {
     id: msg.id,
     checks: msg.ends.map((end, i) => {
       try {
-        return recheckReceipt(JSON.parse(bytes.toString('utf8', i === 0 ? 0 : msg.ends[i - 1], end)), msg.chain, msg.trust, options)
+        return recheckReceipt(JSON.parse(bytes.toString('utf8', startOf(msg.ends, i), end)), msg.chain, msg.trust, options)
       } catch {
         return null
       }
