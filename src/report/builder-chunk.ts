@@ -10,7 +10,9 @@
  * strings to its old generation, where they piled up as garbage between full collections (a
  * ~90 MB saw-tooth of the main thread's heap in a 1,000,000-receipt build, bench/report.ts); the
  * bytes are outside the heap, go to a worker as they are, and are copied into the file's lines
- * without being encoded again.
+ * without being encoded again. Once added, a chunk hands its buffer back (`release`) for a later
+ * chunk's texts: buffers outside the heap are freed only when V8 collects their wrappers, which it
+ * put off until ~64 MB of them were garbage (a ~35 MB saw-tooth of RSS, bench/report.ts).
  */
 import type { TrustPolicy } from '../trust'
 import type { ChainEvidence } from '../verify'
@@ -38,23 +40,45 @@ export interface ReceiptRow {
   root: string
   /** It is its core's latest receipt (ReportHeader.latest). */
   latest: boolean
-  /** Its last three proof nodes: where in its batch it says it sits (a checker splitting a chunk keeps a subtree together). */
+  /** Its last three proof nodes, a few hex digits of each: where in its batch it says it sits (a checker splitting a chunk keeps a subtree together). */
   subtree: string
 }
 
 export class ReceiptChunk {
+  private held: Buffer
+
   /**
    * Made by ReportAccumulator.prepare only: text `i` (`bytes` from `start(i)` to `ends[i]`) is the
    * UTF-8 of JSON.stringify of the receipt of `rows[i]`.
    */
   constructor (
     readonly rows: readonly ReceiptRow[],
-    readonly bytes: Buffer,
+    bytes: Buffer,
     readonly ends: readonly number[],
     /** Only the answers these receipts' seals can ask for (chainFor): a worker is sent this, not the period's. */
     readonly chain: ChainEvidence,
     readonly trust: TrustPolicy
-  ) {}
+  ) {
+    this.held = bytes
+  }
+
+  /** The texts, one after another (empty once released). */
+  get bytes (): Buffer {
+    return this.held
+  }
+
+  /**
+   * The whole buffer the texts were packed into, for another chunk (ReportAccumulator.add, once
+   * the chunk is added); the chunk then holds no texts. A checker still reading it (its answers
+   * are no longer awaited: add took the checks it was given) reads empty texts, never another
+   * chunk's.
+   */
+  release (): Buffer {
+    // Its texts start a buffer of its own (packJson: never Node's shared pool).
+    const whole = this.held.length === 0 ? EMPTY : Buffer.from(this.held.buffer, 0, this.held.buffer.byteLength)
+    this.held = EMPTY
+    return whole
+  }
 
   /** Where text `i` starts in `bytes`. */
   start (i: number): number {
@@ -71,6 +95,8 @@ export class ReceiptChunk {
 export function startOf (ends: readonly number[], i: number): number {
   return i === 0 ? 0 : ends[i - 1]
 }
+
+const EMPTY = Buffer.alloc(0)
 
 /**
  * Texts (strings, as UTF-8, or bytes as they are) written one after another into one buffer of
@@ -91,6 +117,30 @@ export function packTexts (texts: ReadonlyArray<string | Uint8Array>): { bytes: 
   }
   if (at !== size) throw new RangeError(`The texts came to ${at} bytes, not the ${size} measured.`)
   return { bytes, ends }
+}
+
+/**
+ * The JSON of each value written one after another into `into` (reused; a buffer of its own), or
+ * into a larger buffer of its own when they do not fit, with where each ends. One text is a string
+ * at a time: a batch's texts as strings at once (~1.5 MB for 1,000 receipts) were alive when V8
+ * next collected, and moved to its old generation.
+ */
+export function packJson (values: readonly unknown[], into: Buffer): { bytes: Buffer, ends: number[] } {
+  let whole = into
+  let at = 0
+  const ends: number[] = []
+  for (const value of values) {
+    const text = JSON.stringify(value)
+    const size = Buffer.byteLength(text)
+    if (at + size > whole.length) {
+      const larger = Buffer.allocUnsafeSlow(Math.ceil((at + size) * 1.25))
+      whole.copy(larger, 0, 0, at)
+      whole = larger
+    }
+    at += whole.write(text, at)
+    ends.push(at)
+  }
+  return { bytes: whole.subarray(0, at), ends }
 }
 
 const has = (record: object, field: string | number): boolean => Object.prototype.hasOwnProperty.call(record, field)

@@ -7,7 +7,7 @@
  * everything is sorted, and the only clock is `generatedAt`.
  */
 import { createHash, type Hash } from 'node:crypto'
-import { chainFor, isRecheckResult, LINE_HEAD, lineTail, packTexts, ReceiptChunk, type ReceiptEntry, type ReceiptRow, type RecheckResult } from './builder-chunk'
+import { chainFor, isRecheckResult, LINE_HEAD, lineTail, packJson, ReceiptChunk, type ReceiptEntry, type ReceiptRow, type RecheckResult } from './builder-chunk'
 import { recheckReceipt, type RecheckOptions } from './builder-receipts'
 import { headline, incidentMeaning, reperform, weiToEth } from './builder-text'
 import { CONTROLS } from './controls'
@@ -71,12 +71,22 @@ export class ReportAccumulator {
   private lastTime = -Infinity
   /** Chunks prepared and not yet added (a chunk is added once, here). */
   private readonly prepared = new Set<ReceiptChunk>()
+  /**
+   * Buffers of added chunks, for the texts of chunks prepared later, and the one add writes the
+   * lines into: a million receipts would otherwise leave ~4 MB of buffers outside the heap as
+   * garbage a batch, freed only when V8 next collects (see builder-chunk.ts).
+   */
+  private readonly spare: Buffer[] = []
+  private out = Buffer.alloc(0)
+  /** Each reported core's key, as the one string rows share. */
+  private readonly keys = new Map<string, string>()
 
   constructor (private readonly h: ReportHeader) {
     this.from = Date.parse(h.period.from)
     this.to = Date.parse(h.period.to)
     this.scale = timelineScale(this.from, this.to)
     this.cores = population(h, this.from, this.to)
+    for (const k of this.cores) this.keys.set(k, k)
     for (const k of this.cores) this.state.set(k, { seals: 0, gap: null, lastAt: null, first: null, last: null, activity: new Array<number>(this.scale.bins).fill(0), latest: null })
   }
 
@@ -98,15 +108,21 @@ export class ReportAccumulator {
       if (this.state.has(r.head.key) && r.seal.timestamp * 1000 >= this.from && r.seal.timestamp * 1000 < this.to) kept.push(e)
     }
     kept.sort(({ receipt: a }, { receipt: b }) => cmp(a.seal.timestamp, b.seal.timestamp) || cmp(a.head.key, b.head.key) || cmp(a.head.length, b.head.length) || cmp(a.head.fork, b.head.fork) || cmp(a.seal.root, b.seal.root))
+    // A row outlives the receipt it came from (a chunk waits for its checks), long enough for V8
+    // to move it to its old generation: it holds the population's own key string, one root string
+    // a batch, and a short subtree name (scheduling only: a clash merely groups two subtrees).
+    const roots = new Map<string, string>()
     const rows = kept.map(({ receipt: r }): ReceiptRow => {
       const latest = this.h.latest[r.head.key]
       const proof: unknown[] = Array.isArray(r.proof) ? r.proof : []
+      const root = roots.get(r.seal.root) ?? r.seal.root
+      roots.set(root, root)
       return {
-        key: r.head.key, length: r.head.length, fork: r.head.fork, at: r.seal.timestamp, root: r.seal.root,
-        latest: latest !== undefined && sameReceipt(latest.receipt, r), subtree: proof.slice(-3).join('|')
+        key: this.keys.get(r.head.key) ?? r.head.key, length: r.head.length, fork: r.head.fork, at: r.seal.timestamp, root,
+        latest: latest !== undefined && sameReceipt(latest.receipt, r), subtree: proof.slice(-3).map((n) => (typeof n === 'string' ? n.slice(2, 10) : '')).join('')
       }
     })
-    const { bytes, ends } = packTexts(kept.map((e) => JSON.stringify(e.receipt)))
+    const { bytes, ends } = packJson(kept.map((e) => e.receipt), this.spare.pop() ?? Buffer.alloc(0))
     const chunk = new ReceiptChunk(rows, bytes, ends, chainFor(this.h.chain, kept), this.h.trust)
     this.prepared.add(chunk)
     return chunk
@@ -118,10 +134,23 @@ export class ReportAccumulator {
    * made once, never one string of the chunk). `checks[i]`, when given, is the re-check of
    * `chunk.text(i)` made elsewhere by recheckReceipt (recheck-pool.ts, on worker threads): taken
    * when it has that form; a receipt without one is checked here, from its text.
+   *
+   * The lines are written into one buffer the accumulator reuses: they are valid until the next
+   * add (write or hash them before, or copy them). The chunk's own buffer goes to a later chunk.
    */
   add (input: readonly ReceiptEntry[] | ReceiptChunk, checks?: ReadonlyArray<RecheckResult | undefined>): Buffer {
     const chunk = input instanceof ReceiptChunk ? input : this.prepare(input)
     if (!this.prepared.delete(chunk)) throw new RangeError('A chunk is added once, to the report that prepared it.')
+    try {
+      return this.lines(chunk, checks)
+    } finally {
+      // Two at most: the chunk being checked while this one is added, and the next.
+      if (this.spare.length < 2) this.spare.push(chunk.release())
+      else chunk.release()
+    }
+  }
+
+  private lines (chunk: ReceiptChunk, checks?: ReadonlyArray<RecheckResult | undefined>): Buffer {
     const { rows } = chunk
     if (rows.length === 0) return Buffer.alloc(0)
     if (rows[0].at < this.lastTime) throw new RangeError('Receipts must be added in time order (a chunk started before the previous one ended).')
@@ -155,7 +184,9 @@ export class ReportAccumulator {
       core.seals++
       core.activity[Math.min(this.scale.bins - 1, Math.floor((at * 1000 - this.from) / (this.scale.binSeconds * 1000)))]++
     }
-    const bytes = Buffer.alloc(size)
+    // A quarter more than this chunk needs: the next chunks are about as large.
+    if (this.out.length < size) this.out = Buffer.allocUnsafeSlow(Math.ceil(size * 1.25))
+    const bytes = this.out.subarray(0, size)
     let at = 0
     for (let i = 0; i < rows.length; i++) {
       at += bytes.write(LINE_HEAD, at)

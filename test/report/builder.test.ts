@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree'
 import {
   buildAuditReport as buildBoth, canonicalReport, checkSignedReport, CONTROLS, latestOf, newReportKeyPair, nominalIntervalSeconds, ReportAccumulator,
-  renderSignedJson, signReport, type AuditReport, type ReportInput, type ReportReceipt, type SignedReport
+  renderSignedJson, signReport, type AuditReport, type ReceiptEntry, type ReportInput, type ReportReceipt, type SignedReport
 } from '../../src/report'
 import { headFromJson, LEAF_ENCODING, leafHash, leafOf } from '../../src/seal'
 import { foldProof, type FoldMemo } from '../../src/verify'
@@ -227,13 +227,36 @@ describe('audit report builder (src/report, pure)', function () {
     const acc = new ReportAccumulator({ ...rest, latest: latestOf(receipts) })
     const all = Object.values(receipts).flat()
     const parts: Buffer[] = []
-    for (let r = 0; r < 5; r++) parts.push(acc.add(all.filter((e) => e.receipt.seal.timestamp === 1_764_000_000 + r * 60)))
+    // add's lines are valid until the next add (one buffer, reused): each copied.
+    for (let r = 0; r < 5; r++) parts.push(Buffer.from(acc.add(all.filter((e) => e.receipt.seal.timestamp === 1_764_000_000 + r * 60))))
     const once = buildBoth(input)
     expect(canonicalReport(acc.finish()).equals(canonicalReport(once.report))).to.equal(true)
     expect(Buffer.concat(parts).equals(once.receiptsFile)).to.equal(true)
     const late = new ReportAccumulator({ ...rest, latest: latestOf(receipts) })
     late.add(all.filter((e) => e.receipt.seal.timestamp === 1_764_000_120))
     expect(() => late.add(all.filter((e) => e.receipt.seal.timestamp === 1_764_000_060))).to.throw(RangeError)
+  })
+
+  it('reuses a chunk\'s buffer once it is added: the chunk then reads empty, later chunks write the same lines as alone', () => {
+    const { input } = synthetic({ cores: 6, rounds: 5, times: { start: 1_764_000_000, interval: 60 } })
+    const { receipts, ...rest } = input
+    const all = Object.values(receipts).flat()
+    const round = (r: number): ReceiptEntry[] => all.filter((e) => e.receipt.seal.timestamp === 1_764_000_000 + r * 60)
+    const acc = new ReportAccumulator({ ...rest, latest: latestOf(receipts) })
+    const first = acc.prepare(round(0))
+    const held = first.bytes.buffer
+    const text0 = first.text(0)
+    expect(round(0).map((e) => JSON.stringify(e.receipt))).to.include(text0)
+    acc.add(first)
+    expect(first.bytes.length, 'an added chunk holds no texts').to.equal(0)
+    expect(first.text(0)).to.equal('')
+    const second = acc.prepare(round(1))
+    expect(second.bytes.buffer, 'the next chunk\'s texts go into the buffer given back').to.equal(held)
+    // Each chunk's lines equal those of a fresh accumulator given only that chunk's period.
+    const lines = Buffer.from(acc.add(second))
+    const alone = new ReportAccumulator({ ...rest, latest: latestOf(receipts) })
+    alone.add(round(0))
+    expect(lines.equals(alone.add(round(1)))).to.equal(true)
   })
 
   it('maps its evidence to the five controls, in words that support and never certify', () => {
