@@ -31,7 +31,11 @@
  *             log), then the per-request figures again. It prints the fill's time per receipt
  *             (building the batches and their proofs included).
  *
- * Before each round of per-request figures RocksDB is flushed and compacted (settleStore).
+ * Before each round of per-request figures RocksDB is flushed and compacted (settleStore), and
+ * each round of requests starts from a fully collected heap; the collections during the figures
+ * are printed beside them. Without that, the figures moved with the garbage of whatever ran
+ * before (1,000 cores, 20,000 receipts: verify +26% wall, +73% CPU, with the heap used growing
+ * 147 -> 320 MB of mostly garbage over the rounds; settled: +4% and -9%).
  *
  * With BENCH_CPU_PROF=<dir> (bench/support/profile.ts) the watch, the changed pass, the fill and
  * both rounds of per-request figures are profiled apart (scale-<N>-watch, -changed-pass, -fill,
@@ -43,6 +47,9 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
+import { constants, PerformanceObserver } from 'node:perf_hooks'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import type Corestore from 'corestore'
 import { buildApp } from '../src/api'
 import { loadConfig } from '../src/config'
@@ -95,9 +102,9 @@ async function main (): Promise<void> {
     // The bench's writers share the service's Corestore (not part of its API).
     const store = (service as unknown as { dataDir: { store: Corestore } }).dataDir.store
     const rssStart = process.memoryUsage().rss
-    /** Heap and RSS at a step (after a full GC when node runs with --expose-gc). */
+    /** Heap and RSS at a step, after a full collection. */
     const memAt = (step: string): void => {
-      (globalThis as { gc?: () => void }).gc?.()
+      collectGarbage()
       const m = process.memoryUsage()
       console.log(`  memory ${step}: RSS ${mb(m.rss)}, heap used ${mb(m.heapUsed)}, external ${mb(m.external)}`)
     }
@@ -154,10 +161,21 @@ async function main (): Promise<void> {
     // the warm-up asks for other versions than the rounds, so that the rounds before the fill
     // compute every verdict as the rounds after it do (the fill changes the log's length).
     const figures = async (firstVersion = 0): Promise<{ wall: Figures, cpu: Figures }> => {
+      const gc = gcDuring()
+      try {
+        return await figureRounds(firstVersion)
+      } finally {
+        console.log(`  during these figures: heap used ${mb(process.memoryUsage().heapUsed)}; ${gc.stop()}`)
+      }
+    }
+    const figureRounds = async (firstVersion: number): Promise<{ wall: Figures, cpu: Figures }> => {
       const best: Figures = { verify: Infinity, receipts: Infinity, cores: Infinity }
       const cpu: Figures = { verify: Infinity, receipts: Infinity, cores: Infinity }
       let version = firstVersion
       for (let round = 0; round < ROUNDS; round++) {
+        // Each round starts from a collected heap, as from a compacted store: the garbage of
+        // what ran before (the fill, or the previous round) is not the ledger's size.
+        collectGarbage()
         const runs = { verify: [] as number[], receipts: [] as number[], cores: [] as number[] }
         const cpuMs = { verify: 0, receipts: 0, cores: 0 }
         for (let i = 0; i < REQUESTS; i++) {
@@ -223,6 +241,7 @@ async function main (): Promise<void> {
     const added = await profiled(`scale-${args.cores}-fill`, async () => await fillLedger(service, args.receipts, measuredKey))
     console.log(`${num(added)} receipts added through ReceiptsLog.appendBatch in ${secs(performance.now() - t)}`)
     await settleStore(store, 'after the fill')
+    memAt('after the fill')
     const after = await profiled(`scale-${args.cores}-figures-after`, figures)
     console.log(`per-request figures with ${num(added + args.cores + args.changed)} receipts: ${describe(after.wall)}; CPU per request ${describe(after.cpu)}`)
 
@@ -244,6 +263,41 @@ async function main (): Promise<void> {
     await app.close()
     await service.close()
     tmp.remove()
+  }
+}
+
+/**
+ * A full collection, now. The bench gives itself V8's `gc` (as `node --expose-gc` would) so that
+ * `npm run bench -- scale` needs no flag.
+ */
+setFlagsFromString('--expose-gc')
+const gcNow = runInNewContext('gc') as () => void
+function collectGarbage (): void {
+  gcNow()
+}
+
+/**
+ * V8's collections from now to `stop()`, by kind (count and time): a per-request figure that
+ * moves with the ledger's size but no ledger function's time does is the collector's.
+ */
+function gcDuring (): { stop: () => string } {
+  const kinds = new Map<string, { n: number, ms: number }>()
+  const names: Record<number, string> = { [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge', [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact', [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks' }
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = names[((e as { detail?: { kind?: number } }).detail)?.kind ?? -1] ?? 'other'
+      const k = kinds.get(kind) ?? { n: 0, ms: 0 }
+      k.n++
+      k.ms += e.duration
+      kinds.set(kind, k)
+    }
+  })
+  observer.observe({ entryTypes: ['gc'] })
+  return {
+    stop: () => {
+      observer.disconnect()
+      return `collections: ${[...kinds].map(([kind, k]) => `${kind} ${num(k.n)} (${ms(k.ms)})`).join(', ') || 'none'}`
+    }
   }
 }
 
