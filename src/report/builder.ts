@@ -144,7 +144,7 @@ export class ReportAccumulator {
     try {
       return this.lines(chunk, checks)
     } finally {
-      // Two at most: the chunk being checked while this one is added, and the next.
+      // Two kept at most: one chunk is prepared ahead while another is added.
       if (this.spare.length < 2) this.spare.push(chunk.release())
       else chunk.release()
     }
