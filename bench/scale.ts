@@ -201,6 +201,7 @@ async function main (): Promise<void> {
     await settleStore(store, 'before the first per-request figures')
     await figures(ROUNDS * REQUESTS) // warm-up: right after the first passes the service is still settling (a 0-receipt run read 30% lower after)
     const before = await profiled(`scale-${args.cores}-figures-before`, figures)
+    memAt('after the figures')
     console.log(`per-request figures with ${num(args.cores + 1)} receipts: ${describe(before.wall)}; CPU per request ${describe(before.cpu)}`)
 
     // ------------------------------------------------------------------ a pass with M changed
