@@ -272,10 +272,7 @@ async function main (): Promise<void> {
  * `npm run bench -- scale` needs no flag.
  */
 setFlagsFromString('--expose-gc')
-const gcNow = runInNewContext('gc') as () => void
-function collectGarbage (): void {
-  gcNow()
-}
+const collectGarbage = runInNewContext('gc') as () => void
 
 /**
  * V8's collections from now to `stop()`, by kind (count and time): a per-request figure that

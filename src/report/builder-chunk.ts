@@ -99,23 +99,14 @@ export function startOf (ends: readonly number[], i: number): number {
 const EMPTY = Buffer.alloc(0)
 
 /**
- * Texts (strings, as UTF-8, or bytes as they are) written one after another into one buffer of
- * their own (never Node's shared pool: it may be transferred), with where each ends.
+ * Byte texts copied one after another into one buffer of their own (never Node's shared pool: it
+ * may be transferred), with where each ends.
  */
-export function packTexts (texts: ReadonlyArray<string | Uint8Array>): { bytes: Buffer, ends: number[] } {
+export function packTexts (texts: readonly Uint8Array[]): { bytes: Buffer, ends: number[] } {
   let size = 0
-  const ends = texts.map((t) => (size += Buffer.byteLength(t)))
+  const ends = texts.map((t) => (size += t.byteLength))
   const bytes = Buffer.allocUnsafeSlow(size)
-  let at = 0
-  for (const t of texts) {
-    if (typeof t === 'string') {
-      at += bytes.write(t, at)
-    } else {
-      bytes.set(t, at)
-      at += t.byteLength
-    }
-  }
-  if (at !== size) throw new RangeError(`The texts came to ${at} bytes, not the ${size} measured.`)
+  texts.forEach((t, i) => bytes.set(t, startOf(ends, i)))
   return { bytes, ends }
 }
 

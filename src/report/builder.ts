@@ -86,8 +86,10 @@ export class ReportAccumulator {
     this.to = Date.parse(h.period.to)
     this.scale = timelineScale(this.from, this.to)
     this.cores = population(h, this.from, this.to)
-    for (const k of this.cores) this.keys.set(k, k)
-    for (const k of this.cores) this.state.set(k, { seals: 0, gap: null, lastAt: null, first: null, last: null, activity: new Array<number>(this.scale.bins).fill(0), latest: null })
+    for (const k of this.cores) {
+      this.keys.set(k, k)
+      this.state.set(k, { seals: 0, gap: null, lastAt: null, first: null, last: null, activity: new Array<number>(this.scale.bins).fill(0), latest: null })
+    }
   }
 
   /** The reported cores, sorted. */
