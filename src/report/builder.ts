@@ -8,6 +8,7 @@
  */
 import { createHash, type Hash } from 'node:crypto'
 import { chainFor, isRecheckResult, LINE_HEAD, lineTail, packJson, ReceiptChunk, type ReceiptEntry, type ReceiptRow, type RecheckResult } from './builder-chunk'
+import { cmp, latestOf, population, receiptId, sameReceipt, type ReportHeader } from './builder-population'
 import { recheckReceipt, type RecheckOptions } from './builder-receipts'
 import { headline, incidentMeaning, reperform, weiToEth } from './builder-text'
 import { CONTROLS } from './controls'
@@ -15,18 +16,11 @@ import { INTERVAL_ASSUMPTION, nominalIntervalSeconds } from './cron-interval'
 import { timelineScale } from './timeline-scale'
 import type { AuditReport, HeadStatus, ReceiptException, ReportBatch, ReportCore, ReportIncident, ReportInput, ReportReceipt } from './types'
 
-const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0)
 const iso = (seconds: number): string => new Date(seconds * 1000).toISOString()
 /** Receipts that do not hold are named in the report itself up to this many (all are in the file). */
 export const EXCEPTIONS_LISTED = 100
 
 export type { ReceiptEntry }
-/**
- * Everything but the receipts of the period; `latest`: each core's newest receipt of all time;
- * `periodKeys`: every core with a leaf in the period's batches, given when the batches come
- * without their leaves.
- */
-export type ReportHeader = Omit<ReportInput, 'receipts'> & { latest: Record<string, ReceiptEntry | undefined>, periodKeys?: readonly string[] }
 
 interface Point { length: number, fork: number, at: number }
 const pointOut = (p: Point | null): ReportCore['first'] => p === null ? null : { length: p.length, fork: p.fork, sealedAt: iso(p.at) }
@@ -40,21 +34,6 @@ interface CoreState {
   activity: number[]
   /** The check of the core's latest receipt, when it was in the period (no map of every check: memory stays flat). */
   latest: { id: string, status: ReportReceipt['status'] } | null
-}
-
-/** The cores a report is about: those asked for, or those watched in the period; never the receipts log. */
-function population (h: ReportHeader, from: number, to: number): string[] {
-  const log = h.service.receiptsLog.toLowerCase()
-  const inBatches = new Set(h.periodKeys ?? h.batches.filter((b) => Date.parse(b.sealedAt) >= from && Date.parse(b.sealedAt) < to).flatMap((b) => (b.leaves ?? []).map((l) => l.key)))
-  const watched = (key: string): boolean => {
-    if (inBatches.has(key)) return true
-    const cov = h.coverage?.cores[key]
-    if (cov !== undefined) return cov.watched.some((w) => Date.parse(w.from) < to && (w.to === null || Date.parse(w.to) > from))
-    const since = h.watchedSince?.[key]
-    return since === undefined || Date.parse(since) < to
-  }
-  const asked = h.selection !== undefined
-  return [...new Set(h.cores.map((k) => k.toLowerCase()))].filter((k) => k !== log && (asked || watched(k))).sort()
 }
 
 export class ReportAccumulator {
@@ -291,33 +270,6 @@ export class ReportAccumulator {
       incidents: own.length, stale: this.h.stale?.[key] ?? null
     }
   }
-}
-
-function sameReceipt (a: ReceiptEntry['receipt'], b: ReceiptEntry['receipt']): boolean {
-  return a.head.length === b.head.length && a.head.fork === b.head.fork && a.seal.root === b.seal.root && a.head.key === b.head.key
-}
-
-function receiptId (r: { head: { key: string, length: number, fork: number }, seal: { root: string } }): string {
-  return `${r.head.key}|${r.head.length}|${r.head.fork}|${r.seal.root}`
-}
-
-/**
- * Each core's newest receipt of all time, by key: the one sealed last, as the ledger's seal
- * index says (batch order). Within one second of block time the block decides, never the
- * length: a writer that rewinds to a shorter history, sealed in the same second as the longer
- * one, made the shorter one the latest (test/report/feed.test.ts met it once the seals got faster).
- */
-export function latestOf (receipts: ReportInput['receipts']): ReportHeader['latest'] {
-  const newer = (a: ReceiptEntry['receipt'], b: ReceiptEntry['receipt']): number =>
-    cmp(a.seal.timestamp, b.seal.timestamp) || cmp(a.seal.blockNumber, b.seal.blockNumber) || cmp(a.head.length, b.head.length) || cmp(a.head.fork, b.head.fork)
-  const latest: ReportHeader['latest'] = {}
-  for (const [key, list] of Object.entries(receipts)) {
-    for (const e of list) {
-      const cur = latest[key]
-      if (cur === undefined || newer(e.receipt, cur.receipt) > 0) latest[key] = e
-    }
-  }
-  return latest
 }
 
 /** The report and its receipts file, built at once from an in-memory input (tests, small periods). */

@@ -1,6 +1,7 @@
 // The audit report's only door: the pure builder, signing, the renderers, the controls table.
-export { buildAuditReport, latestOf, ReportAccumulator, EXCEPTIONS_LISTED } from './builder'
-export type { ReceiptEntry, ReportHeader } from './builder'
+export { buildAuditReport, ReportAccumulator, EXCEPTIONS_LISTED } from './builder'
+export type { ReceiptEntry } from './builder'
+export { latestOf, type ReportHeader } from './builder-population'
 export { incidentMeaning, weiToEth } from './builder-text'
 export { recheckReceipt } from './builder-receipts'
 export type { RecheckOptions } from './builder-receipts'
