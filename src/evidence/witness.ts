@@ -40,7 +40,7 @@ async function sealsFor (log: ReceiptsLog, key: string, version: number, replica
 }
 
 /** Receipts the log still stands by (a batch the chain forgot and that was sealed again is superseded), with their kept roots. */
-function standing (entries: ReceiptEntry[], resealed: Set<string>): { receipts: Receipt[], sealedRoots: SealedRoots[] } {
+function standing (entries: ReceiptEntry[], resealed: ReadonlySet<string>): { receipts: Receipt[], sealedRoots: SealedRoots[] } {
   const kept = entries.filter((e) => !resealed.has(e.receipt.seal.root))
   return {
     receipts: kept.map((e) => e.receipt),

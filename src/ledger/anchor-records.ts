@@ -12,6 +12,7 @@ import { parseAnchor, withAnchors, type Anchor, type Receipt } from '../seal'
 import { LedgerError } from './errors'
 import * as K from './keys'
 import type { LedgerBee } from './ledger-bee'
+import type { ReceiptEntry } from './log-records'
 import { asStored, Invalid, record, text, uint } from './validate'
 
 const NAME = /^[A-Za-z0-9._:-]{1,64}$/
@@ -79,4 +80,15 @@ export async function upgradeReceipts (bee: LedgerBee, receipts: readonly Receip
     out.push(withAnchors(receipt, anchors))
   }
   return out
+}
+
+/** `upgradeReceipts` for entries: a receipt of a batch after `throughSeq` (no anchor reached it yet) is served as it is, unread. */
+export async function upgradeEntries (bee: LedgerBee, entries: readonly ReceiptEntry[], throughSeq: number): Promise<ReceiptEntry[]> {
+  const reached = entries.filter((e) => e.batch <= throughSeq)
+  const upgraded = await upgradeReceipts(bee, reached.map((e) => e.receipt))
+  const byEntry = new Map(reached.map((e, i) => [e, upgraded[i]]))
+  return entries.map((e) => {
+    const receipt = byEntry.get(e)
+    return receipt === undefined ? e : { ...e, receipt }
+  })
 }

@@ -51,13 +51,17 @@ export function latestOf (entries: LazyEntry[]): ReceiptEntry | null {
 export function summaryOf (entries: LazyEntry[]): SealSummary {
   const latest = latestOf(entries)
   let maxLength = 0
+  let ofLatestBatch = 0
   for (const e of entries) {
     const length = Number(e.key.split(K.SEP)[2])
     if (!Number.isSafeInteger(length)) throw new LedgerError('CORRUPT_ENTRY', `The receipt key ${e.key.slice(0, 120)} names no length; the data directory was damaged or tampered with.`)
     maxLength = Math.max(maxLength, length)
+    if (latest !== null && seqOfReceiptKey(e.key) === latest.batch) ofLatestBatch++
   }
+  if (latest === null) return { latest: null, maxLength: 0 }
+  const { head, seal } = latest.receipt
   return {
-    latest: latest === null ? null : { length: latest.receipt.head.length, fork: latest.receipt.head.fork, treeHash: latest.receipt.head.treeHash, batch: latest.batch },
-    maxLength: latest === null ? 0 : Math.max(maxLength, latest.receipt.head.length)
+    latest: { length: head.length, fork: head.fork, treeHash: head.treeHash, batch: latest.batch, root: seal.root, sealedAt: seal.timestamp, several: ofLatestBatch > 1 },
+    maxLength: Math.max(maxLength, head.length)
   }
 }

@@ -6,7 +6,7 @@
 import type Corestore from 'corestore'
 import type Hypercore from 'hypercore'
 import type { Anchor, HeadJson, Incident, Migration, Receipt } from '../seal'
-import { appendAnchor, latestMark, upgradeReceipts, type AnchorMark } from './anchor-records'
+import { appendAnchor, latestMark, upgradeEntries, upgradeReceipts, type AnchorMark } from './anchor-records'
 import { prepareBatch, type BatchInput } from './batch-input'
 import { LedgerError } from './errors'
 import * as K from './keys'
@@ -14,16 +14,19 @@ import { writeBatch } from './batch-write'
 import { LedgerBee, type LazyEntry, type Range } from './ledger-bee'
 import { slice } from './log-ranges'
 import { latestOf, summaryOf, type ReceiptsView } from './log-views'
-import { SealSummaries, type SealSummary } from './seal-summaries'
-import { ensureSealIndex, indexLayout, verifySealKeys, type IndexLayout } from './seal-index'
-import { batchOf, incidentOf, receiptOf } from './log-entries'
+import { SealSummaries, type LastSeal, type SealSummary } from './seal-summaries'
+import { LogMemory } from './log-memory'
+import { ensureSealIndex, indexLayout, type IndexLayout } from './seal-index'
+import { lastSealOf, verifyEntries } from './verify-reads'
+import { batchOf, receiptOf } from './log-entries'
 import { appendMigration, listMigrations } from './migrations'
 import { pageBatchLeaves, pageBatches, pageIncidents, pageReceipts } from './log-pages'
 import { latestSealBefore, leafReceipt } from './report-reads'
-import { incidentIdentity, parseIncident, type BatchRecord, type BatchSummary, type ReceiptEntry } from './log-records'
+import type { BatchRecord, BatchSummary, ReceiptEntry } from './log-records'
 import type { Page, PageQuery } from './pages'
 import { timeBounds, type TimeFilter } from './time-filter'
-import { asInput, asStored, jsonValue, uint } from './validate'
+import { asStored, uint } from './validate'
+import { appendIncident, listIncidents } from './incident-records'
 
 export const RECEIPTS_CORE = 'hyperseal/receipts'
 export type { TimeFilter } from './time-filter'
@@ -33,9 +36,12 @@ export class ReceiptsLog {
   /** The seal index layout new batches write (seal-index.ts): v2 for a new log, an older log's own. */
   /** Each core's latest seal and greatest sealed length, for the log this process writes (null: read-only). */
   private readonly summaries: SealSummaries | null
+  /** Reseals, cores with incidents and the anchors' reach, for the log this process writes (null: read-only). */
+  private readonly memory: LogMemory | null
 
   private constructor (private readonly bee: LedgerBee, private readonly layout: IndexLayout = 'v2', own = false) {
     this.summaries = own ? new SealSummaries() : null
+    this.memory = own ? new LogMemory(bee) : null
   }
 
   static async open (store: Corestore, coreName = RECEIPTS_CORE): Promise<ReceiptsLog> {
@@ -72,9 +78,11 @@ export class ReceiptsLog {
     } catch (err) {
       this.summaries?.forget()
       throw err
+    } finally {
+      this.memory?.wroteBatch()
     }
     const { seq, created, receipts } = written
-    if (created) this.summaries?.wrote(seq, receipts.map(({ receipt: { head } }) => head))
+    if (created) this.summaries?.wrote(seq, receipts.map(({ receipt: { head } }) => head), receipts[0]?.receipt.seal)
     return { seq, created }
   }
 
@@ -104,7 +112,8 @@ export class ReceiptsLog {
   }
 
   /** Roots whose batch the chain forgot and a later batch sealed again (`BatchRecord.resealOf`). */
-  async resealedRoots (): Promise<Set<string>> {
+  async resealedRoots (): Promise<ReadonlySet<string>> {
+    if (this.memory !== null) return await this.memory.resealedRoots()
     return new Set((await this.bee.range(K.prefixRange('reseal!'))).map((e) => e.key.slice('reseal!'.length)))
   }
 
@@ -162,25 +171,12 @@ export class ReceiptsLog {
   }
 
   /**
-   * What a verify of `version` needs of a core's seals (seal-index.ts): the earliest seal covering
-   * it and the latest one within `replicaLength`, read by index, whatever the core's history.
-   * Null when they cannot be read that way (a log without the index, or a resealed root among
-   * them): then read every receipt.
+   * What a verify of `version` needs of a core's seals: the earliest seal covering it and the
+   * latest one within `replicaLength`, read by index (verify-reads.ts); null when they cannot be
+   * read that way (then read every receipt).
    */
   async verifyReceipts (key: string | Buffer, version: number, replicaLength?: number): Promise<ReceiptEntry[] | null> {
-    const keys = await verifySealKeys(this.bee, K.keyHex(key), version, replicaLength)
-    if (keys === null) return null
-    const entries: ReceiptEntry[] = []
-    for (const receiptKey of keys) {
-      const value = await this.bee.get(receiptKey)
-      if (value === undefined) throw new LedgerError('CORRUPT_ENTRY', `The seal index points to ${receiptKey}, which holds no receipt.`)
-      entries.push(receiptOf({ key: receiptKey, value }))
-    }
-    if (entries.length > 0) {
-      const resealed = await this.resealedRoots()
-      if (entries.some((e) => resealed.has(e.receipt.seal.root))) return null
-    }
-    return entries
+    return await verifyEntries(this.bee, K.keyHex(key), version, replicaLength, this.summaries === null ? null : { summaries: this.summaries, layout: this.layout }, async () => await this.resealedRoots())
   }
 
   /** Every seal of the core, by length then time. */
@@ -216,6 +212,9 @@ export class ReceiptsLog {
     })
   }
 
+  /** The core's most recent seal as a list of cores shows it (verify-reads.ts). */
+  async lastSeal (key: string | Buffer): Promise<LastSeal | null> { return await lastSealOf(this.bee, K.keyHex(key), this.summaries) }
+
   /** The core's latest seal and greatest sealed length from memory, when this log knows them (seal-summaries.ts); read-only logs never do. */
   sealSummary (key: string): SealSummary | undefined {
     return this.summaries?.get(key)
@@ -227,41 +226,45 @@ export class ReceiptsLog {
    * same incident again is a no-op that returns the one stored (`created` false).
    */
   async appendIncident (input: Incident): Promise<{ id: string, created: boolean, incident: Incident }> {
-    const incident = asInput('incident', jsonValue('incident', input), parseIncident)
-    const { key, detectedAt } = incident
-    const identity = incidentIdentity(incident)
-    return this.bee.write(async (tx) => {
-      let n = 0
-      for (const entry of await tx.range(K.prefixRange(K.incidentPrefix(key)))) {
-        const known = asStored(entry.key, entry.value, parseIncident)
-        if (incidentIdentity(known) === identity) return { id: entry.key, created: false, incident: known }
-        if (known.detectedAt === detectedAt) n++
-      }
-      await tx.putOnce(K.incidentKey(key, detectedAt, n), incident)
-      await tx.putOnce(K.incidentTimeKey(detectedAt, key, n), incident)
-      return { id: K.incidentKey(key, detectedAt, n), created: true, incident }
-    })
+    let result: { id: string, created: boolean, incident: Incident }
+    try {
+      result = await appendIncident(this.bee, input)
+    } catch (err) {
+      this.memory?.wroteIncident()
+      throw err
+    }
+    if (result.created) this.memory?.wroteIncident()
+    return result
   }
 
   /** Incidents detected in [from, to), oldest first, of one core or of all. */
   async listIncidents (filter: TimeFilter & { key?: string | Buffer } = {}): Promise<Incident[]> {
-    const { from, to } = timeBounds(filter)
-    const range = filter.key === undefined
-      ? K.prefixRange('incident-t!', from, to)
-      : K.prefixRange(K.incidentPrefix(K.keyHex(filter.key)), from, to)
-    const entries = await this.bee.range(range)
-    return entries.map((e) => incidentOf(e, filter.key !== undefined))
+    if (filter.key !== undefined && this.memory !== null && !await this.memory.hasIncidents(K.keyHex(filter.key))) {
+      timeBounds(filter) // a bad filter is still refused
+      return []
+    }
+    return await listIncidents(this.bee, filter)
   }
 
   /** An Autobase's migration (migrations.ts), recorded once per pair of system keys. */
   async appendMigration (input: Migration): Promise<{ created: boolean, migration: Migration }> { return await appendMigration(this.bee, input) }
   async listMigrations (key: string): Promise<Migration[]> { return await listMigrations(this.bee, key) }
   /** Records a later anchor (anchor-records.ts): one entry per batch root it covers, and its mark. */
-  async appendAnchor (mark: AnchorMark, anchors: ReadonlyArray<{ batchRoot: string, anchor: Anchor }>): Promise<void> { await appendAnchor(this.bee, mark, anchors) }
+  async appendAnchor (mark: AnchorMark, anchors: ReadonlyArray<{ batchRoot: string, anchor: Anchor }>): Promise<void> {
+    try {
+      await appendAnchor(this.bee, mark, anchors)
+    } finally {
+      this.memory?.wroteAnchor()
+    }
+  }
   /** Which batches anchor `name` covered last; null before its first seal. */
   async anchorMark (name: string): Promise<AnchorMark | null> { return await latestMark(this.bee, name) }
   /** The receipts with every later anchor of their batch roots: what the service serves (v2 when a receipt has any). */
   async withAnchors (receipts: readonly Receipt[]): Promise<Receipt[]> { return await upgradeReceipts(this.bee, receipts) }
+  /** `withAnchors` for entries: a receipt of a batch no anchor reached yet is served as it is, unread (log-memory.ts). */
+  async entriesWithAnchors (entries: readonly ReceiptEntry[]): Promise<ReceiptEntry[]> {
+    return await upgradeEntries(this.bee, entries, this.memory === null ? Infinity : await this.memory.anchoredThrough())
+  }
 
   close (): Promise<void> {
     return this.bee.close()

@@ -141,10 +141,11 @@ export async function ensureSealIndex (bee: LedgerBee): Promise<void> {
 
 /**
  * The receipt keys a verify of `version` needs: the deciding seal's and the latest seal within
- * `replicaLength` (when given). Null when the log has no seal index.
+ * `replicaLength` (when given). Null when the log has no seal index. `layout`: the log's own,
+ * when the caller knows it (the log this process writes), so that it is not read.
  */
-export async function verifySealKeys (bee: LedgerBee, key: string, version: number, replicaLength?: number): Promise<string[] | null> {
-  if (await indexLayout(bee) === null) return null
+export async function verifySealKeys (bee: LedgerBee, key: string, version: number, replicaLength?: number, layout?: IndexLayout): Promise<string[] | null> {
+  if ((layout ?? await indexLayout(bee)) === null) return null
   const out = new Set<string>()
   const [deciding] = await bee.range({ gte: highPrefix(key) + K.pad(version, 'version'), lt: highPrefix(key) + K.END, limit: 1 })
   if (deciding !== undefined) out.add(String(deciding.value))

@@ -21,7 +21,18 @@ export interface SealRef {
   /** Hex, as in the receipt's head. */
   treeHash: string
   batch: number
+  /** Its batch's Merkle root and block time (seconds): what a list of cores shows of the last seal, without reading it. */
+  root: string
+  sealedAt: number
+  /**
+   * The batch sealed more than one head of the core (a fork, or a rewind caught in one pass):
+   * which of them a reader wants depends on its question, so it reads the index instead.
+   */
+  several: boolean
 }
+
+/** A core's most recent seal as a list of cores shows it (`ReceiptsLog.lastSeal`); `sealedAt` in seconds. */
+export type LastSeal = Pick<SealRef, 'length' | 'fork' | 'root' | 'sealedAt'>
 
 export interface SealSummary {
   /** Null when the core has no seal. */
@@ -30,7 +41,7 @@ export interface SealSummary {
   maxLength: number
 }
 
-/** About 250 bytes a core: 100,000 watched cores cost ~25 MB. */
+/** About 250 bytes a core (a batch's root string is shared by its cores): 100,000 watched cores cost ~25 MB. */
 const MAX_CORES = 1_000_000
 
 export class SealSummaries {
@@ -52,16 +63,19 @@ export class SealSummaries {
     if (this.byCore.size > MAX_CORES) this.byCore.delete(this.byCore.keys().next().value as string)
   }
 
-  /** A new batch `seq` was written with these seals: the summaries known are brought up to date. */
-  wrote (seq: number, seals: ReadonlyArray<{ key: string, length: number, fork: number, treeHash: string }>): void {
+  /** A new batch `seq` was written with these seals, sealed as `seal` says (one root string for all): the summaries known are brought up to date. */
+  wrote (seq: number, seals: ReadonlyArray<{ key: string, length: number, fork: number, treeHash: string }>, seal?: { root: string, timestamp: number }): void {
     this.gen++
+    if (seal === undefined) return // a batch of no seals
     // The first seal of each core in key order (length, then fork) is the batch's latest of it.
     const sorted = [...seals].sort((a, b) => a.length - b.length || a.fork - b.fork)
     const seen = new Set<string>()
     for (const s of sorted) {
       const known = this.byCore.get(s.key)
       if (known === undefined) continue
-      const latest = seen.has(s.key) ? known.latest : { length: s.length, fork: s.fork, treeHash: s.treeHash, batch: seq }
+      const latest: SealRef | null = seen.has(s.key)
+        ? (known.latest === null ? null : { ...known.latest, several: true })
+        : { length: s.length, fork: s.fork, treeHash: s.treeHash, batch: seq, root: seal.root, sealedAt: seal.timestamp, several: false }
       seen.add(s.key)
       this.byCore.set(s.key, { latest, maxLength: Math.max(known.maxLength, s.length) })
     }

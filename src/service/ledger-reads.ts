@@ -55,7 +55,6 @@ export class LedgerReads {
 
   /** Receipts as served: each with the later anchors of its batch root (the log keeps them as acknowledged). */
   private async upgrade (entries: ReceiptEntry[]): Promise<ReceiptEntry[]> {
-    const receipts = await this.log.withAnchors(entries.map((e) => e.receipt))
-    return entries.map((e, i) => ({ ...e, receipt: receipts[i] }))
+    return await this.log.entriesWithAnchors(entries)
   }
 }

@@ -67,9 +67,9 @@ export async function verifyCore (deps: VerifyDeps, key: string, version: number
  */
 async function receiptsFor (log: ReceiptsLog, key: string, version: number, replicaLength: number): Promise<Receipt[]> {
   const indexed = await log.verifyReceipts(key, version, replicaLength)
-  if (indexed !== null) return await log.withAnchors(indexed.map((e) => e.receipt))
+  if (indexed !== null) return (await log.entriesWithAnchors(indexed)).map((e) => e.receipt)
   const resealed = await log.resealedRoots()
-  return await log.withAnchors((await log.receipts(key)).map((e) => e.receipt).filter((r) => !resealed.has(r.seal.root)))
+  return (await log.entriesWithAnchors((await log.receipts(key)).filter((e) => !resealed.has(e.receipt.seal.root)))).map((e) => e.receipt)
 }
 
 function corruptLedgerVerdict (key: string, version: number, replica: { length: number, fork: number }, detail: string, trust: string): Verdict {

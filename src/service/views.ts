@@ -3,7 +3,7 @@ import { rpcOrigin } from '../chain'
 import type { Config } from '../config'
 import { VERSION } from '../version'
 import type { WatchedInfo } from '../heads'
-import type { ReceiptEntry, StaleMark, WatchEntry } from '../ledger'
+import type { LastSeal, StaleMark, WatchEntry } from '../ledger'
 import type { PassOutcome } from '../sealer'
 import type { ChainConnection } from './chain-connect'
 
@@ -25,7 +25,7 @@ export function serviceInfo (chain: ChainConnection, config: Config, receiptsLog
   }
 }
 
-export function coreView (entry: WatchEntry, replica: WatchedInfo | undefined, last: ReceiptEntry | null, stale: StaleMark | null): CoreView {
+export function coreView (entry: WatchEntry, replica: WatchedInfo | undefined, last: LastSeal | null, stale: StaleMark | null): CoreView {
   return {
     key: entry.key,
     peers: entry.peers,
@@ -36,10 +36,10 @@ export function coreView (entry: WatchEntry, replica: WatchedInfo | undefined, l
     lastSeal: last === null
       ? null
       : {
-          length: last.receipt.head.length,
-          fork: last.receipt.head.fork,
-          root: last.receipt.seal.root,
-          sealedAt: new Date(last.receipt.seal.timestamp * 1000).toISOString()
+          length: last.length,
+          fork: last.fork,
+          root: last.root,
+          sealedAt: new Date(last.sealedAt * 1000).toISOString()
         },
     stale
   }

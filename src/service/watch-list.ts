@@ -44,7 +44,7 @@ export async function watchCores (deps: WatchListDeps, items: WatchItem[]): Prom
     if (latest.get(entry.key) !== entry) continue // a key twice in one request: its last result
     latest.delete(entry.key)
     const replica = await deps.watcher.watch(entry.key, entry.peers)
-    cores.push(coreView(entry, replica, added ? null : await deps.log.latestReceipt(entry.key), stale.get(entry.key) ?? null))
+    cores.push(coreView(entry, replica, added ? null : await deps.log.lastSeal(entry.key), stale.get(entry.key) ?? null))
   }
   return { created, merged: cores.length - created, cores }
 }
@@ -53,7 +53,7 @@ export async function pageCores (deps: WatchListDeps, page: PageQuery): Promise<
   const { items, next } = await deps.journal.pageWatched(page)
   const stale = await deps.journal.staleMarks()
   const cores: CoreView[] = []
-  for (const entry of items) cores.push(coreView(entry, deps.watcher.watchedCore(entry.key) ?? undefined, await deps.log.latestReceipt(entry.key), stale.get(entry.key) ?? null))
+  for (const entry of items) cores.push(coreView(entry, deps.watcher.watchedCore(entry.key) ?? undefined, await deps.log.lastSeal(entry.key), stale.get(entry.key) ?? null))
   return { items: cores, next }
 }
 
@@ -61,7 +61,7 @@ export async function listCores (deps: WatchListDeps): Promise<CoreView[]> {
   const stale = await deps.journal.staleMarks()
   const out: CoreView[] = []
   for (const entry of await deps.journal.listWatched()) {
-    out.push(coreView(entry, deps.watcher.watchedCore(entry.key) ?? undefined, await deps.log.latestReceipt(entry.key), stale.get(entry.key) ?? null))
+    out.push(coreView(entry, deps.watcher.watchedCore(entry.key) ?? undefined, await deps.log.lastSeal(entry.key), stale.get(entry.key) ?? null))
   }
   return out
 }

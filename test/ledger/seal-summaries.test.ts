@@ -70,9 +70,10 @@ describe('ledger: the seal summaries kept in memory', function () {
 
   it('are kept only by the log that writes: a read-only log never answers from memory', async () => {
     const log = await ReceiptsLog.open(dataDir.store, 'own')
-    await log.appendBatch(sealedBatch([headAt(2, 3, 0)], 1_764_000_000))
+    const input = sealedBatch([headAt(2, 3, 0)], 1_764_000_000)
+    await log.appendBatch(input)
     const [view] = await log.receiptsViews([keys[0]])
-    expect(view.summary()).to.deep.equal({ latest: { length: 3, fork: 0, treeHash: tree(2, 3, 0).toString('hex'), batch: 0 }, maxLength: 3 })
+    expect(view.summary()).to.deep.equal({ latest: { length: 3, fork: 0, treeHash: tree(2, 3, 0).toString('hex'), batch: 0, root: input.seal.root, sealedAt: 1_764_000_000, several: false }, maxLength: 3 })
     expect(log.sealSummary(keys[0])).to.deep.equal(view.summary())
     const replica = await ReceiptsLog.openReadOnly(log.core.session())
     try {
