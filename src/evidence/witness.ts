@@ -36,14 +36,14 @@ async function sealsFor (log: ReceiptsLog, key: string, version: number, replica
   const indexed = await log.verifyReceipts(key, version, replicaLength)
   const found = indexed !== null ? standing(indexed, new Set()) : standing(await log.receipts(key), await log.resealedRoots())
   // The log's later anchors of each batch root (receipts v2): the same receipts the service serves.
-  return { ...found, receipts: await log.withAnchors(found.receipts) }
+  return { sealedRoots: found.sealedRoots, receipts: (await log.entriesWithAnchors(found.entries)).map((e) => e.receipt) }
 }
 
 /** Receipts the log still stands by (a batch the chain forgot and that was sealed again is superseded), with their kept roots. */
-function standing (entries: ReceiptEntry[], resealed: ReadonlySet<string>): { receipts: Receipt[], sealedRoots: SealedRoots[] } {
+function standing (entries: ReceiptEntry[], resealed: ReadonlySet<string>): { entries: ReceiptEntry[], sealedRoots: SealedRoots[] } {
   const kept = entries.filter((e) => !resealed.has(e.receipt.seal.root))
   return {
-    receipts: kept.map((e) => e.receipt),
+    entries: kept,
     sealedRoots: kept.flatMap((e) => (e.roots === undefined ? [] : [{ length: e.receipt.head.length, treeHash: e.receipt.head.treeHash, roots: e.roots }]))
   }
 }

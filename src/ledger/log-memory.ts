@@ -28,7 +28,7 @@ export class LogMemory {
   constructor (private readonly bee: LedgerBee) {}
 
   async resealedRoots (): Promise<ReadonlySet<string>> {
-    this.resealed ??= this.load(async () => new Set((await this.bee.range(K.prefixRange('reseal!'))).map((e) => e.key.slice('reseal!'.length))), () => { this.resealed = null })
+    this.resealed ??= this.load(async () => await readResealedRoots(this.bee), () => { this.resealed = null })
     return await this.resealed
   }
 
@@ -61,6 +61,11 @@ export class LogMemory {
     loading.catch(drop)
     return loading
   }
+}
+
+/** Roots whose batch the chain forgot and a later batch sealed again, read from the log. */
+export async function readResealedRoots (bee: LedgerBee): Promise<ReadonlySet<string>> {
+  return new Set((await bee.range(K.prefixRange('reseal!'))).map((e) => e.key.slice('reseal!'.length)))
 }
 
 /**

@@ -5,8 +5,8 @@
  */
 import type Corestore from 'corestore'
 import type Hypercore from 'hypercore'
-import type { Anchor, HeadJson, Incident, Migration, Receipt } from '../seal'
-import { appendAnchor, latestMark, upgradeEntries, upgradeReceipts, type AnchorMark } from './anchor-records'
+import type { Anchor, HeadJson, Incident, Migration } from '../seal'
+import { appendAnchor, latestMark, upgradeEntries, type AnchorMark } from './anchor-records'
 import { prepareBatch, type BatchInput } from './batch-input'
 import { LedgerError } from './errors'
 import * as K from './keys'
@@ -15,7 +15,7 @@ import { LedgerBee, type LazyEntry, type Range } from './ledger-bee'
 import { slice } from './log-ranges'
 import { latestOf, summaryOf, type ReceiptsView } from './log-views'
 import { SealSummaries, type LastSeal, type SealSummary } from './seal-summaries'
-import { LogMemory } from './log-memory'
+import { LogMemory, readResealedRoots } from './log-memory'
 import { ensureSealIndex, indexLayout, type IndexLayout } from './seal-index'
 import { lastSealOf, verifyEntries } from './verify-reads'
 import { batchOf, receiptOf } from './log-entries'
@@ -113,8 +113,7 @@ export class ReceiptsLog {
 
   /** Roots whose batch the chain forgot and a later batch sealed again (`BatchRecord.resealOf`). */
   async resealedRoots (): Promise<ReadonlySet<string>> {
-    if (this.memory !== null) return await this.memory.resealedRoots()
-    return new Set((await this.bee.range(K.prefixRange('reseal!'))).map((e) => e.key.slice('reseal!'.length)))
+    return await (this.memory?.resealedRoots() ?? readResealedRoots(this.bee))
   }
 
   /**
@@ -259,9 +258,11 @@ export class ReceiptsLog {
   }
   /** Which batches anchor `name` covered last; null before its first seal. */
   async anchorMark (name: string): Promise<AnchorMark | null> { return await latestMark(this.bee, name) }
-  /** The receipts with every later anchor of their batch roots: what the service serves (v2 when a receipt has any). */
-  async withAnchors (receipts: readonly Receipt[]): Promise<Receipt[]> { return await upgradeReceipts(this.bee, receipts) }
-  /** `withAnchors` for entries: a receipt of a batch no anchor reached yet is served as it is, unread (log-memory.ts). */
+  /**
+   * The receipts with every later anchor of their batch roots: what the service serves (v2 when
+   * a receipt has any). A receipt of a batch no anchor reached yet is served as it is, unread
+   * (log-memory.ts).
+   */
   async entriesWithAnchors (entries: readonly ReceiptEntry[]): Promise<ReceiptEntry[]> {
     return await upgradeEntries(this.bee, entries, this.memory === null ? Infinity : await this.memory.anchoredThrough())
   }
