@@ -11,7 +11,7 @@
  */
 import type { ChainReader } from '../chain'
 import { openRemoteCore, remoteReplica, type PeerAddress, type RemoteCore } from '../heads'
-import { ReceiptsLog, type ReceiptEntry } from '../ledger'
+import { ReceiptsLog } from '../ledger'
 import type { Incident, Receipt } from '../seal'
 import { verify, type SealedRoots, type Verdict } from '../verify'
 import type { EvidenceCache } from './chain'
@@ -30,21 +30,14 @@ export interface Witness {
 
 /**
  * What a verify of `version` needs of a core's seals, read by the log's seal index (a few blocks,
- * whatever the history), or every receipt when the log has no index (an older service).
+ * whatever the history), or every receipt when the log has no index (an older service); with the
+ * log's later anchors of each batch root (receipts v2): the same receipts the service serves.
  */
 async function sealsFor (log: ReceiptsLog, key: string, version: number, replicaLength: number): Promise<{ receipts: Receipt[], sealedRoots: SealedRoots[] }> {
-  const indexed = await log.verifyReceipts(key, version, replicaLength)
-  const found = indexed !== null ? standing(indexed, new Set()) : standing(await log.receipts(key), await log.resealedRoots())
-  // The log's later anchors of each batch root (receipts v2): the same receipts the service serves.
-  return { sealedRoots: found.sealedRoots, receipts: (await log.entriesWithAnchors(found.entries)).map((e) => e.receipt) }
-}
-
-/** Receipts the log still stands by (a batch the chain forgot and that was sealed again is superseded), with their kept roots. */
-function standing (entries: ReceiptEntry[], resealed: ReadonlySet<string>): { entries: ReceiptEntry[], sealedRoots: SealedRoots[] } {
-  const kept = entries.filter((e) => !resealed.has(e.receipt.seal.root))
+  const entries = await log.standingReceipts(key, version, replicaLength)
   return {
-    entries: kept,
-    sealedRoots: kept.flatMap((e) => (e.roots === undefined ? [] : [{ length: e.receipt.head.length, treeHash: e.receipt.head.treeHash, roots: e.roots }]))
+    receipts: entries.map((e) => e.receipt),
+    sealedRoots: entries.flatMap((e) => (e.roots === undefined ? [] : [{ length: e.receipt.head.length, treeHash: e.receipt.head.treeHash, roots: e.roots }]))
   }
 }
 

@@ -178,6 +178,18 @@ export class ReceiptsLog {
     return await verifyEntries(this.bee, K.keyHex(key), version, replicaLength, this.summaries === null ? null : { summaries: this.summaries, layout: this.layout }, async () => await this.resealedRoots())
   }
 
+  /**
+   * The receipts a verify of `version` stands on, as served (with their later anchors): by index,
+   * or every receipt of the core when the log cannot answer that way, less those of roots the
+   * chain forgot and a later batch sealed again (superseded, not tampering: sealer/reseal.ts).
+   */
+  async standingReceipts (key: string | Buffer, version: number, replicaLength?: number): Promise<ReceiptEntry[]> {
+    const indexed = await this.verifyReceipts(key, version, replicaLength)
+    if (indexed !== null) return await this.entriesWithAnchors(indexed)
+    const resealed = await this.resealedRoots()
+    return await this.entriesWithAnchors((await this.receipts(key)).filter((e) => !resealed.has(e.receipt.seal.root)))
+  }
+
   /** Every seal of the core, by length then time. */
   async receipts (key: string | Buffer): Promise<ReceiptEntry[]> {
     return this.receiptList(K.prefixRange(K.receiptPrefix(K.keyHex(key))))

@@ -1,8 +1,7 @@
 import type { ChainReader } from '../chain'
 import { gatherVerifyInput, type AnchorSources, type EvidenceCache, type PinnedTrust } from '../evidence'
 import { boundedUpdateOf, HeadsError, keyHex, localReplica, parseKey, type ReplicaSource } from '../heads'
-import { LedgerError, type ReceiptsLog } from '../ledger'
-import type { Receipt } from '../seal'
+import { LedgerError } from '../ledger'
 import type { SealerDeps } from '../sealer'
 import { verify, type Verdict } from '../verify'
 
@@ -41,7 +40,7 @@ export async function verifyCore (deps: VerifyDeps, key: string, version: number
     const source = await replica()
     let receipts, incidents
     try {
-      receipts = await receiptsFor(deps.log, hex, version, source.head().length)
+      receipts = (await deps.log.standingReceipts(hex, version, source.head().length)).map((e) => e.receipt)
       incidents = await deps.log.listIncidents({ key: hex })
     } catch (err) {
       // An entry that contradicts its own index was written past the ledger's API: tampering.
@@ -56,20 +55,6 @@ export async function verifyCore (deps: VerifyDeps, key: string, version: number
       await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
     }
   }
-}
-
-/**
- * The receipts a verify of `version` needs, read by index (the earliest seal covering it, the
- * latest within the replica's length: issue 11's "cost bounded by the request, not by history");
- * every receipt when the log cannot answer that way. A batch the chain forgot was sealed again
- * with new receipts (sealer/reseal.ts): the old receipts of its root are superseded, not evidence
- * of tampering.
- */
-async function receiptsFor (log: ReceiptsLog, key: string, version: number, replicaLength: number): Promise<Receipt[]> {
-  const indexed = await log.verifyReceipts(key, version, replicaLength)
-  if (indexed !== null) return (await log.entriesWithAnchors(indexed)).map((e) => e.receipt)
-  const resealed = await log.resealedRoots()
-  return (await log.entriesWithAnchors((await log.receipts(key)).filter((e) => !resealed.has(e.receipt.seal.root)))).map((e) => e.receipt)
 }
 
 function corruptLedgerVerdict (key: string, version: number, replica: { length: number, fork: number }, detail: string, trust: string): Verdict {
